@@ -1,0 +1,9 @@
+namespace Monitor.Contracts;
+
+public enum SourceHealth
+{
+    Unknown = 0,
+    Healthy = 1,
+    Degraded = 2,
+    Failing = 3,
+}

@@ -1,0 +1,18 @@
+namespace Monitor.Contracts;
+
+/// <summary>
+/// Persistence committed a new statement, or a new revision of one. Published through the outbox exactly
+/// once per stored revision; (StatementId, Revision) identifies it.
+/// </summary>
+public sealed record StatementStored(
+    long StatementId,
+    int Revision,
+    string SourceId,
+    string ExternalId,
+    string Url,
+    string Title,
+    string Summary,
+    DateTimeOffset? PublishedAt,
+    IReadOnlyList<TopicScore> Topics,
+    DateTimeOffset DiscoveredAt,
+    DateTimeOffset StoredAt);
