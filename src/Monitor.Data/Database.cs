@@ -1,0 +1,73 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Monitor.Data;
+
+/// <summary>
+/// Opens connections for the configured provider. Every store runs the same SQL on both dialects; only the
+/// migration scripts differ. Timestamps are stored as Unix epoch milliseconds (UTC) on both, which keeps the
+/// queries identical and sidesteps Dapper's SQLite date handling.
+/// </summary>
+public sealed class Database
+{
+    private readonly string _connectionString;
+    private readonly NpgsqlDataSource? _postgres;
+
+    public Database(DatabaseOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Provider = options.Provider;
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            _postgres = NpgsqlDataSource.Create(options.ConnectionString);
+            _connectionString = options.ConnectionString;
+        }
+        else
+        {
+            var builder = new SqliteConnectionStringBuilder(options.ConnectionString)
+            {
+                ForeignKeys = true,
+                // Microsoft.Data.Sqlite retries SQLITE_BUSY until the command timeout: the busy timeout.
+                DefaultTimeout = 30,
+                Pooling = true,
+            };
+            var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (builder.Mode != SqliteOpenMode.Memory && directory is not null)
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            _connectionString = builder.ToString();
+        }
+    }
+
+    public DatabaseProvider Provider { get; }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        if (_postgres is not null)
+        {
+            return await _postgres.OpenConnectionAsync(cancellationToken);
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>
+    /// "Is one of the list in parameter <paramref name="parameter"/>": the one place where the dialects differ in the
+    /// stores' SQL. Dapper hands a list to Npgsql as one array parameter and expands it for SQLite.
+    /// </summary>
+    public string InList(string parameter) =>
+        Provider == DatabaseProvider.Postgres ? $"= ANY(@{parameter})" : $"IN @{parameter}";
+
+    public static long ToDb(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
+
+    public static long? ToDb(DateTimeOffset? value) => value?.ToUnixTimeMilliseconds();
+
+    public static DateTimeOffset FromDb(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
+
+    public static DateTimeOffset? FromDb(long? value) => value is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(value.Value);
+}

@@ -1,0 +1,85 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+
+namespace Monitor.Data.Outbox;
+
+public sealed class OutboxMessage
+{
+    public long Id { get; init; }
+
+    public string MessageId { get; init; } = "";
+
+    public string MessageType { get; init; } = "";
+
+    public string Payload { get; init; } = "";
+}
+
+/// <summary>
+/// The transactional outbox: an event is written in the same transaction as the change it announces and relayed
+/// after commit, so it is never lost between the two. Its message id is fixed at write time, so a relay that dies
+/// between publish and delete republishes the same message id and consumers can recognise the repeat.
+/// </summary>
+public sealed class OutboxStore(Database database)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private const string InsertSql = """
+        INSERT INTO outbox (message_id, message_type, payload, created_at)
+        VALUES (@MessageId, @MessageType, @Payload, @CreatedAt)
+        """;
+
+    // The outer predicate repeats the lock test so that two relays racing on PostgreSQL (READ COMMITTED re-checks
+    // the outer WHERE on the locked row) never both claim the same message.
+    private const string ClaimSql = """
+        UPDATE outbox SET locked_until = @LockedUntil
+        WHERE id IN (
+            SELECT id FROM outbox
+            WHERE locked_until IS NULL OR locked_until < @Now
+            ORDER BY id
+            LIMIT @Limit)
+          AND (locked_until IS NULL OR locked_until < @Now)
+        RETURNING id AS Id, message_id AS MessageId, message_type AS MessageType, payload AS Payload
+        """;
+
+    private readonly string _deleteSql = $"DELETE FROM outbox WHERE id {database.InList("Ids")}";
+
+    public static Task EnqueueAsync<T>(DbConnection connection, DbTransaction transaction, T message, DateTimeOffset now)
+        where T : class =>
+        connection.ExecuteAsync(InsertSql, new
+        {
+            MessageId = Guid.NewGuid().ToString(),
+            MessageType = typeof(T).FullName,
+            Payload = JsonSerializer.Serialize(message, Json),
+            CreatedAt = Database.ToDb(now),
+        }, transaction);
+
+    public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(int limit, TimeSpan lockFor, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<OutboxMessage>(new CommandDefinition(ClaimSql, new
+        {
+            Now = Database.ToDb(now),
+            LockedUntil = Database.ToDb(now + lockFor),
+            Limit = limit,
+        }, cancellationToken: cancellationToken));
+        return rows.OrderBy(row => row.Id).ToList();
+    }
+
+    public async Task DeleteAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(_deleteSql, new { Ids = ids.ToArray() }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM outbox", cancellationToken: cancellationToken));
+    }
+}

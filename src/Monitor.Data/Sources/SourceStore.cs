@@ -1,0 +1,134 @@
+using Dapper;
+using Monitor.Contracts;
+
+namespace Monitor.Data.Sources;
+
+/// <summary>A source to poll, as configured.</summary>
+public sealed record SourceDefinition(string Id, string Name, string Url, string Adapter, int PollIntervalSeconds);
+
+public sealed class SourceRow
+{
+    public string Id { get; init; } = "";
+
+    public string Name { get; init; } = "";
+
+    public string Url { get; init; } = "";
+
+    public string Adapter { get; init; } = "";
+
+    public int PollIntervalSeconds { get; init; }
+
+    public bool Enabled { get; init; }
+
+    public long NextPollAt { get; init; }
+
+    public long? LastPolledAt { get; init; }
+
+    public long? LastSuccessAt { get; init; }
+
+    public string? LastError { get; init; }
+
+    public int ConsecutiveFailures { get; init; }
+
+    public SourceHealth Health { get; init; }
+
+    public string? ETag { get; init; }
+
+    public string? LastModified { get; init; }
+}
+
+/// <summary>
+/// The sources table: what to poll, when, and how each source is doing. Polls are claimed with one atomic UPDATE,
+/// so several Ingestion replicas share the sources without polling one twice.
+/// </summary>
+public sealed class SourceStore(Database database)
+{
+    private const string Columns = """
+        id AS Id, name AS Name, url AS Url, adapter AS Adapter, poll_interval_seconds AS PollIntervalSeconds,
+        enabled AS Enabled, next_poll_at AS NextPollAt, last_polled_at AS LastPolledAt, last_success_at AS LastSuccessAt,
+        last_error AS LastError, consecutive_failures AS ConsecutiveFailures, health AS Health, etag AS ETag,
+        last_modified AS LastModified
+        """;
+
+    private const string UpsertSql = """
+        INSERT INTO sources (id, name, url, adapter, poll_interval_seconds)
+        VALUES (@Id, @Name, @Url, @Adapter, @PollIntervalSeconds)
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url, adapter = excluded.adapter,
+                                       poll_interval_seconds = excluded.poll_interval_seconds
+        """;
+
+    // The lease: a claimed source is not due again until its interval has passed, and the poll result moves it on.
+    private const string ClaimDueSql = $"""
+        UPDATE sources SET next_poll_at = @Now + poll_interval_seconds * 1000, last_polled_at = @Now
+        WHERE id IN (
+            SELECT id FROM sources WHERE enabled AND next_poll_at <= @Now ORDER BY next_poll_at LIMIT @Limit)
+          AND next_poll_at <= @Now
+        RETURNING {Columns}
+        """;
+
+    private const string RecordSuccessSql = """
+        UPDATE sources SET last_success_at = @Now, last_error = NULL, consecutive_failures = 0, health = @Health,
+                           etag = @ETag, last_modified = @LastModified, next_poll_at = @NextPollAt
+        WHERE id = @Id
+        """;
+
+    private const string RecordFailureSql = """
+        UPDATE sources SET last_error = @Error, consecutive_failures = consecutive_failures + 1, health = @Health,
+                           next_poll_at = @NextPollAt
+        WHERE id = @Id
+        RETURNING consecutive_failures
+        """;
+
+    public async Task UpsertAsync(IEnumerable<SourceDefinition> sources, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var source in sources)
+        {
+            await connection.ExecuteAsync(UpsertSql, source, transaction);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<SourceRow>> ClaimDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<SourceRow>(new CommandDefinition(ClaimDueSql, new { Now = Database.ToDb(now), Limit = limit }, cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
+    public async Task RecordSuccessAsync(string id, DateTimeOffset now, DateTimeOffset nextPollAt, string? etag, string? lastModified, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(RecordSuccessSql, new
+        {
+            Id = id,
+            Now = Database.ToDb(now),
+            Health = nameof(SourceHealth.Healthy),
+            ETag = etag,
+            LastModified = lastModified,
+            NextPollAt = Database.ToDb(nextPollAt),
+        }, cancellationToken: cancellationToken));
+    }
+
+    /// <returns>The number of failures in a row, this one included.</returns>
+    public async Task<int> RecordFailureAsync(string id, string error, SourceHealth health, DateTimeOffset nextPollAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(RecordFailureSql, new
+        {
+            Id = id,
+            Error = error,
+            Health = health.ToString(),
+            NextPollAt = Database.ToDb(nextPollAt),
+        }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<SourceRow>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<SourceRow>(new CommandDefinition($"SELECT {Columns} FROM sources ORDER BY id", cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+}

@@ -1,0 +1,302 @@
+using Dapper;
+using Monitor.Contracts;
+using Monitor.Data;
+using Monitor.Data.Alerts;
+using Monitor.Data.Migrations;
+using Monitor.Data.Outbox;
+using Monitor.Data.Sources;
+using Monitor.Data.Statements;
+using Monitor.Testing;
+
+namespace Monitor.Data.Tests;
+
+/// <summary>
+/// The behaviour every store must have, run against each database Monitor supports: the same SQL must mean the
+/// same thing on SQLite and on PostgreSQL. Each test gets a fresh, migrated database.
+/// </summary>
+public abstract class StoreContract : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+
+    protected Database Database { get; private set; } = null!;
+
+    protected abstract Task<DatabaseOptions> CreateDatabaseAsync();
+
+    protected abstract Task DropDatabaseAsync();
+
+    public async Task InitializeAsync()
+    {
+        Database = new Database(await CreateDatabaseAsync());
+        await new Migrator(Database).MigrateAsync();
+    }
+
+    public Task DisposeAsync() => DropDatabaseAsync();
+
+    [Fact]
+    public async Task Migrations_apply_once_and_a_second_run_applies_nothing()
+    {
+        var again = await new Migrator(Database).MigrateAsync();
+
+        Assert.Empty(again);
+        await using var connection = await Database.OpenAsync();
+        var versions = await connection.QueryAsync<int>("SELECT version FROM schema_version ORDER BY version");
+        Assert.Equal(Migrator.LoadScripts(Database.Provider).Select(s => s.Version), versions);
+    }
+
+    [Fact]
+    public async Task Migrations_exist_for_both_dialects_with_the_same_numbers()
+    {
+        var postgres = Migrator.LoadScripts(DatabaseProvider.Postgres).Select(s => s.Version);
+        var sqlite = Migrator.LoadScripts(DatabaseProvider.Sqlite).Select(s => s.Version);
+
+        Assert.NotEmpty(postgres);
+        Assert.Equal(postgres, sqlite);
+    }
+
+    [Fact]
+    public async Task A_new_statement_is_stored_as_revision_one_with_its_topics_and_one_outbox_event()
+    {
+        var store = new StatementStore(Database);
+
+        var stored = await store.StoreAsync(Tagged("ep-1", "Parliament condemns the invasion", "hash-a"), T0);
+
+        Assert.NotNull(stored);
+        Assert.Equal(1, stored.Revision);
+        var latest = Assert.Single(await store.GetLatestAsync(10));
+        Assert.Equal(stored.StatementId, latest.StatementId);
+        Assert.Equal("Parliament condemns the invasion", latest.Title);
+        Assert.Equal(T0.AddHours(-1), latest.PublishedAt);
+        var topic = Assert.Single(latest.Topics);
+        Assert.Equal("condemnation-withdrawal", topic.TopicId);
+        Assert.Equal(0.75, topic.Score, 6);
+        Assert.Equal(["condemns"], topic.Evidence);
+        Assert.Equal(1, await new OutboxStore(Database).CountAsync());
+    }
+
+    [Fact]
+    public async Task Storing_the_same_content_again_changes_nothing_and_queues_nothing()
+    {
+        var store = new StatementStore(Database);
+        var tagged = Tagged("ep-1", "Title", "hash-a");
+
+        var first = await store.StoreAsync(tagged, T0);
+        var again = await store.StoreAsync(tagged, T0.AddMinutes(1));
+        var redelivered = await store.StoreAsync(tagged with { TaggedAt = T0.AddMinutes(2) }, T0.AddMinutes(2));
+
+        Assert.NotNull(first);
+        Assert.Null(again);
+        Assert.Null(redelivered);
+        Assert.Equal(1, await store.CountAsync());
+        Assert.Equal(1, await store.CountRevisionsAsync());
+        Assert.Equal(1, await new OutboxStore(Database).CountAsync());
+        Assert.Equal(1, Assert.Single(await store.GetLatestAsync(10)).Revision);
+    }
+
+    [Fact]
+    public async Task Changed_content_becomes_a_new_revision_of_the_same_statement()
+    {
+        var store = new StatementStore(Database);
+
+        var first = await store.StoreAsync(Tagged("ep-1", "Draft title", "hash-a"), T0);
+        var second = await store.StoreAsync(Tagged("ep-1", "Corrected title", "hash-b"), T0.AddMinutes(5));
+        var late = await store.StoreAsync(Tagged("ep-1", "Draft title", "hash-a"), T0.AddMinutes(6));
+
+        Assert.NotNull(first);
+        Assert.NotNull(second);
+        Assert.Null(late);
+        Assert.Equal(first.StatementId, second.StatementId);
+        Assert.Equal(2, second.Revision);
+        Assert.Equal(1, await store.CountAsync());
+        Assert.Equal(2, await store.CountRevisionsAsync());
+        var latest = Assert.Single(await store.GetLatestAsync(10));
+        Assert.Equal("Corrected title", latest.Title);
+        Assert.Equal(2, latest.Revision);
+        Assert.Equal(2, await new OutboxStore(Database).CountAsync());
+    }
+
+    [Fact]
+    public async Task The_same_external_id_in_two_sources_is_two_statements()
+    {
+        var store = new StatementStore(Database);
+
+        await store.StoreAsync(Tagged("same", "A", "hash-a", source: "ep-press-releases"), T0);
+        await store.StoreAsync(Tagged("same", "A", "hash-a", source: "ep-plenary"), T0);
+
+        Assert.Equal(2, await store.CountAsync());
+    }
+
+    [Fact]
+    public async Task Concurrent_deliveries_of_one_statement_store_it_once()
+    {
+        var store = new StatementStore(Database);
+        var tagged = Tagged("ep-race", "Raced", "hash-a");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    return await store.StoreAsync(tagged, T0);
+                }
+                catch (Exception) when (attempt < 20)
+                {
+                    // A lost race may surface as a conflict; the consumer's retry policy does the same.
+                    await Task.Delay(20);
+                }
+            }
+        }));
+
+        Assert.Single(results, r => r is not null);
+        Assert.Equal(1, await store.CountRevisionsAsync());
+        Assert.Equal(1, await new OutboxStore(Database).CountAsync());
+    }
+
+    [Fact]
+    public async Task Latest_statements_come_newest_first_and_respect_the_limit()
+    {
+        var store = new StatementStore(Database);
+        for (var i = 0; i < 5; i++)
+        {
+            await store.StoreAsync(Tagged($"ep-{i}", $"Statement {i}", $"hash-{i}"), T0.AddMinutes(i));
+        }
+
+        var latest = await store.GetLatestAsync(3);
+
+        Assert.Equal(["Statement 4", "Statement 3", "Statement 2"], latest.Select(s => s.Title));
+    }
+
+    [Fact]
+    public async Task An_outbox_batch_is_claimed_by_one_relay_only_until_its_lock_expires()
+    {
+        var store = new StatementStore(Database);
+        var outbox = new OutboxStore(Database);
+        for (var i = 0; i < 3; i++)
+        {
+            await store.StoreAsync(Tagged($"ep-{i}", $"Statement {i}", $"hash-{i}"), T0);
+        }
+
+        var first = await outbox.ClaimAsync(10, TimeSpan.FromSeconds(30), T0, CancellationToken.None);
+        var second = await outbox.ClaimAsync(10, TimeSpan.FromSeconds(30), T0.AddSeconds(1), CancellationToken.None);
+        var afterExpiry = await outbox.ClaimAsync(10, TimeSpan.FromSeconds(30), T0.AddSeconds(31), CancellationToken.None);
+
+        Assert.Equal(3, first.Count);
+        Assert.Empty(second);
+        Assert.Equal(first.Select(m => m.MessageId), afterExpiry.Select(m => m.MessageId));
+        Assert.All(first, m => Assert.Equal(typeof(StatementStored).FullName, m.MessageType));
+
+        await outbox.DeleteAsync(first.Select(m => m.Id).ToList(), CancellationToken.None);
+        Assert.Equal(0, await outbox.CountAsync());
+    }
+
+    [Fact]
+    public async Task Due_sources_are_claimed_once_and_become_due_again_after_their_interval()
+    {
+        var sources = new SourceStore(Database);
+        await sources.UpsertAsync([new SourceDefinition("a", "A", "http://127.0.0.1/a.xml", "rss", 60), new SourceDefinition("b", "B", "http://127.0.0.1/b.xml", "rss", 60)]);
+
+        var first = await sources.ClaimDueAsync(T0, 10, CancellationToken.None);
+        var again = await sources.ClaimDueAsync(T0.AddSeconds(1), 10, CancellationToken.None);
+        var later = await sources.ClaimDueAsync(T0.AddSeconds(61), 1, CancellationToken.None);
+
+        Assert.Equal(["a", "b"], first.Select(s => s.Id).Order());
+        Assert.Empty(again);
+        Assert.Single(later);
+    }
+
+    [Fact]
+    public async Task A_failed_poll_records_the_error_and_a_success_clears_it()
+    {
+        var sources = new SourceStore(Database);
+        await sources.UpsertAsync([new SourceDefinition("a", "A", "http://127.0.0.1/a.xml", "rss", 60)]);
+
+        var failures = await sources.RecordFailureAsync("a", "HTTP 202 with an empty body", SourceHealth.Degraded, T0.AddMinutes(2), CancellationToken.None);
+        failures = await sources.RecordFailureAsync("a", "HTTP 500", SourceHealth.Degraded, T0.AddMinutes(4), CancellationToken.None);
+        var failing = Assert.Single(await sources.ListAsync());
+        await sources.RecordSuccessAsync("a", T0.AddMinutes(5), T0.AddMinutes(6), "\"v1\"", null, CancellationToken.None);
+        var healthy = Assert.Single(await sources.ListAsync());
+
+        Assert.Equal(2, failures);
+        Assert.Equal("HTTP 500", failing.LastError);
+        Assert.Equal(SourceHealth.Degraded, failing.Health);
+        Assert.Equal(SourceHealth.Healthy, healthy.Health);
+        Assert.Null(healthy.LastError);
+        Assert.Equal(0, healthy.ConsecutiveFailures);
+        Assert.Equal("\"v1\"", healthy.ETag);
+        Assert.Equal(T0.AddMinutes(5).ToUnixTimeMilliseconds(), healthy.LastSuccessAt);
+    }
+
+    [Fact]
+    public async Task Discovered_items_remember_the_last_published_hash()
+    {
+        var items = new DiscoveredItemStore(Database);
+
+        await items.MarkDiscoveredAsync("a", [("x", "h1"), ("y", "h2")], T0, CancellationToken.None);
+        await items.MarkDiscoveredAsync("a", [("x", "h3")], T0, CancellationToken.None);
+        var hashes = await items.GetHashesAsync("a", ["x", "y", "z"], CancellationToken.None);
+
+        Assert.Equal(new Dictionary<string, string> { ["x"] = "h3", ["y"] = "h2" }, hashes);
+    }
+
+    [Fact]
+    public async Task An_alert_is_raised_once_per_rule_and_revision()
+    {
+        var stored = await new StatementStore(Database).StoreAsync(Tagged("ep-1", "Article 5", "hash-a"), T0);
+        var alerts = new AlertStore(Database);
+
+        var first = await alerts.RaiseAsync("rule", stored!, ["collective-defence"], T0);
+        var again = await alerts.RaiseAsync("rule", stored!, ["collective-defence"], T0);
+        var otherRule = await alerts.RaiseAsync("other", stored!, ["collective-defence"], T0);
+
+        Assert.NotNull(first);
+        Assert.Null(again);
+        Assert.NotNull(otherRule);
+        Assert.Equal(2, await alerts.CountAsync());
+        Assert.Equal(3, await new OutboxStore(Database).CountAsync());
+    }
+
+    private static StatementTagged Tagged(string externalId, string title, string hash, string source = "ep-press-releases") =>
+        new(new StatementDiscovered(source, externalId, $"https://example.org/{externalId}", title, "Summary", "Body",
+                T0.AddHours(-1), "en", hash, T0),
+            [new TopicScore("condemnation-withdrawal", 0.75, ["condemns"])],
+            "baseline-v1",
+            T0);
+}
+
+public sealed class SqliteStoreTests : StoreContract
+{
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"monitor-test-{Guid.NewGuid():N}.db");
+
+    protected override Task<DatabaseOptions> CreateDatabaseAsync() =>
+        Task.FromResult(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={_file}" });
+
+    protected override Task DropDatabaseAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(_file + suffix);
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class PostgresStoreTests : StoreContract
+{
+    private PostgresDatabase? _database;
+
+    protected override async Task<DatabaseOptions> CreateDatabaseAsync()
+    {
+        _database = await PostgresDatabase.CreateAsync();
+        return new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = _database.ConnectionString };
+    }
+
+    protected override async Task DropDatabaseAsync()
+    {
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Monitor.Contracts;
+
+namespace Monitor.Testing;
+
+/// <summary>A real SignalR client of the dashboard hub that records everything pushed to it.</summary>
+public sealed class LiveClient : IAsyncDisposable
+{
+    private readonly HubConnection _connection;
+
+    private LiveClient(HubConnection connection)
+    {
+        _connection = connection;
+        connection.On<StatementStored>(nameof(StatementStored), s => Statements.Enqueue((s, DateTimeOffset.UtcNow)));
+        connection.On<AlertTriggered>(nameof(AlertTriggered), a => Alerts.Enqueue(a));
+        connection.On<SourceHealthChanged>(nameof(SourceHealthChanged), h => Health.Enqueue(h));
+    }
+
+    public ConcurrentQueue<(StatementStored Statement, DateTimeOffset ReceivedAt)> Statements { get; } = new();
+
+    public ConcurrentQueue<AlertTriggered> Alerts { get; } = new();
+
+    public ConcurrentQueue<SourceHealthChanged> Health { get; } = new();
+
+    public static async Task<LiveClient> ConnectAsync(Uri dashboard)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(dashboard, "/hubs/monitor"))
+            .AddJsonProtocol(json => json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+            .Build();
+        var client = new LiveClient(connection);
+        await connection.StartAsync();
+        return client;
+    }
+
+    public async Task<StatementStored> WaitForStatementAsync(Func<StatementStored, bool> match, TimeSpan within)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < within)
+        {
+            var found = Statements.FirstOrDefault(s => match(s.Statement));
+            if (found.Statement is not null)
+            {
+                return found.Statement;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"No matching statement reached the SignalR client within {within.TotalSeconds} s; it received {Statements.Count}.");
+    }
+
+    public async Task WaitForCountAsync(int count, TimeSpan within)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (Statements.Count < count && deadline.Elapsed < within)
+        {
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
+}

@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+
+namespace Monitor.Testing;
+
+/// <summary>
+/// One Monitor process (a worker or the dashboard) started from its build output as a separate OS process,
+/// configured only through environment variables, as docker-compose configures it.
+/// </summary>
+public sealed class MonitorProcess : IAsyncDisposable
+{
+    private readonly ProcessStartInfo _startInfo;
+    private readonly ConcurrentQueue<string> _output = new();
+    private Process? _process;
+
+    private MonitorProcess(string name, ProcessStartInfo startInfo, Uri baseAddress)
+    {
+        Name = name;
+        _startInfo = startInfo;
+        BaseAddress = baseAddress;
+    }
+
+    public string Name { get; }
+
+    public Uri BaseAddress { get; }
+
+    public string Output => string.Join(Environment.NewLine, _output);
+
+    /// <param name="project">A project folder under the repository root, e.g. <c>workers/Monitor.Persistence</c>.</param>
+    public static MonitorProcess Create(string project, IReadOnlyDictionary<string, string> environment)
+    {
+        var name = Path.GetFileName(project);
+        var dll = Path.Combine(RepositoryRoot, project, "bin", BuildConfiguration, "net10.0", $"{name}.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"{dll} is missing: build the solution (dotnet build Monitor.sln -c {BuildConfiguration}) first.", dll);
+        }
+
+        var port = FreePort();
+        var baseAddress = new Uri($"http://127.0.0.1:{port}");
+        var startInfo = new ProcessStartInfo("dotnet", [dll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        startInfo.Environment["ASPNETCORE_URLS"] = baseAddress.ToString();
+        startInfo.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment)
+        {
+            startInfo.Environment[key] = value;
+        }
+
+        return new MonitorProcess(name, startInfo, baseAddress);
+    }
+
+    public async Task StartAsync(TimeSpan? readyWithin = null)
+    {
+        _process = new Process { StartInfo = _startInfo, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => Capture(e.Data);
+        _process.ErrorDataReceived += (_, e) => Capture(e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await WaitUntilReadyAsync(readyWithin ?? TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing, no goodbye.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async Task WaitUntilReadyAsync(TimeSpan within)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = Stopwatch.StartNew();
+        var last = "no answer";
+        while (deadline.Elapsed < within)
+        {
+            if (_process is { HasExited: true })
+            {
+                throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode} before it was ready:\n{Output}");
+            }
+
+            try
+            {
+                var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+
+                last = $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}";
+            }
+            catch (HttpRequestException ex)
+            {
+                last = ex.Message;
+            }
+            catch (TaskCanceledException ex)
+            {
+                last = ex.Message;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"{Name} was not ready within {within.TotalSeconds} s (last answer: {last}):\n{Output}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private void Capture(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > 2000 && _output.TryDequeue(out _))
+        {
+        }
+    }
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    private static string BuildConfiguration =>
+        typeof(MonitorProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Monitor.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"Monitor.sln not found above {AppContext.BaseDirectory}");
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,45 @@
+using Npgsql;
+
+namespace Monitor.Testing;
+
+/// <summary>A fresh, empty PostgreSQL database for one test class, dropped afterwards.</summary>
+public sealed class PostgresDatabase : IAsyncDisposable
+{
+    private PostgresDatabase(string name, string connectionString)
+    {
+        Name = name;
+        ConnectionString = connectionString;
+    }
+
+    public string Name { get; }
+
+    public string ConnectionString { get; }
+
+    public static async Task<PostgresDatabase> CreateAsync()
+    {
+        var name = $"monitor_test_{Guid.NewGuid():N}";
+        try
+        {
+            await using var admin = new NpgsqlConnection(TestServices.PostgresAdmin);
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException)
+        {
+            throw new InvalidOperationException(TestServices.Unavailable("PostgreSQL", ex), ex);
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(TestServices.PostgresAdmin) { Database = name };
+        return new PostgresDatabase(name, builder.ConnectionString);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(TestServices.PostgresAdmin);
+        await admin.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", admin);
+        await drop.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,40 @@
+namespace Monitor.Testing;
+
+/// <summary>
+/// The environment docker-compose gives each service, pointed at the local RabbitMQ virtual host and PostgreSQL
+/// database of a test, plus the source to poll (compose polls the default sources; tests are offline).
+/// </summary>
+public static class Topology
+{
+    public static readonly string[] Workers =
+        ["workers/Monitor.Ingestion", "workers/Monitor.Tagging", "workers/Monitor.Persistence", "workers/Monitor.Alerts"];
+
+    public const string Dashboard = "dashboard/Monitor.Dashboard";
+
+    public static Dictionary<string, string> Distributed(RabbitMqVirtualHost rabbit, string postgres, Uri feed, int pollSeconds = 1) => new()
+    {
+        ["Messaging__Transport"] = "RabbitMq",
+        ["Messaging__RabbitMq__Host"] = rabbit.Host,
+        ["Messaging__RabbitMq__Port"] = rabbit.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Messaging__RabbitMq__VirtualHost"] = rabbit.Name,
+        ["Messaging__RabbitMq__Username"] = rabbit.Username,
+        ["Messaging__RabbitMq__Password"] = rabbit.Password,
+        ["Database__Provider"] = "Postgres",
+        ["Database__ConnectionString"] = postgres,
+        ["Dashboard__HostWorkers"] = "false",
+        ["Ingestion__UseDefaultSources"] = "false",
+        ["Ingestion__Sources__0__Id"] = "test-feed",
+        ["Ingestion__Sources__0__Url"] = feed.ToString(),
+        ["Ingestion__Sources__0__PollIntervalSeconds"] = pollSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The embedded default (in-memory transport, SQLite), with only the test feed as a source.</summary>
+    public static Dictionary<string, string> Embedded(string sqliteFile, Uri feed, int pollSeconds = 1) => new()
+    {
+        ["Database__ConnectionString"] = $"Data Source={sqliteFile}",
+        ["Ingestion__UseDefaultSources"] = "false",
+        ["Ingestion__Sources__0__Id"] = "test-feed",
+        ["Ingestion__Sources__0__Url"] = feed.ToString(),
+        ["Ingestion__Sources__0__PollIntervalSeconds"] = pollSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}
