@@ -1,0 +1,61 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Monitor.Hosting.Messaging;
+
+public static class MessagingExtensions
+{
+    /// <summary>
+    /// Adds MassTransit on the configured transport with the given consumers. The same consumers run over RabbitMQ
+    /// in the distributed setup and over the in-memory transport in the embedded one.
+    /// </summary>
+    public static IHostApplicationBuilder AddMonitorMessaging(this IHostApplicationBuilder builder, params Action<IBusRegistrationConfigurator>[] consumers)
+    {
+        var options = builder.Configuration.GetSection(MessagingOptions.SectionName).Get<MessagingOptions>() ?? new MessagingOptions();
+        builder.Services.AddSingleton(options);
+        builder.Services.Configure<MassTransitHostOptions>(host =>
+        {
+            // Pollers and relays start after the bus is up, so nothing publishes into a bus that isn't there.
+            host.WaitUntilStarted = true;
+            host.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+
+        builder.Services.AddMassTransit(x =>
+        {
+            x.SetKebabCaseEndpointNameFormatter();
+            foreach (var add in consumers)
+            {
+                add(x);
+            }
+
+            x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                endpoint.UseMessageRetry(r => r.Exponential(8, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200)));
+                endpoint.PrefetchCount = options.PrefetchCount;
+                endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit ?? options.PrefetchCount;
+            });
+
+            if (options.Transport == Transport.RabbitMq)
+            {
+                x.UsingRabbitMq((context, cfg) =>
+                {
+                    var rabbit = options.RabbitMq;
+                    cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, h =>
+                    {
+                        h.Username(rabbit.Username);
+                        h.Password(rabbit.Password);
+                    });
+                    cfg.BindPipelineQueues();
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+            else
+            {
+                x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+            }
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,36 @@
+namespace Monitor.Hosting.Messaging;
+
+public enum Transport
+{
+    InMemory,
+    RabbitMq,
+}
+
+/// <summary>Bound from the <c>Messaging</c> section. With no configuration the in-memory transport is used.</summary>
+public sealed class MessagingOptions
+{
+    public const string SectionName = "Messaging";
+
+    public Transport Transport { get; set; } = Transport.InMemory;
+
+    public RabbitMqOptions RabbitMq { get; set; } = new();
+
+    /// <summary>Messages fetched ahead per receive endpoint.</summary>
+    public int PrefetchCount { get; set; } = 32;
+
+    /// <summary>Messages handled at once per receive endpoint; defaults to the prefetch count.</summary>
+    public int? ConcurrentMessageLimit { get; set; }
+}
+
+public sealed class RabbitMqOptions
+{
+    public string Host { get; set; } = "localhost";
+
+    public ushort Port { get; set; } = 5672;
+
+    public string VirtualHost { get; set; } = "/";
+
+    public string Username { get; set; } = "guest";
+
+    public string Password { get; set; } = "guest";
+}

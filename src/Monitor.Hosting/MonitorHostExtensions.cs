@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Monitor.Data;
+using Monitor.Data.Alerts;
+using Monitor.Data.Migrations;
+using Monitor.Data.Outbox;
+using Monitor.Data.Sources;
+using Monitor.Data.Statements;
+using Monitor.Hosting.Outbox;
+using Serilog;
+
+namespace Monitor.Hosting;
+
+/// <summary>The wiring every Monitor process shares: logs, database, health endpoints, the outbox relay.</summary>
+public static class MonitorHostExtensions
+{
+    public const string ReadyTag = "ready";
+
+    /// <summary>Serilog for the time before the host's configuration is read.</summary>
+    public static void CreateBootstrapLogger() =>
+        Log.Logger = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .Enrich.FromLogContext()
+            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+            .CreateBootstrapLogger();
+
+    /// <summary>Logs, database access and health checks, configured from the <c>Serilog</c> and <c>Database</c> sections.</summary>
+    public static WebApplicationBuilder AddMonitorDefaults(this WebApplicationBuilder builder, string processName, string defaultUrl)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        // ASPNETCORE_URLS, --urls and Urls all win over this; it only names the port when nothing else does.
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(defaultUrl);
+        }
+
+        var configuration = builder.Configuration;
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            // Quiet framework chatter by default; the Serilog section overrides any of it.
+            logger.MinimumLevel.Information()
+                .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+                .MinimumLevel.Override("System.Net.Http.HttpClient", Serilog.Events.LogEventLevel.Warning)
+                .MinimumLevel.Override("MassTransit", Serilog.Events.LogEventLevel.Warning)
+                .ReadFrom.Configuration(configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext()
+                .Enrich.WithProperty("Process", processName);
+            if (!configuration.GetSection("Serilog:WriteTo").Exists())
+            {
+                logger.WriteTo.Console(
+                    outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Process} {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                    formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            }
+        });
+
+        var database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton<Database>();
+        builder.Services.AddSingleton<Migrator>();
+        builder.Services.AddSingleton<SourceStore>();
+        builder.Services.AddSingleton<StatementStore>();
+        builder.Services.AddSingleton<DiscoveredItemStore>();
+        builder.Services.AddSingleton<OutboxStore>();
+        builder.Services.AddSingleton<AlertStore>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>Runs the relay that publishes outbox rows; registering it twice (embedded setup) runs it once.</summary>
+    public static IServiceCollection AddOutboxRelay(this IServiceCollection services)
+    {
+        services.TryAddSingleton<OutboxSignal>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutboxRelay>());
+        return services;
+    }
+
+    /// <summary>
+    /// <c>/health/live</c> answers while the process runs; <c>/health/ready</c> also checks the database and the bus
+    /// (MassTransit registers its own check with the same tag).
+    /// </summary>
+    public static WebApplication MapMonitorHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        return app;
+    }
+
+    /// <summary>Applies the migration scripts, waiting for the database while it is still starting.</summary>
+    public static async Task MigrateDatabaseAsync(this WebApplication app, TimeSpan? waitFor = null)
+    {
+        var migrator = app.Services.GetRequiredService<Migrator>();
+        var deadline = Stopwatch.StartNew();
+        var limit = waitFor ?? TimeSpan.FromMinutes(2);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var applied = await migrator.MigrateAsync(app.Lifetime.ApplicationStopping);
+                Log.Information("Database ready; applied migrations {Applied}", applied);
+                return;
+            }
+            catch (Exception ex) when (deadline.Elapsed < limit && ex is not OperationCanceledException)
+            {
+                Log.Warning("Database not reachable yet (attempt {Attempt}): {Error}", attempt, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), app.Lifetime.ApplicationStopping);
+            }
+        }
+    }
+
+    /// <summary>The shape of every Program.cs: bootstrap logging, build and run, log a fatal start-up error.</summary>
+    public static async Task<int> RunMonitorAsync(this WebApplication app)
+    {
+        try
+        {
+            await app.MigrateDatabaseAsync();
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.Fatal(ex, "Monitor process terminated unexpectedly");
+            return 1;
+        }
+        finally
+        {
+            await Log.CloseAndFlushAsync();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using MassTransit;
+using Monitor.Contracts;
+using Monitor.Data.Statements;
+using Monitor.Hosting.Outbox;
+
+namespace Monitor.Persistence.Consumers;
+
+/// <summary>
+/// Stores a tagged statement. The <see cref="StatementStored"/> event is written to the outbox in the same
+/// transaction and relayed after commit: a redelivered message finds its content already stored and adds nothing.
+/// </summary>
+public sealed partial class StoreStatementConsumer(StatementStore store, OutboxSignal outbox, TimeProvider time, ILogger<StoreStatementConsumer> logger) : IConsumer<StatementTagged>
+{
+    public async Task Consume(ConsumeContext<StatementTagged> context)
+    {
+        var statement = context.Message.Statement;
+        var stored = await store.StoreAsync(context.Message, time.GetUtcNow(), context.CancellationToken);
+        if (stored is null)
+        {
+            LogUnchanged(statement.SourceId, statement.ExternalId);
+            return;
+        }
+
+        outbox.Notify();
+        LogStored(stored.StatementId, stored.Revision, statement.SourceId, statement.ExternalId);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stored statement {StatementId} revision {Revision} ({SourceId}/{ExternalId})")]
+    private partial void LogStored(long statementId, int revision, string sourceId, string externalId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Content of {SourceId}/{ExternalId} already stored; nothing to do")]
+    private partial void LogUnchanged(string sourceId, string externalId);
+}

@@ -1,0 +1,19 @@
+using MassTransit;
+using Monitor.Hosting;
+using Monitor.Hosting.Messaging;
+using Monitor.Persistence.Consumers;
+
+namespace Monitor.Persistence;
+
+public static class PersistenceWorker
+{
+    public static IHostApplicationBuilder AddPersistenceWorker(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOutboxRelay();
+        return builder;
+    }
+
+    public static void AddConsumers(IBusRegistrationConfigurator bus) =>
+        bus.AddConsumer<StoreStatementConsumer>().Endpoint(e => e.Name = PipelineQueues.StoreStatement);
+}

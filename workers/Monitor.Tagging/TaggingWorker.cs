@@ -1,0 +1,25 @@
+using MassTransit;
+using Monitor.Core.Tagging;
+using Monitor.Hosting.Messaging;
+using Monitor.Tagging.Consumers;
+
+namespace Monitor.Tagging;
+
+public static class TaggingWorker
+{
+    /// <summary>Loads (and validates) the topic file once at start-up: a broken file stops the process with its error.</summary>
+    public static IHostApplicationBuilder AddTaggingWorker(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Configuration.GetSection(TaggingOptions.SectionName).Get<TaggingOptions>() ?? new TaggingOptions();
+        var topics = string.IsNullOrWhiteSpace(options.TopicFile)
+            ? TopicFile.LoadDefault()
+            : TopicFile.Load(File.ReadAllText(options.TopicFile));
+        builder.Services.AddSingleton(topics);
+        builder.Services.AddSingleton<Tagger>();
+        return builder;
+    }
+
+    public static void AddConsumers(IBusRegistrationConfigurator bus) =>
+        bus.AddConsumer<TagStatementConsumer>().Endpoint(e => e.Name = PipelineQueues.TagStatement);
+}
