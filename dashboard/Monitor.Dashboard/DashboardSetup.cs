@@ -1,0 +1,91 @@
+using System.Text.Json.Serialization;
+using MassTransit;
+using Monitor.Alerts;
+using Monitor.Core.Tagging;
+using Monitor.Dashboard.Consumers;
+using Monitor.Dashboard.Demo;
+using Monitor.Dashboard.Live;
+using Monitor.Hosting.Messaging;
+using Monitor.Ingestion;
+using Monitor.Persistence;
+using Monitor.Tagging;
+
+namespace Monitor.Dashboard;
+
+public static class DashboardSetup
+{
+    public const string DefaultUrl = "http://localhost:5080";
+
+    /// <summary>SignalR, the live broadcaster, the API's JSON, and, in the embedded default, every worker.</summary>
+    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(DashboardOptions.SectionName).Get<DashboardOptions>() ?? new DashboardOptions();
+        builder.Services.AddSingleton(options);
+
+        // Serve wwwroot from the project when running from the build output (dotnet run, tests) in any
+        // environment, not only Development; a published app has its own wwwroot and no manifest, so this is a no-op.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddSignalR().AddJsonProtocol(json => json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<LiveBroadcaster>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveBroadcaster>());
+
+        Action<IBusRegistrationConfigurator>[] consumers = options.HostWorkers
+            ? [AddPushConsumers, TaggingWorker.AddConsumers, PersistenceWorker.AddConsumers, AlertsWorker.AddConsumers]
+            : [AddPushConsumers];
+        builder.AddMonitorMessaging(consumers);
+        if (options.HostWorkers)
+        {
+            builder.AddDemoFeed();
+            builder.AddIngestionWorker().AddTaggingWorker().AddPersistenceWorker().AddAlertsWorker();
+        }
+        else
+        {
+            // The hub validates topic ids and /api/topics lists them, whether or not Tagging runs here.
+            builder.Services.AddSingleton(TopicFile.LoadDefault());
+        }
+
+        return builder;
+    }
+
+    /// <summary>Every replica gets its own temporary queue, so each sees every event and pushes to its own clients.</summary>
+    private static void AddPushConsumers(IBusRegistrationConfigurator bus)
+    {
+        var replica = NewId.NextGuid().ToString("N")[..12];
+        bus.AddConsumer<PushStatementConsumer>().Endpoint(e => (e.Temporary, e.InstanceId) = (true, replica));
+        bus.AddConsumer<PushAlertConsumer>().Endpoint(e => (e.Temporary, e.InstanceId) = (true, replica));
+        bus.AddConsumer<PushSourceHealthConsumer>().Endpoint(e => (e.Temporary, e.InstanceId) = (true, replica));
+    }
+
+    private static void AddDemoFeed(this WebApplicationBuilder builder)
+    {
+        var demo = builder.Configuration.GetSection(DemoOptions.SectionName).Get<DemoOptions>() ?? new DemoOptions();
+        builder.Services.AddSingleton(demo);
+        builder.Services.AddSingleton<DemoFeed>();
+        if (!demo.Enabled)
+        {
+            return;
+        }
+
+        var baseUrl = (builder.Configuration["urls"] ?? DefaultUrl).Split(';')[0].Replace("://+", "://localhost", StringComparison.Ordinal)
+            .Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).TrimEnd('/');
+        builder.Services.PostConfigure<IngestionOptions>(ingestion => ingestion.Sources.Add(new SourceDefinitionOptions
+        {
+            Id = "demo",
+            Name = "Demo feed (statements written by the Monitor project)",
+            Url = baseUrl + DemoFeed.Path,
+            PollIntervalSeconds = Math.Max(1, demo.IntervalSeconds / 2),
+        }));
+    }
+
+    public static WebApplication MapDemoFeed(this WebApplication app)
+    {
+        if (app.Services.GetService<DemoOptions>() is { Enabled: true })
+        {
+            app.MapGet(DemoFeed.Path, (DemoFeed feed) => Results.Text(feed.Render(), "application/rss+xml; charset=utf-8"));
+        }
+
+        return app;
+    }
+}

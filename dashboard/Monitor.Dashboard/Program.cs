@@ -1,0 +1,18 @@
+using Monitor.Dashboard;
+using Monitor.Dashboard.Api;
+using Monitor.Dashboard.Hubs;
+using Monitor.Hosting;
+
+MonitorHostExtensions.CreateBootstrapLogger();
+var builder = WebApplication.CreateBuilder(args);
+builder.AddMonitorDefaults("dashboard", DashboardSetup.DefaultUrl);
+builder.AddDashboard();
+
+var app = builder.Build();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.MapMonitorHealth();
+app.MapMonitorApi();
+app.MapHub<MonitorHub>(MonitorHub.Path);
+app.MapDemoFeed();
+return await app.RunMonitorAsync();
