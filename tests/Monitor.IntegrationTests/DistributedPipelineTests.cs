@@ -1,0 +1,110 @@
+using System.Net.Http.Json;
+using Monitor.Contracts;
+using Monitor.Data;
+using Monitor.Data.Outbox;
+using Monitor.Data.Statements;
+using Monitor.Testing;
+
+namespace Monitor.IntegrationTests;
+
+/// <summary>
+/// The distributed topology without Docker: each worker and the dashboard as its own OS process, configured only
+/// through the environment variables docker-compose gives them, over real RabbitMQ and PostgreSQL.
+/// </summary>
+[Collection(nameof(DistributedCollection))]
+public sealed class DistributedPipelineTests : IAsyncLifetime
+{
+    private readonly List<MonitorProcess> _processes = [];
+    private PostgresDatabase _database = null!;
+    private RabbitMqVirtualHost _rabbit = null!;
+    private FeedServer _feed = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await PostgresDatabase.CreateAsync();
+        _rabbit = await RabbitMqVirtualHost.CreateAsync();
+        _feed = await FeedServer.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
+
+        await _feed.DisposeAsync();
+        await _rabbit.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    private async Task<MonitorProcess> StartAsync(string project)
+    {
+        var process = MonitorProcess.Create(project, Topology.Distributed(_rabbit, _database.ConnectionString, _feed.FeedUrl));
+        _processes.Add(process);
+        await process.StartAsync();
+        return process;
+    }
+
+    [Fact]
+    public async Task A_new_feed_item_crosses_every_process_and_reaches_a_SignalR_client()
+    {
+        var dashboard = await StartAsync(Topology.Dashboard);
+        foreach (var worker in Topology.Workers)
+        {
+            await StartAsync(worker);
+        }
+
+        await using var client = await LiveClient.ConnectAsync(dashboard.BaseAddress);
+        _feed.Add(new TestFeedItem("nato-1", "Allies condemn nuclear rhetoric and reaffirm Article 5",
+            "NATO Allies condemned nuclear threats and said collective defence remains iron-clad.", DateTimeOffset.UtcNow));
+
+        var pushed = await client.WaitForStatementAsync(s => s.ExternalId == "nato-1", TimeSpan.FromSeconds(60));
+
+        Assert.Equal("test-feed", pushed.SourceId);
+        Assert.Contains(pushed.Topics, t => t.TopicId == "collective-defence");
+        using var http = new HttpClient { BaseAddress = dashboard.BaseAddress };
+        var latest = await http.GetFromJsonAsync<List<StatementStored>>("/api/statements?limit=5", Json.Options);
+        Assert.Contains(latest!, s => s.ExternalId == "nato-1");
+
+        // The trivial alert rule (collective defence or nuclear) fires once, through the Alerts process.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (client.Alerts.IsEmpty && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        var alert = Assert.Single(client.Alerts);
+        Assert.Equal(pushed.StatementId, alert.StatementId);
+    }
+
+    [Fact]
+    public async Task Statements_published_before_the_workers_start_wait_in_their_queues()
+    {
+        // Ingestion first and alone: the pipeline queues must exist before Tagging has ever run.
+        var ingestion = await StartAsync("workers/Monitor.Ingestion");
+        _feed.Add(new TestFeedItem("early-1", "Parliament debates sanctions enforcement", "Members discussed sanctions.", DateTimeOffset.UtcNow));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (((await _rabbit.GetQueueAsync("tag-statement"))?.Messages ?? 0) == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.Equal(1, (await _rabbit.GetQueueAsync("tag-statement"))?.Messages);
+
+        await StartAsync("workers/Monitor.Tagging");
+        await StartAsync("workers/Monitor.Persistence");
+        var store = new StatementStore(new Database(new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = _database.ConnectionString }));
+        deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await store.CountAsync() == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.Equal(1, await store.CountAsync());
+        Assert.NotNull(ingestion);
+    }
+}
+
+[CollectionDefinition(nameof(DistributedCollection), DisableParallelization = true)]
+public sealed class DistributedCollection;
