@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Dapper;
 using Monitor.Contracts;
@@ -12,20 +13,18 @@ namespace Monitor.Data.Statements;
 /// </summary>
 public sealed class StatementStore(Database database)
 {
-    private const string InsertStatementSql = """
+    // One round trip inserts a new statement as revision 1 or bumps an existing one, taking its row lock on
+    // PostgreSQL so that concurrent edits of one statement queue up. A bump for content the statement already had
+    // is rolled back below.
+    private const string UpsertStatementSql = """
         INSERT INTO statements (source_id, external_id, url, title, summary, body, language, published_at,
                                 first_seen_at, updated_at, current_revision, content_hash)
         VALUES (@SourceId, @ExternalId, @Url, @Title, @Summary, @Body, @Language, @PublishedAt,
-                @Now, @Now, 0, @ContentHash)
-        ON CONFLICT (source_id, external_id) DO NOTHING
-        """;
-
-    // Bumping the revision first also takes the row lock on PostgreSQL, so concurrent edits of one statement queue up.
-    private const string BumpRevisionSql = """
-        UPDATE statements
-        SET current_revision = current_revision + 1, url = @Url, title = @Title, summary = @Summary, body = @Body,
-            language = @Language, published_at = @PublishedAt, updated_at = @Now, content_hash = @ContentHash
-        WHERE source_id = @SourceId AND external_id = @ExternalId
+                @Now, @Now, 1, @ContentHash)
+        ON CONFLICT (source_id, external_id) DO UPDATE
+        SET current_revision = statements.current_revision + 1, url = excluded.url, title = excluded.title,
+            summary = excluded.summary, body = excluded.body, language = excluded.language,
+            published_at = excluded.published_at, updated_at = excluded.updated_at, content_hash = excluded.content_hash
         RETURNING id AS Id, current_revision AS Revision
         """;
 
@@ -37,10 +36,8 @@ public sealed class StatementStore(Database database)
         RETURNING revision
         """;
 
-    private const string InsertTopicSql = """
-        INSERT INTO statement_topics (statement_id, revision, topic_id, score, evidence, baseline_version)
-        VALUES (@StatementId, @Revision, @TopicId, @Score, @Evidence, @BaselineVersion)
-        """;
+    // A statement's topics go in one multi-row INSERT; only the row count shapes the SQL, values stay parameters.
+    private static readonly ConcurrentDictionary<int, string> InsertTopicsSql = new();
 
     private const string LatestSql = """
         SELECT s.id AS StatementId, s.current_revision AS Revision, s.source_id AS SourceId, s.external_id AS ExternalId,
@@ -48,7 +45,6 @@ public sealed class StatementStore(Database database)
                r.discovered_at AS DiscoveredAt, r.stored_at AS StoredAt
         FROM statements s
         JOIN statement_revisions r ON r.statement_id = s.id AND r.revision = s.current_revision
-        WHERE s.current_revision > 0
         ORDER BY s.updated_at DESC, s.id DESC
         LIMIT @Limit
         """;
@@ -83,8 +79,7 @@ public sealed class StatementStore(Database database)
 
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(InsertStatementSql, values, transaction);
-        var bumped = await connection.QuerySingleAsync<RevisionRow>(BumpRevisionSql, values, transaction);
+        var bumped = await connection.QuerySingleAsync<RevisionRow>(UpsertStatementSql, values, transaction);
         var revision = await connection.QuerySingleOrDefaultAsync<int?>(InsertRevisionSql, new
         {
             StatementId = bumped.Id,
@@ -104,17 +99,17 @@ public sealed class StatementStore(Database database)
             return null;
         }
 
-        foreach (var topic in tagged.Topics)
+        if (tagged.Topics.Count > 0)
         {
-            await connection.ExecuteAsync(InsertTopicSql, new
+            var topics = new DynamicParameters(new { StatementId = bumped.Id, bumped.Revision, tagged.BaselineVersion });
+            for (var i = 0; i < tagged.Topics.Count; i++)
             {
-                StatementId = bumped.Id,
-                bumped.Revision,
-                topic.TopicId,
-                topic.Score,
-                Evidence = JsonSerializer.Serialize(topic.Evidence, OutboxStore.Json),
-                tagged.BaselineVersion,
-            }, transaction);
+                topics.Add($"TopicId{i}", tagged.Topics[i].TopicId);
+                topics.Add($"Score{i}", tagged.Topics[i].Score);
+                topics.Add($"Evidence{i}", JsonSerializer.Serialize(tagged.Topics[i].Evidence, OutboxStore.Json));
+            }
+
+            await connection.ExecuteAsync(InsertTopicsSql.GetOrAdd(tagged.Topics.Count, BuildInsertTopicsSql), topics, transaction);
         }
 
         var stored = new StatementStored(bumped.Id, bumped.Revision, s.SourceId, s.ExternalId, s.Url, s.Title, s.Summary,
@@ -123,6 +118,10 @@ public sealed class StatementStore(Database database)
         await transaction.CommitAsync(cancellationToken);
         return stored;
     }
+
+    private static string BuildInsertTopicsSql(int count) =>
+        "INSERT INTO statement_topics (statement_id, revision, topic_id, score, evidence, baseline_version) VALUES " +
+        string.Join(", ", Enumerable.Range(0, count).Select(i => $"(@StatementId, @Revision, @TopicId{i}, @Score{i}, @Evidence{i}, @BaselineVersion)"));
 
     public async Task<IReadOnlyList<StatementStored>> GetLatestAsync(int limit, CancellationToken cancellationToken = default)
     {
@@ -145,7 +144,7 @@ public sealed class StatementStore(Database database)
     public async Task<long> CountAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM statements WHERE current_revision > 0", cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM statements", cancellationToken: cancellationToken));
     }
 
     public async Task<long> CountRevisionsAsync(CancellationToken cancellationToken = default)
