@@ -39,7 +39,14 @@ public sealed partial class FeedPoller(
                 await publisher.Publish(new SourceHealthChanged(source.Id, SourceHealth.Healthy, null, now, now), cancellationToken);
             }
 
-            LogPolled(source.Id, published, fetched.NotModified);
+            if (published > 0)
+            {
+                LogPublished(source.Id, published);
+            }
+            else
+            {
+                LogNothingNew(source.Id, fetched.NotModified);
+            }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -107,8 +114,11 @@ public sealed partial class FeedPoller(
         return backoff * (0.8 + (Random.Shared.NextDouble() * 0.4));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Polled {SourceId}: {Published} new or changed statements (not modified: {NotModified})")]
-    private partial void LogPolled(string sourceId, int published, bool notModified);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Polled {SourceId}: published {Published} new or changed statements")]
+    private partial void LogPublished(string sourceId, int published);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Polled {SourceId}: nothing new (304 Not Modified: {NotModified})")]
+    private partial void LogNothingNew(string sourceId, bool notModified);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Poll of {SourceId} failed ({Failures} in a row, now {Health}): {Error}. Next try at {NextPollAt:u}")]
     private partial void LogPollFailed(string sourceId, int failures, SourceHealth health, string error, DateTimeOffset nextPollAt);
