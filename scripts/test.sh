@@ -278,7 +278,7 @@ fi
 # ---------------------------------------------------------------- test variables
 
 section "Test environment"
-: "${MONITOR_TEST_POSTGRES:=Host=127.0.0.1;Port=5432;Username=monitor;Password=monitor;Database=monitor}"
+: "${MONITOR_TEST_POSTGRES:=Host=127.0.0.1;Port=5432;Username=monitor;Password=monitor;Database=monitor;SSL Mode=Disable}"
 : "${MONITOR_TEST_RABBITMQ:=amqp://${RABBIT_USER}:${RABBIT_PASS}@127.0.0.1:5672/}"
 : "${MONITOR_TEST_RABBITMQ_MANAGEMENT:=http://${RABBIT_USER}:${RABBIT_PASS}@127.0.0.1:15672/}"
 : "${MONITOR_TEST_CHROMIUM:=/usr/bin/chromium}"

@@ -47,35 +47,42 @@ public sealed class DistributedPipelineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_new_feed_item_crosses_every_process_and_reaches_a_SignalR_client()
+    public async Task A_new_feed_item_crosses_every_process_and_reaches_the_clients_of_every_dashboard_replica()
     {
-        var dashboard = await StartAsync(Topology.Dashboard);
+        // Two dashboard replicas, no sticky sessions: each has its own temporary queue and pushes to its own clients.
+        var dashboards = new[] { await StartAsync(Topology.Dashboard), await StartAsync(Topology.Dashboard) };
         foreach (var worker in Topology.Workers)
         {
             await StartAsync(worker);
         }
 
-        await using var client = await LiveClient.ConnectAsync(dashboard.BaseAddress);
+        await using var first = await LiveClient.ConnectAsync(dashboards[0].BaseAddress);
+        await using var second = await LiveClient.ConnectAsync(dashboards[1].BaseAddress);
         _feed.Add(new TestFeedItem("nato-1", "Allies condemn nuclear rhetoric and reaffirm Article 5",
             "NATO Allies condemned nuclear threats and said collective defence remains iron-clad.", DateTimeOffset.UtcNow));
 
-        var pushed = await client.WaitForStatementAsync(s => s.ExternalId == "nato-1", TimeSpan.FromSeconds(60));
+        var pushed = await first.WaitForStatementAsync(s => s.ExternalId == "nato-1", TimeSpan.FromSeconds(60));
+        var pushedToSecond = await second.WaitForStatementAsync(s => s.ExternalId == "nato-1", TimeSpan.FromSeconds(10));
 
         Assert.Equal("test-feed", pushed.SourceId);
+        Assert.Equal(pushed.StatementId, pushedToSecond.StatementId);
         Assert.Contains(pushed.Topics, t => t.TopicId == "collective-defence");
-        using var http = new HttpClient { BaseAddress = dashboard.BaseAddress };
+        using var http = new HttpClient { BaseAddress = dashboards[1].BaseAddress };
         var latest = await http.GetFromJsonAsync<List<StatementStored>>("/api/statements?limit=5", Json.Options);
         Assert.Contains(latest!, s => s.ExternalId == "nato-1");
 
         // The trivial alert rule (collective defence or nuclear) fires once, through the Alerts process.
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (client.Alerts.IsEmpty && DateTime.UtcNow < deadline)
+        while ((first.Alerts.IsEmpty || second.Alerts.IsEmpty) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }
 
-        var alert = Assert.Single(client.Alerts);
+        var alert = Assert.Single(first.Alerts);
         Assert.Equal(pushed.StatementId, alert.StatementId);
+        Assert.Single(second.Alerts);
+        Assert.Single(first.Statements);
+        Assert.Single(second.Statements);
     }
 
     [Fact]

@@ -12,6 +12,15 @@ namespace Monitor.Testing;
 
 public sealed record TestFeedItem(string Guid, string Title, string Description, DateTimeOffset Published);
 
+/// <summary>How the test feed answers: properly, or in one of the ways real sites fail.</summary>
+public enum FeedBehaviour
+{
+    Feed,
+    ServerError,
+    HtmlPage,
+    AcceptedEmpty,
+}
+
 /// <summary>An RSS 2.0 feed on 127.0.0.1 whose items a test changes while Monitor polls it.</summary>
 public sealed class FeedServer : IAsyncDisposable
 {
@@ -24,6 +33,8 @@ public sealed class FeedServer : IAsyncDisposable
 
     public int Requests { get; private set; }
 
+    public FeedBehaviour Behaviour { get; set; } = FeedBehaviour.Feed;
+
     public static async Task<FeedServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -31,7 +42,13 @@ public sealed class FeedServer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var server = new FeedServer(app);
-        app.MapGet("/feed.xml", () => Results.Text(server.Render(), "application/rss+xml; charset=utf-8"));
+        app.MapGet("/feed.xml", () => server.Behaviour switch
+        {
+            FeedBehaviour.ServerError => Results.Problem("The feed backend is down", statusCode: 500),
+            FeedBehaviour.HtmlPage => Results.Text("<!DOCTYPE html><html><body><h1>Please enable JavaScript</h1></body></html>", "text/html"),
+            FeedBehaviour.AcceptedEmpty => Results.StatusCode(202),
+            _ => Results.Text(server.Render(), "application/rss+xml; charset=utf-8"),
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.FeedUrl = new Uri(new Uri(address), "/feed.xml");

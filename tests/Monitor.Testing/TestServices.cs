@@ -8,7 +8,7 @@ public static class TestServices
 {
     public static string PostgresAdmin =>
         Environment.GetEnvironmentVariable("MONITOR_TEST_POSTGRES")
-        ?? "Host=127.0.0.1;Port=5432;Username=monitor;Password=monitor;Database=monitor";
+        ?? "Host=127.0.0.1;Port=5432;Username=monitor;Password=monitor;Database=monitor;SSL Mode=Disable";
 
     public static Uri RabbitMq =>
         new(Environment.GetEnvironmentVariable("MONITOR_TEST_RABBITMQ") ?? "amqp://guest:guest@127.0.0.1:5672/");

@@ -28,6 +28,16 @@ public static class Topology
         ["Ingestion__Sources__0__PollIntervalSeconds"] = pollSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
+    /// <summary>Adds a further source (index 1, 2, ...) to an environment.</summary>
+    public static Dictionary<string, string> WithSource(this Dictionary<string, string> environment, int index, string id, Uri feed, int pollSeconds = 1)
+    {
+        var prefix = $"Ingestion__Sources__{index}__";
+        environment[prefix + "Id"] = id;
+        environment[prefix + "Url"] = feed.ToString();
+        environment[prefix + "PollIntervalSeconds"] = pollSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return environment;
+    }
+
     /// <summary>The embedded default (in-memory transport, SQLite), with only the test feed as a source.</summary>
     public static Dictionary<string, string> Embedded(string sqliteFile, Uri feed, int pollSeconds = 1) => new()
     {

@@ -1,0 +1,83 @@
+using System.Net.Http.Json;
+using Monitor.Contracts;
+using Monitor.Testing;
+
+namespace Monitor.IntegrationTests;
+
+/// <summary>A broken feed marks that source unhealthy with a readable error; every other source keeps running.</summary>
+public sealed class SourceFailureTests : IAsyncLifetime
+{
+    private readonly string _sqlite = Path.Combine(Path.GetTempPath(), $"monitor-failure-{Guid.NewGuid():N}.db");
+    private FeedServer _good = null!;
+    private FeedServer _broken = null!;
+    private MonitorProcess _dashboard = null!;
+
+    public async Task InitializeAsync()
+    {
+        _good = await FeedServer.StartAsync();
+        _broken = await FeedServer.StartAsync();
+        _broken.Behaviour = FeedBehaviour.ServerError;
+        _dashboard = MonitorProcess.Create(Topology.Dashboard, Topology.Embedded(_sqlite, _good.FeedUrl).WithSource(1, "broken-feed", _broken.FeedUrl));
+        await _dashboard.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _dashboard.DisposeAsync();
+        await _good.DisposeAsync();
+        await _broken.DisposeAsync();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(_sqlite + suffix);
+        }
+    }
+
+    [Theory]
+    [InlineData(FeedBehaviour.ServerError, "HTTP 500")]
+    [InlineData(FeedBehaviour.HtmlPage, "html")]
+    [InlineData(FeedBehaviour.AcceptedEmpty, "HTTP 202 with an empty body")]
+    public async Task A_failing_source_is_marked_with_its_error_while_the_others_deliver_and_it_recovers_when_healed(FeedBehaviour failure, string error)
+    {
+        _broken.Behaviour = failure;
+        await using var client = await LiveClient.ConnectAsync(_dashboard.BaseAddress);
+        using var http = new HttpClient { BaseAddress = _dashboard.BaseAddress };
+
+        var unhealthy = await WaitForSourceAsync(http, "broken-feed",
+            s => s.Health != nameof(SourceHealth.Healthy) && s.LastError?.Contains(error, StringComparison.OrdinalIgnoreCase) == true);
+        _good.Add(new TestFeedItem($"good-{failure}", "Allies agree new sanctions enforcement", "Sanctions text.", DateTimeOffset.UtcNow));
+        await client.WaitForStatementAsync(s => s.ExternalId == $"good-{failure}", TimeSpan.FromSeconds(30));
+
+        Assert.Contains(unhealthy.Health, new[] { nameof(SourceHealth.Degraded), nameof(SourceHealth.Failing) });
+        Assert.Contains(client.Health, h => h.SourceId == "broken-feed" && h.Health != SourceHealth.Healthy && h.LastError!.Contains(error, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(nameof(SourceHealth.Healthy), (await WaitForSourceAsync(http, "test-feed", _ => true)).Health);
+
+        _broken.Behaviour = FeedBehaviour.Feed;
+        _broken.Add(new TestFeedItem("healed-1", "The feed is back", "Text.", DateTimeOffset.UtcNow));
+        var healed = await WaitForSourceAsync(http, "broken-feed", s => s.Health == nameof(SourceHealth.Healthy));
+        await client.WaitForStatementAsync(s => s.ExternalId == "healed-1", TimeSpan.FromSeconds(30));
+
+        Assert.Null(healed.LastError);
+        Assert.Contains(client.Health, h => h.SourceId == "broken-feed" && h.Health == SourceHealth.Healthy);
+    }
+
+    private static async Task<SourceView> WaitForSourceAsync(HttpClient http, string id, Func<SourceView, bool> match)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        SourceView? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            var sources = await http.GetFromJsonAsync<List<SourceView>>("/api/sources", Json.Options);
+            last = sources?.SingleOrDefault(s => s.Id == id);
+            if (last is not null && match(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"Source {id} never reached the expected state; last seen: {last}");
+    }
+
+    private sealed record SourceView(string Id, string Health, string? LastError, DateTimeOffset? LastSuccessAt, int ConsecutiveFailures);
+}
