@@ -2,13 +2,14 @@ using System.Globalization;
 
 namespace Monitor.LoadTest;
 
-internal sealed record LoadOptions(int Statements, int Replicas, TimeSpan Timeout)
+/// <param name="Rate">Statements published per second in the latency run.</param>
+internal sealed record LoadOptions(int Statements, int Replicas, int Rate)
 {
     public static LoadOptions Parse(string[] args)
     {
         var statements = 2000;
         var replicas = 1;
-        var timeout = TimeSpan.FromMinutes(5);
+        var rate = 20;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -19,14 +20,14 @@ internal sealed record LoadOptions(int Statements, int Replicas, TimeSpan Timeou
                 case "--replicas":
                     replicas = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
-                case "--timeout-seconds":
-                    timeout = TimeSpan.FromSeconds(int.Parse(args[++i], CultureInfo.InvariantCulture));
+                case "--rate":
+                    rate = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Use --statements N, --replicas N, --timeout-seconds N.");
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Use --statements N, --rate N, --replicas N.");
             }
         }
 
-        return new LoadOptions(statements, replicas, timeout);
+        return new LoadOptions(statements, replicas, rate);
     }
 }

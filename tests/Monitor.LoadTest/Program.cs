@@ -6,11 +6,12 @@ using Monitor.Contracts;
 using Monitor.LoadTest;
 using Monitor.Testing;
 
-// The pipeline load tool: pushes N statements through the distributed topology (RabbitMQ, PostgreSQL, every worker
-// as its own process, the dashboard) and measures discovery -> SignalR client receipt. A baseline run in the same
-// process (one RabbitMQ hop to an in-process consumer) gives the ratio that stays meaningful on a noisy machine.
+// The pipeline load tool: pushes statements through the distributed topology (RabbitMQ, PostgreSQL, every worker
+// as its own process, the dashboard) and measures discovery -> SignalR client receipt: once in a burst (throughput),
+// once at a steady rate (latency). A baseline in the same process (one RabbitMQ hop to an in-process consumer) run
+// the same two ways gives the ratios that stay meaningful on a noisy, shared machine.
 var options = LoadOptions.Parse(args);
-Console.WriteLine($"Monitor pipeline load test: {options.Statements} statements, {options.Replicas} Tagging/Persistence replicas");
+Console.WriteLine($"Monitor pipeline load test: {options.Statements} in a burst, {options.Rate}/s for 30 s, {options.Replicas} Tagging/Persistence replicas");
 
 await using var rabbit = await RabbitMqVirtualHost.CreateAsync();
 await using var database = await PostgresDatabase.CreateAsync();
@@ -50,23 +51,23 @@ try
     await bus.StartAsync();
     try
     {
-        var baseline = await Run("baseline: one RabbitMQ hop", options, () => BaselineConsumer.Received.Select(r => r.Latency).ToList(),
-            i => bus.Publish(new LoadProbe(i, DateTimeOffset.UtcNow)));
-
         await using var client = await LiveClient.ConnectAsync(dashboard.BaseAddress);
-        var run = Guid.NewGuid().ToString("N")[..8];
-        var pipeline = await Run("pipeline: discovery -> SignalR client", options,
-            () => client.Statements.Where(s => s.Statement.SourceId == $"load-{run}").Select(s => s.ReceivedAt - s.Statement.DiscoveredAt).ToList(),
-            i => bus.Publish(LoadStatements.Create(run, i)));
+        var paced = options.Rate * 30;
+        var results = new List<Result>
+        {
+            await Baseline(bus, options.Statements, rate: null),
+            await Pipeline(bus, client, options.Statements, rate: null),
+            await Baseline(bus, paced, options.Rate),
+            await Pipeline(bus, client, paced, options.Rate),
+        };
 
         Console.WriteLine();
-        Console.WriteLine("| run | statements | statements/s | p50 ms | p95 ms | p99 ms |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-        Console.WriteLine(baseline.Row);
-        Console.WriteLine(pipeline.Row);
-        Console.WriteLine(FormattableString.Invariant(
-            $"\nPipeline throughput is {pipeline.PerSecond / baseline.PerSecond:0.00}x the baseline's; p50 latency {pipeline.P50 / baseline.P50:0.0}x."));
-        return pipeline.Count == options.Statements ? 0 : 1;
+        Console.WriteLine("| run | statements | sent at | received/s | p50 ms | p95 ms | p99 ms |");
+        Console.WriteLine("|---|---:|---|---:|---:|---:|---:|");
+        results.ForEach(r => Console.WriteLine(r.Row));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"\nBurst: the pipeline delivers {results[1].PerSecond / results[0].PerSecond:0.000}x the baseline's messages per second. At {options.Rate}/s: pipeline p50 {results[3].P50 / results[2].P50:0.0}x and p99 {results[3].P99 / results[2].P99:0.0}x the baseline's."));
+        return results.All(r => r.Count == r.Expected) ? 0 : 1;
     }
     finally
     {
@@ -81,13 +82,38 @@ finally
     }
 }
 
-static async Task<Result> Run(string name, LoadOptions options, Func<List<TimeSpan>> latencies, Func<int, Task> publish)
+static Task<Result> Baseline(IBus bus, int count, int? rate)
 {
-    Console.WriteLine($"Running {name} ...");
+    BaselineConsumer.Received.Clear();
+    return Run("baseline: one RabbitMQ hop", count, rate, () => BaselineConsumer.Received.Select(r => r.Latency).ToList(),
+        i => bus.Publish(new LoadProbe(i, DateTimeOffset.UtcNow)));
+}
+
+static Task<Result> Pipeline(IBus bus, LiveClient client, int count, int? rate)
+{
+    var run = Guid.NewGuid().ToString("N")[..8];
+    return Run("pipeline: discovery -> SignalR client", count, rate,
+        () => client.Statements.Where(s => s.Statement.SourceId == $"load-{run}").Select(s => s.ReceivedAt - s.Statement.DiscoveredAt).ToList(),
+        i => bus.Publish(LoadStatements.Create(run, i)));
+}
+
+// Burst (rate null): everything at once, for throughput. Paced: a steady rate, for latency below saturation.
+static async Task<Result> Run(string name, int count, int? rate, Func<List<TimeSpan>> latencies, Func<int, Task> publish)
+{
+    Console.WriteLine($"Running {name}, {count} statements {(rate is null ? "in a burst" : $"at {rate}/s")} ...");
     var clock = Stopwatch.StartNew();
     var inFlight = new List<Task>();
-    for (var i = 0; i < options.Statements; i++)
+    for (var i = 0; i < count; i++)
     {
+        if (rate is not null)
+        {
+            var due = TimeSpan.FromSeconds((double)i / rate.Value);
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+        }
+
         inFlight.Add(publish(i));
         if (inFlight.Count >= 100)
         {
@@ -100,23 +126,24 @@ static async Task<Result> Run(string name, LoadOptions options, Func<List<TimeSp
     var published = clock.Elapsed;
     var deadline = Stopwatch.StartNew();
     List<TimeSpan> seen;
-    while ((seen = latencies()).Count < options.Statements && deadline.Elapsed < options.Timeout)
+    while ((seen = latencies()).Count < count && deadline.Elapsed < TimeSpan.FromMinutes(5))
     {
         await Task.Delay(20);
     }
 
     var elapsed = clock.Elapsed;
     seen.Sort();
-    var result = new Result(name, seen.Count, seen.Count / elapsed.TotalSeconds, Percentile(seen, 0.50), Percentile(seen, 0.95), Percentile(seen, 0.99));
+    var result = new Result(name, count, seen.Count, rate is null ? "burst" : $"{rate}/s", seen.Count / elapsed.TotalSeconds,
+        Percentile(seen, 0.50), Percentile(seen, 0.95), Percentile(seen, 0.99));
     Console.WriteLine(FormattableString.Invariant(
-        $"  published {options.Statements} in {published.TotalSeconds:0.00} s; received {seen.Count} in {elapsed.TotalSeconds:0.00} s"));
+        $"  published {count} in {published.TotalSeconds:0.00} s; received {seen.Count} in {elapsed.TotalSeconds:0.00} s"));
     return result;
 }
 
 static double Percentile(List<TimeSpan> sorted, double p) =>
     sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)].TotalMilliseconds;
 
-internal sealed record Result(string Name, int Count, double PerSecond, double P50, double P95, double P99)
+internal sealed record Result(string Name, int Expected, int Count, string SentAt, double PerSecond, double P50, double P95, double P99)
 {
-    public string Row => string.Create(CultureInfo.InvariantCulture, $"| {Name} | {Count} | {PerSecond:0} | {P50:0.0} | {P95:0.0} | {P99:0.0} |");
+    public string Row => string.Create(CultureInfo.InvariantCulture, $"| {Name} | {Count} | {SentAt} | {PerSecond:0} | {P50:0.0} | {P95:0.0} | {P99:0.0} |");
 }
