@@ -265,19 +265,14 @@ public abstract class StoreContract : IAsyncLifetime
 
 public sealed class SqliteStoreTests : StoreContract
 {
-    private readonly string _file = Path.Combine(Path.GetTempPath(), $"monitor-test-{Guid.NewGuid():N}.db");
+    private readonly TempSqliteFile _file = new();
 
     protected override Task<DatabaseOptions> CreateDatabaseAsync() =>
-        Task.FromResult(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={_file}" });
+        Task.FromResult(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={_file.Path}" });
 
     protected override Task DropDatabaseAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(_file + suffix);
-        }
-
+        _file.Dispose();
         return Task.CompletedTask;
     }
 }

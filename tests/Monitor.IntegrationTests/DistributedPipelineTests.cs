@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
 using Monitor.Contracts;
-using Monitor.Data;
-using Monitor.Data.Outbox;
 using Monitor.Data.Statements;
 using Monitor.Testing;
 
@@ -14,37 +12,13 @@ namespace Monitor.IntegrationTests;
 [Collection(nameof(DistributedCollection))]
 public sealed class DistributedPipelineTests : IAsyncLifetime
 {
-    private readonly List<MonitorProcess> _processes = [];
-    private PostgresDatabase _database = null!;
-    private RabbitMqVirtualHost _rabbit = null!;
-    private FeedServer _feed = null!;
+    private DistributedTopology _topology = null!;
 
-    public async Task InitializeAsync()
-    {
-        _database = await PostgresDatabase.CreateAsync();
-        _rabbit = await RabbitMqVirtualHost.CreateAsync();
-        _feed = await FeedServer.StartAsync();
-    }
+    public async Task InitializeAsync() => _topology = await DistributedTopology.CreateAsync();
 
-    public async Task DisposeAsync()
-    {
-        foreach (var process in _processes)
-        {
-            await process.DisposeAsync();
-        }
+    public async Task DisposeAsync() => await _topology.DisposeAsync();
 
-        await _feed.DisposeAsync();
-        await _rabbit.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
-    private async Task<MonitorProcess> StartAsync(string project)
-    {
-        var process = MonitorProcess.Create(project, Topology.Distributed(_rabbit, _database.ConnectionString, _feed.FeedUrl));
-        _processes.Add(process);
-        await process.StartAsync();
-        return process;
-    }
+    private Task<MonitorProcess> StartAsync(string project) => _topology.StartAsync(project);
 
     [Fact]
     public async Task A_new_feed_item_crosses_every_process_and_reaches_the_clients_of_every_dashboard_replica()
@@ -58,7 +32,7 @@ public sealed class DistributedPipelineTests : IAsyncLifetime
 
         await using var first = await LiveClient.ConnectAsync(dashboards[0].BaseAddress);
         await using var second = await LiveClient.ConnectAsync(dashboards[1].BaseAddress);
-        _feed.Add(new TestFeedItem("nato-1", "Allies condemn nuclear rhetoric and reaffirm Article 5",
+        _topology.Feed.Add(new TestFeedItem("nato-1", "Allies condemn nuclear rhetoric and reaffirm Article 5",
             "NATO Allies condemned nuclear threats and said collective defence remains iron-clad.", DateTimeOffset.UtcNow));
 
         var pushed = await first.WaitForStatementAsync(s => s.ExternalId == "nato-1", TimeSpan.FromSeconds(60));
@@ -90,18 +64,18 @@ public sealed class DistributedPipelineTests : IAsyncLifetime
     {
         // Ingestion first and alone: the pipeline queues must exist before Tagging has ever run.
         var ingestion = await StartAsync("workers/Monitor.Ingestion");
-        _feed.Add(new TestFeedItem("early-1", "Parliament debates sanctions enforcement", "Members discussed sanctions.", DateTimeOffset.UtcNow));
+        _topology.Feed.Add(new TestFeedItem("early-1", "Parliament debates sanctions enforcement", "Members discussed sanctions.", DateTimeOffset.UtcNow));
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (((await _rabbit.GetQueueAsync("tag-statement"))?.Messages ?? 0) == 0 && DateTime.UtcNow < deadline)
+        while (((await _topology.Rabbit.GetQueueAsync("tag-statement"))?.Messages ?? 0) == 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(250);
         }
 
-        Assert.Equal(1, (await _rabbit.GetQueueAsync("tag-statement"))?.Messages);
+        Assert.Equal(1, (await _topology.Rabbit.GetQueueAsync("tag-statement"))?.Messages);
 
         await StartAsync("workers/Monitor.Tagging");
         await StartAsync("workers/Monitor.Persistence");
-        var store = new StatementStore(new Database(new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = _database.ConnectionString }));
+        var store = new StatementStore(_topology.OpenDatabase());
         deadline = DateTime.UtcNow.AddSeconds(30);
         while (await store.CountAsync() == 0 && DateTime.UtcNow < deadline)
         {

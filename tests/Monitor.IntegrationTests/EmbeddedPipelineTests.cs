@@ -11,7 +11,7 @@ namespace Monitor.IntegrationTests;
 /// </summary>
 public sealed class EmbeddedPipelineTests : IAsyncLifetime
 {
-    private readonly string _sqlite = Path.Combine(Path.GetTempPath(), $"monitor-embedded-{Guid.NewGuid():N}.db");
+    private readonly TempSqliteFile _sqlite = new();
     private FeedServer _feed = null!;
     private MonitorProcess _dashboard = null!;
 
@@ -19,7 +19,7 @@ public sealed class EmbeddedPipelineTests : IAsyncLifetime
     {
         _feed = await FeedServer.StartAsync();
         _feed.Add(new TestFeedItem("existing-1", "An item that was there before", "Allies discussed defence spending.", DateTimeOffset.UtcNow.AddHours(-2)));
-        _dashboard = MonitorProcess.Create(Topology.Dashboard, Topology.Embedded(_sqlite, _feed.FeedUrl));
+        _dashboard = MonitorProcess.Create(Topology.Dashboard, Topology.Embedded(_sqlite.Path, _feed.FeedUrl));
         await _dashboard.StartAsync();
     }
 
@@ -27,10 +27,7 @@ public sealed class EmbeddedPipelineTests : IAsyncLifetime
     {
         await _dashboard.DisposeAsync();
         await _feed.DisposeAsync();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(_sqlite + suffix);
-        }
+        _sqlite.Dispose();
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using Monitor.Data;
 using Monitor.Data.Outbox;
 using Monitor.Data.Statements;
 using Monitor.Testing;
@@ -14,55 +13,28 @@ namespace Monitor.IntegrationTests;
 public sealed class PersistenceFaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Statements = 1000;
-    private readonly List<MonitorProcess> _processes = [];
-    private PostgresDatabase _database = null!;
-    private RabbitMqVirtualHost _rabbit = null!;
-    private FeedServer _feed = null!;
+    private DistributedTopology _topology = null!;
 
-    public async Task InitializeAsync()
-    {
-        _database = await PostgresDatabase.CreateAsync();
-        _rabbit = await RabbitMqVirtualHost.CreateAsync();
-        _feed = await FeedServer.StartAsync();
-    }
+    public async Task InitializeAsync() => _topology = await DistributedTopology.CreateAsync();
 
-    public async Task DisposeAsync()
-    {
-        foreach (var process in _processes)
-        {
-            await process.DisposeAsync();
-        }
-
-        await _feed.DisposeAsync();
-        await _rabbit.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
-    private MonitorProcess Create(string project)
-    {
-        var process = MonitorProcess.Create(project, Topology.Distributed(_rabbit, _database.ConnectionString, _feed.FeedUrl));
-        _processes.Add(process);
-        return process;
-    }
+    public async Task DisposeAsync() => await _topology.DisposeAsync();
 
     [Fact]
     public async Task Killing_persistence_mid_stream_stores_and_pushes_every_statement_exactly_once()
     {
-        var dashboard = Create(Topology.Dashboard);
-        await dashboard.StartAsync();
+        var dashboard = await _topology.StartAsync(Topology.Dashboard);
         foreach (var worker in Topology.Workers.Where(w => !w.EndsWith("Persistence", StringComparison.Ordinal)))
         {
-            await Create(worker).StartAsync();
+            await _topology.StartAsync(worker);
         }
 
-        var persistence = Create("workers/Monitor.Persistence");
-        await persistence.StartAsync();
+        var persistence = await _topology.StartAsync("workers/Monitor.Persistence");
         await using var client = await LiveClient.ConnectAsync(dashboard.BaseAddress);
-        var database = new Database(new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = _database.ConnectionString });
+        var database = _topology.OpenDatabase();
         var store = new StatementStore(database);
 
         var now = DateTimeOffset.UtcNow;
-        _feed.Add(Enumerable.Range(0, Statements)
+        _topology.Feed.Add(Enumerable.Range(0, Statements)
             .Select(i => new TestFeedItem($"bulk-{i}", $"Statement {i} on sanctions and air defence", $"Text of statement {i}.", now.AddSeconds(-i)))
             .ToArray());
 

@@ -7,7 +7,7 @@ namespace Monitor.IntegrationTests;
 /// <summary>A broken feed marks that source unhealthy with a readable error; every other source keeps running.</summary>
 public sealed class SourceFailureTests : IAsyncLifetime
 {
-    private readonly string _sqlite = Path.Combine(Path.GetTempPath(), $"monitor-failure-{Guid.NewGuid():N}.db");
+    private readonly TempSqliteFile _sqlite = new();
     private FeedServer _good = null!;
     private FeedServer _broken = null!;
     private MonitorProcess _dashboard = null!;
@@ -17,7 +17,7 @@ public sealed class SourceFailureTests : IAsyncLifetime
         _good = await FeedServer.StartAsync();
         _broken = await FeedServer.StartAsync();
         _broken.Behaviour = FeedBehaviour.ServerError;
-        _dashboard = MonitorProcess.Create(Topology.Dashboard, Topology.Embedded(_sqlite, _good.FeedUrl).WithSource(1, "broken-feed", _broken.FeedUrl));
+        _dashboard = MonitorProcess.Create(Topology.Dashboard, Topology.Embedded(_sqlite.Path, _good.FeedUrl).WithSource(1, "broken-feed", _broken.FeedUrl));
         await _dashboard.StartAsync();
     }
 
@@ -26,10 +26,7 @@ public sealed class SourceFailureTests : IAsyncLifetime
         await _dashboard.DisposeAsync();
         await _good.DisposeAsync();
         await _broken.DisposeAsync();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(_sqlite + suffix);
-        }
+        _sqlite.Dispose();
     }
 
     [Theory]

@@ -13,73 +13,60 @@ using Monitor.Testing;
 var options = LoadOptions.Parse(args);
 Console.WriteLine($"Monitor pipeline load test: {options.Statements} in a burst, {options.Rate}/s for 30 s, {options.Replicas} Tagging/Persistence replicas");
 
-await using var rabbit = await RabbitMqVirtualHost.CreateAsync();
-await using var database = await PostgresDatabase.CreateAsync();
-await using var feed = await FeedServer.StartAsync();
-var environment = Topology.Distributed(rabbit, database.ConnectionString, feed.FeedUrl, pollSeconds: 3600);
-var processes = new List<MonitorProcess>();
+// Ingestion polls an empty feed: the tool publishes the discoveries itself, so it can time them.
+await using var topology = await DistributedTopology.CreateAsync(pollSeconds: 3600);
+var rabbit = topology.Rabbit;
+var processes = new List<MonitorProcess> { topology.Create(Topology.Dashboard) };
+foreach (var worker in Topology.Workers)
+{
+    var replicas = worker.EndsWith("Tagging", StringComparison.Ordinal) || worker.EndsWith("Persistence", StringComparison.Ordinal) ? options.Replicas : 1;
+    processes.AddRange(Enumerable.Range(0, replicas).Select(_ => topology.Create(worker)));
+}
+
+await Task.WhenAll(processes.Select(p => p.StartAsync(TimeSpan.FromSeconds(120))));
+Console.WriteLine($"Started {processes.Count} processes");
+var dashboard = processes[0];
+var services = new ServiceCollection();
+services.AddMassTransit(x =>
+{
+    x.AddConsumer<BaselineConsumer>().Endpoint(e => e.Temporary = true);
+    x.UsingRabbitMq((context, cfg) =>
+    {
+        cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.Name, h =>
+        {
+            h.Username(rabbit.Username);
+            h.Password(rabbit.Password);
+        });
+        cfg.PrefetchCount = 64;
+        cfg.ConfigureEndpoints(context);
+    });
+});
+await using var provider = services.BuildServiceProvider();
+var bus = provider.GetRequiredService<IBusControl>();
+await bus.StartAsync();
 try
 {
-    var dashboard = MonitorProcess.Create(Topology.Dashboard, environment);
-    processes.Add(dashboard);
-    foreach (var worker in Topology.Workers)
+    await using var client = await LiveClient.ConnectAsync(dashboard.BaseAddress);
+    var paced = options.Rate * 30;
+    var results = new List<Result>
     {
-        var replicas = worker.EndsWith("Tagging", StringComparison.Ordinal) || worker.EndsWith("Persistence", StringComparison.Ordinal) ? options.Replicas : 1;
-        processes.AddRange(Enumerable.Range(0, replicas).Select(_ => MonitorProcess.Create(worker, environment)));
-    }
+        await Baseline(bus, options.Statements, rate: null),
+        await Pipeline(bus, client, options.Statements, rate: null),
+        await Baseline(bus, paced, options.Rate),
+        await Pipeline(bus, client, paced, options.Rate),
+    };
 
-    await Task.WhenAll(processes.Select(p => p.StartAsync(TimeSpan.FromSeconds(120))));
-    Console.WriteLine($"Started {processes.Count} processes");
-
-    var services = new ServiceCollection();
-    services.AddMassTransit(x =>
-    {
-        x.AddConsumer<BaselineConsumer>().Endpoint(e => e.Temporary = true);
-        x.UsingRabbitMq((context, cfg) =>
-        {
-            cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.Name, h =>
-            {
-                h.Username(rabbit.Username);
-                h.Password(rabbit.Password);
-            });
-            cfg.PrefetchCount = 64;
-            cfg.ConfigureEndpoints(context);
-        });
-    });
-    await using var provider = services.BuildServiceProvider();
-    var bus = provider.GetRequiredService<IBusControl>();
-    await bus.StartAsync();
-    try
-    {
-        await using var client = await LiveClient.ConnectAsync(dashboard.BaseAddress);
-        var paced = options.Rate * 30;
-        var results = new List<Result>
-        {
-            await Baseline(bus, options.Statements, rate: null),
-            await Pipeline(bus, client, options.Statements, rate: null),
-            await Baseline(bus, paced, options.Rate),
-            await Pipeline(bus, client, paced, options.Rate),
-        };
-
-        Console.WriteLine();
-        Console.WriteLine("| run | statements | sent at | received/s | p50 ms | p95 ms | p99 ms |");
-        Console.WriteLine("|---|---:|---|---:|---:|---:|---:|");
-        results.ForEach(r => Console.WriteLine(r.Row));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"\nBurst: the pipeline delivers {results[1].PerSecond / results[0].PerSecond:0.000}x the baseline's messages per second. At {options.Rate}/s: pipeline p50 {results[3].P50 / results[2].P50:0.0}x and p99 {results[3].P99 / results[2].P99:0.0}x the baseline's."));
-        return results.All(r => r.Count == r.Expected) ? 0 : 1;
-    }
-    finally
-    {
-        await bus.StopAsync();
-    }
+    Console.WriteLine();
+    Console.WriteLine("| run | statements | sent at | received/s | p50 ms | p95 ms | p99 ms |");
+    Console.WriteLine("|---|---:|---|---:|---:|---:|---:|");
+    results.ForEach(r => Console.WriteLine(r.Row));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"\nBurst: the pipeline delivers {results[1].PerSecond / results[0].PerSecond:0.000}x the baseline's messages per second. At {options.Rate}/s: pipeline p50 {results[3].P50 / results[2].P50:0.0}x and p99 {results[3].P99 / results[2].P99:0.0}x the baseline's."));
+    return results.All(r => r.Count == r.Expected) ? 0 : 1;
 }
 finally
 {
-    foreach (var process in processes)
-    {
-        await process.DisposeAsync();
-    }
+    await bus.StopAsync();
 }
 
 static Task<Result> Baseline(IBus bus, int count, int? rate)
