@@ -71,6 +71,26 @@ public sealed class EmbeddedPipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_client_in_a_topic_group_also_gets_that_topics_statements_and_an_unknown_topic_is_refused()
+    {
+        await using var client = await LiveClient.ConnectAsync(_dashboard.BaseAddress);
+        await client.JoinTopicAsync("sanctions");
+
+        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => client.JoinTopicAsync("no-such-topic"));
+        _feed.Add(
+            new TestFeedItem("topic-1", "EU adopts a new package of sanctions on Russia", "The sanctions package adds export bans and asset freezes.", DateTimeOffset.UtcNow),
+            new TestFeedItem("topic-2", "Parliament debates humanitarian aid for refugees", "Members discussed humanitarian assistance and refugees.", DateTimeOffset.UtcNow));
+        await client.WaitForStatementAsync(s => s.ExternalId == "topic-1", TimeSpan.FromSeconds(30));
+        await client.WaitForStatementAsync(s => s.ExternalId == "topic-2", TimeSpan.FromSeconds(30));
+        await Task.Delay(500);
+
+        Assert.Contains("Unknown topic 'no-such-topic'", refused.Message);
+        var (topic, statement) = Assert.Single(client.TopicStatements);
+        Assert.Equal("sanctions", topic);
+        Assert.Equal("topic-1", statement.ExternalId);
+    }
+
+    [Fact]
     public async Task Health_endpoints_answer_and_a_bad_limit_gets_a_400_with_a_message()
     {
         using var http = new HttpClient { BaseAddress = _dashboard.BaseAddress };

@@ -18,7 +18,13 @@ public sealed class LiveClient : IAsyncDisposable
         connection.On<StatementStored>(nameof(StatementStored), s => Statements.Enqueue((s, DateTimeOffset.UtcNow)));
         connection.On<AlertTriggered>(nameof(AlertTriggered), a => Alerts.Enqueue(a));
         connection.On<SourceHealthChanged>(nameof(SourceHealthChanged), h => Health.Enqueue(h));
+        connection.On<string, StatementStored>("TopicStatementStored", (topic, s) => TopicStatements.Enqueue((topic, s)));
     }
+
+    /// <summary>What arrived through the per-topic groups this client joined.</summary>
+    public ConcurrentQueue<(string TopicId, StatementStored Statement)> TopicStatements { get; } = new();
+
+    public Task JoinTopicAsync(string topicId) => _connection.InvokeAsync("JoinTopic", topicId);
 
     public ConcurrentQueue<(StatementStored Statement, DateTimeOffset ReceivedAt)> Statements { get; } = new();
 
