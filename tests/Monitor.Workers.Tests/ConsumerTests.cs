@@ -1,0 +1,123 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Monitor.Alerts;
+using Monitor.Alerts.Consumers;
+using Monitor.Contracts;
+using Monitor.Core.Tagging;
+using Monitor.Data;
+using Monitor.Data.Alerts;
+using Monitor.Data.Migrations;
+using Monitor.Data.Outbox;
+using Monitor.Data.Statements;
+using Monitor.Hosting.Outbox;
+using Monitor.Persistence.Consumers;
+using Monitor.Tagging.Consumers;
+using Monitor.Testing;
+
+namespace Monitor.Workers.Tests;
+
+/// <summary>
+/// Each consumer's own logic through MassTransit's test harness, on a real SQLite file: what it publishes, and that
+/// a redelivered message changes nothing.
+/// </summary>
+public sealed class ConsumerTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+    private readonly TempSqliteFile _file = new();
+    private ServiceProvider _services = null!;
+    private ITestHarness _harness = null!;
+
+    public async Task InitializeAsync()
+    {
+        var database = new Database(new DatabaseOptions { ConnectionString = $"Data Source={_file.Path}" });
+        await new Migrator(database).MigrateAsync();
+        _services = new ServiceCollection()
+            .AddSingleton(database)
+            .AddSingleton<StatementStore>()
+            .AddSingleton<AlertStore>()
+            .AddSingleton<OutboxSignal>()
+            .AddSingleton(TopicFile.LoadDefault())
+            .AddSingleton<Tagger>()
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton(Options.Create(new AlertsOptions()))
+            .AddLogging()
+            .AddMassTransitTestHarness(x =>
+            {
+                x.AddConsumer<TagStatementConsumer>();
+                x.AddConsumer<StoreStatementConsumer>();
+                x.AddConsumer<MatchAlertRulesConsumer>();
+            })
+            .BuildServiceProvider(true);
+        _harness = _services.GetRequiredService<ITestHarness>();
+        await _harness.Start();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _harness.Stop();
+        await _services.DisposeAsync();
+        _file.Dispose();
+    }
+
+    [Fact]
+    public async Task A_discovered_statement_is_published_again_tagged_with_the_baseline_version()
+    {
+        await _harness.Bus.Publish(Discovered("ext-1", "Allies reaffirm Article 5 and collective defence", "hash-1"));
+
+        Assert.True(await _harness.Published.Any<StatementTagged>(m => m.Context.Message.Statement.ExternalId == "ext-1"));
+        var tagged = _harness.Published.Select<StatementTagged>().Single().Context.Message;
+        Assert.Equal(TopicFile.LoadDefault().Version, tagged.BaselineVersion);
+        Assert.Contains(tagged.Topics, t => t.TopicId == "collective-defence" && t.Evidence.Count > 0);
+    }
+
+    [Fact]
+    public async Task A_redelivered_tagged_statement_is_stored_once_and_announced_once()
+    {
+        var tagged = new StatementTagged(Discovered("ext-2", "Sanctions", "hash-2"), [new TopicScore("sanctions", 0.9, ["sanctions"])], "v1", Now);
+
+        await _harness.Bus.Publish(tagged);
+        await _harness.Bus.Publish(tagged);
+
+        Assert.True(await _harness.Consumed.Any<StatementTagged>());
+        await WaitForConsumedAsync<StatementTagged>(2);
+        var database = _services.GetRequiredService<Database>();
+        Assert.Equal(1, await new StatementStore(database).CountRevisionsAsync());
+        Assert.Equal(1, await new OutboxStore(database).CountAsync());
+    }
+
+    [Fact]
+    public async Task A_stored_statement_on_a_watched_topic_raises_one_alert_even_when_redelivered()
+    {
+        var watched = Stored(1, "collective-defence");
+        var unwatched = Stored(2, "sanctions");
+
+        await _harness.Bus.Publish(watched);
+        await _harness.Bus.Publish(watched);
+        await _harness.Bus.Publish(unwatched);
+        await WaitForConsumedAsync<StatementStored>(3);
+
+        Assert.Equal(1, await _services.GetRequiredService<AlertStore>().CountAsync());
+    }
+
+    private async Task WaitForConsumedAsync<T>(int count)
+        where T : class
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (_harness.Consumed.Select<T>().Count() < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(count, _harness.Consumed.Select<T>().Count());
+        Assert.False(_harness.Consumed.Select<T>().Any(m => m.Exception is not null), "a consumer threw");
+    }
+
+    private static StatementDiscovered Discovered(string externalId, string title, string hash) =>
+        new("ep-press-releases", externalId, $"https://example.org/{externalId}", title, "Summary.", "", Now, "en", hash, Now);
+
+    private static StatementStored Stored(long id, string topic) =>
+        new(id, 1, "ep-press-releases", $"ext-{id}", $"https://example.org/{id}", "Title", "Summary", Now,
+            [new TopicScore(topic, 0.8, [topic])], Now, Now);
+}
