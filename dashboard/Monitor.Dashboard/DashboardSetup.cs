@@ -20,7 +20,6 @@ public static class DashboardSetup
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(DashboardOptions.SectionName).Get<DashboardOptions>() ?? new DashboardOptions();
-        builder.Services.AddSingleton(options);
 
         // Serve wwwroot from the project when running from the build output (dotnet run, tests) in any
         // environment, not only Development; a published app has its own wwwroot and no manifest, so this is a no-op.

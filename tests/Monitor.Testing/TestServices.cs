@@ -16,9 +16,6 @@ public static class TestServices
     public static Uri RabbitMqManagement =>
         new(Environment.GetEnvironmentVariable("MONITOR_TEST_RABBITMQ_MANAGEMENT") ?? "http://guest:guest@127.0.0.1:15672/");
 
-    public static string Chromium =>
-        Environment.GetEnvironmentVariable("MONITOR_TEST_CHROMIUM") ?? "/usr/bin/chromium";
-
     public static string Unavailable(string service, Exception ex) =>
         $"{service} is not reachable ({ex.Message}). Run the tests through scripts/test.sh, which installs and starts it.";
 }

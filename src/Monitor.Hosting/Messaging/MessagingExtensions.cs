@@ -14,7 +14,6 @@ public static class MessagingExtensions
     public static IHostApplicationBuilder AddMonitorMessaging(this IHostApplicationBuilder builder, params Action<IBusRegistrationConfigurator>[] consumers)
     {
         var options = builder.Configuration.GetSection(MessagingOptions.SectionName).Get<MessagingOptions>() ?? new MessagingOptions();
-        builder.Services.AddSingleton(options);
         builder.Services.Configure<MassTransitHostOptions>(host =>
         {
             // Pollers and relays start after the bus is up, so nothing publishes into a bus that isn't there.
