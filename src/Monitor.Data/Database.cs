@@ -21,11 +21,14 @@ public sealed class Database
         if (Provider == DatabaseProvider.Postgres)
         {
             // Prepared statements save PostgreSQL a parse and plan per command: the stores run the same few SQL texts.
+            // No store changes session state, so a pooled connection need not be reset (two round trips) on reuse.
             var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
             if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
             {
                 builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
             }
+
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
 
             _postgres = builder.Build();
             _connectionString = options.ConnectionString;
