@@ -16,7 +16,6 @@ public sealed class SourceFailureTests : IAsyncLifetime
     {
         _good = await FeedServer.StartAsync();
         _broken = await FeedServer.StartAsync();
-        _broken.Behaviour = FeedBehaviour.ServerError;
         _dashboard = MonitorProcess.Create(Topology.Dashboard, Topology.Embedded(_sqlite.Path, _good.FeedUrl).WithSource(1, "broken-feed", _broken.FeedUrl));
         await _dashboard.StartAsync();
     }
@@ -35,8 +34,9 @@ public sealed class SourceFailureTests : IAsyncLifetime
     [InlineData(FeedBehaviour.AcceptedEmpty, "HTTP 202 with an empty body")]
     public async Task A_failing_source_is_marked_with_its_error_while_the_others_deliver_and_it_recovers_when_healed(FeedBehaviour failure, string error)
     {
-        _broken.Behaviour = failure;
+        // The feed breaks only once the client listens: health is pushed as it changes, not replayed on connect.
         await using var client = await LiveClient.ConnectAsync(_dashboard.BaseAddress);
+        _broken.Behaviour = failure;
         using var http = new HttpClient { BaseAddress = _dashboard.BaseAddress };
 
         var unhealthy = await WaitForSourceAsync(http, "broken-feed",
