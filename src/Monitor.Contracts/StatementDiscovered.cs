@@ -15,4 +15,14 @@ public sealed record StatementDiscovered(
     DateTimeOffset? PublishedAt,
     string? Language,
     string ContentHash,
-    DateTimeOffset DiscoveredAt);
+    DateTimeOffset DiscoveredAt)
+{
+    /// <summary>One of <see cref="DocumentTypes"/>.</summary>
+    public string DocumentType { get; init; } = DocumentTypes.News;
+
+    /// <summary>The body as sanitised HTML for display (no scripts, styles or event handlers), when the source has markup.</summary>
+    public string? BodyHtml { get; init; }
+
+    /// <summary>The publication date exactly as the source wrote it.</summary>
+    public string? PublishedRaw { get; init; }
+}

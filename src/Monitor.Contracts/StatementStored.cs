@@ -15,4 +15,13 @@ public sealed record StatementStored(
     DateTimeOffset? PublishedAt,
     IReadOnlyList<TopicScore> Topics,
     DateTimeOffset DiscoveredAt,
-    DateTimeOffset StoredAt);
+    DateTimeOffset StoredAt)
+{
+    /// <summary>One of <see cref="DocumentTypes"/>.</summary>
+    public string DocumentType { get; init; } = DocumentTypes.News;
+
+    public string? Language { get; init; }
+
+    /// <summary>Values stated for the baseline figures; any with <see cref="FigureValue.Drift"/> differ from the briefing.</summary>
+    public IReadOnlyList<FigureValue> Figures { get; init; } = [];
+}

@@ -6,4 +6,8 @@ public sealed record StatementTagged(
     StatementDiscovered Statement,
     IReadOnlyList<TopicScore> Topics,
     string BaselineVersion,
-    DateTimeOffset TaggedAt);
+    DateTimeOffset TaggedAt)
+{
+    /// <summary>Values stated for the briefing's baseline figures, with drift from the baseline marked.</summary>
+    public IReadOnlyList<FigureValue> Figures { get; init; } = [];
+}

@@ -74,6 +74,32 @@ public abstract class StoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Document_type_language_and_stated_figures_are_stored_and_read_back()
+    {
+        var store = new StatementStore(Database);
+        var tagged = Tagged("nato-1", "Allies meet", "hash-a") with
+        {
+            Statement = Tagged("nato-1", "Allies meet", "hash-a").Statement with
+            {
+                DocumentType = DocumentTypes.Speech,
+                BodyHtml = "<p>Body</p>",
+                PublishedRaw = "19 Sep. 2025 12:00:00 GMT",
+            },
+            Figures = [new FigureValue("allies", 33, 32, true, "33 Allies", "body", 12)],
+        };
+
+        var stored = await store.StoreAsync(tagged, T0);
+
+        Assert.NotNull(stored);
+        Assert.Equal(DocumentTypes.Speech, stored.DocumentType);
+        var latest = Assert.Single(await store.GetLatestAsync(10));
+        Assert.Equal(DocumentTypes.Speech, latest.DocumentType);
+        Assert.Equal("en", latest.Language);
+        var figure = Assert.Single(latest.Figures);
+        Assert.Equal(new FigureValue("allies", 33, 32, true, "33 Allies", "body", 12), figure);
+    }
+
+    [Fact]
     public async Task Storing_the_same_content_again_changes_nothing_and_queues_nothing()
     {
         var store = new StatementStore(Database);

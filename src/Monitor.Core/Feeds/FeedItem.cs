@@ -17,4 +17,11 @@ public sealed record FeedItem(
     string Body,
     DateTimeOffset? PublishedAt,
     string? PublishedRaw,
-    string? Language);
+    string? Language)
+{
+    /// <summary>One of <c>Monitor.Contracts.DocumentTypes</c> when the feed tells; null leaves it to the source's default.</summary>
+    public string? DocumentType { get; init; }
+
+    /// <summary>The body as sanitised HTML for display, when the feed carries markup.</summary>
+    public string? BodyHtml { get; init; }
+}

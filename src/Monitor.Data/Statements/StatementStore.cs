@@ -18,13 +18,14 @@ public sealed class StatementStore(Database database)
     // is rolled back below.
     private const string UpsertStatementSql = """
         INSERT INTO statements (source_id, external_id, url, title, summary, body, language, published_at,
-                                first_seen_at, updated_at, current_revision, content_hash)
+                                first_seen_at, updated_at, current_revision, content_hash, document_type, body_html, published_raw)
         VALUES (@SourceId, @ExternalId, @Url, @Title, @Summary, @Body, @Language, @PublishedAt,
-                @Now, @Now, 1, @ContentHash)
+                @Now, @Now, 1, @ContentHash, @DocumentType, @BodyHtml, @PublishedRaw)
         ON CONFLICT (source_id, external_id) DO UPDATE
         SET current_revision = statements.current_revision + 1, url = excluded.url, title = excluded.title,
             summary = excluded.summary, body = excluded.body, language = excluded.language,
-            published_at = excluded.published_at, updated_at = excluded.updated_at, content_hash = excluded.content_hash
+            published_at = excluded.published_at, updated_at = excluded.updated_at, content_hash = excluded.content_hash,
+            document_type = excluded.document_type, body_html = excluded.body_html, published_raw = excluded.published_raw
         RETURNING id AS Id, current_revision AS Revision
         """;
 
@@ -39,9 +40,16 @@ public sealed class StatementStore(Database database)
     // A statement's topics go in one multi-row INSERT; only the row count shapes the SQL, values stay parameters.
     private static readonly ConcurrentDictionary<int, string> InsertTopicsSql = new();
 
+    private const string InsertFigureSql = """
+        INSERT INTO statement_figures (statement_id, revision, figure_id, value, baseline, drift, evidence, field, evidence_start)
+        VALUES (@StatementId, @Revision, @FigureId, @Value, @Baseline, @Drift, @Evidence, @Field, @Start)
+        ON CONFLICT DO NOTHING
+        """;
+
     private const string LatestSql = """
         SELECT s.id AS StatementId, s.current_revision AS Revision, s.source_id AS SourceId, s.external_id AS ExternalId,
                s.url AS Url, s.title AS Title, s.summary AS Summary, s.published_at AS PublishedAt,
+               s.document_type AS DocumentType, s.language AS Language,
                r.discovered_at AS DiscoveredAt, r.stored_at AS StoredAt
         FROM statements s
         JOIN statement_revisions r ON r.statement_id = s.id AND r.revision = s.current_revision
@@ -55,6 +63,15 @@ public sealed class StatementStore(Database database)
         JOIN statements s ON s.id = t.statement_id AND s.current_revision = t.revision
         WHERE t.statement_id {database.InList("Ids")}
         ORDER BY t.score DESC, t.topic_id
+        """;
+
+    private readonly string _figuresForSql = $"""
+        SELECT f.statement_id AS StatementId, f.figure_id AS FigureId, f.value AS Value, f.baseline AS Baseline,
+               f.drift AS Drift, f.evidence AS Evidence, f.field AS Field, f.evidence_start AS Start
+        FROM statement_figures f
+        JOIN statements s ON s.id = f.statement_id AND s.current_revision = f.revision
+        WHERE f.statement_id {database.InList("Ids")}
+        ORDER BY f.figure_id, f.field, f.evidence_start
         """;
 
     /// <returns>The event describing the new revision, or null when the content was already stored.</returns>
@@ -71,6 +88,9 @@ public sealed class StatementStore(Database database)
             s.Summary,
             s.Body,
             s.Language,
+            s.DocumentType,
+            s.BodyHtml,
+            s.PublishedRaw,
             PublishedAt = Database.ToDb(s.PublishedAt),
             s.ContentHash,
             DiscoveredAt = Database.ToDb(s.DiscoveredAt),
@@ -112,8 +132,29 @@ public sealed class StatementStore(Database database)
             await connection.ExecuteAsync(InsertTopicsSql.GetOrAdd(tagged.Topics.Count, BuildInsertTopicsSql), topics, transaction);
         }
 
+        foreach (var figure in tagged.Figures)
+        {
+            await connection.ExecuteAsync(InsertFigureSql, new
+            {
+                StatementId = bumped.Id,
+                bumped.Revision,
+                figure.FigureId,
+                figure.Value,
+                figure.Baseline,
+                Drift = figure.Drift ? 1 : 0,
+                figure.Evidence,
+                figure.Field,
+                figure.Start,
+            }, transaction);
+        }
+
         var stored = new StatementStored(bumped.Id, bumped.Revision, s.SourceId, s.ExternalId, s.Url, s.Title, s.Summary,
-            s.PublishedAt, tagged.Topics, s.DiscoveredAt, now);
+            s.PublishedAt, tagged.Topics, s.DiscoveredAt, now)
+        {
+            DocumentType = s.DocumentType,
+            Language = s.Language,
+            Figures = tagged.Figures,
+        };
         await OutboxStore.EnqueueAsync(connection, transaction, stored, now);
         await transaction.CommitAsync(cancellationToken);
         return stored;
@@ -132,12 +173,20 @@ public sealed class StatementStore(Database database)
             return [];
         }
 
-        var topics = (await connection.QueryAsync<TopicRow>(new CommandDefinition(_topicsForSql, new { Ids = rows.Select(r => r.StatementId).ToArray() }, cancellationToken: cancellationToken)))
+        var ids = new { Ids = rows.Select(r => r.StatementId).ToArray() };
+        var topics = (await connection.QueryAsync<TopicRow>(new CommandDefinition(_topicsForSql, ids, cancellationToken: cancellationToken)))
             .ToLookup(t => t.StatementId);
+        var figures = (await connection.QueryAsync<FigureRow>(new CommandDefinition(_figuresForSql, ids, cancellationToken: cancellationToken)))
+            .ToLookup(f => f.StatementId);
         return rows.Select(r => new StatementStored(r.StatementId, r.Revision, r.SourceId, r.ExternalId, r.Url, r.Title, r.Summary,
                 Database.FromDb(r.PublishedAt),
                 topics[r.StatementId].Select(t => new TopicScore(t.TopicId, t.Score, JsonSerializer.Deserialize<List<string>>(t.Evidence, OutboxStore.Json) ?? [])).ToList(),
-                Database.FromDb(r.DiscoveredAt), Database.FromDb(r.StoredAt)))
+                Database.FromDb(r.DiscoveredAt), Database.FromDb(r.StoredAt))
+            {
+                DocumentType = r.DocumentType,
+                Language = r.Language,
+                Figures = figures[r.StatementId].Select(f => new FigureValue(f.FigureId, f.Value, f.Baseline, f.Drift != 0, f.Evidence, f.Field, f.Start)).ToList(),
+            })
             .ToList();
     }
 
@@ -171,6 +220,10 @@ public sealed class StatementStore(Database database)
 
         public long? PublishedAt { get; init; }
 
+        public string DocumentType { get; init; } = DocumentTypes.News;
+
+        public string? Language { get; init; }
+
         public long DiscoveredAt { get; init; }
 
         public long StoredAt { get; init; }
@@ -192,5 +245,24 @@ public sealed class StatementStore(Database database)
         public double Score { get; init; }
 
         public string Evidence { get; init; } = "[]";
+    }
+
+    private sealed class FigureRow
+    {
+        public long StatementId { get; init; }
+
+        public string FigureId { get; init; } = "";
+
+        public double Value { get; init; }
+
+        public double Baseline { get; init; }
+
+        public long Drift { get; init; }
+
+        public string Evidence { get; init; } = "";
+
+        public string Field { get; init; } = "";
+
+        public int Start { get; init; }
     }
 }

@@ -59,7 +59,7 @@ public sealed partial class FeedPoller(
         IReadOnlyList<FeedItem> items;
         using (var stream = new MemoryStream(content, writable: false))
         {
-            items = FeedParser.Parse(stream, new Uri(source.Url));
+            items = FeedAdapters.Parse(source.Adapter, stream, new Uri(source.Url));
         }
 
         // A feed may list one item twice; the first occurrence wins.
@@ -77,7 +77,12 @@ public sealed partial class FeedPoller(
         var now = time.GetUtcNow();
         await Task.WhenAll(fresh.Select(h => publisher.Publish(
             new StatementDiscovered(source.Id, h.Item.ExternalId, h.Item.Url, h.Item.Title, h.Item.Summary, h.Item.Body,
-                h.Item.PublishedAt, h.Item.Language, h.Hash, now),
+                h.Item.PublishedAt, h.Item.Language, h.Hash, now)
+            {
+                DocumentType = h.Item.DocumentType ?? DocumentTypes.News,
+                BodyHtml = h.Item.BodyHtml,
+                PublishedRaw = h.Item.PublishedRaw,
+            },
             cancellationToken)));
 
         // Remembered only after the broker took them: a crash in between republishes, and Persistence ignores repeats.

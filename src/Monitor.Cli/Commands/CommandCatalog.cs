@@ -1,0 +1,9 @@
+using System.CommandLine;
+
+namespace Monitor.Cli.Commands;
+
+/// <summary>Every command of the <c>monitor</c> tool; add a command by adding its factory here.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All() => [];
+}

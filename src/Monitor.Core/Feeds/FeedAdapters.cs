@@ -1,0 +1,26 @@
+namespace Monitor.Core.Feeds;
+
+/// <summary>
+/// Reads a fetched feed body with the adapter its source is configured with. The one entry point Ingestion uses:
+/// every adapter turns its format into the same <see cref="FeedItem"/>s.
+/// </summary>
+public static class FeedAdapters
+{
+    /// <summary>The generic RSS 0.9x/1.0/2.0 and Atom adapter.</summary>
+    public const string Rss = "rss";
+
+    public static IReadOnlyList<string> Names { get; } = [Rss];
+
+    public static bool IsKnown(string adapter) => Names.Contains(adapter, StringComparer.OrdinalIgnoreCase);
+
+    /// <exception cref="FeedFormatException">The body is not what the adapter reads, or the adapter is unknown.</exception>
+    public static IReadOnlyList<FeedItem> Parse(string adapter, Stream body, Uri feedUrl)
+    {
+        ArgumentNullException.ThrowIfNull(adapter);
+        return adapter.ToLowerInvariant() switch
+        {
+            Rss => FeedParser.Parse(body, feedUrl),
+            _ => throw new FeedFormatException($"Unknown feed adapter '{adapter}'; known: {string.Join(", ", Names)}."),
+        };
+    }
+}
