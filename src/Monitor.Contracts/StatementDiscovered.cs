@@ -25,4 +25,11 @@ public sealed record StatementDiscovered(
 
     /// <summary>The publication date exactly as the source wrote it.</summary>
     public string? PublishedRaw { get; init; }
+
+    /// <summary>
+    /// An identifier the institution gives the document itself (an EP press-release code, a texts-adopted reference
+    /// such as <c>TA-10-2025-0123</c>), shared by every feed that carries it: the same reference from two sources is
+    /// one statement.
+    /// </summary>
+    public string? DocumentReference { get; init; }
 }

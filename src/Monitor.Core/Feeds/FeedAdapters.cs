@@ -13,6 +13,13 @@ public static class FeedAdapters
 
     public static bool IsKnown(string adapter) => Names.Contains(adapter, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>True when the item carries only a summary and its article page should be fetched for the full text.</summary>
+    public static bool WantsFullText(string adapter, FeedItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return false; // Placeholder until the source adapters land (Sources issue).
+    }
+
     /// <exception cref="FeedFormatException">The body is not what the adapter reads, or the adapter is unknown.</exception>
     public static IReadOnlyList<FeedItem> Parse(string adapter, Stream body, Uri feedUrl)
     {

@@ -24,4 +24,7 @@ public sealed record FeedItem(
 
     /// <summary>The body as sanitised HTML for display, when the feed carries markup.</summary>
     public string? BodyHtml { get; init; }
+
+    /// <summary>The institution's own id for the document, shared across feeds (see <c>StatementDiscovered.DocumentReference</c>).</summary>
+    public string? DocumentReference { get; init; }
 }

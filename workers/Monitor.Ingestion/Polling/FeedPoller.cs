@@ -82,6 +82,7 @@ public sealed partial class FeedPoller(
                 DocumentType = h.Item.DocumentType ?? DocumentTypes.News,
                 BodyHtml = h.Item.BodyHtml,
                 PublishedRaw = h.Item.PublishedRaw,
+                DocumentReference = h.Item.DocumentReference,
             },
             cancellationToken)));
 
