@@ -9,24 +9,61 @@ public static class FeedAdapters
     /// <summary>The generic RSS 0.9x/1.0/2.0 and Atom adapter.</summary>
     public const string Rss = "rss";
 
-    public static IReadOnlyList<string> Names { get; } = [Rss];
+    /// <summary>NATO's site search JSON (news, transcripts, press releases, official texts).</summary>
+    public const string NatoJson = "nato-json";
+
+    /// <summary>The European Parliament's RSS 2.0 feeds.</summary>
+    public const string EpRss = "ep-rss";
+
+    /// <summary>The EP Open Data Portal v2 feeds, Atom or JSON-LD.</summary>
+    public const string EpApi = "ep-api";
+
+    /// <summary>The EP Think Tank's RSS.</summary>
+    public const string EpThinkTank = "ep-thinktank";
+
+    public static IReadOnlyList<string> Names { get; } = [Rss, NatoJson, EpRss, EpApi, EpThinkTank];
 
     public static bool IsKnown(string adapter) => Names.Contains(adapter, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>True when the item carries only a summary and its article page should be fetched for the full text.</summary>
+    /// <remarks>
+    /// NATO's search JSON never carries the body; EP RSS and API items do not either, and their pages are ones
+    /// <see cref="ArticleExtractor"/> reads (press room, doceo). Think Tank items link to publication pages and PDFs
+    /// it does not read, and the generic adapter cannot know what a user's site looks like.
+    /// </remarks>
     public static bool WantsFullText(string adapter, FeedItem item)
     {
+        ArgumentNullException.ThrowIfNull(adapter);
         ArgumentNullException.ThrowIfNull(item);
-        return false; // Placeholder until the source adapters land (Sources issue).
+        if (item.Body.Length > 0 || !Uri.TryCreate(item.Url, UriKind.Absolute, out var url)
+            || url.Scheme is not ("http" or "https"))
+        {
+            return false;
+        }
+
+        return adapter.ToLowerInvariant() switch
+        {
+            NatoJson => true,
+            EpRss or EpApi => url.Host.EndsWith("europarl.europa.eu", StringComparison.OrdinalIgnoreCase)
+                && (url.AbsolutePath.Contains("/news/", StringComparison.OrdinalIgnoreCase)
+                    || url.AbsolutePath.StartsWith("/doceo/", StringComparison.OrdinalIgnoreCase)),
+            _ => false,
+        };
     }
 
     /// <exception cref="FeedFormatException">The body is not what the adapter reads, or the adapter is unknown.</exception>
     public static IReadOnlyList<FeedItem> Parse(string adapter, Stream body, Uri feedUrl)
     {
         ArgumentNullException.ThrowIfNull(adapter);
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(feedUrl);
         return adapter.ToLowerInvariant() switch
         {
             Rss => FeedParser.Parse(body, feedUrl),
+            NatoJson => NatoSearchAdapter.Parse(body, feedUrl),
+            EpRss => EpRssAdapter.Parse(body, feedUrl),
+            EpApi => EpApiAdapter.Parse(body, feedUrl),
+            EpThinkTank => EpThinkTankAdapter.Parse(body, feedUrl),
             _ => throw new FeedFormatException($"Unknown feed adapter '{adapter}'; known: {string.Join(", ", Names)}."),
         };
     }

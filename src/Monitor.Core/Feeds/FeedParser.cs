@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 using Monitor.Core.Text;
@@ -36,7 +34,13 @@ public static class FeedParser
         CloseInput = false,
     };
 
-    public static IReadOnlyList<FeedItem> Parse(Stream content, Uri feedUrl)
+    public static IReadOnlyList<FeedItem> Parse(Stream content, Uri feedUrl) => Parse(content, feedUrl, refine: null);
+
+    /// <summary>Lets a source adapter refine each item from its XML element (its categories, its guid's form);
+    /// returning null drops the item.</summary>
+    internal delegate FeedItem? ItemRefiner(XElement element, FeedItem item);
+
+    internal static IReadOnlyList<FeedItem> Parse(Stream content, Uri feedUrl, ItemRefiner? refine)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(feedUrl);
@@ -49,17 +53,17 @@ public static class FeedParser
         var name = root.Name;
         if (name.LocalName.Equals("rss", StringComparison.OrdinalIgnoreCase))
         {
-            return ParseRss(root, feedUrl);
+            return FeedIds.MakeUnique(ParseRss(root, feedUrl, refine));
         }
 
         if (name == Rdf + "RDF")
         {
-            return ParseRdf(root, feedUrl);
+            return FeedIds.MakeUnique(ParseRdf(root, feedUrl, refine));
         }
 
         if (name == Atom + "feed" || name == Atom03 + "feed")
         {
-            return ParseAtom(root, name.Namespace, feedUrl);
+            return FeedIds.MakeUnique(ParseAtom(root, name.Namespace, feedUrl, refine));
         }
 
         throw new FeedFormatException($"Expected an RSS or Atom document but the root element is <{DisplayName(root)}>");
@@ -149,7 +153,7 @@ public static class FeedParser
         }
     }
 
-    private static List<FeedItem> ParseRss(XElement root, Uri feedUrl)
+    private static List<FeedItem> ParseRss(XElement root, Uri feedUrl, ItemRefiner? refine)
     {
         // RSS 2.0 and 0.9x elements have no namespace, but some feeds put a default namespace on <rss>: take the
         // channel's, so <media:title> and friends are never mistaken for the item's own elements.
@@ -157,20 +161,21 @@ public static class FeedParser
         var ns = channel?.Name.Namespace ?? root.Name.Namespace;
         var items = (channel?.Elements(ns + "item") ?? []).Concat(root.Elements(ns + "item"));
         var channelLanguage = Value(channel?.Element(ns + "language")) ?? Value(channel?.Element(Dc + "language"));
-        return ReadRssItems(items, ns, channelLanguage, feedUrl);
+        return ReadRssItems(items, ns, channelLanguage, feedUrl, refine);
     }
 
-    private static List<FeedItem> ParseRdf(XElement root, Uri feedUrl)
+    private static List<FeedItem> ParseRdf(XElement root, Uri feedUrl, ItemRefiner? refine)
     {
         // RSS 1.0 (and 0.90): items are children of rdf:RDF, in the RSS 1.0 (or Netscape 0.90) namespace.
         var channel = root.Elements().FirstOrDefault(e => e.Name.LocalName == "channel");
         var items = root.Elements().Where(e => e.Name.LocalName == "item").ToList();
         var ns = items.FirstOrDefault()?.Name.Namespace ?? channel?.Name.Namespace ?? XNamespace.None;
         var channelLanguage = Value(channel?.Element(Dc + "language")) ?? Value(channel?.Element(ns + "language"));
-        return ReadRssItems(items, ns, channelLanguage, feedUrl);
+        return ReadRssItems(items, ns, channelLanguage, feedUrl, refine);
     }
 
-    private static List<FeedItem> ReadRssItems(IEnumerable<XElement> items, XNamespace ns, string? channelLanguage, Uri feedUrl)
+    private static List<FeedItem> ReadRssItems(
+        IEnumerable<XElement> items, XNamespace ns, string? channelLanguage, Uri feedUrl, ItemRefiner? refine)
     {
         var result = new List<FeedItem>();
         foreach (var item in items)
@@ -189,20 +194,22 @@ public static class FeedParser
                 ?? (IsHttpUrl(about) ? about : null);
             var url = Resolve(baseUri, link);
 
-            var summary = HtmlText.ToPlainText(
-                Value(item.Element(ns + "description")) ?? Value(item.Element(Dc + "description")));
-            var body = HtmlText.ToPlainText(Value(item.Element(Content + "encoded")));
+            var description = Value(item.Element(ns + "description")) ?? Value(item.Element(Dc + "description"));
+            var encoded = Value(item.Element(Content + "encoded"));
+            var summary = HtmlText.ToPlainText(description);
+            var body = HtmlText.ToPlainText(encoded);
+            var bodyHtml = LooksLikeMarkup(encoded) ? encoded : LooksLikeMarkup(description) ? description : null;
             var dateRaw = Value(item.Element(ns + "pubDate")) ?? Value(item.Element(Dc + "date"))
                 ?? Value(item.Element(Atom + "published")) ?? Value(item.Element(Atom + "updated"));
             var language = Value(item.Element(Dc + "language")) ?? channelLanguage ?? InheritedLanguage(item);
 
-            Add(result, guid ?? about, url, title, summary, body, dateRaw, language);
+            Add(result, new RawItem(guid ?? about, url, title, summary, body, dateRaw, language, bodyHtml, baseUri), item, refine);
         }
 
         return result;
     }
 
-    private static List<FeedItem> ParseAtom(XElement root, XNamespace ns, Uri feedUrl)
+    private static List<FeedItem> ParseAtom(XElement root, XNamespace ns, Uri feedUrl, ItemRefiner? refine)
     {
         var result = new List<FeedItem>();
         foreach (var entry in root.Elements(ns + "entry"))
@@ -212,37 +219,68 @@ public static class FeedParser
                 ?? Value(entry.Element(ns + "issued")) ?? Value(entry.Element(ns + "modified"))
                 ?? Value(entry.Element(ns + "created"));
 
-            Add(
-                result,
+            var content = entry.Element(ns + "content");
+            var raw = new RawItem(
                 Value(entry.Element(ns + "id")),
                 url,
                 AtomText(entry.Element(ns + "title")),
                 AtomText(entry.Element(ns + "summary")),
-                AtomText(entry.Element(ns + "content")),
+                AtomText(content),
                 dateRaw,
-                InheritedLanguage(entry));
+                InheritedLanguage(entry),
+                AtomHtml(content) ?? AtomHtml(entry.Element(ns + "summary")),
+                BaseUri(entry, feedUrl));
+            Add(result, raw, entry, refine);
         }
 
         return result;
     }
 
-    private static void Add(
-        List<FeedItem> result, string? id, string url, string title, string summary, string body, string? dateRaw,
-        string? language)
+    /// <summary>What an RSS item or Atom entry said, before it becomes a <see cref="FeedItem"/>.</summary>
+    private sealed record RawItem(
+        string? Id, string Url, string Title, string Summary, string Body, string? DateRaw, string? Language,
+        string? BodyHtml, Uri BaseUri);
+
+    private static void Add(List<FeedItem> result, RawItem raw, XElement element, ItemRefiner? refine)
     {
-        if (title.Length == 0 && url.Length == 0)
+        if (raw.Title.Length == 0 && raw.Url.Length == 0)
         {
             return;
         }
 
-        var externalId = id ?? (url.Length > 0 ? url : HashId(title, dateRaw));
-        result.Add(new FeedItem(
-            externalId, url, title, summary, body, FeedDates.Parse(dateRaw), dateRaw, NormaliseLanguage(language)));
+        var externalId = raw.Id ?? (raw.Url.Length > 0 ? raw.Url : FeedIds.Hash(raw.Title, raw.DateRaw));
+        var bodyHtml = SafeHtml.Sanitize(raw.BodyHtml, raw.BaseUri);
+        var item = new FeedItem(
+            externalId, raw.Url, raw.Title, raw.Summary, raw.Body, FeedDates.Parse(raw.DateRaw), raw.DateRaw,
+            NormaliseLanguage(raw.Language))
+        {
+            BodyHtml = bodyHtml.Length > 0 ? bodyHtml : null,
+        };
+        if ((refine is null ? item : refine(element, item)) is { } refined)
+        {
+            result.Add(refined);
+        }
     }
 
-    /// <summary>An id for an item with neither guid nor link: stable across polls as long as title and date are.</summary>
-    private static string HashId(string title, string? dateRaw) =>
-        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{title}\n{dateRaw}")));
+    private static bool LooksLikeMarkup(string? text) => text is not null && text.Contains('<', StringComparison.Ordinal);
+
+    /// <summary>The markup of an Atom html/xhtml text construct, or null for plain text.</summary>
+    private static string? AtomHtml(XElement? element)
+    {
+        if (element is null || element.Attribute("src") is not null)
+        {
+            return null;
+        }
+
+        var type = ((string?)element.Attribute("type"))?.Trim().ToLowerInvariant() ?? "text";
+        var mode = ((string?)element.Attribute("mode"))?.Trim().ToLowerInvariant();
+        if (mode == "escaped" || type is "html" or "text/html")
+        {
+            return LooksLikeMarkup(element.Value) ? element.Value : null;
+        }
+
+        return type is "xhtml" or "application/xhtml+xml" || mode == "xml" ? string.Concat(element.Nodes()) : null;
+    }
 
     /// <summary>Atom text constructs: text is literal, html is escaped markup, xhtml is inline markup.</summary>
     private static string AtomText(XElement? element)
@@ -305,17 +343,8 @@ public static class FeedParser
         return current;
     }
 
-    /// <summary>The link made absolute against the base; a link that is no URI at all is kept as written.</summary>
-    private static string Resolve(Uri baseUri, string? link)
-    {
-        link = link?.Trim();
-        if (string.IsNullOrEmpty(link))
-        {
-            return "";
-        }
-
-        return Uri.TryCreate(baseUri, link, out var absolute) ? absolute.AbsoluteUri : link;
-    }
+    /// <summary>The link made absolute against the base and canonical; a link that is no URI at all is kept as written.</summary>
+    private static string Resolve(Uri baseUri, string? link) => FeedUrls.Canonical(baseUri, link);
 
     private static bool IsHttpUrl(string? value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
