@@ -37,6 +37,7 @@ internal static class EpRssAdapter
             Language = EpReferences.LanguageOf(guid) ?? EpReferences.LanguageOf(item.Url.Split('?')[0]) ?? item.Language,
             DocumentType = DocumentTypeOf(item.Url, guid, reference, categories, feedUrl),
             DocumentReference = reference,
+            BodyHtml = item.BodyHtml is null ? null : Text.HtmlText.WithoutCreditLine(item.BodyHtml) is { Length: > 0 } html ? html : null,
         };
     }
 

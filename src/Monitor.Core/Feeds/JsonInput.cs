@@ -39,7 +39,7 @@ internal static class JsonInput
         }
     }
 
-    /// <summary>A string property, or the text of a number; null when absent, null, empty or of another kind.</summary>
+    /// <summary>A string property; null when absent, null, empty or of another kind (a number where text belongs is no title).</summary>
     public static string? String(JsonElement element, string name)
     {
         if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var value))
@@ -47,12 +47,7 @@ internal static class JsonInput
             return null;
         }
 
-        var text = value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Number => value.GetRawText(),
-            _ => null,
-        };
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
         return string.IsNullOrWhiteSpace(text) ? null : text;
     }
 

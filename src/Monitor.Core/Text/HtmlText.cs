@@ -86,11 +86,73 @@ internal static class HtmlText
     {
         var trimmed = text.TrimEnd();
         var start = trimmed.LastIndexOf('\n') + 1;
-        var last = trimmed.AsSpan(start).Trim();
+        return IsCreditLine(trimmed.AsSpan(start)) ? trimmed[..start] : text;
+    }
+
+    /// <summary>The same credit line removed from markup (the trailing inline run after the last break or block).</summary>
+    public static string WithoutCreditLine(string html)
+    {
+        if (string.IsNullOrWhiteSpace(html) || !html.Contains('©', StringComparison.Ordinal))
+        {
+            return html;
+        }
+
+        var document = new HtmlParser().ParseDocument(html);
+        if (document.Body is not { } body)
+        {
+            return html;
+        }
+
+        var nodes = body.ChildNodes.ToList();
+        var end = nodes.Count;
+        while (end > 0 && IsBlankOrBreak(nodes[end - 1]))
+        {
+            end--;
+        }
+
+        var start = end;
+        if (end > 0 && nodes[end - 1] is IElement last && Blocks.Contains(last.LocalName))
+        {
+            start = end - 1;
+        }
+        else
+        {
+            while (start > 0 && !(nodes[start - 1] is IElement e && (e.LocalName == "br" || Blocks.Contains(e.LocalName))))
+            {
+                start--;
+            }
+        }
+
+        var tail = string.Concat(nodes.Skip(start).Take(end - start).Select(n => n.TextContent));
+        if (start == end || !IsCreditLine(PlainText.Collapse(tail)))
+        {
+            return html;
+        }
+
+        foreach (var node in nodes.Skip(start))
+        {
+            body.RemoveChild(node);
+        }
+
+        // The breaks that separated the credit line from the text go with it.
+        while (body.LastChild is { } trailing && IsBlankOrBreak(trailing))
+        {
+            body.RemoveChild(trailing);
+        }
+
+        return body.InnerHtml.Trim();
+    }
+
+    private static bool IsBlankOrBreak(INode node) =>
+        node is IText text ? string.IsNullOrWhiteSpace(text.Data) : node is IElement { LocalName: "br" };
+
+    private static bool IsCreditLine(ReadOnlySpan<char> line)
+    {
+        var last = line.Trim();
         var colon = last.IndexOf(':');
         if (colon <= 0 || last.Length > 120)
         {
-            return text;
+            return false;
         }
 
         var label = last[..colon].Trim();
@@ -99,10 +161,10 @@ internal static class HtmlText
         {
             if (!char.IsLetter(c))
             {
-                return text;
+                return false;
             }
         }
 
-        return label.Length > 0 && rest.StartsWith("©") ? trimmed[..start] : text;
+        return label.Length > 0 && rest.StartsWith("©");
     }
 }
