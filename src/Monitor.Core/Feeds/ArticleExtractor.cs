@@ -26,12 +26,10 @@ public static class ArticleExtractor
     private static readonly (Func<Uri, bool> Applies, string Selector)[] Rules =
     [
         (IsNato, "div.ca04-rich-text"),
-        // Old NATO site pages (cps/en/natohq/...): the article text is in div.content.
-        (IsNato, "section.content-wrapper div.content p, div#content div.content p"),
-        // EP news and press room: the lead ("chapo"), the key facts and the text blocks.
-        (IsEpNews, "div.ep-a_text.ep-layout_chapo, div.ep-a_facts, div.ep-a_text"),
-        // doceo documents (texts adopted, reports, verbatim): the paragraphs of the document, not of the page chrome.
-        (IsDoceo, "div.contents p, div#docContent p, table.doc_box_header ~ * p, p.contents"),
+        // EP news and press room: the key facts, the lead ("chapo") and the text blocks, in page order.
+        (IsEpNews, "div.ep-a_facts, div.ep-a_text"),
+        // doceo: verbatim reports mark their speeches p.contents; texts adopted and reports are plain paragraphs.
+        (IsDoceo, "p.contents"),
         (IsDoceo, "body p"),
     ];
 
@@ -39,6 +37,9 @@ public static class ArticleExtractor
     {
         "nav", "header", "footer", "form", "aside", "script", "style", "noscript", "template",
     };
+
+    // doceo's document header (title, document number) is page furniture, not the text.
+    private const string DoceoHeaderClass = "doc_box_header";
 
     /// <returns>The article body, or null when the page has none that this extractor recognises.</returns>
     public static ArticleContent? Extract(string html, Uri pageUrl)
@@ -59,7 +60,7 @@ public static class ArticleExtractor
             }
 
             var blocks = TopMost(document.QuerySelectorAll(selector))
-                .Where(e => !e.Ancestors<IElement>().Any(a => Chrome.Contains(a.LocalName)))
+                .Where(e => !e.Ancestors<IElement>().Any(IsChrome))
                 .ToList();
             if (Build(blocks, pageUrl) is { } content)
             {
@@ -92,6 +93,9 @@ public static class ArticleExtractor
         var safe = SafeHtml.Sanitize(markup.ToString(), pageUrl);
         return new ArticleContent(text, safe);
     }
+
+    private static bool IsChrome(IElement element) =>
+        Chrome.Contains(element.LocalName) || element.ClassList.Contains(DoceoHeaderClass);
 
     /// <summary>Drops matches nested in another match, so no paragraph is taken twice.</summary>
     private static IEnumerable<IElement> TopMost(IHtmlCollection<IElement> matches)

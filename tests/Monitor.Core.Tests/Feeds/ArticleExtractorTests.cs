@@ -60,6 +60,21 @@ public class ArticleExtractorTests
         Assert.EndsWith("strengthen the European defence industrial base;", article.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("Legal notice", article.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("Plenary - Texts adopted", article.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("P9_TA(2024)0104", article.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Doceo_verbatim_report_gives_only_the_speech_paragraphs()
+    {
+        const string page = """
+            <html><body><p class="doc_title">Verbatim report of proceedings</p>
+            <p class="contents">Mr President, European defence must be financed now, not in ten years.</p>
+            <p class="contents">We owe Ukraine more than words.</p><p>Last updated: 7 October 2026</p></body></html>
+            """;
+
+        var article = ArticleExtractor.Extract(page, new Uri("https://www.europarl.europa.eu/doceo/document/CRE-10-2026-10-06-ITM-003_EN.html"));
+
+        Assert.Equal("Mr President, European defence must be financed now, not in ten years. We owe Ukraine more than words.", article?.Text);
     }
 
     [Theory]
