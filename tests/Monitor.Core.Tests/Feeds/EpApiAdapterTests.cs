@@ -112,6 +112,35 @@ public class EpApiAdapterTests
         Assert.Empty(ParseText(FeedAdapters.EpApi, """{"data": [], "@context": ["https://data.europarl.europa.eu/api/v2/context.jsonld"]}""", AdoptedFeed));
     }
 
+    [Fact]
+    public void Json_ld_items_with_fields_of_the_wrong_kind_fall_back_without_crashing()
+    {
+        const string json = """
+            {"data": [
+              {"id": "eli/dl/doc/TA-10-2026-0001", "identifier": 5, "is_realized_by": "nope", "title_dcterms": {}, "document_date": 20260101},
+              {"id": "eli/dl/doc/TA-10-2026-0002", "is_realized_by": [null, {"title": {"fr": "Texte adopté"}}], "work_type": ["x"], "document_date": "not a date"},
+              {"type": "Work"}
+            ]}
+            """;
+
+        var items = ParseText(FeedAdapters.EpApi, json, AdoptedFeed);
+
+        Assert.Equal(["TA-10-2026-0001", "TA-10-2026-0002"], items.Select(i => i.ExternalId));
+        Assert.Equal(["TA-10-2026-0001", "Texte adopté"], items.Select(i => i.Title));
+        Assert.Equal("fr", items[1].Language);
+        Assert.Equal("https://www.europarl.europa.eu/doceo/document/TA-10-2026-0002_FR.html", items[1].Url);
+        Assert.Equal([null, null], items.Select(i => i.PublishedAt));
+        Assert.Equal("not a date", items[1].PublishedRaw);
+    }
+
+    [Fact]
+    public void Json_ld_items_that_are_not_objects_are_a_format_error()
+    {
+        var ex = Assert.Throws<FeedFormatException>(() => ParseText(FeedAdapters.EpApi, """{"data": [{"identifier": "TA-10-2026-0001"}, "x"]}""", AdoptedFeed));
+
+        Assert.Contains("item 2 is a JSON string", ex.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A whole response around one item of the fixture, the way the API wraps them.</summary>
     private static string Response(string shape)
     {
