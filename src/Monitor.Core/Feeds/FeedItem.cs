@@ -1,7 +1,8 @@
 namespace Monitor.Core.Feeds;
 
 /// <summary>One entry of a feed, as plain values.</summary>
-/// <param name="ExternalId">The item's guid or Atom id; else its link; else a stable hash of title and date.</param>
+/// <param name="ExternalId">The item's guid or Atom id; else its link; else a stable hash of title and date (source
+/// adapters refine it: see docs/sources.md). Unique within one parsed feed.</param>
 /// <param name="Url">The item's link, absolute (resolved against the feed URL) and canonical (see <see cref="FeedUrls"/>); "" when the item has none.</param>
 /// <param name="Title">Plain text, whitespace collapsed.</param>
 /// <param name="Summary">The description or Atom summary as plain text, whitespace collapsed; "" when absent.</param>

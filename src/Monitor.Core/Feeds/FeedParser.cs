@@ -343,7 +343,7 @@ public static class FeedParser
         return current;
     }
 
-    /// <summary>The link made absolute against the base and canonical; a link that is no URI at all is kept as written.</summary>
+    /// <summary>The link made absolute against the base and canonical; "" when it is no http(s) URL.</summary>
     private static string Resolve(Uri baseUri, string? link) => FeedUrls.Canonical(baseUri, link);
 
     private static bool IsHttpUrl(string? value) =>

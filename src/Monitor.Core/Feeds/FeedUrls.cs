@@ -15,23 +15,19 @@ public static class FeedUrls
         "_hsenc", "_hsmi", "ref_src", "wt.mc_id", "xtor", "at_medium", "at_campaign",
     };
 
-    /// <summary>The link made absolute against <paramref name="baseUri"/> and canonical; a link that is no http(s)
-    /// URL at all is returned as written (trimmed), "" for none.</summary>
+    /// <summary>The link made absolute against <paramref name="baseUri"/> and canonical; "" for none, and for anything
+    /// that is not an http(s) URL once resolved (<c>javascript:</c>, <c>data:</c>, <c>file:</c>, garbage): an item's link
+    /// is shown to analysts as a link, so only web pages may pass.</summary>
     public static string Canonical(Uri baseUri, string? link)
     {
         ArgumentNullException.ThrowIfNull(baseUri);
         link = link?.Trim();
-        if (string.IsNullOrEmpty(link))
+        if (string.IsNullOrEmpty(link) || !Uri.TryCreate(baseUri, link, out var absolute))
         {
             return "";
         }
 
-        if (!Uri.TryCreate(baseUri, link, out var absolute))
-        {
-            return link;
-        }
-
-        return absolute.Scheme is "http" or "https" ? Canonical(absolute) : absolute.AbsoluteUri;
+        return absolute.Scheme is "http" or "https" ? Canonical(absolute) : "";
     }
 
     /// <summary>An absolute http(s) URL without fragment and tracking parameters, host lower-case, default port dropped.</summary>

@@ -149,6 +149,30 @@ public class FeedAdapterHostileTests
         }
     }
 
+    [Fact]
+    public void Links_that_are_not_web_pages_are_dropped_and_the_item_kept()
+    {
+        const string rss = """
+            <rss version="2.0"><channel><title>Links</title>
+            <item><title>Script link</title><link>javascript:alert(document.cookie)</link><guid isPermaLink="false">s1</guid></item>
+            <item><title>File link</title><link>file:///etc/passwd</link></item>
+            </channel></rss>
+            """;
+
+        foreach (var adapter in new[] { FeedAdapters.Rss, FeedAdapters.EpRss, FeedAdapters.EpThinkTank })
+        {
+            var items = ParseText(adapter, rss, FeedUrl);
+
+            Assert.Equal(["", ""], items.Select(i => i.Url));
+            Assert.Equal(2, items.Select(i => i.ExternalId).Distinct().Count());
+            Assert.All(items, i => Assert.False(FeedAdapters.WantsFullText(adapter, i)));
+        }
+
+        var nato = Assert.Single(ParseText(FeedAdapters.NatoJson, """{"pages": [{"title": "T", "link": "javascript:alert(1)"}]}""", "https://www.nato.int/s.json"));
+        Assert.Equal("", nato.Url);
+        Assert.Matches("^sha256:", nato.ExternalId);
+    }
+
     [Theory]
     [InlineData("json_array_root.json", "is a JSON array")]
     [InlineData("json_no_pages.json", "no \"pages\" array (it has: \"results\", \"total\")")]

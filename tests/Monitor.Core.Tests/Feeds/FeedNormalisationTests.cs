@@ -12,9 +12,12 @@ public class FeedNormalisationTests
     [InlineData("http://example.org:80/a", "http://example.org/a")]
     [InlineData("https://example.org:8443/a", "https://example.org:8443/a")]
     [InlineData("/relative/path?x=1", "https://www.nato.int/relative/path?x=1")]
-    [InlineData("mailto:press@nato.int", "mailto:press@nato.int")]
+    [InlineData("mailto:press@nato.int", "")]
+    [InlineData("javascript:alert(document.cookie)", "")]
+    [InlineData("data:text/html,<script>alert(1)</script>", "")]
+    [InlineData("file:///etc/passwd", "")]
     [InlineData("   ", "")]
-    public void Canonical_urls_are_absolute_without_tracking_locale_or_fragment(string link, string expected)
+    public void Canonical_urls_are_absolute_http_without_tracking_locale_or_fragment(string link, string expected)
     {
         Assert.Equal(expected, FeedUrls.Canonical(new Uri("https://www.nato.int/"), link));
     }
