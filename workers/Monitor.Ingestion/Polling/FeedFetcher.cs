@@ -140,15 +140,11 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
             throw new FeedFetchException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase} from {url}{retry}", retryAt: retryAt);
         }
 
-        if (response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.NoContent)
-        {
-            throw new FeedFetchException($"HTTP {(int)response.StatusCode} from {url}: the site did not serve the feed (this is a failed poll, not \"no news\")");
-        }
-
         var content = await ReadCappedAsync(response, url, cancellationToken);
-        if (content.Length == 0)
+        if (content.Length == 0 || response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.NoContent)
         {
-            throw new FeedFetchException($"HTTP {(int)response.StatusCode} with an empty body from {url}: the site did not serve the feed");
+            var what = content.Length == 0 ? "with an empty body" : "instead of the content";
+            throw new FeedFetchException($"HTTP {(int)response.StatusCode} {what} from {url}: the site did not serve the feed (a failed poll, not \"no news\")");
         }
 
         return new FetchResult(false, content, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"),
