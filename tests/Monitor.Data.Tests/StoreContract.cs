@@ -323,6 +323,22 @@ public abstract class StoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_claimed_source_stays_claimed_for_the_lease_when_that_is_longer_than_its_interval()
+    {
+        var sources = new SourceStore(Database);
+        await sources.UpsertAsync([new SourceDefinition("fast", "Fast", "http://127.0.0.1/a.xml", "rss", 1), new SourceDefinition("slow", "Slow", "http://127.0.0.1/b.xml", "rss", 3600)]);
+        var lease = TimeSpan.FromMinutes(10);
+
+        var first = await sources.ClaimDueAsync(T0, 10, lease, CancellationToken.None);
+        var duringPoll = await sources.ClaimDueAsync(T0.AddSeconds(5), 10, lease, CancellationToken.None);
+        var leaseOver = await sources.ClaimDueAsync(T0.AddMinutes(10), 10, lease, CancellationToken.None);
+
+        Assert.Equal(2, first.Count);
+        Assert.Empty(duringPoll);
+        Assert.Equal(["fast"], leaseOver.Select(s => s.Id));
+    }
+
+    [Fact]
     public async Task A_failed_poll_records_the_error_and_a_success_clears_it()
     {
         var sources = new SourceStore(Database);

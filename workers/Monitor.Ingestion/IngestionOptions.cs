@@ -22,6 +22,12 @@ public sealed class IngestionOptions
     /// <summary>Total time one request may take, from connecting to the last byte of the body (a slow server fails).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// A claimed source is not claimed again for at least this long, so a poll slower than its source's interval (a
+    /// slow server, full-text fetches) is never run twice at once; the poll's result sets the real next poll time.
+    /// </summary>
+    public TimeSpan PollLease { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Longer total timeouts per adapter: the EP Open Data Portal answers in 30 to 180 s.</summary>
     public Dictionary<string, TimeSpan> AdapterTimeouts { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -69,9 +69,13 @@ public sealed class SourceStore(Database database)
                                        poll_interval_seconds = excluded.poll_interval_seconds
         """;
 
-    // The lease: a claimed source is not due again until its interval has passed, and the poll result moves it on.
+    // The lease: a claimed source is not due again until its interval or the lease, whichever is longer, has passed
+    // (a poll slower than the interval must not be claimed twice); the poll's result moves it on, so the lease only
+    // matters when a poller dies mid-poll.
     private const string ClaimDueSql = $"""
-        UPDATE sources SET next_poll_at = @Now + poll_interval_seconds * 1000, last_polled_at = @Now
+        UPDATE sources
+        SET next_poll_at = @Now + CASE WHEN poll_interval_seconds * 1000 > @LeaseMs THEN poll_interval_seconds * 1000 ELSE @LeaseMs END,
+            last_polled_at = @Now
         WHERE id IN (
             SELECT id FROM sources WHERE enabled AND next_poll_at <= @Now ORDER BY next_poll_at LIMIT @Limit)
           AND next_poll_at <= @Now
@@ -105,10 +109,15 @@ public sealed class SourceStore(Database database)
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<SourceRow>> ClaimDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<SourceRow>> ClaimDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        ClaimDueAsync(now, limit, TimeSpan.Zero, cancellationToken);
+
+    /// <param name="lease">How long a claimed source stays claimed at least, whatever its interval.</param>
+    public async Task<IReadOnlyList<SourceRow>> ClaimDueAsync(DateTimeOffset now, int limit, TimeSpan lease, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<SourceRow>(new CommandDefinition(ClaimDueSql, new { Now = Database.ToDb(now), Limit = limit }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<SourceRow>(new CommandDefinition(ClaimDueSql,
+            new { Now = Database.ToDb(now), Limit = limit, LeaseMs = (long)lease.TotalMilliseconds }, cancellationToken: cancellationToken));
         return rows.ToList();
     }
 
