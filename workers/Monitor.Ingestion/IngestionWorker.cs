@@ -9,7 +9,11 @@ public static class IngestionWorker
     public static IHostApplicationBuilder AddIngestionWorker(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Configure<IngestionOptions>(builder.Configuration.GetSection(IngestionOptions.SectionName));
+        builder.Services.AddOptions<IngestionOptions>()
+            .Bind(builder.Configuration.GetSection(IngestionOptions.SectionName))
+            .Validate(options => options.AllowedNetworks.All(NetworkGuard.IsNetwork),
+                "Ingestion:AllowedNetworks must hold networks in CIDR notation (e.g. 127.0.0.1/32 or 10.0.0.0/8)")
+            .ValidateOnStart();
         builder.Services.AddIngestionPolling();
         builder.Services.AddHostedService<SourceScheduler>();
         return builder;

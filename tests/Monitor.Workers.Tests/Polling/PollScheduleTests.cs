@@ -59,4 +59,31 @@ public sealed class PollScheduleTests
         Assert.False(SourceRhythm.IsQuiet(null, TimeSpan.FromHours(1), Now, floor));
         Assert.True(SourceRhythm.IsQuiet(Now.AddHours(-13), null, Now, floor));
     }
+
+    [Theory]
+    [InlineData("203.0.113.7", null)]
+    [InlineData("2001:db8::1", null)]
+    [InlineData("::ffff:10.1.2.3", "refused: 10.1.2.3 is a private address")]
+    [InlineData("fd12::1", "refused: fd12::1 is a private (unique local) address")]
+    [InlineData("fe80::1", "refused: fe80::1 is a link-local address")]
+    [InlineData("100.64.0.1", "refused: 100.64.0.1 is a CGNAT (shared) address")]
+    [InlineData("239.1.1.1", "refused: 239.1.1.1 is a multicast address")]
+    [InlineData("0.0.0.0", "refused: 0.0.0.0 is an unspecified address")]
+    [InlineData("172.20.0.5", null, "172.16.0.0/12")]
+    [InlineData("127.0.0.1", null, "127.0.0.1")]
+    public void The_network_guard_names_what_it_refuses_and_lets_allowed_networks_through(string address, string? refusal, string? allowed = null)
+    {
+        var guard = new NetworkGuard(allowed is null ? [] : [allowed]);
+
+        Assert.Equal(refusal is null ? null : refusal + "; allow it with Ingestion:AllowedNetworks", guard.Refusal(System.Net.IPAddress.Parse(address)));
+    }
+
+    [Fact]
+    public void A_malformed_allowed_network_is_rejected_with_the_setting_named()
+    {
+        Assert.False(NetworkGuard.IsNetwork("localhost"));
+        Assert.True(NetworkGuard.IsNetwork("10.0.0.0/8"));
+        var error = Assert.Throws<InvalidOperationException>(() => new NetworkGuard(["10.0.0.0/33"]));
+        Assert.Contains("Ingestion:AllowedNetworks", error.Message, StringComparison.Ordinal);
+    }
 }

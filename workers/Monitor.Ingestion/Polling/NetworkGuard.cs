@@ -103,6 +103,10 @@ public sealed class NetworkGuard
         }
     }
 
+    /// <summary>True when <paramref name="cidr"/> is a network (<c>10.0.0.0/8</c>) or a single address.</summary>
+    public static bool IsNetwork(string cidr) =>
+        !string.IsNullOrWhiteSpace(cidr) && (IPNetwork.TryParse(cidr.Trim(), out _) || IPAddress.TryParse(cidr.Trim(), out _));
+
     private static IPNetwork Parse(string cidr) =>
         IPNetwork.TryParse(cidr.Trim(), out var network)
             ? network
