@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Xunit.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 using Monitor.Ingestion.Polling;
 using Monitor.Testing;
@@ -9,7 +10,7 @@ namespace Monitor.Workers.Tests.Polling;
 /// The fetcher against a real HTTP server on 127.0.0.1 that misbehaves the ways real sites and hostile ones do.
 /// Every case must end in a failed poll with a readable error, in bounded time and memory.
 /// </summary>
-public sealed class HostileNetworkTests : IAsyncLifetime
+public sealed class HostileNetworkTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private FeedServer _server = null!;
 
@@ -72,8 +73,13 @@ public sealed class HostileNetworkTests : IAsyncLifetime
         var max = services.Options().Value.MaxFeedBytes;
         _server.Behaviour = behaviour;
 
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var clock = Stopwatch.StartNew();
+
         var error = await Assert.ThrowsAsync<FeedFetchException>(() => services.Fetcher().FetchAsync(FetcherHarness.Source(_server.FeedUrl), default));
 
+        output.WriteLine($"{behaviour}: refused after {clock.ElapsedMilliseconds} ms, {counter.BytesRead:N0} body bytes read, "
+            + $"{(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1024 / 1024} MB allocated in the process meanwhile");
         Assert.Contains("MaxFeedBytes", error.Message, StringComparison.Ordinal);
         Assert.InRange(counter.BytesRead, 0, max + (64 * 1024));
         if (behaviour == FeedBehaviour.HugeBodyAnnounced)
@@ -98,6 +104,7 @@ public sealed class HostileNetworkTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<FeedFetchException>(() => services.Fetcher().FetchAsync(FetcherHarness.Source(_server.FeedUrl, adapter), default));
 
+        output.WriteLine($"slow-loris ({adapter}): failed after {clock.ElapsedMilliseconds} ms");
         Assert.Contains($"timed out after {seconds} s", error.Message, StringComparison.Ordinal);
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(seconds - 0.2), TimeSpan.FromSeconds(seconds + 3));
         Assert.True(_server.BytesSent > 0, "the server never started trickling");

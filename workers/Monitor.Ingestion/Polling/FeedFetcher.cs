@@ -160,28 +160,46 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
             throw new FeedFetchException($"{url} announces {announced:N0} bytes, more than MaxFeedBytes ({max:N0}); not read");
         }
 
+        // Pooled 64 KB chunks, copied once into the result: a body refused at the cap allocates nothing that stays.
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream();
-        var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        var chunks = new List<(byte[] Buffer, int Length)>();
+        long total = 0;
         try
         {
-            int read;
-            while ((read = await body.ReadAsync(chunk.AsMemory(0, ChunkSize), cancellationToken)) > 0)
+            while (true)
             {
-                if (buffer.Length + read > max)
+                var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+                var read = await body.ReadAsync(chunk.AsMemory(0, ChunkSize), cancellationToken);
+                chunks.Add((chunk, read));
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+                if (total > max)
                 {
                     throw new FeedFetchException($"{url} sent more than MaxFeedBytes ({max:N0} bytes); stopped reading");
                 }
-
-                buffer.Write(chunk, 0, read);
             }
+
+            var content = new byte[total];
+            var offset = 0;
+            foreach (var (buffer, length) in chunks)
+            {
+                buffer.AsSpan(0, length).CopyTo(content.AsSpan(offset));
+                offset += length;
+            }
+
+            return content;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(chunk);
+            foreach (var (buffer, _) in chunks)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
-
-        return buffer.ToArray();
     }
 
     /// <summary>An HTML page or an error document where a feed was expected is a failed poll with its own message.</summary>
