@@ -12,9 +12,12 @@ using Monitor.Tagging;
 
 namespace Monitor.Dashboard;
 
-public static class DashboardSetup
+public static partial class DashboardSetup
 {
     public const string DefaultUrl = "http://localhost:5080";
+
+    /// <summary>Loopback, allowed to Ingestion in demo mode only, so the dashboard can poll its own demo feed.</summary>
+    private static readonly string[] DemoAllowedNetworks = ["127.0.0.0/8", "::1/128"];
 
     /// <summary>SignalR, the live broadcaster, the API's JSON, and, in the embedded default, every worker.</summary>
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
@@ -76,6 +79,9 @@ public static class DashboardSetup
             Url = baseUrl + DemoFeed.Path,
             PollIntervalSeconds = Math.Max(1, demo.IntervalSeconds / 2),
         }));
+
+        // The demo feed is served by this process on localhost, an address Ingestion refuses by default.
+        builder.Services.PostConfigure<IngestionOptions>(ingestion => ingestion.AllowedNetworks.AddRange(DemoAllowedNetworks));
     }
 
     public static WebApplication MapDemoFeed(this WebApplication app)
@@ -83,8 +89,12 @@ public static class DashboardSetup
         if (app.Services.GetService<DemoOptions>() is { Enabled: true })
         {
             app.MapGet(DemoFeed.Path, (DemoFeed feed) => Results.Text(feed.Render(), "application/rss+xml; charset=utf-8"));
+            LogDemoFeed(app.Logger, DemoFeed.Path, string.Join(", ", DemoAllowedNetworks));
         }
 
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo mode: serving the demo feed at {Path}; Ingestion may connect to loopback ({Networks}) so it can poll it")]
+    private static partial void LogDemoFeed(ILogger logger, string path, string networks);
 }

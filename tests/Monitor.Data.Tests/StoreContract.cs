@@ -152,6 +152,98 @@ public abstract class StoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_sources_with_the_same_document_reference_are_one_statement_with_two_links()
+    {
+        var store = new StatementStore(Database);
+
+        var first = await store.StoreAsync(Referenced("ep-rss", "rss-guid-1_EN", "TA-10-2026-0123", "hash-rss", T0.AddHours(-2)), T0);
+        var second = await store.StoreAsync(Referenced("ep-api", "eli/dl/doc/TA-10-2026-0123", "TA-10-2026-0123", "hash-api", T0.AddHours(-2)), T0.AddMinutes(1));
+
+        Assert.NotNull(first);
+        Assert.Null(second);
+        Assert.Equal(1, await store.CountAsync());
+        Assert.Equal(1, await store.CountRevisionsAsync());
+        Assert.Equal(1, await new OutboxStore(Database).CountAsync());
+        var links = await store.GetLinksAsync(first.StatementId);
+        Assert.Equal([("ep-rss", "rss-guid-1_EN"), ("ep-api", "eli/dl/doc/TA-10-2026-0123")], links.Select(l => (l.SourceId, l.ExternalId)));
+    }
+
+    [Fact]
+    public async Task Redelivered_copies_of_a_linked_statement_change_nothing()
+    {
+        var store = new StatementStore(Database);
+        var rss = Referenced("ep-rss", "rss-guid-2_EN", "TA-10-2026-0200", "hash-rss", T0.AddHours(-2));
+        var api = Referenced("ep-api", "eli/dl/doc/TA-10-2026-0200", "TA-10-2026-0200", "hash-api", T0.AddHours(-1));
+        var first = await store.StoreAsync(rss, T0);
+        var edit = await store.StoreAsync(api, T0.AddMinutes(1));
+
+        var again = new[]
+        {
+            await store.StoreAsync(rss, T0.AddMinutes(2)),
+            await store.StoreAsync(api, T0.AddMinutes(3)),
+            await store.StoreAsync(rss, T0.AddMinutes(4)),
+        };
+
+        Assert.NotNull(first);
+        Assert.NotNull(edit);
+        Assert.Equal(first.StatementId, edit.StatementId);
+        Assert.Equal(2, edit.Revision);
+        Assert.All(again, Assert.Null);
+        Assert.Equal(1, await store.CountAsync());
+        Assert.Equal(2, await store.CountRevisionsAsync());
+        Assert.Equal(2, await new OutboxStore(Database).CountAsync());
+        Assert.Equal(2, (await store.GetLinksAsync(first.StatementId)).Count);
+    }
+
+    [Fact]
+    public async Task Another_feeds_copy_is_a_new_revision_only_when_it_is_a_newer_edit()
+    {
+        var store = new StatementStore(Database);
+        var first = await store.StoreAsync(Referenced("ep-api", "doc-1", "TA-10-2026-0300", "hash-1", T0.AddHours(-1)), T0);
+
+        var older = await store.StoreAsync(Referenced("ep-rss", "rss-1_EN", "TA-10-2026-0300", "hash-older", T0.AddHours(-3)), T0.AddMinutes(1));
+        var undated = await store.StoreAsync(Referenced("ep-think-tank", "tt-1", "TA-10-2026-0300", "hash-undated", null), T0.AddMinutes(2));
+        var newer = await store.StoreAsync(Referenced("ep-plenary", "pl-1", "TA-10-2026-0300", "hash-newer", T0), T0.AddMinutes(3));
+        var ownEdit = await store.StoreAsync(Referenced("ep-api", "doc-1", "TA-10-2026-0300", "hash-own-edit", T0.AddHours(-5)), T0.AddMinutes(4));
+
+        Assert.NotNull(first);
+        Assert.Null(older);
+        Assert.Null(undated);
+        Assert.NotNull(newer);
+        Assert.Equal((first.StatementId, 2), (newer.StatementId, newer.Revision));
+        Assert.NotNull(ownEdit);
+        Assert.Equal(3, ownEdit.Revision);
+        Assert.Equal(4, (await store.GetLinksAsync(first.StatementId)).Count);
+        Assert.Equal(1, await store.CountAsync());
+        Assert.Equal(3, await store.CountRevisionsAsync());
+    }
+
+    [Fact]
+    public async Task Statements_without_a_document_reference_are_never_merged()
+    {
+        var store = new StatementStore(Database);
+
+        await store.StoreAsync(Referenced("ep-rss", "a", null, "hash-a", T0), T0);
+        await store.StoreAsync(Referenced("ep-api", "b", null, "hash-a", T0), T0);
+        await store.StoreAsync(Referenced("ep-api", "c", "  ", "hash-a", T0), T0);
+
+        Assert.Equal(3, await store.CountAsync());
+    }
+
+    [Fact]
+    public async Task Concurrent_first_copies_from_two_feeds_become_one_statement()
+    {
+        var store = new StatementStore(Database);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+            store.StoreAsync(Referenced($"feed-{i}", $"item-{i}", "TA-10-2026-0400", "hash-same", T0), T0))));
+
+        Assert.Single(results, r => r is not null);
+        Assert.Equal(1, await store.CountAsync());
+        Assert.Equal(8, (await store.GetLinksAsync(results.First(r => r is not null)!.StatementId)).Count);
+    }
+
+    [Fact]
     public async Task Concurrent_deliveries_of_one_statement_store_it_once()
     {
         var store = new StatementStore(Database);
@@ -231,6 +323,22 @@ public abstract class StoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_claimed_source_stays_claimed_for_the_lease_when_that_is_longer_than_its_interval()
+    {
+        var sources = new SourceStore(Database);
+        await sources.UpsertAsync([new SourceDefinition("fast", "Fast", "http://127.0.0.1/a.xml", "rss", 1), new SourceDefinition("slow", "Slow", "http://127.0.0.1/b.xml", "rss", 3600)]);
+        var lease = TimeSpan.FromMinutes(10);
+
+        var first = await sources.ClaimDueAsync(T0, 10, lease, CancellationToken.None);
+        var duringPoll = await sources.ClaimDueAsync(T0.AddSeconds(5), 10, lease, CancellationToken.None);
+        var leaseOver = await sources.ClaimDueAsync(T0.AddMinutes(10), 10, lease, CancellationToken.None);
+
+        Assert.Equal(2, first.Count);
+        Assert.Empty(duringPoll);
+        Assert.Equal(["fast"], leaseOver.Select(s => s.Id));
+    }
+
+    [Fact]
     public async Task A_failed_poll_records_the_error_and_a_success_clears_it()
     {
         var sources = new SourceStore(Database);
@@ -250,6 +358,25 @@ public abstract class StoreContract : IAsyncLifetime
         Assert.Equal(0, healthy.ConsecutiveFailures);
         Assert.Equal("\"v1\"", healthy.ETag);
         Assert.Equal(T0.AddMinutes(5).ToUnixTimeMilliseconds(), healthy.LastSuccessAt);
+    }
+
+    [Fact]
+    public async Task A_sources_rhythm_and_quiet_flag_are_stored_and_kept_when_a_poll_learns_nothing()
+    {
+        var sources = new SourceStore(Database);
+        await sources.UpsertAsync([new SourceDefinition("a", "A", "http://127.0.0.1/a.xml", "rss", 60)]);
+
+        await sources.RecordSuccessAsync("a", T0, T0.AddMinutes(1), null, null, new SourceActivity(T0, TimeSpan.FromHours(2), false), CancellationToken.None);
+        await sources.RecordSuccessAsync("a", T0.AddHours(8), T0.AddHours(9), null, null, new SourceActivity(null, null, true), CancellationToken.None);
+        var quiet = Assert.Single(await sources.ListAsync());
+        await sources.RecordSuccessAsync("a", T0.AddHours(9), T0.AddHours(10), null, null, null, CancellationToken.None);
+        var kept = Assert.Single(await sources.ListAsync());
+
+        Assert.True(quiet.Quiet);
+        Assert.Equal(T0.ToUnixTimeMilliseconds(), quiet.LastNewItemAt);
+        Assert.Equal((long)TimeSpan.FromHours(2).TotalMilliseconds, quiet.TypicalGapMs);
+        Assert.True(kept.Quiet);
+        Assert.Equal(quiet.TypicalGapMs, kept.TypicalGapMs);
     }
 
     [Fact]
@@ -280,6 +407,16 @@ public abstract class StoreContract : IAsyncLifetime
         Assert.Equal(2, await alerts.CountAsync());
         Assert.Equal(3, await new OutboxStore(Database).CountAsync());
     }
+
+    private static StatementTagged Referenced(string source, string externalId, string? reference, string hash, DateTimeOffset? published) =>
+        new(new StatementDiscovered(source, externalId, $"https://example.org/{source}/{externalId}", "Texts adopted", "Summary " + hash, "Body",
+                published, "en", hash, T0)
+        {
+            DocumentReference = reference,
+        },
+            [new TopicScore("condemnation-withdrawal", 0.75, ["condemns"])],
+            "baseline-v1",
+            T0);
 
     private static StatementTagged Tagged(string externalId, string title, string hash, string source = "ep-press-releases") =>
         new(new StatementDiscovered(source, externalId, $"https://example.org/{externalId}", title, "Summary", "Body",

@@ -11,6 +11,9 @@ public static class Topology
 
     public const string Dashboard = "dashboard/Monitor.Dashboard";
 
+    /// <summary>Test feeds are served on 127.0.0.1, a loopback address Ingestion refuses unless allowed.</summary>
+    public const string TestFeedNetwork = "127.0.0.1/32";
+
     public static Dictionary<string, string> Distributed(RabbitMqVirtualHost rabbit, string postgres, Uri feed, int pollSeconds = 1) => new()
     {
         ["Messaging__Transport"] = "RabbitMq",
@@ -23,6 +26,7 @@ public static class Topology
         ["Database__ConnectionString"] = postgres,
         ["Dashboard__HostWorkers"] = "false",
         ["Ingestion__UseDefaultSources"] = "false",
+        ["Ingestion__AllowedNetworks__0"] = TestFeedNetwork,
         ["Ingestion__Sources__0__Id"] = "test-feed",
         ["Ingestion__Sources__0__Url"] = feed.ToString(),
         ["Ingestion__Sources__0__PollIntervalSeconds"] = pollSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -43,6 +47,7 @@ public static class Topology
     {
         ["Database__ConnectionString"] = $"Data Source={sqliteFile}",
         ["Ingestion__UseDefaultSources"] = "false",
+        ["Ingestion__AllowedNetworks__0"] = TestFeedNetwork,
         ["Ingestion__Sources__0__Id"] = "test-feed",
         ["Ingestion__Sources__0__Url"] = feed.ToString(),
         ["Ingestion__Sources__0__PollIntervalSeconds"] = pollSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -19,9 +19,54 @@ public sealed class IngestionOptions
     /// <summary>Sources polled at the same time by one Ingestion process.</summary>
     public int MaxConcurrentPolls { get; set; } = 4;
 
+    /// <summary>Total time one request may take, from connecting to the last byte of the body (a slow server fails).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// A claimed source is not claimed again for at least this long, so a poll slower than its source's interval (a
+    /// slow server, full-text fetches) is never run twice at once; the poll's result sets the real next poll time.
+    /// </summary>
+    public TimeSpan PollLease { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Longer total timeouts per adapter: the EP Open Data Portal answers in 30 to 180 s.</summary>
+    public Dictionary<string, TimeSpan> AdapterTimeouts { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ep-api"] = TimeSpan.FromMinutes(4),
+    };
+
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>A feed or article body larger than this fails the fetch while it streams in; nothing bigger is buffered.</summary>
     public long MaxFeedBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Redirects followed per request; a loop fails at once.</summary>
+    public int MaxRedirects { get; set; } = 5;
+
+    /// <summary>
+    /// Networks (CIDR, e.g. <c>127.0.0.1/32</c>, <c>10.0.0.0/8</c>) Monitor may connect to although they are loopback,
+    /// private, link-local, CGNAT, multicast or unspecified. Empty by default: such addresses are refused.
+    /// </summary>
+    public List<string> AllowedNetworks { get; set; } = [];
+
+    /// <summary>Requests per <see cref="RateLimitWindow"/> to one endpoint (host and path) of a rate-limited adapter.</summary>
+    public int RateLimitPermits { get; set; } = 500;
+
+    public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Adapters whose endpoints are rate limited (the EP Open Data Portal: 500 requests per 5 minutes).</summary>
+    public List<string> RateLimitedAdapters { get; set; } = ["ep-api"];
+
+    /// <summary>Article pages fetched at the same time from one host, for full text.</summary>
+    public int ArticleRequestsPerHost { get; set; } = 2;
+
+    /// <summary>A source is quiet when nothing new came for max(3 x its typical gap, this floor).</summary>
+    public TimeSpan QuietFloor { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>A Cache-Control max-age may push the next poll back to at most this many poll intervals.</summary>
+    public int MaxAgeIntervals { get; set; } = 4;
+
+    public TimeSpan TimeoutFor(string adapter) =>
+        AdapterTimeouts.TryGetValue(adapter, out var timeout) && timeout > TimeSpan.Zero ? timeout : RequestTimeout;
 
     /// <summary>Some sites (nato.int) answer 403 to a bare client.</summary>
     public string UserAgent { get; set; } = "Mozilla/5.0 (compatible; Monitor/1.0; NATO and European Parliament statement monitor)";

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Monitor.Ingestion.Polling;
 
 namespace Monitor.Ingestion;
@@ -8,22 +9,44 @@ public static class IngestionWorker
     public static IHostApplicationBuilder AddIngestionWorker(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var section = builder.Configuration.GetSection(IngestionOptions.SectionName);
-        builder.Services.Configure<IngestionOptions>(section);
-        var options = section.Get<IngestionOptions>() ?? new IngestionOptions();
-        builder.Services.AddHttpClient<FeedFetcher>(http =>
-        {
-            http.Timeout = options.RequestTimeout;
-            http.MaxResponseContentBufferSize = options.MaxFeedBytes;
-            http.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
-        }).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-        {
-            AutomaticDecompression = System.Net.DecompressionMethods.All,
-            MaxAutomaticRedirections = 5,
-            ConnectTimeout = TimeSpan.FromSeconds(15),
-        });
-        builder.Services.AddScoped<FeedPoller>();
+        builder.Services.AddOptions<IngestionOptions>()
+            .Bind(builder.Configuration.GetSection(IngestionOptions.SectionName))
+            .Validate(options => options.AllowedNetworks.All(NetworkGuard.IsNetwork),
+                "Ingestion:AllowedNetworks must hold networks in CIDR notation (e.g. 127.0.0.1/32 or 10.0.0.0/8)")
+            .ValidateOnStart();
+        builder.Services.AddIngestionPolling();
         builder.Services.AddHostedService<SourceScheduler>();
         return builder;
+    }
+
+    /// <summary>
+    /// The guarded HTTP client and what a poll needs. Timeouts and the body cap are the fetcher's (per request and
+    /// adapter); the handler follows no redirect itself and connects only through <see cref="NetworkGuard"/>.
+    /// </summary>
+    public static IServiceCollection AddIngestionPolling(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new NetworkGuard(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.AllowedNetworks));
+        services.AddSingleton<EndpointRateLimiter>();
+        services.AddSingleton<HostPoliteness>();
+        services.AddSingleton<IFullText, AdapterFullText>();
+        services.AddHttpClient<FeedFetcher>((sp, http) =>
+        {
+            http.Timeout = Timeout.InfiniteTimeSpan;
+            http.DefaultRequestHeaders.UserAgent.ParseAdd(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.UserAgent);
+        }).ConfigurePrimaryHttpMessageHandler(sp =>
+        {
+            var guard = sp.GetRequiredService<NetworkGuard>();
+            return new SocketsHttpHandler
+            {
+                AutomaticDecompression = System.Net.DecompressionMethods.All,
+                AllowAutoRedirect = false,
+                ConnectTimeout = sp.GetRequiredService<IOptions<IngestionOptions>>().Value.ConnectTimeout,
+                ConnectCallback = guard.ConnectAsync,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            };
+        });
+        services.AddScoped<ArticleFetcher>();
+        services.AddScoped<FeedPoller>();
+        return services;
     }
 }

@@ -37,11 +37,24 @@ public static class MonitorApi
     private static async Task<IEnumerable<SourceView>> GetSources(SourceStore sources, CancellationToken cancellationToken) =>
         (await sources.ListAsync(cancellationToken)).Select(s => new SourceView(
             s.Id, s.Name, s.Url, s.Adapter, s.Enabled, s.Health.ToString(), s.LastError,
-            Database.FromDb(s.LastSuccessAt), Database.FromDb(s.LastPolledAt), Database.FromDb(s.NextPollAt), s.ConsecutiveFailures));
+            Database.FromDb(s.LastSuccessAt), Database.FromDb(s.LastPolledAt), Database.FromDb(s.NextPollAt), s.ConsecutiveFailures)
+        {
+            Quiet = s.Quiet,
+            LastNewItemAt = Database.FromDb(s.LastNewItemAt),
+            TypicalGapSeconds = s.TypicalGapMs / 1000,
+        });
 
     public sealed record TopicView(string Id, string Title);
 
     public sealed record SourceView(
         string Id, string Name, string Url, string Adapter, bool Enabled, string Health, string? LastError,
-        DateTimeOffset? LastSuccessAt, DateTimeOffset? LastPolledAt, DateTimeOffset NextPollAt, int ConsecutiveFailures);
+        DateTimeOffset? LastSuccessAt, DateTimeOffset? LastPolledAt, DateTimeOffset NextPollAt, int ConsecutiveFailures)
+    {
+        /// <summary>Nothing new for longer than the source's usual rhythm (see docs/polling.md).</summary>
+        public bool Quiet { get; init; }
+
+        public DateTimeOffset? LastNewItemAt { get; init; }
+
+        public long? TypicalGapSeconds { get; init; }
+    }
 }

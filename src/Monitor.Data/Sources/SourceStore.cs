@@ -35,7 +35,19 @@ public sealed class SourceRow
     public string? ETag { get; init; }
 
     public string? LastModified { get; init; }
+
+    /// <summary>When a poll last found a new or changed item (Unix ms).</summary>
+    public long? LastNewItemAt { get; init; }
+
+    /// <summary>The typical gap between the source's items, learned from its feed (ms).</summary>
+    public long? TypicalGapMs { get; init; }
+
+    /// <summary>Nothing new for longer than the source's rhythm allows (see docs/polling.md).</summary>
+    public bool Quiet { get; init; }
 }
+
+/// <summary>What a successful poll learned about a source's rhythm; null values keep what is stored.</summary>
+public sealed record SourceActivity(DateTimeOffset? LastNewItemAt, TimeSpan? TypicalGap, bool Quiet);
 
 /// <summary>
 /// The sources table: what to poll, when, and how each source is doing. Polls are claimed with one atomic UPDATE,
@@ -47,7 +59,7 @@ public sealed class SourceStore(Database database)
         id AS Id, name AS Name, url AS Url, adapter AS Adapter, poll_interval_seconds AS PollIntervalSeconds,
         enabled AS Enabled, next_poll_at AS NextPollAt, last_polled_at AS LastPolledAt, last_success_at AS LastSuccessAt,
         last_error AS LastError, consecutive_failures AS ConsecutiveFailures, health AS Health, etag AS ETag,
-        last_modified AS LastModified
+        last_modified AS LastModified, last_new_item_at AS LastNewItemAt, typical_gap_ms AS TypicalGapMs, quiet AS Quiet
         """;
 
     private const string UpsertSql = """
@@ -57,9 +69,13 @@ public sealed class SourceStore(Database database)
                                        poll_interval_seconds = excluded.poll_interval_seconds
         """;
 
-    // The lease: a claimed source is not due again until its interval has passed, and the poll result moves it on.
+    // The lease: a claimed source is not due again until its interval or the lease, whichever is longer, has passed
+    // (a poll slower than the interval must not be claimed twice); the poll's result moves it on, so the lease only
+    // matters when a poller dies mid-poll.
     private const string ClaimDueSql = $"""
-        UPDATE sources SET next_poll_at = @Now + poll_interval_seconds * 1000, last_polled_at = @Now
+        UPDATE sources
+        SET next_poll_at = @Now + CASE WHEN poll_interval_seconds * 1000 > @LeaseMs THEN poll_interval_seconds * 1000 ELSE @LeaseMs END,
+            last_polled_at = @Now
         WHERE id IN (
             SELECT id FROM sources WHERE enabled AND next_poll_at <= @Now ORDER BY next_poll_at LIMIT @Limit)
           AND next_poll_at <= @Now
@@ -68,7 +84,9 @@ public sealed class SourceStore(Database database)
 
     private const string RecordSuccessSql = """
         UPDATE sources SET last_success_at = @Now, last_error = NULL, consecutive_failures = 0, health = @Health,
-                           etag = @ETag, last_modified = @LastModified, next_poll_at = @NextPollAt
+                           etag = @ETag, last_modified = @LastModified, next_poll_at = @NextPollAt,
+                           last_new_item_at = COALESCE(@LastNewItemAt, last_new_item_at),
+                           typical_gap_ms = COALESCE(@TypicalGapMs, typical_gap_ms), quiet = COALESCE(@Quiet, quiet)
         WHERE id = @Id
         """;
 
@@ -91,14 +109,22 @@ public sealed class SourceStore(Database database)
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<SourceRow>> ClaimDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<SourceRow>> ClaimDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        ClaimDueAsync(now, limit, TimeSpan.Zero, cancellationToken);
+
+    /// <param name="lease">How long a claimed source stays claimed at least, whatever its interval.</param>
+    public async Task<IReadOnlyList<SourceRow>> ClaimDueAsync(DateTimeOffset now, int limit, TimeSpan lease, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<SourceRow>(new CommandDefinition(ClaimDueSql, new { Now = Database.ToDb(now), Limit = limit }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<SourceRow>(new CommandDefinition(ClaimDueSql,
+            new { Now = Database.ToDb(now), Limit = limit, LeaseMs = (long)lease.TotalMilliseconds }, cancellationToken: cancellationToken));
         return rows.ToList();
     }
 
-    public async Task RecordSuccessAsync(string id, DateTimeOffset now, DateTimeOffset nextPollAt, string? etag, string? lastModified, CancellationToken cancellationToken)
+    public async Task RecordSuccessAsync(string id, DateTimeOffset now, DateTimeOffset nextPollAt, string? etag, string? lastModified, CancellationToken cancellationToken) =>
+        await RecordSuccessAsync(id, now, nextPollAt, etag, lastModified, null, cancellationToken);
+
+    public async Task RecordSuccessAsync(string id, DateTimeOffset now, DateTimeOffset nextPollAt, string? etag, string? lastModified, SourceActivity? activity, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(RecordSuccessSql, new
@@ -109,6 +135,9 @@ public sealed class SourceStore(Database database)
             ETag = etag,
             LastModified = lastModified,
             NextPollAt = Database.ToDb(nextPollAt),
+            LastNewItemAt = Database.ToDb(activity?.LastNewItemAt),
+            TypicalGapMs = activity?.TypicalGap is { } gap ? (long?)gap.TotalMilliseconds : null,
+            Quiet = activity?.Quiet,
         }, cancellationToken: cancellationToken));
     }
 

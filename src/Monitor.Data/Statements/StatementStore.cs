@@ -13,19 +13,47 @@ namespace Monitor.Data.Statements;
 /// </summary>
 public sealed class StatementStore(Database database)
 {
-    // One round trip inserts a new statement as revision 1 or bumps an existing one, taking its row lock on
-    // PostgreSQL so that concurrent edits of one statement queue up. A bump for content the statement already had
-    // is rolled back below.
+    // A statement new to every feed: inserted as revision 1. A concurrent first delivery of the same item bumps it
+    // instead, taking its row lock on PostgreSQL so that concurrent edits of one statement queue up; a bump for
+    // content the statement already had is rolled back below.
     private const string UpsertStatementSql = """
         INSERT INTO statements (source_id, external_id, url, title, summary, body, language, published_at,
-                                first_seen_at, updated_at, current_revision, content_hash, document_type, body_html, published_raw)
+                                first_seen_at, updated_at, current_revision, content_hash, document_type, body_html, published_raw,
+                                document_reference)
         VALUES (@SourceId, @ExternalId, @Url, @Title, @Summary, @Body, @Language, @PublishedAt,
-                @Now, @Now, 1, @ContentHash, @DocumentType, @BodyHtml, @PublishedRaw)
+                @Now, @Now, 1, @ContentHash, @DocumentType, @BodyHtml, @PublishedRaw, @DocumentReference)
         ON CONFLICT (source_id, external_id) DO UPDATE
         SET current_revision = statements.current_revision + 1, url = excluded.url, title = excluded.title,
             summary = excluded.summary, body = excluded.body, language = excluded.language,
             published_at = excluded.published_at, updated_at = excluded.updated_at, content_hash = excluded.content_hash,
-            document_type = excluded.document_type, body_html = excluded.body_html, published_raw = excluded.published_raw
+            document_type = excluded.document_type, body_html = excluded.body_html, published_raw = excluded.published_raw,
+            document_reference = COALESCE(statements.document_reference, excluded.document_reference)
+        RETURNING id AS Id, current_revision AS Revision
+        """;
+
+    private const string FindLinkSql = "SELECT statement_id FROM statement_links WHERE source_id = @SourceId AND external_id = @ExternalId";
+
+    private const string FindByReferenceSql = "SELECT id FROM statements WHERE document_reference = @DocumentReference";
+
+    private const string InsertLinkSql = """
+        INSERT INTO statement_links (source_id, external_id, statement_id, url, first_seen_at)
+        VALUES (@SourceId, @ExternalId, @StatementId, @Url, @Now)
+        ON CONFLICT (source_id, external_id) DO NOTHING
+        """;
+
+    private const string HasContentSql = "SELECT COUNT(*) FROM statement_revisions WHERE statement_id = @StatementId AND content_hash = @ContentHash";
+
+    // The dedup rule: content from the statement's own (source, external id) is always a new revision; content from
+    // another feed linked by document reference only when that feed dates it later than the current revision (a
+    // newer edit). Otherwise the row is left alone and the link is all that is recorded.
+    private const string BumpKnownStatementSql = """
+        UPDATE statements
+        SET current_revision = current_revision + 1, title = @Title, summary = @Summary, body = @Body,
+            language = @Language, published_at = @PublishedAt, updated_at = @Now, content_hash = @ContentHash,
+            document_type = @DocumentType, body_html = @BodyHtml, published_raw = @PublishedRaw
+        WHERE id = @StatementId
+          AND ((source_id = @SourceId AND external_id = @ExternalId)
+               OR (@PublishedAt IS NOT NULL AND (published_at IS NULL OR published_at < @PublishedAt)))
         RETURNING id AS Id, current_revision AS Revision
         """;
 
@@ -74,10 +102,28 @@ public sealed class StatementStore(Database database)
         ORDER BY f.figure_id, f.field, f.evidence_start
         """;
 
-    /// <returns>The event describing the new revision, or null when the content was already stored.</returns>
+    /// <summary>
+    /// Stores a statement, or links it to the statement that already has its document reference. See
+    /// docs/polling.md for the dedup rule.
+    /// </summary>
+    /// <returns>The event describing the new revision, or null when nothing new was stored (a repeat, or another
+    /// feed's copy of a statement that is not a newer edit; its link is still recorded).</returns>
     public async Task<StatementStored?> StoreAsync(StatementTagged tagged, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tagged);
+        try
+        {
+            return await StoreOnceAsync(tagged, now, cancellationToken);
+        }
+        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "ux_statements_document_reference")
+        {
+            // Two feeds brought the same new document at the same moment and the other one won: link to it.
+            return await StoreOnceAsync(tagged, now, cancellationToken);
+        }
+    }
+
+    private async Task<StatementStored?> StoreOnceAsync(StatementTagged tagged, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var s = tagged.Statement;
         var values = new
         {
@@ -91,6 +137,7 @@ public sealed class StatementStore(Database database)
             s.DocumentType,
             s.BodyHtml,
             s.PublishedRaw,
+            DocumentReference = string.IsNullOrWhiteSpace(s.DocumentReference) ? null : s.DocumentReference.Trim(),
             PublishedAt = Database.ToDb(s.PublishedAt),
             s.ContentHash,
             DiscoveredAt = Database.ToDb(s.DiscoveredAt),
@@ -99,7 +146,52 @@ public sealed class StatementStore(Database database)
 
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var bumped = await connection.QuerySingleAsync<RevisionRow>(UpsertStatementSql, values, transaction);
+        var statementId = await connection.QuerySingleOrDefaultAsync<long?>(FindLinkSql, values, transaction);
+        var linked = false;
+        if (statementId is null && values.DocumentReference is not null)
+        {
+            statementId = await connection.QuerySingleOrDefaultAsync<long?>(FindByReferenceSql, values, transaction);
+            if (statementId is not null)
+            {
+                linked = await connection.ExecuteAsync(InsertLinkSql, new { values.SourceId, values.ExternalId, StatementId = statementId, values.Url, values.Now }, transaction) > 0;
+            }
+        }
+
+        RevisionRow? bumped;
+        if (statementId is null)
+        {
+            bumped = await connection.QuerySingleAsync<RevisionRow>(UpsertStatementSql, values, transaction);
+            await connection.ExecuteAsync(InsertLinkSql, new { values.SourceId, values.ExternalId, StatementId = bumped.Id, values.Url, values.Now }, transaction);
+        }
+        else
+        {
+            var known = new { StatementId = statementId.Value, values.ContentHash };
+            bumped = await connection.ExecuteScalarAsync<long>(HasContentSql, known, transaction) > 0
+                ? null
+                : await connection.QuerySingleOrDefaultAsync<RevisionRow>(BumpKnownStatementSql, new
+                {
+                    StatementId = statementId.Value,
+                    values.SourceId,
+                    values.ExternalId,
+                    values.Title,
+                    values.Summary,
+                    values.Body,
+                    values.Language,
+                    values.PublishedAt,
+                    values.Now,
+                    values.ContentHash,
+                    values.DocumentType,
+                    values.BodyHtml,
+                    values.PublishedRaw,
+                }, transaction);
+            if (bumped is null)
+            {
+                // Content it already had, or another feed's copy that is not a newer edit: keep only a new link.
+                await (linked ? transaction.CommitAsync(cancellationToken) : transaction.RollbackAsync(cancellationToken));
+                return null;
+            }
+        }
+
         var revision = await connection.QuerySingleOrDefaultAsync<int?>(InsertRevisionSql, new
         {
             StatementId = bumped.Id,
@@ -196,11 +288,24 @@ public sealed class StatementStore(Database database)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM statements", cancellationToken: cancellationToken));
     }
 
+    /// <summary>The feeds that carried a statement: (source id, external id, url), first seen first.</summary>
+    public async Task<IReadOnlyList<StatementLink>> GetLinksAsync(long statementId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<StatementLink>(new CommandDefinition("""
+            SELECT source_id AS SourceId, external_id AS ExternalId, url AS Url FROM statement_links
+            WHERE statement_id = @StatementId ORDER BY first_seen_at, source_id, external_id
+            """, new { StatementId = statementId }, cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
     public async Task<long> CountRevisionsAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM statement_revisions", cancellationToken: cancellationToken));
     }
+
+    public sealed record StatementLink(string SourceId, string ExternalId, string Url);
 
     private sealed class StatementRow
     {

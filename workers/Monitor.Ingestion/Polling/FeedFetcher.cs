@@ -1,64 +1,263 @@
+using System.Buffers;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Monitor.Data.Sources;
 
 namespace Monitor.Ingestion.Polling;
 
 /// <summary>What one HTTP request for a feed brought back.</summary>
-public sealed record FetchResult(bool NotModified, byte[] Content, string? ETag, string? LastModified);
+/// <param name="MaxAge">The response's Cache-Control max-age, when it gave one.</param>
+public sealed record FetchResult(bool NotModified, byte[] Content, string? ETag, string? LastModified, TimeSpan? MaxAge = null);
 
 /// <summary>A poll that failed: the message says why, in words an operator can act on.</summary>
-public sealed class FeedFetchException(string message, Exception? inner = null) : Exception(message, inner);
-
-/// <summary>Fetches a feed with a conditional GET. Anything but a real body or a 304 is a failed poll, never "no news".</summary>
-public sealed class FeedFetcher(HttpClient http)
+/// <param name="RetryAt">Not before: a Retry-After the server sent (429, 503) or the rate limit's next free permit.</param>
+public sealed class FeedFetchException(string message, Exception? inner = null, DateTimeOffset? retryAt = null) : Exception(message, inner)
 {
+    public DateTimeOffset? RetryAt { get; } = retryAt;
+}
+
+/// <summary>
+/// Fetches a feed (conditional GET) or an article page through the guarded client: addresses checked at connect time
+/// (<see cref="NetworkGuard"/>), redirects followed by hand and capped, a total timeout per request, the body capped
+/// while it streams in. Anything but a real body or a 304 is a failed poll, never "no news".
+/// </summary>
+public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> options, EndpointRateLimiter rateLimiter, TimeProvider time)
+{
+    private const int ChunkSize = 64 * 1024;
+
+    private IngestionOptions Settings => options.Value;
+
     public async Task<FetchResult> FetchAsync(SourceRow source, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, source.Url);
-        if (source.ETag is not null && EntityTagHeaderValue.TryParse(source.ETag, out var etag))
+        ArgumentNullException.ThrowIfNull(source);
+        var result = await SendAsync(new Uri(source.Url), source.Adapter, source.ETag, source.LastModified, cancellationToken);
+        if (!result.NotModified)
         {
-            request.Headers.IfNoneMatch.Add(etag);
+            RejectNonFeed(source.Url, result.Content);
         }
 
-        if (source.LastModified is not null && DateTimeOffset.TryParse(source.LastModified, System.Globalization.CultureInfo.InvariantCulture, out var lastModified))
-        {
-            request.Headers.IfModifiedSince = lastModified;
-        }
+        return result;
+    }
 
-        HttpResponseMessage response;
+    /// <summary>An article page, for the full text of a feed item (no conditional GET, same guards and limits).</summary>
+    public async Task<string> FetchPageAsync(Uri url, string adapter, CancellationToken cancellationToken)
+    {
+        var result = await SendAsync(url, adapter, null, null, cancellationToken);
+        return Encoding.UTF8.GetString(result.Content);
+    }
+
+    private async Task<FetchResult> SendAsync(Uri url, string adapter, string? etag, string? lastModified, CancellationToken cancellationToken)
+    {
+        var timeout = Settings.TimeoutFor(adapter);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
         try
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            using var response = await FollowRedirectsAsync(url, adapter, etag, lastModified, deadline.Token);
+            return await ReadAsync(response, url, etag, lastModified, deadline.Token);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new FeedFetchException($"Request to {url} timed out after {timeout.TotalSeconds:0} s (the total time allowed for adapter '{adapter}')", ex);
         }
         catch (HttpRequestException ex)
         {
-            throw new FeedFetchException($"Request to {source.Url} failed: {ex.Message}", ex);
+            var refused = FindRefusal(ex);
+            throw new FeedFetchException(refused is null ? $"Request to {url} failed: {ex.Message}" : $"Request to {url} {refused.Message}", ex);
         }
-        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+    }
+
+    private async Task<HttpResponseMessage> FollowRedirectsAsync(Uri url, string adapter, string? etag, string? lastModified, CancellationToken cancellationToken)
+    {
+        var start = url;
+        var visited = new HashSet<string>(StringComparer.Ordinal) { url.AbsoluteUri };
+        for (var redirects = 0; ; redirects++)
         {
-            throw new FeedFetchException($"Request to {source.Url} timed out after {http.Timeout.TotalSeconds:0} s", ex);
-        }
+            if (rateLimiter.TryAcquire(adapter, url) is { } wait)
+            {
+                throw new FeedFetchException(
+                    $"Rate limit for {EndpointRateLimiter.EndpointOf(url)} reached ({Settings.RateLimitPermits} requests per {Settings.RateLimitWindow.TotalMinutes:0.#} min); not sent",
+                    retryAt: time.GetUtcNow() + wait);
+            }
 
-        using (response)
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            if (etag is not null && EntityTagHeaderValue.TryParse(etag, out var tag))
+            {
+                request.Headers.IfNoneMatch.Add(tag);
+            }
+
+            if (lastModified is not null && DateTimeOffset.TryParse(lastModified, CultureInfo.InvariantCulture, out var since))
+            {
+                request.Headers.IfModifiedSince = since;
+            }
+
+            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (!IsRedirect(response.StatusCode))
+            {
+                return response;
+            }
+
+            using (response)
+            {
+                var location = response.Headers.Location
+                    ?? throw new FeedFetchException($"HTTP {(int)response.StatusCode} from {url} without a Location to follow");
+                var next = location.IsAbsoluteUri ? location : new Uri(url, location);
+                if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
+                {
+                    throw new FeedFetchException($"Redirect from {url} to {next}: only http and https are followed");
+                }
+
+                if (!visited.Add(next.AbsoluteUri))
+                {
+                    throw new FeedFetchException($"Redirect loop: {url} redirects to {next}, which was already visited");
+                }
+
+                if (redirects >= Settings.MaxRedirects)
+                {
+                    throw new FeedFetchException($"Too many redirects: more than {Settings.MaxRedirects} starting from {start}");
+                }
+
+                url = next;
+            }
+        }
+    }
+
+    private async Task<FetchResult> ReadAsync(HttpResponseMessage response, Uri url, string? etag, string? lastModified, CancellationToken cancellationToken)
+    {
+        if (response.StatusCode == HttpStatusCode.NotModified)
         {
-            if (response.StatusCode == HttpStatusCode.NotModified)
-            {
-                return new FetchResult(true, [], source.ETag, source.LastModified);
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new FeedFetchException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase} from {source.Url}");
-            }
-
-            var content = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            if (response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.NoContent || content.Length == 0)
-            {
-                throw new FeedFetchException($"HTTP {(int)response.StatusCode} with an empty body from {source.Url}: the site did not serve the feed");
-            }
-
-            return new FetchResult(false, content, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"));
+            return new FetchResult(true, [], etag, lastModified, response.Headers.CacheControl?.MaxAge);
         }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            var retryAt = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable ? RetryAt(response) : null;
+            var retry = retryAt is null ? "" : $"; the server asks to retry after {retryAt:u}";
+            throw new FeedFetchException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase} from {url}{retry}", retryAt: retryAt);
+        }
+
+        var content = await ReadCappedAsync(response, url, cancellationToken);
+        if (content.Length == 0 || response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.NoContent)
+        {
+            var what = content.Length == 0 ? "with an empty body" : "instead of the content";
+            throw new FeedFetchException($"HTTP {(int)response.StatusCode} {what} from {url}: the site did not serve the feed (a failed poll, not \"no news\")");
+        }
+
+        return new FetchResult(false, content, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"),
+            response.Headers.CacheControl?.MaxAge);
+    }
+
+    /// <summary>Streams the body in, failing as soon as it passes the cap; a body announced as too big is not read.</summary>
+    private async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, Uri url, CancellationToken cancellationToken)
+    {
+        var max = Settings.MaxFeedBytes;
+        if (response.Content.Headers.ContentLength is { } announced && announced > max)
+        {
+            throw new FeedFetchException($"{url} announces {announced:N0} bytes, more than MaxFeedBytes ({max:N0}); not read");
+        }
+
+        // Pooled 64 KB chunks, copied once into the result: a body refused at the cap allocates nothing that stays.
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var chunks = new List<(byte[] Buffer, int Length)>();
+        long total = 0;
+        try
+        {
+            while (true)
+            {
+                var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+                var read = await body.ReadAsync(chunk.AsMemory(0, ChunkSize), cancellationToken);
+                chunks.Add((chunk, read));
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+                if (total > max)
+                {
+                    throw new FeedFetchException($"{url} sent more than MaxFeedBytes ({max:N0} bytes); stopped reading");
+                }
+            }
+
+            var content = new byte[total];
+            var offset = 0;
+            foreach (var (buffer, length) in chunks)
+            {
+                buffer.AsSpan(0, length).CopyTo(content.AsSpan(offset));
+                offset += length;
+            }
+
+            return content;
+        }
+        finally
+        {
+            foreach (var (buffer, _) in chunks)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>An HTML page or an error document where a feed was expected is a failed poll with its own message.</summary>
+    private static void RejectNonFeed(string url, byte[] content)
+    {
+        var head = Encoding.UTF8.GetString(content, 0, Math.Min(content.Length, 512)).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
+        if (head.StartsWith("<!DOCTYPE html", StringComparison.OrdinalIgnoreCase) || head.StartsWith("<html", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new FeedFetchException($"{url} served an HTML page where a feed was expected (a block page, a login or a JavaScript check?)");
+        }
+
+        if (head.StartsWith('{') && ErrorInJson(content) is { } error)
+        {
+            throw new FeedFetchException($"{url} answered with an error body instead of a feed: {error}");
+        }
+    }
+
+    private static string? ErrorInJson(byte[] content)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(content);
+            if (json.RootElement.ValueKind == JsonValueKind.Object
+                && (json.RootElement.TryGetProperty("error", out var error) || json.RootElement.TryGetProperty("errors", out error)))
+            {
+                var text = error.ValueKind == JsonValueKind.String ? error.GetString() ?? "" : error.GetRawText();
+                return text.Length > 300 ? text[..300] + "..." : text;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON after all: the adapter says what is wrong with it.
+        }
+
+        return null;
+    }
+
+    private DateTimeOffset? RetryAt(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => time.GetUtcNow() + delta,
+        { Date: { } date } => date,
+        _ => null,
+    };
+
+    private static bool IsRedirect(HttpStatusCode status) =>
+        status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
+            or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    private static AddressRefusedException? FindRefusal(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is AddressRefusedException refused)
+            {
+                return refused;
+            }
+        }
+
+        return null;
     }
 }

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Monitor.Contracts;
 using Monitor.Core.Feeds;
 using Monitor.Core.Statements;
@@ -9,34 +10,47 @@ using LogContext = Serilog.Context.LogContext;
 namespace Monitor.Ingestion.Polling;
 
 /// <summary>
-/// One poll of one source: fetch, parse, keep what is new or changed, publish it, remember it, record the source's
-/// health. A failure of any kind is caught here and recorded against that source alone.
+/// One poll of one source: fetch, parse, keep what is new or changed, complete it with its article's full text when
+/// the adapter wants that, publish it, remember it, record the source's health and rhythm. A failure of any kind is
+/// caught here and recorded against that source alone.
 /// </summary>
 public sealed partial class FeedPoller(
     FeedFetcher fetcher,
+    ArticleFetcher articles,
     SourceStore sources,
     DiscoveredItemStore discovered,
     IPublishEndpoint publisher,
+    IOptions<IngestionOptions> options,
     TimeProvider time,
     ILogger<FeedPoller> logger)
 {
     /// <summary>Failures in a row after which a degraded source counts as failing.</summary>
     public const int FailingAfter = 3;
 
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(1);
-
     public async Task PollAsync(SourceRow source, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(source);
         using var _ = LogContext.PushProperty("SourceId", source.Id);
         try
         {
             var fetched = await fetcher.FetchAsync(source, cancellationToken);
-            var published = fetched.NotModified ? 0 : await PublishNewItemsAsync(source, fetched.Content, cancellationToken);
+            var (published, typicalGap) = fetched.NotModified ? (0, null) : await PublishNewItemsAsync(source, fetched.Content, cancellationToken);
             var now = time.GetUtcNow();
-            await sources.RecordSuccessAsync(source.Id, now, now.AddSeconds(source.PollIntervalSeconds), fetched.ETag, fetched.LastModified, cancellationToken);
-            if (source.Health != SourceHealth.Healthy)
+            var settings = options.Value;
+            var lastNewItemAt = published > 0 ? now : Monitor.Data.Database.FromDb(source.LastNewItemAt);
+            var gap = typicalGap ?? (source.TypicalGapMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
+            var quiet = SourceRhythm.IsQuiet(lastNewItemAt, gap, now, settings.QuietFloor);
+            var nextPollAt = PollSchedule.AfterSuccess(now, source.PollIntervalSeconds, fetched.MaxAge, settings.MaxAgeIntervals);
+            await sources.RecordSuccessAsync(source.Id, now, nextPollAt, fetched.ETag, fetched.LastModified,
+                new SourceActivity(published > 0 ? now : null, typicalGap, quiet), cancellationToken);
+            if (source.Health != SourceHealth.Healthy || source.Quiet != quiet)
             {
-                await publisher.Publish(new SourceHealthChanged(source.Id, SourceHealth.Healthy, null, now, now), cancellationToken);
+                await publisher.Publish(new SourceHealthChanged(source.Id, SourceHealth.Healthy, null, now, now) { Quiet = quiet }, cancellationToken);
+            }
+
+            if (quiet && !source.Quiet)
+            {
+                LogQuiet(source.Id, lastNewItemAt, SourceRhythm.QuietAfter(gap, settings.QuietFloor));
             }
 
             if (published > 0)
@@ -45,7 +59,7 @@ public sealed partial class FeedPoller(
             }
             else
             {
-                LogNothingNew(source.Id, fetched.NotModified);
+                LogNothingNew(source.Id, fetched.NotModified, nextPollAt);
             }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -54,7 +68,7 @@ public sealed partial class FeedPoller(
         }
     }
 
-    private async Task<int> PublishNewItemsAsync(SourceRow source, byte[] content, CancellationToken cancellationToken)
+    private async Task<(int Published, TimeSpan? TypicalGap)> PublishNewItemsAsync(SourceRow source, byte[] content, CancellationToken cancellationToken)
     {
         IReadOnlyList<FeedItem> items;
         using (var stream = new MemoryStream(content, writable: false))
@@ -62,7 +76,10 @@ public sealed partial class FeedPoller(
             items = FeedAdapters.Parse(source.Adapter, stream, new Uri(source.Url));
         }
 
-        // A feed may list one item twice; the first occurrence wins.
+        var typicalGap = SourceRhythm.TypicalGap(items.Select(item => item.PublishedAt));
+
+        // A feed may list one item twice; the first occurrence wins. Freshness is judged on the feed's own content,
+        // so an item whose article was fetched once is not fetched again until the feed changes it.
         var hashed = items
             .DistinctBy(item => item.ExternalId, StringComparer.Ordinal)
             .Select(item => (Item: item, Hash: ContentHash.Compute(item.Title, item.Summary, item.Body)))
@@ -71,24 +88,25 @@ public sealed partial class FeedPoller(
         var fresh = hashed.Where(h => !known.TryGetValue(h.Item.ExternalId, out var hash) || hash != h.Hash).ToList();
         if (fresh.Count == 0)
         {
-            return 0;
+            return (0, typicalGap);
         }
 
+        var completed = await Task.WhenAll(fresh.Select(h => articles.CompleteAsync(source.Id, source.Adapter, h.Item, cancellationToken)));
         var now = time.GetUtcNow();
-        await Task.WhenAll(fresh.Select(h => publisher.Publish(
-            new StatementDiscovered(source.Id, h.Item.ExternalId, h.Item.Url, h.Item.Title, h.Item.Summary, h.Item.Body,
-                h.Item.PublishedAt, h.Item.Language, h.Hash, now)
+        await Task.WhenAll(completed.Select(item => publisher.Publish(
+            new StatementDiscovered(source.Id, item.ExternalId, item.Url, item.Title, item.Summary, item.Body,
+                item.PublishedAt, item.Language, ContentHash.Compute(item.Title, item.Summary, item.Body), now)
             {
-                DocumentType = h.Item.DocumentType ?? DocumentTypes.News,
-                BodyHtml = h.Item.BodyHtml,
-                PublishedRaw = h.Item.PublishedRaw,
-                DocumentReference = h.Item.DocumentReference,
+                DocumentType = item.DocumentType ?? DocumentTypes.News,
+                BodyHtml = item.BodyHtml,
+                PublishedRaw = item.PublishedRaw,
+                DocumentReference = item.DocumentReference,
             },
             cancellationToken)));
 
         // Remembered only after the broker took them: a crash in between republishes, and Persistence ignores repeats.
         await discovered.MarkDiscoveredAsync(source.Id, fresh.Select(h => (h.Item.ExternalId, h.Hash)), now, cancellationToken);
-        return fresh.Count;
+        return (fresh.Count, typicalGap);
     }
 
     private async Task RecordFailureAsync(SourceRow source, Exception ex, CancellationToken cancellationToken)
@@ -97,11 +115,11 @@ public sealed partial class FeedPoller(
         var health = failures >= FailingAfter ? SourceHealth.Failing : SourceHealth.Degraded;
         var error = ex is FeedFetchException or FeedFormatException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
         var now = time.GetUtcNow();
-        var nextPollAt = now + Backoff(source.PollIntervalSeconds, failures);
+        var nextPollAt = PollSchedule.AfterFailure(now, source.PollIntervalSeconds, failures, (ex as FeedFetchException)?.RetryAt);
         try
         {
             await sources.RecordFailureAsync(source.Id, error, health, nextPollAt, cancellationToken);
-            await publisher.Publish(new SourceHealthChanged(source.Id, health, error, Monitor.Data.Database.FromDb(source.LastSuccessAt), now), cancellationToken);
+            await publisher.Publish(new SourceHealthChanged(source.Id, health, error, Monitor.Data.Database.FromDb(source.LastSuccessAt), now) { Quiet = source.Quiet }, cancellationToken);
         }
         catch (Exception recordEx) when (!cancellationToken.IsCancellationRequested)
         {
@@ -111,20 +129,14 @@ public sealed partial class FeedPoller(
         LogPollFailed(source.Id, failures, health, error, nextPollAt);
     }
 
-    /// <summary>Exponential backoff from the source's own rhythm, capped, with jitter so failing sources spread out.</summary>
-    public static TimeSpan Backoff(int pollIntervalSeconds, int failures)
-    {
-        var interval = TimeSpan.FromSeconds(Math.Max(1, pollIntervalSeconds));
-        var factor = Math.Pow(2, Math.Min(failures - 1, 10));
-        var backoff = TimeSpan.FromTicks((long)Math.Min(interval.Ticks * factor, MaxBackoff.Ticks));
-        return backoff * (0.8 + (Random.Shared.NextDouble() * 0.4));
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Polled {SourceId}: published {Published} new or changed statements")]
     private partial void LogPublished(string sourceId, int published);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Polled {SourceId}: nothing new (304 Not Modified: {NotModified})")]
-    private partial void LogNothingNew(string sourceId, bool notModified);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Polled {SourceId}: nothing new (304 Not Modified: {NotModified}); next poll at {NextPollAt:u}")]
+    private partial void LogNothingNew(string sourceId, bool notModified, DateTimeOffset nextPollAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Source {SourceId} is quiet: nothing new since {LastNewItemAt:u}, longer than its usual rhythm allows ({QuietAfter})")]
+    private partial void LogQuiet(string sourceId, DateTimeOffset? lastNewItemAt, TimeSpan quietAfter);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Poll of {SourceId} failed ({Failures} in a row, now {Health}): {Error}. Next try at {NextPollAt:u}")]
     private partial void LogPollFailed(string sourceId, int failures, SourceHealth health, string error, DateTimeOffset nextPollAt);

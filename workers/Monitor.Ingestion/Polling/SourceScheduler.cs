@@ -30,7 +30,7 @@ public sealed partial class SourceScheduler(
             {
                 try
                 {
-                    foreach (var source in await sources.ClaimDueAsync(time.GetUtcNow(), free, stoppingToken))
+                    foreach (var source in await sources.ClaimDueAsync(time.GetUtcNow(), free, settings.PollLease, stoppingToken))
                     {
                         running.Add(PollAsync(source, stoppingToken));
                     }

@@ -17,7 +17,7 @@ public sealed partial class StoreStatementConsumer(StatementStore store, OutboxS
         var stored = await store.StoreAsync(context.Message, time.GetUtcNow(), context.CancellationToken);
         if (stored is null)
         {
-            LogUnchanged(statement.SourceId, statement.ExternalId);
+            LogUnchanged(statement.SourceId, statement.ExternalId, statement.DocumentReference);
             return;
         }
 
@@ -28,6 +28,6 @@ public sealed partial class StoreStatementConsumer(StatementStore store, OutboxS
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stored statement {StatementId} revision {Revision} ({SourceId}/{ExternalId})")]
     private partial void LogStored(long statementId, int revision, string sourceId, string externalId);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Content of {SourceId}/{ExternalId} already stored; nothing to do")]
-    private partial void LogUnchanged(string sourceId, string externalId);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Content of {SourceId}/{ExternalId} already stored, or another feed's copy of document {DocumentReference} that is not a newer edit (linked only); nothing to publish")]
+    private partial void LogUnchanged(string sourceId, string externalId, string? documentReference);
 }
