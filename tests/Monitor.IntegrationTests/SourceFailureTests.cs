@@ -45,7 +45,7 @@ public sealed class SourceFailureTests : IAsyncLifetime
         await client.WaitForStatementAsync(s => s.ExternalId == $"good-{failure}", TimeSpan.FromSeconds(30));
 
         Assert.Contains(unhealthy.Health, new[] { nameof(SourceHealth.Degraded), nameof(SourceHealth.Failing) });
-        Assert.Contains(client.Health, h => h.SourceId == "broken-feed" && h.Health != SourceHealth.Healthy && h.LastError!.Contains(error, StringComparison.OrdinalIgnoreCase));
+        await client.WaitForHealthAsync(h => h.SourceId == "broken-feed" && h.Health != SourceHealth.Healthy && h.LastError!.Contains(error, StringComparison.OrdinalIgnoreCase), TimeSpan.FromSeconds(10));
         Assert.Equal(nameof(SourceHealth.Healthy), (await WaitForSourceAsync(http, "test-feed", _ => true)).Health);
 
         _broken.Behaviour = FeedBehaviour.Feed;
@@ -54,7 +54,7 @@ public sealed class SourceFailureTests : IAsyncLifetime
         await client.WaitForStatementAsync(s => s.ExternalId == "healed-1", TimeSpan.FromSeconds(30));
 
         Assert.Null(healed.LastError);
-        Assert.Contains(client.Health, h => h.SourceId == "broken-feed" && h.Health == SourceHealth.Healthy);
+        await client.WaitForHealthAsync(h => h.SourceId == "broken-feed" && h.Health == SourceHealth.Healthy, TimeSpan.FromSeconds(10));
     }
 
     private static async Task<SourceView> WaitForSourceAsync(HttpClient http, string id, Func<SourceView, bool> match)

@@ -60,6 +60,24 @@ public sealed class LiveClient : IAsyncDisposable
         throw new TimeoutException($"No matching statement reached the SignalR client within {within.TotalSeconds} s; it received {Statements.Count}.");
     }
 
+    /// <summary>Waits for a pushed health change that matches; the push follows the database update, so it can lag the API.</summary>
+    public async Task<SourceHealthChanged> WaitForHealthAsync(Func<SourceHealthChanged, bool> match, TimeSpan within)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < within)
+        {
+            var found = Health.FirstOrDefault(match);
+            if (found is not null)
+            {
+                return found;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"No matching health change reached the SignalR client within {within.TotalSeconds} s; it received {Health.Count}.");
+    }
+
     public async Task WaitForCountAsync(int count, TimeSpan within)
     {
         var deadline = Stopwatch.StartNew();
