@@ -75,7 +75,7 @@ public sealed class ConsumerTests : IAsyncLifetime
     [Fact]
     public async Task A_redelivered_tagged_statement_is_stored_once_and_announced_once()
     {
-        var tagged = new StatementTagged(Discovered("ext-2", "Sanctions", "hash-2"), [new TopicScore("sanctions", 0.9, ["sanctions"])], "v1", Now);
+        var tagged = new StatementTagged(Discovered("ext-2", "Sanctions", "hash-2"), [new TopicScore("sanctions", 0.9, [new TopicEvidence("sanctions", "title", 0, 9)])], "v1", Now);
 
         await _harness.Bus.Publish(tagged);
         await _harness.Bus.Publish(tagged);
@@ -119,5 +119,5 @@ public sealed class ConsumerTests : IAsyncLifetime
 
     private static StatementStored Stored(long id, string topic) =>
         new(id, 1, "ep-press-releases", $"ext-{id}", $"https://example.org/{id}", "Title", "Summary", Now,
-            [new TopicScore(topic, 0.8, [topic])], Now, Now);
+            [new TopicScore(topic, 0.8, [new TopicEvidence(topic, "body", 0, topic.Length)])], Now, Now);
 }

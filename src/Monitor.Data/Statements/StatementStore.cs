@@ -180,7 +180,7 @@ public sealed class StatementStore(Database database)
             .ToLookup(f => f.StatementId);
         return rows.Select(r => new StatementStored(r.StatementId, r.Revision, r.SourceId, r.ExternalId, r.Url, r.Title, r.Summary,
                 Database.FromDb(r.PublishedAt),
-                topics[r.StatementId].Select(t => new TopicScore(t.TopicId, t.Score, JsonSerializer.Deserialize<List<string>>(t.Evidence, OutboxStore.Json) ?? [])).ToList(),
+                topics[r.StatementId].Select(t => new TopicScore(t.TopicId, t.Score, JsonSerializer.Deserialize<List<TopicEvidence>>(t.Evidence, OutboxStore.Json) ?? [])).ToList(),
                 Database.FromDb(r.DiscoveredAt), Database.FromDb(r.StoredAt))
             {
                 DocumentType = r.DocumentType,
