@@ -11,13 +11,14 @@ namespace Monitor.Core.Tagging;
 /// A value is a cardinal number token (see <see cref="TokenBuffer"/>: "40 000", "40,000", "forty thousand") directly
 /// followed by one of a figure's units; of several units the longest wins. It is dropped when: it is an ordinal
 /// ("the 32nd Ally"); a figure exclusion (prospective "will", "would", "once"; "Russian"; "evacuated"...) is among
-/// the five tokens before it in its sentence or the two after its unit; or the figure has a context and no phrase
-/// of that group is in the same sentence. A figure is reported once per value.
+/// the eight tokens before it in its sentence or the four after its unit; or the figure has a context and no phrase
+/// of that group is in the same sentence; a year (1900-2100) is among the eight tokens before it ("in 1949, 12
+/// Allies"). A figure is reported once per value.
 /// </remarks>
 internal sealed class FigureReader
 {
-    private const int LookBehind = 5;
-    private const int LookAhead = 2;
+    private const int LookBehind = 8;
+    private const int LookAhead = 4;
 
     private readonly List<(BaselineFigure Figure, int Context, string[][] Exclusions)> _figures = [];
     private readonly List<(string[] Tokens, int Figure)> _units = [];
@@ -64,7 +65,7 @@ internal sealed class FigureReader
 
                 var (figure, context, exclusions) = _figures[index];
                 var last = i + unit.Length;
-                if (Vetoed(tokens, i, last, _exclusions) || Vetoed(tokens, i, last, exclusions)
+                if (Vetoed(tokens, i, last, _exclusions) || AfterYear(tokens, i) || Vetoed(tokens, i, last, exclusions)
                     || (context >= 0 && !contexts.Exists(c => c.Group == context && c.Field == field && tokens[c.First].Sentence == number.Sentence)))
                 {
                     break;
@@ -81,6 +82,22 @@ internal sealed class FigureReader
                 break;
             }
         }
+    }
+
+    // "In 1949, 12 Allies signed": a value dated by a year just before it is history, not the current figure.
+    private static bool AfterYear(TokenBuffer tokens, int number)
+    {
+        for (var i = Math.Max(0, number - LookBehind); i < number; i++)
+        {
+            var token = tokens[i];
+            if (token.Sentence == tokens[number].Sentence && token.IsNumber && !token.Ordinal
+                && token.Number is >= 1900 and <= 2100 && token.Number % 1 == 0 && tokens.Text(i).Length == 4)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool Follows(TokenBuffer tokens, int at, string[] unit, int sentence)
