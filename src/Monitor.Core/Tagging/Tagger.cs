@@ -165,7 +165,7 @@ public sealed class Tagger
                     continue;
                 }
 
-                if (!kept.Exists(k => k.Field == hit.Field && k.First <= hit.Last && hit.First <= k.Last))
+                if (!Overlaps(kept, hit))
                 {
                     kept.Add(hit);
                 }
@@ -183,8 +183,33 @@ public sealed class Tagger
             start = end;
         }
 
-        // Highest score first; ties in topic-file order (hits were sorted by topic).
-        return [.. scores.Select((s, i) => (s, i)).OrderByDescending(x => x.s.Score).ThenBy(x => x.i).Select(x => x.s)];
+        // Highest score first; ties in topic-file order (hits were sorted by topic, and insertion sort is stable).
+        for (var i = 1; i < scores.Count; i++)
+        {
+            var score = scores[i];
+            var j = i - 1;
+            for (; j >= 0 && scores[j].Score < score.Score; j--)
+            {
+                scores[j + 1] = scores[j];
+            }
+
+            scores[j + 1] = score;
+        }
+
+        return scores;
+    }
+
+    private static bool Overlaps(List<Hit> kept, Hit hit)
+    {
+        foreach (var k in kept)
+        {
+            if (k.Field == hit.Field && k.First <= hit.Last && hit.First <= k.Last)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool Excluded(List<Hit> hits, int start, int end, Hit hit)

@@ -100,6 +100,11 @@ internal sealed class TokenBuffer
     private static readonly Dictionary<string, (int Value, NumberWord Kind)>.AlternateLookup<ReadOnlySpan<char>> NumberLookup =
         NumberWords.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    private static readonly string[] IzeEndings = ["ize", "izes", "ized", "izing", "ization", "izations"];
+
+    // First letters of the number words: a cheap test before the dictionary lookup.
+    private static readonly System.Buffers.SearchValues<char> NumberInitials = System.Buffers.SearchValues.Create("efhmnostz");
+
     private Token[] _tokens = new Token[256];
     private char[] _chars = new char[4096];
     private int _charCount;
@@ -244,7 +249,7 @@ internal sealed class TokenBuffer
             {
                 ReadDigits(ref token, text, read, ref consumed);
             }
-            else if (NumberLookup.ContainsKey(text))
+            else if (NumberInitials.Contains(text[0]) && NumberLookup.ContainsKey(text))
             {
                 ReadNumberWords(ref token, read, ref consumed);
             }
@@ -393,13 +398,12 @@ internal sealed class TokenBuffer
     // "recognized" -> index of its 'z' when the word ends in -ize, -izes, -ized, -izing, -ization(s).
     private static int IzeForm(ReadOnlySpan<char> word)
     {
-        if (word.Length < 6)
+        if (word.Length < 6 || !word[Math.Max(0, word.Length - 8)..].Contains('z'))
         {
             return -1;
         }
 
-        ReadOnlySpan<string> endings = ["ize", "izes", "ized", "izing", "ization", "izations"];
-        foreach (var ending in endings)
+        foreach (var ending in IzeEndings)
         {
             if (word.EndsWith(ending, StringComparison.Ordinal))
             {
