@@ -20,6 +20,10 @@ public class TaggerBenchmarks
     private Tagger _tagger = null!;
     private Regex[] _termPatterns = [];
 
+    public int StatementCount => _statements.Count;
+
+    public long TotalBytes => _statements.Sum(s => (long)Encoding.UTF8.GetByteCount(s.Text));
+
     [GlobalSetup]
     public void Setup()
     {

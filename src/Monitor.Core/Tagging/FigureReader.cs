@@ -66,13 +66,13 @@ internal sealed class FigureReader
                 var (figure, context, exclusions) = _figures[index];
                 var last = i + unit.Length;
                 if (Vetoed(tokens, i, last, _exclusions) || AfterYear(tokens, i) || Vetoed(tokens, i, last, exclusions)
-                    || (context >= 0 && !contexts.Exists(c => c.Group == context && c.Field == field && tokens[c.First].Sentence == number.Sentence)))
+                    || (context >= 0 && !InSentence(contexts, context, field, tokens, number.Sentence)))
                 {
                     break;
                 }
 
                 var value = number.Number;
-                if (!found.Exists(f => f.FigureId == figure.Id && f.Value.Equals(value)))
+                if (!Reported(found, figure.Id, value))
                 {
                     var baseline = (double)figure.Value;
                     var end = tokens[last].End;
@@ -92,6 +92,33 @@ internal sealed class FigureReader
             var token = tokens[i];
             if (token.Sentence == tokens[number].Sentence && token.IsNumber && !token.Ordinal
                 && token.Number is >= 1900 and <= 2100 && token.Number % 1 == 0 && tokens.Text(i).Length == 4)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // No lambdas here: a closure over the loop's token would be allocated for every token scanned.
+    private static bool InSentence(List<ContextHit> contexts, int group, Tagger.Field field, TokenBuffer tokens, int sentence)
+    {
+        foreach (var c in contexts)
+        {
+            if (c.Group == group && c.Field == field && tokens[c.First].Sentence == sentence)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Reported(List<FigureValue> found, string figureId, double value)
+    {
+        foreach (var f in found)
+        {
+            if (f.FigureId == figureId && f.Value.Equals(value))
             {
                 return true;
             }
