@@ -112,6 +112,20 @@ public abstract class RetagStoreContract : IAsyncLifetime
         Assert.Equal([second], (await store.NextAsync("v2", 10)).Select(i => i.StatementId));
     }
 
+    [Fact]
+    public async Task Evidence_stored_as_plain_terms_before_offsets_existed_is_still_read()
+    {
+        var id = await StoreAsync("a", "v1");
+        await using (var connection = await Database.OpenAsync())
+        {
+            await connection.ExecuteAsync("UPDATE statement_topics SET evidence = @Legacy WHERE statement_id = @Id", new { Legacy = "[\"condemns\", \"war of aggression\"]", Id = id });
+        }
+
+        var topic = Assert.Single(Assert.Single(await new StatementStore(Database).GetLatestAsync(10)).Topics);
+
+        Assert.Equal([new TopicEvidence("condemns", "", 0, 0), new TopicEvidence("war of aggression", "", 0, 0)], topic.Evidence);
+    }
+
     private async Task<long> StoreAsync(string externalId, string version)
     {
         var discovered = new StatementDiscovered("nato-news", externalId, $"https://example.org/{externalId}", $"Title {externalId}",
