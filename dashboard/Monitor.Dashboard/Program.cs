@@ -13,6 +13,7 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapMonitorHealth();
 app.MapMonitorApi();
+app.MapTaggingApi();
 app.MapHub<MonitorHub>(MonitorHub.Path);
 app.MapDemoFeed();
 return await app.RunMonitorAsync();

@@ -69,7 +69,7 @@ public abstract class StoreContract : IAsyncLifetime
         var topic = Assert.Single(latest.Topics);
         Assert.Equal("condemnation-withdrawal", topic.TopicId);
         Assert.Equal(0.75, topic.Score, 6);
-        Assert.Equal(["condemns"], topic.Evidence);
+        Assert.Equal([new TopicEvidence("condemns", "title", 11, 8)], topic.Evidence);
         Assert.Equal(1, await new OutboxStore(Database).CountAsync());
     }
 
@@ -421,7 +421,7 @@ public abstract class StoreContract : IAsyncLifetime
     private static StatementTagged Tagged(string externalId, string title, string hash, string source = "ep-press-releases") =>
         new(new StatementDiscovered(source, externalId, $"https://example.org/{externalId}", title, "Summary", "Body",
                 T0.AddHours(-1), "en", hash, T0),
-            [new TopicScore("condemnation-withdrawal", 0.75, ["condemns"])],
+            [new TopicScore("condemnation-withdrawal", 0.75, [new TopicEvidence("condemns", "title", 11, 8)])],
             "baseline-v1",
             T0);
 }

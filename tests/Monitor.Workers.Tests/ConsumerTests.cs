@@ -73,9 +73,21 @@ public sealed class ConsumerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_tagged_statement_carries_the_figures_it_states_with_drift_and_evidence_offsets()
+    {
+        await _harness.Bus.Publish(Discovered("ext-f", "Sweden joins NATO: the Alliance now has 32 Allies", "hash-f"));
+
+        Assert.True(await _harness.Published.Any<StatementTagged>(m => m.Context.Message.Statement.ExternalId == "ext-f"));
+        var tagged = _harness.Published.Select<StatementTagged>().Single(m => m.Context.Message.Statement.ExternalId == "ext-f").Context.Message;
+        Assert.Equal(new FigureValue("allies-count", 32, 30, true, "32 Allies", "title", 40), Assert.Single(tagged.Figures));
+        var evidence = tagged.Topics.Single(t => t.TopicId == "open-door-enlargement").Evidence;
+        Assert.Contains(evidence, e => e.Field == "title" && tagged.Statement.Title.Substring(e.Start, e.Length) == "joins NATO");
+    }
+
+    [Fact]
     public async Task A_redelivered_tagged_statement_is_stored_once_and_announced_once()
     {
-        var tagged = new StatementTagged(Discovered("ext-2", "Sanctions", "hash-2"), [new TopicScore("sanctions", 0.9, ["sanctions"])], "v1", Now);
+        var tagged = new StatementTagged(Discovered("ext-2", "Sanctions", "hash-2"), [new TopicScore("sanctions", 0.9, [new TopicEvidence("sanctions", "title", 0, 9)])], "v1", Now);
 
         await _harness.Bus.Publish(tagged);
         await _harness.Bus.Publish(tagged);
@@ -119,5 +131,5 @@ public sealed class ConsumerTests : IAsyncLifetime
 
     private static StatementStored Stored(long id, string topic) =>
         new(id, 1, "ep-press-releases", $"ext-{id}", $"https://example.org/{id}", "Title", "Summary", Now,
-            [new TopicScore(topic, 0.8, [topic])], Now, Now);
+            [new TopicScore(topic, 0.8, [new TopicEvidence(topic, "body", 0, topic.Length)])], Now, Now);
 }

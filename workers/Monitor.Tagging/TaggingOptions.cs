@@ -7,4 +7,13 @@ public sealed class TaggingOptions
 
     /// <summary>A topic file to use instead of the baseline built into Monitor.Core.</summary>
     public string? TopicFile { get; set; }
+
+    /// <summary>Re-tag stored statements when the topic file's version differs from their tags' (default on).</summary>
+    public bool Retag { get; set; } = true;
+
+    /// <summary>Statements read and re-tagged per batch; the lease is renewed between batches.</summary>
+    public int RetagBatchSize { get; set; } = 100;
+
+    /// <summary>How long a replica's re-tagging lease lasts without renewal.</summary>
+    public int RetagLeaseSeconds { get; set; } = 60;
 }

@@ -1,5 +1,6 @@
 using MassTransit;
 using Monitor.Core.Tagging;
+using Monitor.Data.Tagging;
 using Monitor.Hosting.Messaging;
 using Monitor.Tagging.Consumers;
 
@@ -14,9 +15,12 @@ public static class TaggingWorker
         var options = builder.Configuration.GetSection(TaggingOptions.SectionName).Get<TaggingOptions>() ?? new TaggingOptions();
         var topics = string.IsNullOrWhiteSpace(options.TopicFile)
             ? TopicFile.LoadDefault()
-            : TopicFile.Load(File.ReadAllText(options.TopicFile));
+            : TopicFile.LoadFile(options.TopicFile);
         builder.Services.AddSingleton(topics);
+        builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<Tagger>();
+        builder.Services.AddSingleton<RetagStore>();
+        builder.Services.AddHostedService<RetagService>();
         return builder;
     }
 

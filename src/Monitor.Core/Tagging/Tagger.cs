@@ -4,198 +4,341 @@ using Monitor.Core.Text;
 namespace Monitor.Core.Tagging;
 
 /// <summary>
-/// Scores a statement against the baseline topics by whole-word phrase matching on normalised tokens.
+/// Scores a statement against the baseline topics, with the evidence for every tag, and reads the baseline figures
+/// it states.
 /// </summary>
 /// <remarks>
-/// Terms are indexed by their first token once, at construction; a call tokenises the text once and looks each
-/// token up, so the cost grows with the text, not with the number of terms. Per topic, a match overlapped by one of
-/// the topic's exclusions is dropped, and of overlapping matches only the heaviest (then longest) counts
-/// ("sanctions package", not also "sanctions"). A term found in the title counts <see cref="TitleFactor"/> times
-/// its weight; in the text, its weight times 1, 1.5 or 2 for one, two or three and more occurrences. The sum s
-/// becomes a score in 0..1 as 1 - exp(-s / <see cref="Saturation"/>).
+/// <para>One pass per field: the title and the text are tokenised (<see cref="TokenBuffer"/>) and every term,
+/// exclusion and context phrase of every topic is found by one <see cref="PhraseAutomaton"/>.</para>
+/// <para>Per topic: a term overlapped by one of the topic's exclusions is dropped; a term with a context counts
+/// only when a phrase of that co-occurrence group is in the title or within its window in the same field; of
+/// overlapping terms only the heaviest (then longest) counts ("sanctions package", not also "sanctions"). A term in
+/// the title adds TitleWeight × weight; in the text BodyWeight × weight × 1, 1.5 or 2 for 1, 2 or 3+ occurrences.
+/// The sum is divided by a length factor, 1 + log2(text tokens / 200) / 4 for texts over 200 tokens, and becomes a
+/// score in 0..1 as 1 - exp(-sum / 4). Topics under their minimum score are dropped.</para>
+/// <para>Thread-safe: per-call state is thread-local.</para>
 /// </remarks>
-public sealed class Tagger(TopicFile topics)
+public sealed class Tagger
 {
-    private const double TitleFactor = 2.0;
     private const double Saturation = 4.0;
+    private const int MaxEvidencePerTopic = 20;
 
-    private readonly TopicDefinition[] _topics = [.. topics.Topics];
-    private readonly Dictionary<string, Pattern[]> _byFirstToken = Index(topics.Topics);
+    [ThreadStatic]
+    private static Scratch? t_scratch;
+
+    private readonly TopicDefinition[] _topics;
+    private readonly PhraseAutomaton _automaton;
+    private readonly Role[][] _roles;
+    private readonly FigureReader _figures;
+
+    public Tagger(TopicFile topics)
+    {
+        ArgumentNullException.ThrowIfNull(topics);
+        _topics = [.. topics.Topics];
+        BaselineVersion = topics.Version;
+
+        var contextIds = topics.Contexts.Keys.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i, StringComparer.Ordinal);
+        var phrases = new Dictionary<string, (List<string> Tokens, List<Role> Roles)>(StringComparer.Ordinal);
+        void Add(string text, Role role)
+        {
+            var tokens = Tokens.Split(text);
+            var key = string.Join(' ', tokens);
+            if (!phrases.TryGetValue(key, out var entry))
+            {
+                phrases[key] = entry = (tokens, []);
+            }
+
+            entry.Roles.Add(role);
+        }
+
+        for (var t = 0; t < _topics.Length; t++)
+        {
+            foreach (var term in _topics[t].Terms)
+            {
+                var context = term.Context is { } c ? contextIds[c] : -1;
+                Add(term.Text, new Role(RoleKind.Term, t, term.Text, term.Weight, context, term.Window));
+            }
+
+            foreach (var exclusion in _topics[t].Exclusions)
+            {
+                Add(exclusion, new Role(RoleKind.Exclusion, t, exclusion, 0, -1, 0));
+            }
+        }
+
+        foreach (var (name, list) in topics.Contexts)
+        {
+            foreach (var phrase in list)
+            {
+                Add(phrase, new Role(RoleKind.Context, -1, phrase, 0, contextIds[name], 0));
+            }
+        }
+
+        var ordered = phrases.Values.ToList();
+        _automaton = new PhraseAutomaton([.. ordered.Select(p => (IReadOnlyList<string>)p.Tokens)]);
+        _roles = [.. ordered.Select(p => p.Roles.ToArray())];
+        _figures = new FigureReader(topics, contextIds);
+    }
 
     /// <summary>The <see cref="TopicFile.Version"/> every tag from this tagger should record.</summary>
-    public string BaselineVersion { get; } = topics.Version;
+    public string BaselineVersion { get; }
 
     /// <summary>The topics the statement is about, highest score first; none when nothing matched well enough.</summary>
-    public IReadOnlyList<TopicScore> Tag(string title, string text)
-    {
-        var found = new Dictionary<int, TopicEvidence>();
-        Collect(Tokens.Split(title), inTitle: true, found);
-        Collect(Tokens.Split(text), inTitle: false, found);
+    public IReadOnlyList<TopicScore> Tag(string title, string text) => Analyse(title, text).Topics;
 
-        var scores = new List<(TopicScore Score, int Order)>();
-        foreach (var (topicIndex, evidence) in found)
+    /// <summary>Topics with their evidence, and the baseline figures the statement states.</summary>
+    public TaggingResult Analyse(string? title, string? text)
+    {
+        var scratch = t_scratch ??= new Scratch();
+        scratch.Hits.Clear();
+        scratch.Contexts.Clear();
+        var figures = new List<FigureValue>();
+
+        scratch.Title.Scan(title);
+        Collect(scratch, scratch.Title, Field.Title);
+        scratch.Body.Scan(text);
+        Collect(scratch, scratch.Body, Field.Body);
+        _figures.Read(scratch.Title, title, "title", scratch.Contexts, Field.Title, figures);
+        _figures.Read(scratch.Body, text, "body", scratch.Contexts, Field.Body, figures);
+
+        var topics = Score(scratch, scratch.Body.Count);
+        return new TaggingResult(topics, figures);
+    }
+
+    private void Collect(Scratch scratch, TokenBuffer tokens, Field field)
+    {
+        var state = new CollectState(scratch, _roles, field);
+        _automaton.Match(tokens, ref state, static (ref CollectState s, int phrase, int first, int last) =>
         {
-            var topic = _topics[topicIndex];
-            var sum = evidence.Terms.Sum(t =>
-                (t.TitleCount > 0 ? TitleFactor * t.Weight : 0)
-                + (t.TextCount > 0 ? t.Weight * (1 + (0.5 * (Math.Min(t.TextCount, 3) - 1))) : 0));
-            var score = 1 - Math.Exp(-sum / Saturation);
-            if (score >= topic.MinScore)
+            foreach (var role in s.Roles[phrase])
             {
-                var terms = evidence.Terms.Select(t => t.Text).ToList();
-                scores.Add((new TopicScore(topic.Id, Math.Round(score, 3), terms), topicIndex));
+                if (role.Kind == RoleKind.Context)
+                {
+                    s.Scratch.Contexts.Add(new ContextHit(role.Context, s.Field, first, last));
+                }
+                else
+                {
+                    s.Scratch.Hits.Add(new Hit(role, s.Field, first, last));
+                }
+            }
+        });
+
+        // Character offsets, while this field's tokens are in the buffer.
+        for (var i = 0; i < scratch.Hits.Count; i++)
+        {
+            var hit = scratch.Hits[i];
+            if (hit.Field == field && hit.Length == 0)
+            {
+                scratch.Hits[i] = hit with { Start = tokens[hit.First].Start, Length = tokens[hit.Last].End - tokens[hit.First].Start };
+            }
+        }
+    }
+
+    private List<TopicScore> Score(Scratch scratch, int bodyTokens)
+    {
+        var hits = scratch.Hits;
+        hits.Sort(static (a, b) =>
+            a.Role.Topic != b.Role.Topic ? a.Role.Topic.CompareTo(b.Role.Topic)
+            : a.Role.Kind != b.Role.Kind ? b.Role.Kind.CompareTo(a.Role.Kind) // exclusions first
+            : a.Role.Weight != b.Role.Weight ? b.Role.Weight.CompareTo(a.Role.Weight)
+            : (a.Last - a.First) != (b.Last - b.First) ? (b.Last - b.First).CompareTo(a.Last - a.First)
+            : a.Field != b.Field ? a.Field.CompareTo(b.Field)
+            : a.First.CompareTo(b.First));
+
+        var lengthFactor = bodyTokens > 200 ? 1 + (Math.Log2(bodyTokens / 200.0) / 4) : 1;
+        var scores = new List<TopicScore>();
+        var kept = scratch.Kept;
+        for (var start = 0; start < hits.Count;)
+        {
+            var topic = hits[start].Role.Topic;
+            var end = start;
+            while (end < hits.Count && hits[end].Role.Topic == topic)
+            {
+                end++;
+            }
+
+            kept.Clear();
+            for (var i = start; i < end; i++)
+            {
+                var hit = hits[i];
+                if (hit.Role.Kind == RoleKind.Exclusion || Excluded(hits, start, end, hit) || !InContext(scratch.Contexts, hit))
+                {
+                    continue;
+                }
+
+                if (!Overlaps(kept, hit))
+                {
+                    kept.Add(hit);
+                }
+            }
+
+            if (kept.Count > 0 && Sum(kept, _topics[topic]) / lengthFactor is var sum and > 0)
+            {
+                var score = 1 - Math.Exp(-sum / Saturation);
+                if (score >= _topics[topic].MinScore)
+                {
+                    scores.Add(new TopicScore(_topics[topic].Id, Math.Round(score, 3), Evidence(kept)));
+                }
+            }
+
+            start = end;
+        }
+
+        // Highest score first; ties in topic-file order (hits were sorted by topic, and insertion sort is stable).
+        for (var i = 1; i < scores.Count; i++)
+        {
+            var score = scores[i];
+            var j = i - 1;
+            for (; j >= 0 && scores[j].Score < score.Score; j--)
+            {
+                scores[j + 1] = scores[j];
+            }
+
+            scores[j + 1] = score;
+        }
+
+        return scores;
+    }
+
+    private static bool Overlaps(List<Hit> kept, Hit hit)
+    {
+        foreach (var k in kept)
+        {
+            if (k.Field == hit.Field && k.First <= hit.Last && hit.First <= k.Last)
+            {
+                return true;
             }
         }
 
-        return [.. scores.OrderByDescending(s => s.Score.Score).ThenBy(s => s.Order).Select(s => s.Score)];
+        return false;
     }
 
-    private void Collect(List<string> tokens, bool inTitle, Dictionary<int, TopicEvidence> found)
+    private static bool Excluded(List<Hit> hits, int start, int end, Hit hit)
     {
-        // Every pattern occurrence, then per topic: exclusions veto what they overlap, the heaviest overlap wins.
-        var matches = new List<Match>();
-        for (var i = 0; i < tokens.Count; i++)
+        for (var i = start; i < end && hits[i].Role.Kind == RoleKind.Exclusion; i++)
         {
-            if (!_byFirstToken.TryGetValue(tokens[i], out var candidates))
+            var x = hits[i];
+            if (x.Field == hit.Field && x.First <= hit.Last && hit.First <= x.Last)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool InContext(List<ContextHit> contexts, Hit hit)
+    {
+        if (hit.Role.Context < 0)
+        {
+            return true;
+        }
+
+        foreach (var c in contexts)
+        {
+            if (c.Group == hit.Role.Context
+                && (c.Field == Field.Title
+                    || (c.Field == hit.Field && c.First <= hit.Last + hit.Role.Window && hit.First - hit.Role.Window <= c.Last)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static double Sum(List<Hit> kept, TopicDefinition topic)
+    {
+        kept.Sort(static (a, b) => a.Field != b.Field ? a.Field.CompareTo(b.Field) : a.First.CompareTo(b.First));
+        double sum = 0;
+        for (var i = 0; i < kept.Count; i++)
+        {
+            var role = kept[i].Role;
+            var seenBefore = false;
+            for (var j = 0; j < i && !seenBefore; j++)
+            {
+                seenBefore = ReferenceEquals(kept[j].Role, role);
+            }
+
+            if (seenBefore)
             {
                 continue;
             }
 
-            foreach (var pattern in candidates)
+            int inTitle = 0, inBody = 0;
+            for (var j = i; j < kept.Count; j++)
             {
-                if (Matches(tokens, i, pattern.Tokens))
+                if (ReferenceEquals(kept[j].Role, role))
                 {
-                    matches.Add(new Match(pattern, i, i + pattern.Tokens.Length));
-                }
-            }
-        }
-
-        foreach (var group in matches.GroupBy(m => m.Pattern.Topic))
-        {
-            var exclusions = group.Where(m => m.Pattern.IsExclusion).ToList();
-            var kept = new List<Match>();
-            foreach (var match in group
-                         .Where(m => !m.Pattern.IsExclusion && !exclusions.Any(x => x.Overlaps(m)))
-                         .OrderByDescending(m => m.Pattern.Weight)
-                         .ThenByDescending(m => m.End - m.Start)
-                         .ThenBy(m => m.Start))
-            {
-                if (!kept.Any(k => k.Overlaps(match)))
-                {
-                    kept.Add(match);
+                    _ = kept[j].Field == Field.Title ? inTitle++ : inBody++;
                 }
             }
 
-            if (kept.Count == 0)
-            {
-                continue;
-            }
-
-            if (!found.TryGetValue(group.Key, out var evidence))
-            {
-                found[group.Key] = evidence = new TopicEvidence();
-            }
-
-            foreach (var match in kept.OrderBy(m => m.Start))
-            {
-                evidence.Count(match.Pattern, inTitle);
-            }
+            sum += (inTitle > 0 ? topic.TitleWeight * role.Weight : 0)
+                + (inBody > 0 ? topic.BodyWeight * role.Weight * (1 + (0.5 * (Math.Min(inBody, 3) - 1))) : 0);
         }
+
+        return sum;
     }
 
-    private static bool Matches(List<string> tokens, int start, string[] pattern)
+    private static List<TopicEvidence> Evidence(List<Hit> kept)
     {
-        if (start + pattern.Length > tokens.Count)
+        var evidence = new List<TopicEvidence>(Math.Min(kept.Count, MaxEvidencePerTopic));
+        foreach (var hit in kept)
         {
-            return false;
+            if (evidence.Count == MaxEvidencePerTopic)
+            {
+                break;
+            }
+
+            evidence.Add(new TopicEvidence(hit.Role.Text, hit.Field == Field.Title ? "title" : "body", hit.Start, hit.Length));
         }
 
-        for (var j = 1; j < pattern.Length; j++)
-        {
-            if (!string.Equals(tokens[start + j], pattern[j], StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return evidence;
     }
 
-    private static Dictionary<string, Pattern[]> Index(IReadOnlyList<TopicDefinition> topics)
+    internal enum Field
     {
-        var patterns = new List<Pattern>();
-        for (var t = 0; t < topics.Count; t++)
-        {
-            foreach (var term in topics[t].Terms)
-            {
-                patterns.Add(new Pattern(t, [.. Tokens.Split(term.Text)], term.Text, term.Weight, isExclusion: false));
-            }
-
-            foreach (var exclusion in topics[t].Exclusions)
-            {
-                patterns.Add(new Pattern(t, [.. Tokens.Split(exclusion)], exclusion, 0, isExclusion: true));
-            }
-        }
-
-        return patterns
-            .Where(p => p.Tokens.Length > 0)
-            .GroupBy(p => p.Tokens[0], StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        Title,
+        Body,
     }
 
-    // A class, not a record: patterns are compared by identity when hits are counted.
-    private sealed class Pattern(int topic, string[] tokens, string text, double weight, bool isExclusion)
+    private enum RoleKind
     {
-        public int Topic { get; } = topic;
-
-        public string[] Tokens { get; } = tokens;
-
-        public string Text { get; } = text;
-
-        public double Weight { get; } = weight;
-
-        public bool IsExclusion { get; } = isExclusion;
+        Term,
+        Exclusion,
+        Context,
     }
 
-    private readonly record struct Match(Pattern Pattern, int Start, int End)
+    /// <summary>What a phrase means for one topic (or context group).</summary>
+    private sealed record Role(RoleKind Kind, int Topic, string Text, double Weight, int Context, int Window);
+
+    private readonly record struct Hit(Role Role, Field Field, int First, int Last, int Start = 0, int Length = 0);
+
+    private readonly struct CollectState(Scratch scratch, Role[][] roles, Field field)
     {
-        public bool Overlaps(Match other) => Start < other.End && other.Start < End;
+        public Scratch Scratch { get; } = scratch;
+
+        public Role[][] Roles { get; } = roles;
+
+        public Field Field { get; } = field;
     }
 
-    private sealed class TermHits(string text, double weight)
+    private sealed class Scratch
     {
-        public string Text { get; } = text;
+        public TokenBuffer Title { get; } = new();
 
-        public double Weight { get; } = weight;
+        public TokenBuffer Body { get; } = new();
 
-        public int TitleCount { get; set; }
+        public List<Hit> Hits { get; } = [];
 
-        public int TextCount { get; set; }
-    }
+        public List<Hit> Kept { get; } = [];
 
-    /// <summary>Matched terms of one topic, in order of first appearance (title first, then text).</summary>
-    private sealed class TopicEvidence
-    {
-        private readonly Dictionary<Pattern, TermHits> _byPattern = [];
-
-        public List<TermHits> Terms { get; } = [];
-
-        public void Count(Pattern pattern, bool inTitle)
-        {
-            if (!_byPattern.TryGetValue(pattern, out var hits))
-            {
-                _byPattern[pattern] = hits = new TermHits(pattern.Text, pattern.Weight);
-                Terms.Add(hits);
-            }
-
-            if (inTitle)
-            {
-                hits.TitleCount++;
-            }
-            else
-            {
-                hits.TextCount++;
-            }
-        }
+        public List<ContextHit> Contexts { get; } = [];
     }
 }
+
+/// <summary>A co-occurrence phrase found in a field, tokens <see cref="First"/>..<see cref="Last"/>.</summary>
+internal readonly record struct ContextHit(int Group, Tagger.Field Field, int First, int Last);
+
+/// <summary>What the tagger found in one statement.</summary>
+public sealed record TaggingResult(IReadOnlyList<TopicScore> Topics, IReadOnlyList<FigureValue> Figures);

@@ -13,10 +13,21 @@ public sealed record TopicDefinition(
     IReadOnlyList<TopicTerm> Terms,
     IReadOnlyList<string> Exclusions,
     double MinScore,
-    IReadOnlyList<BriefingAnchor> Anchors);
+    IReadOnlyList<BriefingAnchor> Anchors)
+{
+    /// <summary>How much a term found in the title counts, times its weight (default 2).</summary>
+    public double TitleWeight { get; init; } = 2.0;
+
+    /// <summary>How much a term found in the body counts, times its weight (default 1).</summary>
+    public double BodyWeight { get; init; } = 1.0;
+}
 
 /// <summary>A word or phrase matched on whole normalised tokens, and how much a match counts.</summary>
-public sealed record TopicTerm(string Text, double Weight);
+/// <param name="Context">
+/// Name of a co-occurrence group of the topic file: the term only counts when a phrase of that group is in the
+/// title, or in the same field within <paramref name="Window"/> tokens ("Article 5" only near "NATO" or "Allies").
+/// </param>
+public sealed record TopicTerm(string Text, double Weight, string? Context = null, int Window = 0);
 
 /// <summary>A passage of <c>baseline/briefing.txt</c>, quoted with its 1-based line number.</summary>
 public sealed record BriefingAnchor(int Line, string Text);
@@ -24,4 +35,14 @@ public sealed record BriefingAnchor(int Line, string Text);
 /// <summary>A figure the briefing states, which later statements may contradict ("baseline drift").</summary>
 /// <param name="Id">Fixed id from TOPICS.md, e.g. <c>allies-count</c>.</param>
 /// <param name="Value">The baseline value (30 Allies, 40 000 troops...).</param>
-public sealed record BaselineFigure(string Id, string Quantity, decimal Value, BriefingAnchor? Anchor);
+public sealed record BaselineFigure(string Id, string Quantity, decimal Value, BriefingAnchor? Anchor)
+{
+    /// <summary>The phrases that directly follow a stated value ("Allies" in "32 Allies"); longest match wins.</summary>
+    public IReadOnlyList<string> Units { get; init; } = [];
+
+    /// <summary>A co-occurrence group one phrase of which must be near the value, or none.</summary>
+    public string? Context { get; init; }
+
+    /// <summary>Words that, just before the value or right after its unit, mean it is not this figure ("Russian").</summary>
+    public IReadOnlyList<string> Exclusions { get; init; } = [];
+}

@@ -23,6 +23,13 @@ public sealed class TopicFile
         "nato-russia-relations",
     ];
 
+    /// <summary>The baseline figure ids of TOPICS.md.</summary>
+    public static readonly IReadOnlyList<string> RequiredFigureIds =
+    [
+        "allies-count", "troops-under-nato-command-east", "allied-jets-region", "allied-ships-region",
+        "us-troops-europe", "additional-us-troops", "battlegroups-count", "eop-count",
+    ];
+
     private const string ResourceName = "Monitor.Core.Tagging.topics.json";
 
     private static readonly JsonSerializerOptions JsonOptions = new()
@@ -41,11 +48,18 @@ public sealed class TopicFile
         return Load(buffer.ToArray());
     });
 
-    private TopicFile(string version, IReadOnlyList<TopicDefinition> topics, IReadOnlyList<BaselineFigure> figures)
+    private TopicFile(
+        string version,
+        IReadOnlyList<TopicDefinition> topics,
+        IReadOnlyList<BaselineFigure> figures,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> contexts,
+        IReadOnlyList<string> figureExclusions)
     {
         Version = version;
         Topics = topics;
         Figures = figures;
+        Contexts = contexts;
+        FigureExclusions = figureExclusions;
     }
 
     /// <summary>Lower-case hex SHA-256 of the file's bytes (UTF-8).</summary>
@@ -56,6 +70,28 @@ public sealed class TopicFile
 
     /// <summary>The baseline figures (30 Allies, 40 000 troops...), in file order.</summary>
     public IReadOnlyList<BaselineFigure> Figures { get; }
+
+    /// <summary>Co-occurrence groups by name: phrases one of which must be near a term (or figure) that names the group.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Contexts { get; }
+
+    /// <summary>Words that veto any figure value they sit just before (prospective "will", "Russian"...).</summary>
+    public IReadOnlyList<string> FigureExclusions { get; }
+
+    /// <summary>Reads and validates a topic file from disk (e.g. <c>monitor tag --topics</c>).</summary>
+    public static TopicFile LoadFile(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new TopicFileException($"The topic file {path} cannot be read: {ex.Message}", ex);
+        }
+
+        return Load(bytes);
+    }
 
     /// <summary>Parses and validates a topic file; throws <see cref="TopicFileException"/> listing every problem.</summary>
     public static TopicFile Load(string json)
@@ -85,8 +121,10 @@ public sealed class TopicFile
         }
 
         var errors = new List<string>();
-        var topics = ValidateTopics(dto.Topics, errors);
-        var figures = ValidateFigures(dto.Figures, errors);
+        var contexts = ValidateContexts(dto.Contexts, errors);
+        var topics = ValidateTopics(dto.Topics, contexts, errors);
+        var figures = ValidateFigures(dto.Figures, contexts, errors);
+        var figureExclusions = ValidatePhrases("figureExclusions", dto.FigureExclusions, errors);
         if (errors.Count > 0)
         {
             throw new TopicFileException(
@@ -94,10 +132,52 @@ public sealed class TopicFile
                 + string.Concat(errors.Select(e => $"{Environment.NewLine}- {e}")));
         }
 
-        return new TopicFile(Convert.ToHexStringLower(SHA256.HashData(bytes)), topics, figures);
+        return new TopicFile(Convert.ToHexStringLower(SHA256.HashData(bytes)), topics, figures, contexts, figureExclusions);
     }
 
-    private static List<TopicDefinition> ValidateTopics(List<TopicDto?>? dtos, List<string> errors)
+    private static Dictionary<string, IReadOnlyList<string>> ValidateContexts(Dictionary<string, List<string?>?>? dtos, List<string> errors)
+    {
+        var contexts = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (name, phrases) in dtos ?? [])
+        {
+            var valid = ValidatePhrases($"Context '{name}'", phrases, errors);
+            if (valid.Count == 0)
+            {
+                errors.Add($"Context '{name}' has no phrases");
+            }
+
+            contexts[name] = valid;
+        }
+
+        return contexts;
+    }
+
+    private static List<string> ValidatePhrases(string owner, List<string?>? phrases, List<string> errors)
+    {
+        var valid = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var phrase in phrases ?? [])
+        {
+            var tokens = Tokens.Split(phrase);
+            if (tokens.Count == 0)
+            {
+                errors.Add($"{owner} has a phrase with no words: \"{phrase}\"");
+            }
+            else if (!seen.Add(string.Join(' ', tokens)))
+            {
+                errors.Add($"{owner} lists \"{phrase}\" twice");
+            }
+            else
+            {
+                valid.Add(phrase!);
+            }
+        }
+
+        return valid;
+    }
+
+    private static List<TopicDefinition> ValidateTopics(
+        List<TopicDto?>? dtos, Dictionary<string, IReadOnlyList<string>> contexts, List<string> errors)
     {
         var topics = new List<TopicDefinition>();
         if (dtos is null || dtos.Count == 0)
@@ -145,7 +225,12 @@ public sealed class TopicFile
                 errors.Add($"{name} has minScore {Show(dto.MinScore)}: it must be a number greater than 0 and less than 1");
             }
 
-            var terms = ValidateTerms(name, dto.Terms, errors);
+            var terms = ValidateTerms(name, dto.Terms, contexts, errors);
+            if (dto.TitleWeight is <= 0 || dto.BodyWeight is <= 0)
+            {
+                errors.Add($"{name} has a titleWeight or bodyWeight that is not positive");
+            }
+
             var exclusions = new List<string>();
             foreach (var exclusion in dto.Exclusions ?? [])
             {
@@ -173,7 +258,11 @@ public sealed class TopicFile
             }
 
             topics.Add(new TopicDefinition(
-                id, dto.Title ?? "", dto.Scope ?? "", terms, exclusions, dto.MinScore ?? 0, anchors));
+                id, dto.Title ?? "", dto.Scope ?? "", terms, exclusions, dto.MinScore ?? 0, anchors)
+            {
+                TitleWeight = dto.TitleWeight ?? 2.0,
+                BodyWeight = dto.BodyWeight ?? 1.0,
+            });
         }
 
         var missing = RequiredTopicIds.Where(id => !seen.Contains(id)).ToList();
@@ -185,7 +274,8 @@ public sealed class TopicFile
         return topics;
     }
 
-    private static List<TopicTerm> ValidateTerms(string name, List<TermDto?>? dtos, List<string> errors)
+    private static List<TopicTerm> ValidateTerms(
+        string name, List<TermDto?>? dtos, Dictionary<string, IReadOnlyList<string>> contexts, List<string> errors)
     {
         var terms = new List<TopicTerm>();
         if (dtos is null || dtos.Count == 0)
@@ -219,14 +309,30 @@ public sealed class TopicFile
                 continue;
             }
 
+            if (dto.Context is { } context && !contexts.ContainsKey(context))
+            {
+                errors.Add($"{name}: term \"{text}\" names the unknown context '{context}' (not in \"contexts\")");
+                continue;
+            }
+
+            if (dto.Window is < 0)
+            {
+                errors.Add($"{name}: term \"{text}\" has a negative window");
+                continue;
+            }
+
             seen.Add(key, text!);
-            terms.Add(new TopicTerm(text!, weight));
+            terms.Add(new TopicTerm(text!, weight, dto.Context, dto.Window ?? (dto.Context is null ? 0 : DefaultWindow)));
         }
 
         return terms;
     }
 
-    private static List<BaselineFigure> ValidateFigures(List<FigureDto?>? dtos, List<string> errors)
+    /// <summary>Tokens either side of a term within which its context must appear, unless the file says otherwise.</summary>
+    public const int DefaultWindow = 20;
+
+    private static List<BaselineFigure> ValidateFigures(
+        List<FigureDto?>? dtos, Dictionary<string, IReadOnlyList<string>> contexts, List<string> errors)
     {
         var figures = new List<BaselineFigure>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -243,6 +349,22 @@ public sealed class TopicFile
             {
                 errors.Add($"{name} is defined more than once");
                 continue;
+            }
+
+            if (!RequiredFigureIds.Contains(dto.Id, StringComparer.Ordinal))
+            {
+                errors.Add($"{name} is unknown: it is not one of the baseline figures of TOPICS.md");
+            }
+
+            var units = ValidatePhrases(name, dto.Units, errors);
+            if (units.Count == 0)
+            {
+                errors.Add($"{name} has no units (the words that follow a stated value, e.g. \"Allies\")");
+            }
+
+            if (dto.Context is { } context && !contexts.ContainsKey(context))
+            {
+                errors.Add($"{name} names the unknown context '{context}'");
             }
 
             if (string.IsNullOrWhiteSpace(dto.Quantity))
@@ -264,7 +386,12 @@ public sealed class TopicFile
                 errors.Add($"{name} has an anchor without a positive line number and a text");
             }
 
-            figures.Add(new BaselineFigure(dto.Id, dto.Quantity ?? "", value, anchor));
+            figures.Add(new BaselineFigure(dto.Id, dto.Quantity ?? "", value, anchor)
+            {
+                Units = units,
+                Context = dto.Context,
+                Exclusions = ValidatePhrases(name, dto.Exclusions, errors),
+            });
         }
 
         return figures;
@@ -280,6 +407,10 @@ public sealed class TopicFile
 
         public List<FigureDto?>? Figures { get; init; }
 
+        public List<string?>? FigureExclusions { get; init; }
+
+        public Dictionary<string, List<string?>?>? Contexts { get; init; }
+
         public List<TopicDto?>? Topics { get; init; }
     }
 
@@ -293,6 +424,10 @@ public sealed class TopicFile
 
         public double? MinScore { get; init; }
 
+        public double? TitleWeight { get; init; }
+
+        public double? BodyWeight { get; init; }
+
         public List<TermDto?>? Terms { get; init; }
 
         public List<string?>? Exclusions { get; init; }
@@ -305,6 +440,10 @@ public sealed class TopicFile
         public string? Text { get; init; }
 
         public double? Weight { get; init; }
+
+        public string? Context { get; init; }
+
+        public int? Window { get; init; }
     }
 
     private sealed class AnchorDto
@@ -323,5 +462,11 @@ public sealed class TopicFile
         public decimal? Value { get; init; }
 
         public AnchorDto? Anchor { get; init; }
+
+        public List<string?>? Units { get; init; }
+
+        public string? Context { get; init; }
+
+        public List<string?>? Exclusions { get; init; }
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dapper;
 using Monitor.Contracts;
 using Monitor.Data.Outbox;
+using Monitor.Data.Tagging;
 
 namespace Monitor.Data.Statements;
 
@@ -272,7 +273,7 @@ public sealed class StatementStore(Database database)
             .ToLookup(f => f.StatementId);
         return rows.Select(r => new StatementStored(r.StatementId, r.Revision, r.SourceId, r.ExternalId, r.Url, r.Title, r.Summary,
                 Database.FromDb(r.PublishedAt),
-                topics[r.StatementId].Select(t => new TopicScore(t.TopicId, t.Score, JsonSerializer.Deserialize<List<string>>(t.Evidence, OutboxStore.Json) ?? [])).ToList(),
+                topics[r.StatementId].Select(t => new TopicScore(t.TopicId, t.Score, TopicEvidenceJson.Read(t.Evidence))).ToList(),
                 Database.FromDb(r.DiscoveredAt), Database.FromDb(r.StoredAt))
             {
                 DocumentType = r.DocumentType,

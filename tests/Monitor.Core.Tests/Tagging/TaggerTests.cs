@@ -11,6 +11,8 @@ public class TaggerTests
 
     private static string[] TopicIds(IReadOnlyList<TopicScore> scores) => [.. scores.Select(s => s.TopicId)];
 
+    private static string[] Terms(TopicScore score) => [.. score.Evidence.Select(e => e.Term).Distinct()];
+
     [Fact]
     public void A_north_atlantic_council_condemnation_tags_condemnation_and_withdrawal_first()
     {
@@ -22,9 +24,9 @@ public class TaggerTests
 
         Assert.Equal("condemnation-withdrawal", scores[0].TopicId);
         Assert.True(scores[0].Score > 0.9, $"score {scores[0].Score}");
-        Assert.Contains("in the strongest possible terms", scores[0].Evidence);
-        Assert.Contains("cease hostilities", scores[0].Evidence);
-        Assert.Contains("withdraw all its forces", scores[0].Evidence);
+        Assert.Contains("in the strongest possible terms", Terms(scores[0]));
+        Assert.Contains("cease hostilities", Terms(scores[0]));
+        Assert.Contains("withdraw all its forces", Terms(scores[0]));
         Assert.DoesNotContain("sanctions", TopicIds(scores));
         Assert.DoesNotContain("asia-pacific-partners", TopicIds(scores));
     }
@@ -38,8 +40,8 @@ public class TaggerTests
             + "and we will not impose a NO-FLY ZONE over Ukraine, because that would lead to a direct confrontation.");
 
         Assert.Equal(["no-direct-involvement"], TopicIds(scores));
-        Assert.Contains("no-fly zone", scores[0].Evidence);
-        Assert.Contains("not deploy forces to Ukraine", scores[0].Evidence);
+        Assert.Contains("no-fly zone", Terms(scores[0]));
+        Assert.Contains("not deploy forces to Ukraine", Terms(scores[0]));
     }
 
     [Fact]
@@ -51,8 +53,8 @@ public class TaggerTests
             + "Ukrainian forces through NSATU, and to fund US weapons through PURL.");
 
         Assert.Equal("weapons-military-aid", scores[0].TopicId);
-        Assert.Contains("military support to Ukraine", scores[0].Evidence);
-        Assert.Contains("NSATU", scores[0].Evidence);
+        Assert.Contains("military support to Ukraine", Terms(scores[0]));
+        Assert.Contains("NSATU", Terms(scores[0]));
         Assert.DoesNotContain("humanitarian-aid", TopicIds(scores));
     }
 
@@ -65,8 +67,8 @@ public class TaggerTests
             + "the shadow fleet and the circumvention of restrictive measures through third countries.");
 
         Assert.Equal("sanctions", scores[0].TopicId);
-        Assert.Contains("sanctions package", scores[0].Evidence);
-        Assert.Contains("shadow fleet", scores[0].Evidence);
+        Assert.Contains("sanctions package", Terms(scores[0]));
+        Assert.Contains("shadow fleet", Terms(scores[0]));
     }
 
     [Fact]
@@ -79,7 +81,7 @@ public class TaggerTests
 
         Assert.Equal("collective-defence", scores[0].TopicId);
         Assert.Equal(["every inch of Allied territory", "Article 5", "iron-clad", "attack on one Ally", "collective defence"],
-            scores[0].Evidence);
+            Terms(scores[0]));
     }
 
     [Fact]
@@ -148,8 +150,8 @@ public class TaggerTests
             "Parliament calls for higher defence budgets, joint procurement and a stronger European defence industry.");
 
         Assert.Equal("defence-spending", scores[0].TopicId);
-        Assert.Contains("3.5% of GDP", scores[0].Evidence);
-        Assert.DoesNotContain("5% of GDP", scores[0].Evidence);
+        Assert.Contains("3.5% of GDP", Terms(scores[0]));
+        Assert.DoesNotContain("5% of GDP", Terms(scores[0]));
     }
 
     [Fact]
@@ -263,7 +265,7 @@ public class TaggerTests
     {
         var score = Assert.Single(TaggerWith("ally:3").Tag("", text));
 
-        Assert.Equal(["ally"], score.Evidence);
+        Assert.Equal(["ally"], Terms(score));
     }
 
     [Theory]
@@ -315,7 +317,7 @@ public class TaggerTests
 
         var score = Assert.Single(tagger.Tag("", "The sanctions package was adopted."));
 
-        Assert.Equal(["sanctions package"], score.Evidence);
+        Assert.Equal(["sanctions package"], Terms(score));
         Assert.Equal(Math.Round(1 - Math.Exp(-3.0 / 4), 3), score.Score);
     }
 
@@ -326,7 +328,7 @@ public class TaggerTests
 
         var score = Assert.Single(tagger.Tag("", "Poland invoked Article 4 consultations."));
 
-        Assert.Equal(["Article 4 consultations"], score.Evidence);
+        Assert.Equal(["Article 4 consultations"], Terms(score));
     }
 
     private static Tagger TaggerWith(string termsForSanctions, double minScore = 0.3, string[]? exclusions = null) =>

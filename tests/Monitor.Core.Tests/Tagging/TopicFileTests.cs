@@ -238,6 +238,64 @@ public class TopicFileTests
         Assert.Throws<TopicFileException>(() => TopicFile.Load(json));
     }
 
+    [Fact]
+    public void A_term_naming_an_unknown_context_is_rejected_with_its_topic_and_term()
+    {
+        var json = Edit(root => Topic(root, "collective-defence")!["terms"]!.AsArray()
+            .Add(new JsonObject { ["text"] = "Article 6", ["weight"] = 2, ["context"] = "natoo" }));
+
+        var ex = Assert.Throws<TopicFileException>(() => TopicFile.Load(json));
+
+        Assert.Contains("Topic 'collective-defence': term \"Article 6\" names the unknown context 'natoo'", ex.Message);
+    }
+
+    [Fact]
+    public void Spellings_that_normalise_to_the_same_term_are_duplicates()
+    {
+        var json = Edit(root => Topic(root, "defence-spending")!["terms"]!.AsArray()
+            .Add(new JsonObject { ["text"] = "Defense Spending", ["weight"] = 2 }));
+
+        var ex = Assert.Throws<TopicFileException>(() => TopicFile.Load(json));
+
+        Assert.Contains("Topic 'defence-spending' lists the term \"Defense Spending\" twice (as \"defence spending\" too)", ex.Message);
+    }
+
+    [Fact]
+    public void Unknown_figures_and_figures_without_units_are_rejected()
+    {
+        var json = Edit(root =>
+        {
+            var figures = root["figures"]!.AsArray();
+            var extra = figures[0]!.DeepClone();
+            extra["id"] = "tanks-count";
+            figures.Add(extra);
+            figures[1]!["units"] = new JsonArray();
+        });
+
+        var ex = Assert.Throws<TopicFileException>(() => TopicFile.Load(json));
+
+        Assert.Contains("Figure 'tanks-count' is unknown", ex.Message);
+        Assert.Contains("Figure 'troops-under-nato-command-east' has no units", ex.Message);
+    }
+
+    [Fact]
+    public void The_embedded_file_defines_every_baseline_figure_with_units()
+    {
+        var file = TopicFile.LoadDefault();
+
+        Assert.Equal(TopicFile.RequiredFigureIds.Order(StringComparer.Ordinal), file.Figures.Select(f => f.Id).Order(StringComparer.Ordinal));
+        Assert.All(file.Figures, f => Assert.NotEmpty(f.Units));
+        Assert.Contains(file.Topics.Single(t => t.Id == "collective-defence").Terms, t => t.Text == "Article 5" && t.Context == "nato");
+    }
+
+    [Fact]
+    public void A_missing_file_is_a_topic_file_error()
+    {
+        var ex = Assert.Throws<TopicFileException>(() => TopicFile.LoadFile(Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.json")));
+
+        Assert.Contains("cannot be read", ex.Message);
+    }
+
     private static byte[] EmbeddedBytes()
     {
         using var stream = typeof(TopicFile).Assembly.GetManifestResourceStream("Monitor.Core.Tagging.topics.json")!;

@@ -4,18 +4,22 @@ using Monitor.Core.Tagging;
 
 namespace Monitor.Tagging.Consumers;
 
-/// <summary>Scores a discovered statement against the baseline topics and passes it on, tagged.</summary>
+/// <summary>Scores a discovered statement against the baseline topics, reads its baseline figures, and passes it on, tagged.</summary>
 public sealed partial class TagStatementConsumer(Tagger tagger, TimeProvider time, ILogger<TagStatementConsumer> logger) : IConsumer<StatementDiscovered>
 {
     public async Task Consume(ConsumeContext<StatementDiscovered> context)
     {
         var statement = context.Message;
         var text = string.IsNullOrEmpty(statement.Body) ? statement.Summary : $"{statement.Summary}\n{statement.Body}";
-        var topics = tagger.Tag(statement.Title, text);
-        LogTagged(statement.SourceId, statement.ExternalId, topics.Count, tagger.BaselineVersion);
-        await context.Publish(new StatementTagged(statement, topics, tagger.BaselineVersion, time.GetUtcNow()));
+        var result = tagger.Analyse(statement.Title, text);
+        var drifted = result.Figures.Count(f => f.Drift);
+        LogTagged(statement.SourceId, statement.ExternalId, result.Topics.Count, result.Figures.Count, drifted, tagger.BaselineVersion);
+        await context.Publish(new StatementTagged(statement, result.Topics, tagger.BaselineVersion, time.GetUtcNow())
+        {
+            Figures = result.Figures,
+        });
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Tagged {SourceId}/{ExternalId} with {TopicCount} topics (baseline {BaselineVersion})")]
-    private partial void LogTagged(string sourceId, string externalId, int topicCount, string baselineVersion);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Tagged {SourceId}/{ExternalId} with {TopicCount} topics and {FigureCount} figures ({DriftCount} drifted) (baseline {BaselineVersion})")]
+    private partial void LogTagged(string sourceId, string externalId, int topicCount, int figureCount, int driftCount, string baselineVersion);
 }

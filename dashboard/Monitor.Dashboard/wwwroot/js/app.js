@@ -175,7 +175,10 @@ function normalizeStatement(raw) {
       .map((t) => ({
         topicId: t.topicId,
         score: Number.isFinite(Number(t.score)) ? Math.min(1, Math.max(0, Number(t.score))) : 0,
-        evidence: Array.isArray(t.evidence) ? t.evidence.map(asText).filter((e) => e !== '') : [],
+        // Evidence items are { term, field, start, length }; show each matched term once.
+        evidence: Array.isArray(t.evidence)
+          ? [...new Set(t.evidence.map((e) => asText(e && typeof e === 'object' ? e.term : e)).filter((e) => e !== ''))]
+          : [],
       }))
       .sort((a, b) => b.score - a.score)
     : [];

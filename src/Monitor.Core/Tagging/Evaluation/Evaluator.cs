@@ -1,0 +1,164 @@
+using System.Text.Json;
+
+namespace Monitor.Core.Tagging.Evaluation;
+
+/// <summary>One labelled statement of the evaluation set: the topics and figure values a reader finds in it.</summary>
+public sealed record LabelledStatement(
+    string Id,
+    string Style,
+    string Title,
+    string Text,
+    IReadOnlyList<string> Topics,
+    IReadOnlyList<LabelledFigure> Figures);
+
+/// <summary>A baseline figure value a reader finds stated in a labelled statement.</summary>
+public sealed record LabelledFigure(string Id, double Value);
+
+/// <summary>Precision, recall and F1 of one topic over the set.</summary>
+public sealed record TopicQuality(string TopicId, int TruePositives, int FalsePositives, int FalseNegatives)
+{
+    public double Precision => Ratio(TruePositives, TruePositives + FalsePositives);
+
+    public double Recall => Ratio(TruePositives, TruePositives + FalseNegatives);
+
+    public double F1 => Precision + Recall == 0 ? 0 : 2 * Precision * Recall / (Precision + Recall);
+
+    internal static double Ratio(int a, int b) => b == 0 ? 1 : (double)a / b;
+}
+
+/// <summary>The tagger's quality on a labelled set.</summary>
+/// <param name="DriftFound">Figure values the tagger marked as drift.</param>
+/// <param name="DriftCorrect">Of those, the ones the labels state with that value (different from the baseline).</param>
+/// <param name="FiguresLabelled">Figure values in the labels; <paramref name="FiguresFound"/> of them were read.</param>
+/// <param name="Mistakes">One line per wrong or missed topic or figure, for tuning.</param>
+public sealed record EvaluationReport(
+    int Statements,
+    IReadOnlyList<TopicQuality> Topics,
+    int DriftFound,
+    int DriftCorrect,
+    int FiguresLabelled,
+    int FiguresFound,
+    IReadOnlyList<string> Mistakes)
+{
+    public double MicroPrecision => TopicQuality.Ratio(Topics.Sum(t => t.TruePositives), Topics.Sum(t => t.TruePositives + t.FalsePositives));
+
+    public double MicroRecall => TopicQuality.Ratio(Topics.Sum(t => t.TruePositives), Topics.Sum(t => t.TruePositives + t.FalseNegatives));
+
+    public double MicroF1 => MicroPrecision + MicroRecall == 0 ? 0 : 2 * MicroPrecision * MicroRecall / (MicroPrecision + MicroRecall);
+
+    public double MacroF1 => Topics.Average(t => t.F1);
+
+    public double DriftPrecision => TopicQuality.Ratio(DriftCorrect, DriftFound);
+
+    public double FigureRecall => TopicQuality.Ratio(FiguresFound, FiguresLabelled);
+}
+
+/// <summary>Runs a <see cref="Tagger"/> over a labelled set and scores it.</summary>
+public static class Evaluator
+{
+    private const string ResourceName = "Monitor.Core.Tagging.Evaluation.statements.ndjson";
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>The labelled set shipped in this assembly (<c>Tagging/Evaluation/statements.ndjson</c>).</summary>
+    public static IReadOnlyList<LabelledStatement> LoadDefaultSet()
+    {
+        using var stream = typeof(Evaluator).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"The embedded evaluation set {ResourceName} is missing");
+        using var reader = new StreamReader(stream);
+        return Parse(reader.ReadToEnd());
+    }
+
+    /// <summary>Parses NDJSON labelled statements; throws <see cref="FormatException"/> naming the bad line.</summary>
+    public static IReadOnlyList<LabelledStatement> Parse(string ndjson)
+    {
+        ArgumentNullException.ThrowIfNull(ndjson);
+        var set = new List<LabelledStatement>();
+        var lines = ndjson.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[i]))
+            {
+                continue;
+            }
+
+            try
+            {
+                var item = JsonSerializer.Deserialize<LabelledStatement>(lines[i], JsonOptions);
+                if (item is null || string.IsNullOrEmpty(item.Id) || item.Topics is null || item.Figures is null)
+                {
+                    throw new FormatException($"Line {i + 1}: an id, topics and figures are required");
+                }
+
+                set.Add(item);
+            }
+            catch (JsonException ex)
+            {
+                throw new FormatException($"Line {i + 1}: {ex.Message}", ex);
+            }
+        }
+
+        return set;
+    }
+
+    public static EvaluationReport Evaluate(Tagger tagger, TopicFile topics, IReadOnlyList<LabelledStatement> set)
+    {
+        ArgumentNullException.ThrowIfNull(tagger);
+        ArgumentNullException.ThrowIfNull(topics);
+        ArgumentNullException.ThrowIfNull(set);
+        var counts = topics.Topics.ToDictionary(t => t.Id, _ => new int[3], StringComparer.Ordinal);
+        var baseline = topics.Figures.ToDictionary(f => f.Id, f => (double)f.Value, StringComparer.Ordinal);
+        var mistakes = new List<string>();
+        int driftFound = 0, driftCorrect = 0, figuresLabelled = 0, figuresFound = 0;
+        foreach (var item in set)
+        {
+            var result = tagger.Analyse(item.Title, item.Text);
+            var predicted = result.Topics.Select(t => t.TopicId).ToHashSet(StringComparer.Ordinal);
+            var expected = item.Topics.ToHashSet(StringComparer.Ordinal);
+            foreach (var id in predicted.Union(expected))
+            {
+                if (!counts.TryGetValue(id, out var c))
+                {
+                    throw new FormatException($"{item.Id}: unknown topic '{id}'");
+                }
+
+                var index = predicted.Contains(id) ? (expected.Contains(id) ? 0 : 1) : 2;
+                c[index]++;
+                if (index > 0)
+                {
+                    var score = result.Topics.FirstOrDefault(t => t.TopicId == id);
+                    mistakes.Add($"{item.Id}: {(index == 1 ? "false" : "missed")} {id}"
+                        + (score is null ? "" : $" ({score.Score:0.00}: {string.Join(", ", score.Evidence.Select(e => e.Term).Distinct())})"));
+                }
+            }
+
+            figuresLabelled += item.Figures.Count;
+            foreach (var figure in result.Figures)
+            {
+                var labelled = item.Figures.Any(f => f.Id == figure.FigureId && f.Value.Equals(figure.Value));
+                figuresFound += labelled ? 1 : 0;
+                if (figure.Drift)
+                {
+                    driftFound++;
+                    driftCorrect += labelled && !baseline[figure.FigureId].Equals(figure.Value) ? 1 : 0;
+                }
+
+                if (!labelled)
+                {
+                    mistakes.Add($"{item.Id}: false figure {figure.FigureId} = {figure.Value} (\"{figure.Evidence}\")");
+                }
+            }
+
+            foreach (var missed in item.Figures.Where(f => !result.Figures.Any(r => r.FigureId == f.Id && r.Value.Equals(f.Value))))
+            {
+                mistakes.Add($"{item.Id}: missed figure {missed.Id} = {missed.Value}");
+            }
+        }
+
+        var quality = counts.Select(c => new TopicQuality(c.Key, c.Value[0], c.Value[1], c.Value[2])).ToList();
+        return new EvaluationReport(set.Count, quality, driftFound, driftCorrect, figuresLabelled, figuresFound, mistakes);
+    }
+}

@@ -1,0 +1,172 @@
+using Monitor.Contracts;
+using Monitor.Core.Text;
+
+namespace Monitor.Core.Tagging;
+
+/// <summary>
+/// Reads the values a statement states for the baseline figures ("32 Allies", "eleven battlegroups") and marks
+/// drift from the briefing's values.
+/// </summary>
+/// <remarks>
+/// A value is a cardinal number token (see <see cref="TokenBuffer"/>: "40 000", "40,000", "forty thousand") directly
+/// followed by one of a figure's units; of several units the longest wins. It is dropped when: it is an ordinal
+/// ("the 32nd Ally"); a figure exclusion (prospective "will", "would", "once"; "Russian"; "evacuated"...) is among
+/// the eight tokens before it in its sentence or the four after its unit; or the figure has a context and no phrase
+/// of that group is in the same sentence; a year (1900-2100) is among the eight tokens before it ("in 1949, 12
+/// Allies"). A figure is reported once per value.
+/// </remarks>
+internal sealed class FigureReader
+{
+    private const int LookBehind = 8;
+    private const int LookAhead = 4;
+
+    private readonly List<(BaselineFigure Figure, int Context, string[][] Exclusions)> _figures = [];
+    private readonly List<(string[] Tokens, int Figure)> _units = [];
+    private readonly string[][] _exclusions;
+
+    public FigureReader(TopicFile file, Dictionary<string, int> contextIds)
+    {
+        foreach (var figure in file.Figures)
+        {
+            var index = _figures.Count;
+            _figures.Add((figure, figure.Context is { } c ? contextIds[c] : -1, [.. figure.Exclusions.Select(x => Tokens.Split(x).ToArray())]));
+            foreach (var unit in figure.Units)
+            {
+                _units.Add(([.. Tokens.Split(unit)], index));
+            }
+        }
+
+        // Longest unit first, so "more US troops" is tried before "US troops".
+        _units.Sort((a, b) => b.Tokens.Length.CompareTo(a.Tokens.Length));
+        _exclusions = [.. file.FigureExclusions.Select(x => Tokens.Split(x).ToArray())];
+    }
+
+    public void Read(TokenBuffer tokens, string? source, string fieldName, List<ContextHit> contexts, Tagger.Field field, List<FigureValue> found)
+    {
+        if (source is null || _figures.Count == 0)
+        {
+            return;
+        }
+
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var number = tokens[i];
+            if (!number.IsNumber || number.Ordinal)
+            {
+                continue;
+            }
+
+            foreach (var (unit, index) in _units)
+            {
+                if (!Follows(tokens, i + 1, unit, number.Sentence))
+                {
+                    continue;
+                }
+
+                var (figure, context, exclusions) = _figures[index];
+                var last = i + unit.Length;
+                if (Vetoed(tokens, i, last, _exclusions) || AfterYear(tokens, i) || Vetoed(tokens, i, last, exclusions)
+                    || (context >= 0 && !InSentence(contexts, context, field, tokens, number.Sentence)))
+                {
+                    break;
+                }
+
+                var value = number.Number;
+                if (!Reported(found, figure.Id, value))
+                {
+                    var baseline = (double)figure.Value;
+                    var end = tokens[last].End;
+                    found.Add(new FigureValue(figure.Id, value, baseline, !value.Equals(baseline), source[number.Start..end], fieldName, number.Start));
+                }
+
+                break;
+            }
+        }
+    }
+
+    // "In 1949, 12 Allies signed": a value dated by a year just before it is history, not the current figure.
+    private static bool AfterYear(TokenBuffer tokens, int number)
+    {
+        for (var i = Math.Max(0, number - LookBehind); i < number; i++)
+        {
+            var token = tokens[i];
+            if (token.Sentence == tokens[number].Sentence && token.IsNumber && !token.Ordinal
+                && token.Number is >= 1900 and <= 2100 && token.Number % 1 == 0 && tokens.Text(i).Length == 4)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // No lambdas here: a closure over the loop's token would be allocated for every token scanned.
+    private static bool InSentence(List<ContextHit> contexts, int group, Tagger.Field field, TokenBuffer tokens, int sentence)
+    {
+        foreach (var c in contexts)
+        {
+            if (c.Group == group && c.Field == field && tokens[c.First].Sentence == sentence)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Reported(List<FigureValue> found, string figureId, double value)
+    {
+        foreach (var f in found)
+        {
+            if (f.FigureId == figureId && f.Value.Equals(value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Follows(TokenBuffer tokens, int at, string[] unit, int sentence)
+    {
+        if (at + unit.Length > tokens.Count)
+        {
+            return false;
+        }
+
+        for (var j = 0; j < unit.Length; j++)
+        {
+            if (tokens[at + j].Sentence != sentence || !tokens.Text(at + j).SequenceEqual(unit[j]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // An exclusion phrase starting within LookBehind tokens before the number or LookAhead after the unit, same sentence.
+    private static bool Vetoed(TokenBuffer tokens, int number, int last, string[][] exclusions)
+    {
+        var sentence = tokens[number].Sentence;
+        var from = Math.Max(0, number - LookBehind);
+        var to = Math.Min(tokens.Count - 1, last + LookAhead);
+        for (var i = from; i <= to; i++)
+        {
+            if (tokens[i].Sentence != sentence || (i >= number && i <= last))
+            {
+                continue;
+            }
+
+            foreach (var phrase in exclusions)
+            {
+                if (Follows(tokens, i, phrase, sentence))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using Monitor.Testing;
+
+namespace Monitor.IntegrationTests;
+
+/// <summary><c>GET /api/tagging</c> on the embedded dashboard: the topic file in use and the re-tagging state.</summary>
+public sealed class TaggingApiTests : IAsyncLifetime
+{
+    private readonly TempSqliteFile _sqlite = new();
+    private FeedServer _feed = null!;
+    private MonitorProcess _dashboard = null!;
+
+    public async Task InitializeAsync()
+    {
+        _feed = await FeedServer.StartAsync();
+        _dashboard = MonitorProcess.Create(Topology.Dashboard, Topology.Embedded(_sqlite.Path, _feed.FeedUrl));
+        await _dashboard.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _dashboard.DisposeAsync();
+        await _feed.DisposeAsync();
+        _sqlite.Dispose();
+    }
+
+    [Fact]
+    public async Task The_api_reports_the_topic_file_version_and_a_finished_run_on_a_fresh_database()
+    {
+        // The version is the SHA-256 of the topic file the build embeds (src/Monitor.Core/Tagging/topics.json).
+        var expected = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(TopicsJsonPath())));
+        using var http = new HttpClient { BaseAddress = _dashboard.BaseAddress };
+
+        TaggingView? view = null;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && view?.Retag is null)
+        {
+            view = await http.GetFromJsonAsync<TaggingView>("/api/tagging", Json.Options);
+            if (view?.Retag is null)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        Assert.NotNull(view);
+        Assert.Equal(expected, view.BaselineVersion);
+        Assert.Equal((18, 8), (view.Topics, view.Figures));
+        Assert.NotNull(view.Retag);
+        Assert.Equal((expected, 0, 0, "finished"), (view.Retag.BaselineVersion, view.Retag.Total, view.Retag.Done, view.Retag.State));
+        Assert.NotNull(view.Retag.FinishedAt);
+    }
+
+    private static string TopicsJsonPath()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "Monitor.Core", "Tagging", "topics.json");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("src/Monitor.Core/Tagging/topics.json not found above the test directory");
+    }
+
+    private sealed record TaggingView(string BaselineVersion, int Topics, int Figures, RetagView? Retag);
+
+    private sealed record RetagView(string BaselineVersion, int Total, int Done, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string State);
+}
