@@ -414,7 +414,7 @@ public abstract class StoreContract : IAsyncLifetime
         {
             DocumentReference = reference,
         },
-            [new TopicScore("condemnation-withdrawal", 0.75, ["condemns"])],
+            [new TopicScore("condemnation-withdrawal", 0.75, [new TopicEvidence("condemns", "title", 0, 8)])],
             "baseline-v1",
             T0);
 
