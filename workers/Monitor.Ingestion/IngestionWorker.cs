@@ -22,6 +22,7 @@ public static class IngestionWorker
             MaxAutomaticRedirections = 5,
             ConnectTimeout = TimeSpan.FromSeconds(15),
         });
+        builder.Services.AddSingleton<SourceSeeder>();
         builder.Services.AddScoped<FeedPoller>();
         builder.Services.AddHostedService<SourceScheduler>();
         return builder;
