@@ -57,34 +57,15 @@ public static class DashboardSetup
         bus.AddConsumer<PushSourceHealthConsumer>().Endpoint(e => (e.Temporary, e.InstanceId) = (true, replica));
     }
 
+    /// <summary><c>--Demo:Enabled=true</c>: the feed simulator in process, its feeds registered as sources.</summary>
     private static void AddDemoFeed(this WebApplicationBuilder builder)
     {
         var demo = builder.Configuration.GetSection(DemoOptions.SectionName).Get<DemoOptions>() ?? new DemoOptions();
-        builder.Services.AddSingleton(demo);
-        builder.Services.AddSingleton<DemoFeed>();
-        if (!demo.Enabled)
+        if (demo.Enabled)
         {
-            return;
+            DemoSimulator.Configure(builder, demo);
+            builder.Services.AddSingleton(demo);
+            builder.Services.AddHostedService<DemoSimulator>();
         }
-
-        var baseUrl = (builder.Configuration["urls"] ?? DefaultUrl).Split(';')[0].Replace("://+", "://localhost", StringComparison.Ordinal)
-            .Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).TrimEnd('/');
-        builder.Services.PostConfigure<IngestionOptions>(ingestion => ingestion.Sources.Add(new SourceDefinitionOptions
-        {
-            Id = "demo",
-            Name = "Demo feed (statements written by the Monitor project)",
-            Url = baseUrl + DemoFeed.Path,
-            PollIntervalSeconds = Math.Max(1, demo.IntervalSeconds / 2),
-        }));
-    }
-
-    public static WebApplication MapDemoFeed(this WebApplication app)
-    {
-        if (app.Services.GetService<DemoOptions>() is { Enabled: true })
-        {
-            app.MapGet(DemoFeed.Path, (DemoFeed feed) => Results.Text(feed.Render(), "application/rss+xml; charset=utf-8"));
-        }
-
-        return app;
     }
 }

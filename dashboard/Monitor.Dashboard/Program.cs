@@ -13,6 +13,6 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapMonitorHealth();
 app.MapMonitorApi();
+app.MapSourcesAdminApi();
 app.MapHub<MonitorHub>(MonitorHub.Path);
-app.MapDemoFeed();
 return await app.RunMonitorAsync();

@@ -79,8 +79,7 @@ public sealed class FeedSimulator : IAsyncDisposable
             throw new ArgumentException($"A feed id is letters, digits, '-' and '_'; got '{id}'.", nameof(id));
         }
 
-        var extension = shape is FeedShape.NatoJson or FeedShape.EpApiJsonLd ? "json" : "xml";
-        var feed = new SimulatedFeed(id, shape, new Uri(BaseAddress, $"feeds/{id}.{extension}"), Options.ItemsPerFeed);
+        var feed = new SimulatedFeed(id, shape, new Uri(BaseAddress, FeedPath(id, shape)), Options.ItemsPerFeed);
         if (!_feeds.TryAdd(id, feed))
         {
             throw new InvalidOperationException($"A simulated feed '{id}' exists already.");
@@ -89,6 +88,10 @@ public sealed class FeedSimulator : IAsyncDisposable
         Publish(id, initialItems);
         return feed;
     }
+
+    /// <summary>Where a feed is served, relative to <see cref="BaseAddress"/>: known before the feed is added.</summary>
+    public static string FeedPath(string id, FeedShape shape) =>
+        $"feeds/{id}.{(shape is FeedShape.NatoJson or FeedShape.EpApiJsonLd ? "json" : "xml")}";
 
     public bool RemoveFeed(string id) => _feeds.TryRemove(id, out _);
 

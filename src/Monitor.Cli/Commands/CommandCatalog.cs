@@ -5,5 +5,9 @@ namespace Monitor.Cli.Commands;
 /// <summary>Every command of the <c>monitor</c> tool; add a command by adding its factory here.</summary>
 internal static class CommandCatalog
 {
-    public static IEnumerable<Command> All() => [];
+    public static IEnumerable<Command> All() =>
+    [
+        SourcesCommand.Create(),
+        SimulateCommand.Create(),
+    ];
 }
