@@ -19,7 +19,6 @@ public sealed class FeedSimulator : IAsyncDisposable
     private readonly ConcurrentDictionary<string, SimulatedFeed> _feeds = new(StringComparer.Ordinal);
     private readonly StatementWriter _writer;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Lock _rateLock = new();
     private Task _ticker = Task.CompletedTask;
     private long _numbers;
     private int _nextFeed;
@@ -67,6 +66,7 @@ public sealed class FeedSimulator : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         simulator.BaseAddress = new Uri(address.TrimEnd('/') + "/");
         simulator.SetRate(options.ItemsPerMinute);
+        simulator._ticker = simulator.TickAsync(simulator._stopping.Token);
         return simulator;
     }
 
@@ -123,33 +123,38 @@ public sealed class FeedSimulator : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(itemsPerMinute), itemsPerMinute, "The rate is a number of items per minute, 0 or more.");
         }
 
-        lock (_rateLock)
-        {
-            Options.ItemsPerMinute = itemsPerMinute;
-            if (itemsPerMinute > 0 && _ticker.IsCompleted)
-            {
-                _ticker = TickAsync(_stopping.Token);
-            }
-        }
+        Options.ItemsPerMinute = itemsPerMinute;
     }
 
     internal SimulatedItem? FindArticle(string path) =>
         _feeds.Values.Select(feed => feed.FindByPath(path)).FirstOrDefault(item => item is not null);
 
+    internal bool TryGetFeed(string id, out SimulatedFeed feed) => _feeds.TryGetValue(id, out feed!);
+
+    /// <summary>Every 100 ms, the items due at the current rate, to each feed in turn.</summary>
     private async Task TickAsync(CancellationToken cancellationToken)
     {
         var due = 0.0;
         var last = DateTimeOffset.UtcNow;
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-        while (Options.ItemsPerMinute > 0 && await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
             var now = DateTimeOffset.UtcNow;
-            due += (now - last).TotalMinutes * Options.ItemsPerMinute;
+            due = Options.ItemsPerMinute > 0 ? due + ((now - last).TotalMinutes * Options.ItemsPerMinute) : 0;
             last = now;
+            if (due < 1)
+            {
+                continue;
+            }
+
             var feeds = Feeds;
             for (; due >= 1 && feeds.Count > 0; due--)
             {
-                Publish(feeds[_nextFeed++ % feeds.Count].Id);
+                var feed = feeds[_nextFeed++ % feeds.Count];
+                if (_feeds.ContainsKey(feed.Id))
+                {
+                    Publish(feed.Id);
+                }
             }
         }
     }

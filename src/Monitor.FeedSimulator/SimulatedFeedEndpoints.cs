@@ -16,7 +16,7 @@ internal static class SimulatedFeedEndpoints
         app.MapGet("/feeds/{file}", (HttpContext context, string file) =>
         {
             var id = Path.GetFileNameWithoutExtension(file);
-            return simulator.Feeds.FirstOrDefault(f => f.Id == id) is { } feed
+            return simulator.TryGetFeed(id, out var feed)
                 ? ServeAsync(context, feed)
                 : Results.NotFound($"No simulated feed '{id}'.").ExecuteAsync(context);
         });
