@@ -12,12 +12,9 @@ using Monitor.Tagging;
 
 namespace Monitor.Dashboard;
 
-public static partial class DashboardSetup
+public static class DashboardSetup
 {
     public const string DefaultUrl = "http://localhost:5080";
-
-    /// <summary>Loopback, allowed to Ingestion in demo mode only, so the dashboard can poll its own demo feed.</summary>
-    private static readonly string[] DemoAllowedNetworks = ["127.0.0.0/8", "::1/128"];
 
     /// <summary>SignalR, the live broadcaster, the API's JSON, and, in the embedded default, every worker.</summary>
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
@@ -60,41 +57,15 @@ public static partial class DashboardSetup
         bus.AddConsumer<PushSourceHealthConsumer>().Endpoint(e => (e.Temporary, e.InstanceId) = (true, replica));
     }
 
+    /// <summary><c>--Demo:Enabled=true</c>: the feed simulator in process, its feeds registered as sources.</summary>
     private static void AddDemoFeed(this WebApplicationBuilder builder)
     {
         var demo = builder.Configuration.GetSection(DemoOptions.SectionName).Get<DemoOptions>() ?? new DemoOptions();
-        builder.Services.AddSingleton(demo);
-        builder.Services.AddSingleton<DemoFeed>();
-        if (!demo.Enabled)
+        if (demo.Enabled)
         {
-            return;
+            DemoSimulator.Configure(builder, demo);
+            builder.Services.AddSingleton(demo);
+            builder.Services.AddHostedService<DemoSimulator>();
         }
-
-        var baseUrl = (builder.Configuration["urls"] ?? DefaultUrl).Split(';')[0].Replace("://+", "://localhost", StringComparison.Ordinal)
-            .Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).TrimEnd('/');
-        builder.Services.PostConfigure<IngestionOptions>(ingestion => ingestion.Sources.Add(new SourceDefinitionOptions
-        {
-            Id = "demo",
-            Name = "Demo feed (statements written by the Monitor project)",
-            Url = baseUrl + DemoFeed.Path,
-            PollIntervalSeconds = Math.Max(1, demo.IntervalSeconds / 2),
-        }));
-
-        // The demo feed is served by this process on localhost, an address Ingestion refuses by default.
-        builder.Services.PostConfigure<IngestionOptions>(ingestion => ingestion.AllowedNetworks.AddRange(DemoAllowedNetworks));
     }
-
-    public static WebApplication MapDemoFeed(this WebApplication app)
-    {
-        if (app.Services.GetService<DemoOptions>() is { Enabled: true })
-        {
-            app.MapGet(DemoFeed.Path, (DemoFeed feed) => Results.Text(feed.Render(), "application/rss+xml; charset=utf-8"));
-            LogDemoFeed(app.Logger, DemoFeed.Path, string.Join(", ", DemoAllowedNetworks));
-        }
-
-        return app;
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Demo mode: serving the demo feed at {Path}; Ingestion may connect to loopback ({Networks}) so it can poll it")]
-    private static partial void LogDemoFeed(ILogger logger, string path, string networks);
 }

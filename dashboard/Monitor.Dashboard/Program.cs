@@ -14,6 +14,6 @@ app.UseStaticFiles();
 app.MapMonitorHealth();
 app.MapMonitorApi();
 app.MapTaggingApi();
+app.MapSourcesAdminApi();
 app.MapHub<MonitorHub>(MonitorHub.Path);
-app.MapDemoFeed();
 return await app.RunMonitorAsync();

@@ -67,6 +67,7 @@ public static class MonitorHostExtensions
         builder.Services.AddSingleton<Database>();
         builder.Services.AddSingleton<Migrator>();
         builder.Services.AddSingleton<SourceStore>();
+        builder.Services.AddSingleton<SourceAdminStore>();
         builder.Services.AddSingleton<StatementStore>();
         builder.Services.AddSingleton<DiscoveredItemStore>();
         builder.Services.AddSingleton<OutboxStore>();

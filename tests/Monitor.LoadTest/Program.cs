@@ -10,6 +10,11 @@ using Monitor.Testing;
 // as its own process, the dashboard) and measures discovery -> SignalR client receipt: once in a burst (throughput),
 // once at a steady rate (latency). A baseline in the same process (one RabbitMQ hop to an in-process consumer) run
 // the same two ways gives the ratios that stay meaningful on a noisy, shared machine.
+if (args.Length > 0 && args[0] == "ingestion")
+{
+    return await IngestionBenchmark.RunAsync(args[1..]);
+}
+
 var options = LoadOptions.Parse(args);
 Console.WriteLine($"Monitor pipeline load test: {options.Statements} in a burst, {options.Rate}/s for 30 s, {options.Replicas} Tagging/Persistence replicas");
 

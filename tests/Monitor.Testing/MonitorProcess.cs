@@ -29,6 +29,9 @@ public sealed class MonitorProcess : IAsyncDisposable
 
     public string Output => string.Join(Environment.NewLine, _output);
 
+    /// <summary>The OS process id once started (CPU and memory measurements).</summary>
+    public int? ProcessId => _process?.Id;
+
     /// <param name="project">A project folder under the repository root, e.g. <c>workers/Monitor.Persistence</c>.</param>
     public static MonitorProcess Create(string project, IReadOnlyDictionary<string, string> environment)
     {

@@ -75,14 +75,34 @@ public sealed class IngestionOptions
         (UseDefaultSources ? DefaultSources : [])
         .Concat(Sources.Select(s => new SourceDefinition(s.Id, s.Name ?? s.Id, s.Url, s.Adapter, s.PollIntervalSeconds)));
 
-    // The generic RSS/Atom adapter covers these today; NATO's search JSON needs its own adapter (Sources issue).
+    // Seeded into the sources table once (see SourceSeeder): afterwards they are managed there, and a default the
+    // user removed or paused stays so. A new default added here is seeded at the next start.
+    // NATO: the site search JSON (the old RSS feed is gone). Only the transcripts URL is confirmed from a live
+    // response (fixtures/feeds/README.md); the other sections follow the same pattern.
+    // EP Think Tank: the advanced-search RSS; pubDate is Brussels midnight written as GMT (the ep-thinktank adapter).
     public static readonly IReadOnlyList<SourceDefinition> DefaultSources =
     [
-        new("ep-press-releases", "European Parliament: press releases", "https://www.europarl.europa.eu/rss/doc/press-releases/en.xml", "rss", 300),
-        new("ep-top-stories", "European Parliament: top stories", "https://www.europarl.europa.eu/rss/doc/top-stories/en.xml", "rss", 600),
-        new("ep-plenary", "European Parliament: plenary news", "https://www.europarl.europa.eu/rss/doc/plenary/en.xml", "rss", 600),
-        new("ep-plenary-documents", "European Parliament Open Data: plenary documents", "https://data.europarl.europa.eu/api/v2/plenary-documents/feed", "rss", 1800),
+        Nato("nato-news", "NATO: news", "news-and-events/news", 300),
+        Nato("nato-transcripts", "NATO: speeches and transcripts", "news-and-events/events/transcripts", 300),
+        Nato("nato-press-releases", "NATO: press releases", "news-and-events/press-releases", 300),
+        Nato("nato-official-texts", "NATO: official texts", "about-us/official-texts-and-resources/official-texts", 900),
+        EpRss("ep-press-releases", "European Parliament: press releases", "press-releases", 300),
+        EpRss("ep-plenary", "European Parliament: plenary news", "plenary", 600),
+        EpRss("ep-texts-adopted", "European Parliament: texts adopted", "texts-adopted", 900),
+        EpRss("ep-top-stories", "European Parliament: top stories", "top-stories", 600),
+        EpRss("ep-afet", "European Parliament: Foreign Affairs Committee (AFET)", "afet", 900),
+        EpRss("ep-sede", "European Parliament: Security and Defence Committee (SEDE)", "sede", 900),
+        EpRss("ep-droi", "European Parliament: Human Rights Subcommittee (DROI)", "droi", 1800),
+        new("ep-api-adopted-texts", "European Parliament Open Data: adopted texts", "https://data.europarl.europa.eu/api/v2/adopted-texts/feed?timeframe=one-week", "ep-api", 1800),
+        new("ep-api-plenary-documents", "European Parliament Open Data: plenary documents", "https://data.europarl.europa.eu/api/v2/plenary-documents/feed", "ep-api", 1800),
+        new("ep-thinktank", "European Parliament Think Tank: publications", "https://www.europarl.europa.eu/thinktank/en/research/advanced-search/rss?startDate=01/01/2026", "ep-thinktank", 3600),
     ];
+
+    private static SourceDefinition Nato(string id, string name, string section, int seconds) =>
+        new(id, name, $"https://www.nato.int/content/nato/en/{section}/jcr:content/root/container/general_search_copy.search.json?searchText=&searchType=wcm&sortBy=dateDesc&pageSize=15&page=1&languages=en", "nato-json", seconds);
+
+    private static SourceDefinition EpRss(string id, string name, string feed, int seconds) =>
+        new(id, name, $"https://www.europarl.europa.eu/rss/doc/{feed}/en.xml", "ep-rss", seconds);
 }
 
 public sealed class SourceDefinitionOptions

@@ -47,6 +47,7 @@ public static class IngestionWorker
         });
         services.AddScoped<ArticleFetcher>();
         services.AddScoped<FeedPoller>();
+        services.AddSingleton<SourceSeeder>();
         return services;
     }
 }

@@ -9,5 +9,7 @@ internal static class CommandCatalog
     [
         TagCommand.Create(),
         EvalCommand.Create(),
+        SourcesCommand.Create(),
+        SimulateCommand.Create(),
     ];
 }

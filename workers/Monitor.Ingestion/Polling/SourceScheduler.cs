@@ -10,6 +10,7 @@ namespace Monitor.Ingestion.Polling;
 public sealed partial class SourceScheduler(
     IOptions<IngestionOptions> options,
     SourceStore sources,
+    SourceSeeder seeder,
     IServiceScopeFactory scopes,
     TimeProvider time,
     ILogger<SourceScheduler> logger) : BackgroundService
@@ -18,7 +19,7 @@ public sealed partial class SourceScheduler(
     {
         var settings = options.Value;
         var configured = settings.AllSources().ToList();
-        await sources.UpsertAsync(configured, stoppingToken);
+        await seeder.SeedAsync(configured, stoppingToken);
         LogStarted(configured.Count, string.Join(", ", configured.Select(s => s.Id)));
 
         var running = new List<Task>();

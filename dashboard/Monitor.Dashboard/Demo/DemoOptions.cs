@@ -1,0 +1,15 @@
+namespace Monitor.Dashboard.Demo;
+
+/// <summary>Bound from the <c>Demo</c> section. <c>--Demo:Enabled=true</c> turns the demo on.</summary>
+public sealed class DemoOptions
+{
+    public const string SectionName = "Demo";
+
+    public bool Enabled { get; set; }
+
+    /// <summary>A new simulated statement appears this often (over all demo feeds), and the demo feeds are polled this often.</summary>
+    public int IntervalSeconds { get; set; } = 5;
+
+    /// <summary>The port of the in-process feed simulator on 127.0.0.1; 0 picks a free one at start.</summary>
+    public int SimulatorPort { get; set; }
+}
