@@ -1,0 +1,19 @@
+-- History queries (/api/statements): one sort key, full-text search and the indexes behind the filters.
+-- sort_at is the statement's date: published when the source said, else first seen. Keyset pages walk
+-- (sort_at, id) newest first, so a page stays stable while new statements arrive.
+ALTER TABLE statements ADD COLUMN sort_at bigint GENERATED ALWAYS AS (COALESCE(published_at, first_seen_at)) STORED;
+
+-- The 'simple' configuration lower-cases and does not stem, like SQLite FTS5's unicode61 tokenizer:
+-- both stores then match the same words. Title weighs most in relevance, then summary, then body.
+ALTER TABLE statements ADD COLUMN search tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('simple', title), 'A') ||
+    setweight(to_tsvector('simple', summary), 'B') ||
+    setweight(to_tsvector('simple', body), 'C')) STORED;
+
+CREATE INDEX ix_statements_sort ON statements (sort_at DESC, id DESC);
+CREATE INDEX ix_statements_search ON statements USING gin (search);
+CREATE INDEX ix_statements_source_sort ON statements (source_id, sort_at DESC, id DESC);
+
+-- Topic filters and charts: the topics of a statement's revisions by topic, with the score to filter on.
+CREATE INDEX ix_statement_topics_topic_score ON statement_topics (topic_id, statement_id, revision, score);
+CREATE INDEX ix_statement_figures_drift ON statement_figures (statement_id, revision) WHERE drift = 1;
