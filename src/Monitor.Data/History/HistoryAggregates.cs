@@ -24,7 +24,7 @@ public sealed class HistoryAggregates(Database database)
 
     private const long Day = 86_400_000;
 
-    // 1970-01-01 was a Thursday: shifting by four days makes the week buckets start on Mondays.
+    // 1970-01-01 was a Thursday, 1970-01-05 a Monday: counting weeks from there makes them start on Mondays.
     private const long MondayOffset = 4 * Day;
 
     private readonly HistorySql _sql = new(database);
@@ -35,7 +35,7 @@ public sealed class HistoryAggregates(Database database)
         ArgumentNullException.ThrowIfNull(filter);
         var (where, parameters) = _sql.Where(filter);
         var bucket = interval == ChartInterval.Day ? Day : 7 * Day;
-        var offset = interval == ChartInterval.Day ? 0 : MondayOffset;
+        var offset = interval == ChartInterval.Day ? 0 : -MondayOffset;
         parameters.Add("Bucket", bucket);
         parameters.Add("Offset", offset);
         var topicClause = filter.Topics.Count > 0 ? $" AND t.topic_id {database.InList("Topics")}" : "";

@@ -19,7 +19,7 @@ internal sealed class HistorySql(Database database)
 
     /// <summary>Relevance, higher is better: ts_rank on PostgreSQL, minus bm25 on SQLite (title 10, summary 5, body 1).</summary>
     public string Rank => Postgres
-        ? "CAST(ts_rank(s.search, to_tsquery('simple', @Fts)) AS double precision)"
+        ? "CAST(ts_rank(s.search, to_tsquery('simple', monitor_unaccent(@Fts))) AS double precision)"
         : "(-bm25(statements_fts, 10.0, 5.0, 1.0))";
 
     public (string Where, DynamicParameters Parameters) Where(HistoryFilter filter)
@@ -28,7 +28,7 @@ internal sealed class HistorySql(Database database)
         var parameters = new DynamicParameters();
         if (filter.Text is not null)
         {
-            clauses.Add(Postgres ? "s.search @@ to_tsquery('simple', @Fts)" : "statements_fts MATCH @Fts");
+            clauses.Add(Postgres ? "s.search @@ to_tsquery('simple', monitor_unaccent(@Fts))" : "statements_fts MATCH @Fts");
             parameters.Add("Fts", Postgres ? filter.Text.ToTsQuery() : filter.Text.ToFts5());
         }
 

@@ -3,12 +3,20 @@
 -- (sort_at, id) newest first, so a page stays stable while new statements arrive.
 ALTER TABLE statements ADD COLUMN sort_at bigint GENERATED ALWAYS AS (COALESCE(published_at, first_seen_at)) STORED;
 
--- The 'simple' configuration lower-cases and does not stem, like SQLite FTS5's unicode61 tokenizer:
--- both stores then match the same words. Title weighs most in relevance, then summary, then body.
+-- The 'simple' configuration lower-cases and does not stem; unaccent folds diacritics. SQLite's FTS5 unicode61
+-- tokenizer with remove_diacritics does the same, so both stores match the same words ("energie" finds "Énergie").
+-- unaccent() is only STABLE (its dictionary is looked up by name); this wrapper names it fully, so it is immutable
+-- and may feed a generated column. Queries go through the same function. Title weighs most, then summary, then body.
+CREATE EXTENSION IF NOT EXISTS unaccent;
+
+CREATE FUNCTION monitor_unaccent(text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    RETURN public.unaccent('public.unaccent'::regdictionary, $1);
+
 ALTER TABLE statements ADD COLUMN search tsvector GENERATED ALWAYS AS (
-    setweight(to_tsvector('simple', title), 'A') ||
-    setweight(to_tsvector('simple', summary), 'B') ||
-    setweight(to_tsvector('simple', body), 'C')) STORED;
+    setweight(to_tsvector('simple', monitor_unaccent(title)), 'A') ||
+    setweight(to_tsvector('simple', monitor_unaccent(summary)), 'B') ||
+    setweight(to_tsvector('simple', monitor_unaccent(body)), 'C')) STORED;
 
 CREATE INDEX ix_statements_sort ON statements (sort_at DESC, id DESC);
 CREATE INDEX ix_statements_search ON statements USING gin (search);
