@@ -16,7 +16,7 @@ public sealed class HistoryQuerySyntaxTests
     [InlineData("nato NOT (exercise OR drill)", "('nato' & !('exercise' | 'drill'))", "((\"nato\") NOT (\"exercise\" OR \"drill\"))")]
     [InlineData("F-35", "('f' <-> '35')", "\"f 35\"")]
     [InlineData("NATO's", "('nato' <-> 's')", "\"nato s\"")]
-    [InlineData("x');DROP TABLE statements--x", "(('x' & 'drop' & 'table') & ...)", "")]
+    [InlineData("x';DROP TABLE statements--x", "(('x' & 'drop' & 'table') & ...)", "")]
     public void Parses_and_renders_for_both_stores(string query, string tsquery, string fts5)
     {
         var parsed = TextQuery.Parse(query);

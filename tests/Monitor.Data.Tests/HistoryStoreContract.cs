@@ -164,6 +164,21 @@ public abstract class HistoryStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_new_revision_moves_the_statement_to_its_new_topics_in_pages_and_charts()
+    {
+        await new StatementStore(Database).StoreAsync(new StatementTagged(
+            new StatementDiscovered("ep", "b", "https://example.org/b", "Parliament on Crimea", "Summary of b", "Crimea.", T0.AddDays(1), "en", "hash-b2", T0.AddDays(1)),
+            [new TopicScore("crimea", 0.9, ["crimea"])], "baseline-v1", T0.AddDays(5)), T0.AddDays(5));
+        var aggregates = new HistoryAggregates(Database);
+
+        Assert.Equal("", Names((await Search(new HistoryFilter { Topics = ["sanctions"] })).Items));
+        Assert.Equal("d,b", Names((await Search(new HistoryFilter { Topics = ["crimea"] })).Items));
+        Assert.Empty(await aggregates.CountTopicsAsync(new HistoryFilter { Topics = ["sanctions"] }, ChartInterval.Week));
+        Assert.Equal(2, Assert.Single(await aggregates.CountTopicsAsync(new HistoryFilter { Topics = ["crimea"] }, ChartInterval.Week)).Count);
+        Assert.Equal(new HistoryTotal(2, false), await new HistoryStore(Database).CountAsync(new HistoryFilter { Topics = ["crimea"] }));
+    }
+
+    [Fact]
     public async Task First_mention_of_each_topic_per_source()
     {
         var mentions = await new HistoryAggregates(Database).FirstMentionsAsync(new HistoryFilter { Topics = ["military-support", "energy"] });

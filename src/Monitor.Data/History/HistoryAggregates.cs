@@ -33,18 +33,17 @@ public sealed class HistoryAggregates(Database database)
     public async Task<IReadOnlyList<TopicCount>> CountTopicsAsync(HistoryFilter filter, ChartInterval interval, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var (where, parameters) = _sql.Where(filter);
+        // Counted from the current topic rows alone (ix_statement_topics_current) unless the filter needs the statements.
+        var (where, parameters) = _sql.Where(filter, topicRows: true);
         var bucket = interval == ChartInterval.Day ? Day : 7 * Day;
         var offset = interval == ChartInterval.Day ? 0 : -MondayOffset;
         parameters.Add("Bucket", bucket);
         parameters.Add("Offset", offset);
-        var topicClause = filter.Topics.Count > 0 ? $" AND t.topic_id {database.InList("Topics")}" : "";
         var sql = $"""
-            SELECT t.topic_id AS TopicId, (s.sort_at + @Offset) / @Bucket AS Bucket, COUNT(*) AS Count
-            FROM {_sql.From(filter)}
-            JOIN statement_topics t ON t.statement_id = s.id AND t.revision = s.current_revision{topicClause}
+            SELECT t.topic_id AS TopicId, (t.current_sort_at + @Offset) / @Bucket AS Bucket, COUNT(*) AS Count
+            FROM {_sql.From(filter, topicRows: true, statements: HistorySql.NeedsStatements(filter))}
             WHERE {where}
-            GROUP BY t.topic_id, (s.sort_at + @Offset) / @Bucket
+            GROUP BY t.topic_id, (t.current_sort_at + @Offset) / @Bucket
             ORDER BY 2, 1
             """;
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -56,14 +55,12 @@ public sealed class HistoryAggregates(Database database)
     public async Task<IReadOnlyList<FirstMention>> FirstMentionsAsync(HistoryFilter filter, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var (where, parameters) = _sql.Where(filter);
-        var topicClause = filter.Topics.Count > 0 ? $" AND t.topic_id {database.InList("Topics")}" : "";
+        var (where, parameters) = _sql.Where(filter, topicRows: true);
         var sql = $"""
             SELECT TopicId, SourceId, StatementId, Title, At FROM (
                 SELECT t.topic_id AS TopicId, s.source_id AS SourceId, s.id AS StatementId, s.title AS Title, s.sort_at AS At,
                        ROW_NUMBER() OVER (PARTITION BY t.topic_id, s.source_id ORDER BY s.sort_at, s.id) AS n
-                FROM {_sql.From(filter)}
-                JOIN statement_topics t ON t.statement_id = s.id AND t.revision = s.current_revision{topicClause}
+                FROM {_sql.From(filter, topicRows: true)}
                 WHERE {where}) ranked
             WHERE n = 1
             ORDER BY TopicId, At, SourceId

@@ -42,12 +42,15 @@ public sealed class HistoryStore(Database database)
             throw new ArgumentException("Sorting by relevance needs a text query.", nameof(sort));
         }
 
-        var (where, parameters) = _sql.Where(filter);
-        var key = sort == HistorySort.Date ? "s.sort_at" : _sql.Rank;
+        // One topic by date: walk that topic's current rows newest first (ix_statement_topics_current), not every statement.
+        var topicRows = sort == HistorySort.Date && filter.Topics.Distinct(StringComparer.Ordinal).Count() == 1;
+        var (where, parameters) = _sql.Where(filter, topicRows);
+        var key = sort == HistorySort.Relevance ? _sql.Rank : topicRows ? "t.current_sort_at" : "s.sort_at";
+        var id = topicRows ? "t.statement_id" : "s.id";
         if (after is not null)
         {
-            // A row value compares (key, id) in one go; PostgreSQL walks ix_statements_sort from there.
-            where += $"\n  AND ({key}, s.id) < (@AfterKey, @AfterId)";
+            // A row value compares (key, id) in one go; the index is walked from there.
+            where += $"\n  AND ({key}, {id}) < (@AfterKey, @AfterId)";
             parameters.Add("AfterKey", sort == HistorySort.Date ? (object)(long)after.Key : after.Key);
             parameters.Add("AfterId", after.Id);
         }
@@ -58,9 +61,9 @@ public sealed class HistoryStore(Database database)
                    s.url AS Url, s.title AS Title, s.summary AS Summary, s.published_at AS PublishedAt,
                    s.document_type AS DocumentType, s.language AS Language, s.first_seen_at AS DiscoveredAt,
                    s.updated_at AS StoredAt, {key} AS SortKey
-            FROM {_sql.From(filter)}
+            FROM {_sql.From(filter, topicRows)}
             WHERE {where}
-            ORDER BY {key} DESC, s.id DESC
+            ORDER BY {key} DESC, {id} DESC
             LIMIT @Limit
             """;
 
@@ -80,9 +83,10 @@ public sealed class HistoryStore(Database database)
     public async Task<HistoryTotal> CountAsync(HistoryFilter filter, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var (where, parameters) = _sql.Where(filter);
+        var topicRows = filter.Topics.Distinct(StringComparer.Ordinal).Count() == 1;
+        var (where, parameters) = _sql.Where(filter, topicRows);
         parameters.Add("Cap", TotalCap + 1);
-        var sql = $"SELECT COUNT(*) FROM (SELECT 1 AS one FROM {_sql.From(filter)} WHERE {where} LIMIT @Cap) capped";
+        var sql = $"SELECT COUNT(*) FROM (SELECT 1 AS one FROM {_sql.From(filter, topicRows, HistorySql.NeedsStatements(filter))} WHERE {where} LIMIT @Cap) capped";
         await using var connection = await database.OpenAsync(cancellationToken);
         var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
         return count > TotalCap ? new HistoryTotal(TotalCap, true) : new HistoryTotal(count, false);

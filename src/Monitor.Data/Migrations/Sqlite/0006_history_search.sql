@@ -27,3 +27,27 @@ CREATE TRIGGER statements_fts_update AFTER UPDATE OF title, summary, body ON sta
     INSERT INTO statements_fts (statements_fts, rowid, title, summary, body) VALUES ('delete', old.id, old.title, old.summary, old.body);
     INSERT INTO statements_fts (rowid, title, summary, body) VALUES (new.id, new.title, new.summary, new.body);
 END;
+
+-- Topic pages and charts read statement_topics alone: current_sort_at is the statement's sort_at on the rows of its
+-- current revision and NULL on older revisions' rows, kept so by the two triggers below.
+ALTER TABLE statement_topics ADD COLUMN current_sort_at bigint NULL;
+
+UPDATE statement_topics SET current_sort_at = (
+    SELECT COALESCE(s.published_at, s.first_seen_at) FROM statements s
+    WHERE s.id = statement_topics.statement_id AND s.current_revision = statement_topics.revision);
+
+CREATE INDEX ix_statement_topics_current ON statement_topics (topic_id, current_sort_at DESC, statement_id DESC, score)
+    WHERE current_sort_at IS NOT NULL;
+
+CREATE TRIGGER statement_topics_current AFTER INSERT ON statement_topics BEGIN
+    UPDATE statement_topics SET current_sort_at = (
+        SELECT CASE WHEN s.current_revision = new.revision THEN COALESCE(s.published_at, s.first_seen_at) END
+        FROM statements s WHERE s.id = new.statement_id)
+    WHERE statement_id = new.statement_id AND revision = new.revision AND topic_id = new.topic_id;
+END;
+
+CREATE TRIGGER statements_topics_current AFTER UPDATE OF current_revision, published_at, first_seen_at ON statements BEGIN
+    UPDATE statement_topics
+    SET current_sort_at = CASE WHEN revision = new.current_revision THEN COALESCE(new.published_at, new.first_seen_at) END
+    WHERE statement_id = new.id;
+END;
