@@ -24,7 +24,7 @@ public static class HistoryApi
     public static WebApplication MapHistoryApi(this WebApplication app)
     {
         var api = app.MapGroup("/api/statements").WithTags("History");
-        api.MapGet("/", ListStatements).WithName("ListStatements")
+        api.MapGet("", ListStatements).WithName("ListStatements")
             .WithSummary("Statements matching the filters, newest first or best match first, one keyset page at a time")
             .WithDescription($"The body is the page. '{NextCursorHeader}' carries the cursor of the next page (absent on the last); with count=true, '{TotalHeader}' the total, exact up to {HistoryStore.TotalCap} and '{HistoryStore.TotalCap}+' beyond.")
             .Produces<IReadOnlyList<StatementStored>>().ProducesProblem(StatusCodes.Status400BadRequest);
