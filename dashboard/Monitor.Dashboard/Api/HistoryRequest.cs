@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
 using Monitor.Contracts;
 using Monitor.Core.Tagging;
 using Monitor.Data.History;
@@ -10,33 +11,43 @@ namespace Monitor.Dashboard.Api;
 public sealed class HistoryRequest
 {
     [Description("Full-text query: words, prefix* , \"phrases\", AND (implied), OR, NOT or -word, parentheses.")]
+    [FromQuery(Name = "q")]
     public string? Q { get; init; }
 
     [Description("Comma-separated topic ids (see /api/topics).")]
+    [FromQuery(Name = "topics")]
     public string? Topics { get; init; }
 
     [Description("'any' (default): at least one of the topics; 'all': every one.")]
+    [FromQuery(Name = "topicMatch")]
     public string? TopicMatch { get; init; }
 
     [Description("Minimum topic score, 0 to 1: applies to the named topics, or to any topic when none are named.")]
+    [FromQuery(Name = "minScore")]
     public string? MinScore { get; init; }
 
     [Description("Comma-separated source ids.")]
+    [FromQuery(Name = "sources")]
     public string? Sources { get; init; }
 
     [Description("Comma-separated document types: press-release, speech, text-adopted, declaration, news, analysis.")]
+    [FromQuery(Name = "types")]
     public string? Types { get; init; }
 
     [Description("Statements dated on or after this ISO 8601 date or date-time (UTC unless an offset is given).")]
+    [FromQuery(Name = "from")]
     public string? From { get; init; }
 
     [Description("Statements dated before this ISO 8601 date or date-time (exclusive).")]
+    [FromQuery(Name = "to")]
     public string? To { get; init; }
 
     [Description("'true': only statements stating a baseline figure that differs from the briefing.")]
+    [FromQuery(Name = "drift")]
     public string? Drift { get; init; }
 
     [Description("Language code as stored, e.g. 'en'.")]
+    [FromQuery(Name = "language")]
     public string? Language { get; init; }
 
     /// <summary>The filter, or the first problem with the request (for a 400).</summary>
