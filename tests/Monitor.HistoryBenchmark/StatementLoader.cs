@@ -173,7 +173,7 @@ public static class StatementLoader
         }
 
         await transaction.CommitAsync();
-        await connection.ExecuteAsync("ANALYZE");
+        await connection.ExecuteAsync("ANALYZE main");
     }
 
     private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] names)

@@ -46,6 +46,14 @@ public sealed class HistoryStore(Database database)
         var topicRows = sort == HistorySort.Date && filter.Topics.Distinct(StringComparer.Ordinal).Count() == 1;
         var (where, parameters) = _sql.Where(filter, topicRows);
         var key = sort == HistorySort.Relevance ? _sql.Rank : topicRows ? "t.current_sort_at" : "s.sort_at";
+        if (sort == HistorySort.Date && !topicRows && filter.Text is not null && database.Provider == DatabaseProvider.Postgres
+            && await IsRareAsync(filter.Text, cancellationToken))
+        {
+            // PostgreSQL cannot estimate how rare a word is that its statistics do not list, and walks ix_statements_sort
+            // newest first hoping to meet 50 matches soon: for a rare word that is most of the table. "+ 0" hides the
+            // index order, so it takes the few matches from the GIN index and sorts them instead.
+            key = "(s.sort_at + 0)";
+        }
         var id = topicRows ? "t.statement_id" : "s.id";
         if (after is not null)
         {
@@ -78,6 +86,23 @@ public sealed class HistoryStore(Database database)
 
         return new HistoryPage<StatementStored>(await WithTopicsAsync(connection, rows, cancellationToken), next);
     }
+
+    /// <summary>
+    /// Whether fewer than <see cref="RareMatches"/> statements contain the text, counted with a LIMIT: cheap either way,
+    /// as PostgreSQL reads a rare word's few rows from the GIN index and stops a common word's scan early.
+    /// </summary>
+    private async Task<bool> IsRareAsync(TextQuery text, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT COUNT(*) FROM (SELECT 1 AS one FROM statements s WHERE s.search @@ to_tsquery('simple', monitor_unaccent(@Fts)) LIMIT @Cap) probe
+            """;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { Fts = text.ToTsQuery(), Cap = RareMatches }, cancellationToken: cancellationToken));
+        return count < RareMatches;
+    }
+
+    /// <summary>Fewer matches than this and a date-sorted text query sorts the matches rather than walking the date index.</summary>
+    public const int RareMatches = 2000;
 
     /// <summary>How many statements match: exact up to <see cref="TotalCap"/>, else a lower bound.</summary>
     public async Task<HistoryTotal> CountAsync(HistoryFilter filter, CancellationToken cancellationToken = default)
