@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Dapper;
@@ -14,7 +15,11 @@ public sealed class HistoryStore(Database database)
     /// <summary>Totals are counted exactly up to this many; above, the answer is "at least this many".</summary>
     public const int TotalCap = 10_000;
 
+    private const long RarityLifetimeMs = 10 * 60 * 1000;
+
     private readonly HistorySql _sql = new(database);
+
+    private readonly ConcurrentDictionary<string, (bool Rare, long At)> _rarity = new(StringComparer.Ordinal);
 
     private readonly string _topicsForSql = $"""
         SELECT t.statement_id AS StatementId, t.topic_id AS TopicId, t.score AS Score, t.evidence AS Evidence
@@ -93,11 +98,24 @@ public sealed class HistoryStore(Database database)
     /// </summary>
     private async Task<bool> IsRareAsync(TextQuery text, CancellationToken cancellationToken)
     {
+        // How rare a query is changes slowly: remember the answer a while, so a repeated or paged query skips the probe.
+        var key = text.ToTsQuery();
+        if (_rarity.TryGetValue(key, out var known) && Environment.TickCount64 - known.At < RarityLifetimeMs)
+        {
+            return known.Rare;
+        }
+
         const string sql = """
             SELECT COUNT(*) FROM (SELECT 1 AS one FROM statements s WHERE s.search @@ to_tsquery('simple', monitor_unaccent(@Fts)) LIMIT @Cap) probe
             """;
         await using var connection = await database.OpenAsync(cancellationToken);
-        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { Fts = text.ToTsQuery(), Cap = RareMatches }, cancellationToken: cancellationToken));
+        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { Fts = key, Cap = RareMatches }, cancellationToken: cancellationToken));
+        if (_rarity.Count > 10_000)
+        {
+            _rarity.Clear();
+        }
+
+        _rarity[key] = (count < RareMatches, Environment.TickCount64);
         return count < RareMatches;
     }
 
