@@ -5,10 +5,12 @@ using Monitor.Core.Tagging;
 using Monitor.Dashboard.Consumers;
 using Monitor.Dashboard.Demo;
 using Monitor.Dashboard.Live;
+using Monitor.Data.History;
 using Monitor.Hosting.Messaging;
 using Monitor.Ingestion;
 using Monitor.Persistence;
 using Monitor.Tagging;
+using Scalar.AspNetCore;
 
 namespace Monitor.Dashboard;
 
@@ -27,6 +29,8 @@ public static class DashboardSetup
         builder.Services.AddSignalR().AddJsonProtocol(json => json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddSingleton<HistoryStore>().AddSingleton<HistoryAggregates>().AddSingleton<StatementDetailStore>();
         builder.Services.AddSingleton<LiveBroadcaster>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveBroadcaster>());
 
@@ -67,5 +71,13 @@ public static class DashboardSetup
             builder.Services.AddSingleton(demo);
             builder.Services.AddHostedService<DemoSimulator>();
         }
+    }
+
+    /// <summary>The OpenAPI document at /openapi/v1.json and a browsable reference of it at /api/docs.</summary>
+    public static WebApplication MapApiDocs(this WebApplication app)
+    {
+        app.MapOpenApi();
+        app.MapScalarApiReference("/api/docs", options => options.WithTitle("Monitor API"));
+        return app;
     }
 }

@@ -1,37 +1,19 @@
-using Monitor.Contracts;
 using Monitor.Core.Tagging;
 using Monitor.Data;
 using Monitor.Data.Sources;
-using Monitor.Data.Statements;
 
 namespace Monitor.Dashboard.Api;
 
 public static class MonitorApi
 {
-    public const int MaxLimit = 500;
-
     public static WebApplication MapMonitorApi(this WebApplication app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/statements", GetLatestStatements);
         api.MapGet("/sources", GetSources);
         api.MapGet("/topics", (TopicFile topics) => topics.Topics.Select(t => new TopicView(t.Id, t.Title)));
+        app.MapHistoryApi();
+        app.MapApiDocs();
         return app;
-    }
-
-    private static async Task<IResult> GetLatestStatements(StatementStore store, string? limit, CancellationToken cancellationToken)
-    {
-        var take = 50;
-        if (limit is not null && (!int.TryParse(limit, out take) || take < 1 || take > MaxLimit))
-        {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status400BadRequest,
-                title: "Invalid limit",
-                detail: $"'limit' must be a whole number from 1 to {MaxLimit}; got '{limit}'.");
-        }
-
-        IReadOnlyList<StatementStored> statements = await store.GetLatestAsync(take, cancellationToken);
-        return TypedResults.Ok(statements);
     }
 
     private static async Task<IEnumerable<SourceView>> GetSources(SourceStore sources, CancellationToken cancellationToken) =>

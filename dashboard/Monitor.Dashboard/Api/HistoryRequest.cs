@@ -1,0 +1,152 @@
+using System.ComponentModel;
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Monitor.Contracts;
+using Monitor.Core.Tagging;
+using Monitor.Data.History;
+
+namespace Monitor.Dashboard.Api;
+
+/// <summary>The query-string filters every history endpoint takes. All optional; they combine with AND.</summary>
+public sealed class HistoryRequest
+{
+    [Description("Full-text query: words, prefix* , \"phrases\", AND (implied), OR, NOT or -word, parentheses.")]
+    [FromQuery(Name = "q")]
+    public string? Q { get; init; }
+
+    [Description("Comma-separated topic ids (see /api/topics).")]
+    [FromQuery(Name = "topics")]
+    public string? Topics { get; init; }
+
+    [Description("'any' (default): at least one of the topics; 'all': every one.")]
+    [FromQuery(Name = "topicMatch")]
+    public string? TopicMatch { get; init; }
+
+    [Description("Minimum topic score, 0 to 1: applies to the named topics, or to any topic when none are named.")]
+    [FromQuery(Name = "minScore")]
+    public string? MinScore { get; init; }
+
+    [Description("Comma-separated source ids.")]
+    [FromQuery(Name = "sources")]
+    public string? Sources { get; init; }
+
+    [Description("Comma-separated document types: press-release, speech, text-adopted, declaration, news, analysis.")]
+    [FromQuery(Name = "types")]
+    public string? Types { get; init; }
+
+    [Description("Statements dated on or after this ISO 8601 date or date-time (UTC unless an offset is given).")]
+    [FromQuery(Name = "from")]
+    public string? From { get; init; }
+
+    [Description("Statements dated before this ISO 8601 date or date-time (exclusive).")]
+    [FromQuery(Name = "to")]
+    public string? To { get; init; }
+
+    [Description("'true': only statements stating a baseline figure that differs from the briefing.")]
+    [FromQuery(Name = "drift")]
+    public string? Drift { get; init; }
+
+    [Description("Language code as stored, e.g. 'en'.")]
+    [FromQuery(Name = "language")]
+    public string? Language { get; init; }
+
+    /// <summary>The filter, or the first problem with the request (for a 400).</summary>
+    public (HistoryFilter? Filter, string? Error) ToFilter(TopicFile topicFile)
+    {
+        ArgumentNullException.ThrowIfNull(topicFile);
+        var filter = new HistoryFilter();
+        if (!string.IsNullOrWhiteSpace(Q))
+        {
+            try
+            {
+                filter = filter with { Text = TextQuery.Parse(Q) };
+            }
+            catch (QuerySyntaxException ex)
+            {
+                return (null, $"'q' is not a valid query: {ex.Message}");
+            }
+        }
+
+        var topics = List(Topics);
+        var unknown = topics.Where(t => topicFile.Topics.All(known => known.Id != t)).ToList();
+        if (unknown.Count > 0)
+        {
+            return (null, $"Unknown topic '{unknown[0]}'; /api/topics lists the {topicFile.Topics.Count} topic ids.");
+        }
+
+        filter = filter with { Topics = topics };
+        switch (TopicMatch?.ToLowerInvariant())
+        {
+            case null or "" or "any":
+                break;
+            case "all":
+                filter = filter with { TopicMatch = Data.History.TopicMatch.All };
+                break;
+            default:
+                return (null, $"'topicMatch' must be 'any' or 'all'; got '{TopicMatch}'.");
+        }
+
+        if (MinScore is not null)
+        {
+            if (!double.TryParse(MinScore, NumberStyles.Float, CultureInfo.InvariantCulture, out var minScore) || minScore is < 0 or > 1)
+            {
+                return (null, $"'minScore' must be a number from 0 to 1; got '{MinScore}'.");
+            }
+
+            filter = filter with { MinScore = minScore };
+        }
+
+        var types = List(Types);
+        if (types.FirstOrDefault(t => !DocumentTypes.IsKnown(t)) is { } badType)
+        {
+            return (null, $"Unknown document type '{badType}'; known: {string.Join(", ", DocumentTypes.All)}.");
+        }
+
+        filter = filter with { DocumentTypes = types, Sources = List(Sources), Language = string.IsNullOrWhiteSpace(Language) ? null : Language.Trim() };
+        if (!TryDate(From, "from", out var from, out var error) || !TryDate(To, "to", out var to, out error))
+        {
+            return (null, error);
+        }
+
+        if (from is not null && to is not null && from >= to)
+        {
+            return (null, $"'from' ({From}) must be before 'to' ({To}).");
+        }
+
+        filter = filter with { From = from, To = to };
+        switch (Drift?.ToLowerInvariant())
+        {
+            case null or "" or "false":
+                break;
+            case "true":
+                filter = filter with { DriftOnly = true };
+                break;
+            default:
+                return (null, $"'drift' must be 'true' or 'false'; got '{Drift}'.");
+        }
+
+        return (filter, null);
+    }
+
+    private static List<string> List(string? value) =>
+        value is null ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+
+    private static bool TryDate(string? text, string name, out DateTimeOffset? value, out string? error)
+    {
+        value = null;
+        error = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        {
+            error = $"'{name}' must be an ISO 8601 date or date-time such as 2026-02-24 or 2026-02-24T06:00:00Z; got '{text}'.";
+            return false;
+        }
+
+        value = parsed;
+        return true;
+    }
+}

@@ -1,0 +1,102 @@
+using Dapper;
+
+namespace Monitor.Data.History;
+
+public enum ChartInterval
+{
+    Day,
+    Week,
+}
+
+/// <summary>Statements tagged with a topic whose date falls in the bucket starting at <paramref name="Start"/> (UTC).</summary>
+public sealed record TopicCount(string TopicId, DateTimeOffset Start, long Count);
+
+/// <summary>The earliest statement of a source tagged with a topic.</summary>
+public sealed record FirstMention(string TopicId, string SourceId, long StatementId, string Title, DateTimeOffset At);
+
+public sealed record TermCount(string Term, int Statements);
+
+/// <summary>Charts and summaries over any history filter: topic counts per day or week, first mentions, top terms.</summary>
+public sealed class HistoryAggregates(Database database)
+{
+    /// <summary>Top terms are counted over the newest statements that match, at most this many.</summary>
+    public const int TopTermsSample = 2000;
+
+    private const long Day = 86_400_000;
+
+    // 1970-01-01 was a Thursday, 1970-01-05 a Monday: counting weeks from there makes them start on Mondays.
+    private const long MondayOffset = 4 * Day;
+
+    private readonly HistorySql _sql = new(database);
+
+    /// <summary>Per topic and bucket, how many matching statements carry the topic (only the filter's topics when it names any).</summary>
+    public async Task<IReadOnlyList<TopicCount>> CountTopicsAsync(HistoryFilter filter, ChartInterval interval, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        // Counted from the current topic rows alone (ix_statement_topics_current) unless the filter needs the statements.
+        var (where, parameters) = _sql.Where(filter, topicRows: true);
+        var bucket = interval == ChartInterval.Day ? Day : 7 * Day;
+        var offset = interval == ChartInterval.Day ? 0 : -MondayOffset;
+        parameters.Add("Bucket", bucket);
+        parameters.Add("Offset", offset);
+        var sql = $"""
+            SELECT t.topic_id AS TopicId, (t.current_sort_at + @Offset) / @Bucket AS Bucket, COUNT(*) AS Count
+            FROM {_sql.From(filter, topicRows: true, statements: HistorySql.NeedsStatements(filter))}
+            WHERE {where}
+            GROUP BY t.topic_id, (t.current_sort_at + @Offset) / @Bucket
+            ORDER BY 2, 1
+            """;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string TopicId, long Bucket, long Count)>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        return rows.Select(r => new TopicCount(r.TopicId, Database.FromDb(r.Bucket * bucket - offset), r.Count)).ToList();
+    }
+
+    /// <summary>For each topic and source, the earliest matching statement tagged with it (ties: the lower id).</summary>
+    public async Task<IReadOnlyList<FirstMention>> FirstMentionsAsync(HistoryFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var (where, parameters) = _sql.Where(filter, topicRows: true);
+        var sql = $"""
+            SELECT TopicId, SourceId, StatementId, Title, At FROM (
+                SELECT t.topic_id AS TopicId, s.source_id AS SourceId, s.id AS StatementId, s.title AS Title, s.sort_at AS At,
+                       ROW_NUMBER() OVER (PARTITION BY t.topic_id, s.source_id ORDER BY s.sort_at, s.id) AS n
+                FROM {_sql.From(filter, topicRows: true)}
+                WHERE {where}) ranked
+            WHERE n = 1
+            ORDER BY TopicId, At, SourceId
+            """;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string TopicId, string SourceId, long StatementId, string Title, long At)>(
+            new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        return rows.Select(r => new FirstMention(r.TopicId, r.SourceId, r.StatementId, r.Title, Database.FromDb(r.At))).ToList();
+    }
+
+    /// <summary>
+    /// The words most statements use in their title and summary, over the newest <see cref="TopTermsSample"/> that match;
+    /// common English words and numbers left out. Counted here, not in SQL, so both stores give the same answer.
+    /// </summary>
+    public async Task<IReadOnlyList<TermCount>> TopTermsAsync(HistoryFilter filter, int take, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var (where, parameters) = _sql.Where(filter);
+        parameters.Add("Sample", TopTermsSample);
+        var sql = $"""
+            SELECT s.title || ' ' || s.summary FROM {_sql.From(filter)}
+            WHERE {where}
+            ORDER BY s.sort_at DESC, s.id DESC
+            LIMIT @Sample
+            """;
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await foreach (var text in connection.QueryUnbufferedAsync<string>(sql, parameters).WithCancellation(cancellationToken))
+        {
+            foreach (var word in RelatedTerms.All(text))
+            {
+                counts[word] = counts.GetValueOrDefault(word) + 1;
+            }
+        }
+
+        return counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Take(take)
+            .Select(c => new TermCount(c.Key, c.Value)).ToList();
+    }
+}

@@ -1,0 +1,242 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Dapper;
+using Monitor.Contracts;
+using Monitor.Data.Tagging;
+
+namespace Monitor.Data.History;
+
+/// <summary>
+/// Reads the statement history: filtered, keyset-paged lists, capped totals, and exports streamed page by page.
+/// The same filters mean the same statements on PostgreSQL and SQLite (the history store contract tests).
+/// </summary>
+public sealed class HistoryStore(Database database)
+{
+    /// <summary>Totals are counted exactly up to this many; above, the answer is "at least this many".</summary>
+    public const int TotalCap = 10_000;
+
+    private const long RarityLifetimeMs = 10 * 60 * 1000;
+
+    private readonly HistorySql _sql = new(database);
+
+    private readonly ConcurrentDictionary<string, (bool Rare, long At)> _rarity = new(StringComparer.Ordinal);
+
+    private readonly string _topicsForSql = $"""
+        SELECT t.statement_id AS StatementId, t.topic_id AS TopicId, t.score AS Score, t.evidence AS Evidence
+        FROM statement_topics t
+        JOIN statements s ON s.id = t.statement_id AND s.current_revision = t.revision
+        WHERE t.statement_id {database.InList("Ids")}
+        ORDER BY t.score DESC, t.topic_id
+        """;
+
+    private readonly string _figuresForSql = $"""
+        SELECT f.statement_id AS StatementId, f.figure_id AS FigureId, f.value AS Value, f.baseline AS Baseline,
+               f.drift AS Drift, f.evidence AS Evidence, f.field AS Field, f.evidence_start AS Start
+        FROM statement_figures f
+        JOIN statements s ON s.id = f.statement_id AND s.current_revision = f.revision
+        WHERE f.statement_id {database.InList("Ids")}
+        ORDER BY f.figure_id, f.field, f.evidence_start
+        """;
+
+    public async Task<HistoryPage<StatementStored>> SearchAsync(
+        HistoryFilter filter, HistorySort sort, int limit, HistoryCursor? after, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (sort == HistorySort.Relevance && filter.Text is null)
+        {
+            throw new ArgumentException("Sorting by relevance needs a text query.", nameof(sort));
+        }
+
+        // One topic by date: walk that topic's current rows newest first (ix_statement_topics_current), not every statement.
+        var topicRows = sort == HistorySort.Date && filter.Topics.Distinct(StringComparer.Ordinal).Count() == 1;
+        var (where, parameters) = _sql.Where(filter, topicRows);
+        var key = sort == HistorySort.Relevance ? _sql.Rank : topicRows ? "t.current_sort_at" : "s.sort_at";
+        if (sort == HistorySort.Date && !topicRows && filter.Text is not null && database.Provider == DatabaseProvider.Postgres
+            && await IsRareAsync(filter.Text, cancellationToken))
+        {
+            // PostgreSQL cannot estimate how rare a word is that its statistics do not list, and walks ix_statements_sort
+            // newest first hoping to meet 50 matches soon: for a rare word that is most of the table. "+ 0" hides the
+            // index order, so it takes the few matches from the GIN index and sorts them instead.
+            key = "(s.sort_at + 0)";
+        }
+        var id = topicRows ? "t.statement_id" : "s.id";
+        if (after is not null)
+        {
+            // A row value compares (key, id) in one go; the index is walked from there.
+            where += $"\n  AND ({key}, {id}) < (@AfterKey, @AfterId)";
+            parameters.Add("AfterKey", sort == HistorySort.Date ? (object)(long)after.Key : after.Key);
+            parameters.Add("AfterId", after.Id);
+        }
+
+        parameters.Add("Limit", limit + 1);
+        var sql = $"""
+            SELECT s.id AS StatementId, s.current_revision AS Revision, s.source_id AS SourceId, s.external_id AS ExternalId,
+                   s.url AS Url, s.title AS Title, s.summary AS Summary, s.published_at AS PublishedAt,
+                   s.document_type AS DocumentType, s.language AS Language, s.first_seen_at AS DiscoveredAt,
+                   s.updated_at AS StoredAt, {key} AS SortKey
+            FROM {_sql.From(filter, topicRows)}
+            WHERE {where}
+            ORDER BY {key} DESC, {id} DESC
+            LIMIT @Limit
+            """;
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<StatementRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
+        string? next = null;
+        if (rows.Count > limit)
+        {
+            rows.RemoveAt(limit);
+            next = new HistoryCursor(sort, rows[^1].SortKey, rows[^1].StatementId).Encode();
+        }
+
+        return new HistoryPage<StatementStored>(await WithTopicsAsync(connection, rows, cancellationToken), next);
+    }
+
+    /// <summary>
+    /// Whether fewer than <see cref="RareMatches"/> statements contain the text, counted with a LIMIT: cheap either way,
+    /// as PostgreSQL reads a rare word's few rows from the GIN index and stops a common word's scan early.
+    /// </summary>
+    private async Task<bool> IsRareAsync(TextQuery text, CancellationToken cancellationToken)
+    {
+        // How rare a query is changes slowly: remember the answer a while, so a repeated or paged query skips the probe.
+        var key = text.ToTsQuery();
+        if (_rarity.TryGetValue(key, out var known) && Environment.TickCount64 - known.At < RarityLifetimeMs)
+        {
+            return known.Rare;
+        }
+
+        const string sql = """
+            SELECT COUNT(*) FROM (SELECT 1 AS one FROM statements s WHERE s.search @@ to_tsquery('simple', monitor_unaccent(@Fts)) LIMIT @Cap) probe
+            """;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { Fts = key, Cap = RareMatches }, cancellationToken: cancellationToken));
+        if (_rarity.Count > 10_000)
+        {
+            _rarity.Clear();
+        }
+
+        _rarity[key] = (count < RareMatches, Environment.TickCount64);
+        return count < RareMatches;
+    }
+
+    /// <summary>Fewer matches than this and a date-sorted text query sorts the matches rather than walking the date index.</summary>
+    public const int RareMatches = 2000;
+
+    /// <summary>How many statements match: exact up to <see cref="TotalCap"/>, else a lower bound.</summary>
+    public async Task<HistoryTotal> CountAsync(HistoryFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var topicRows = filter.Topics.Distinct(StringComparer.Ordinal).Count() == 1;
+        var (where, parameters) = _sql.Where(filter, topicRows);
+        parameters.Add("Cap", TotalCap + 1);
+        var sql = $"SELECT COUNT(*) FROM (SELECT 1 AS one FROM {_sql.From(filter, topicRows, HistorySql.NeedsStatements(filter))} WHERE {where} LIMIT @Cap) capped";
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        return count > TotalCap ? new HistoryTotal(TotalCap, true) : new HistoryTotal(count, false);
+    }
+
+    /// <summary>
+    /// Every matching statement, newest first, read in keyset pages of <paramref name="batchSize"/>: memory stays
+    /// flat however many there are, and no connection is held while the caller writes a slow response.
+    /// </summary>
+    public async IAsyncEnumerable<StatementStored> StreamAsync(
+        HistoryFilter filter, int batchSize = 1000, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        HistoryCursor? after = null;
+        do
+        {
+            var page = await SearchAsync(filter, HistorySort.Date, batchSize, after, cancellationToken);
+            foreach (var statement in page.Items)
+            {
+                yield return statement;
+            }
+
+            after = page.NextCursor is null ? null : HistoryCursor.Decode(page.NextCursor, HistorySort.Date);
+        }
+        while (after is not null);
+    }
+
+    private async Task<IReadOnlyList<StatementStored>> WithTopicsAsync(DbConnection connection, List<StatementRow> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = new { Ids = rows.Select(r => r.StatementId).ToArray() };
+        var topics = (await connection.QueryAsync<TopicRow>(new CommandDefinition(_topicsForSql, ids, cancellationToken: cancellationToken)))
+            .ToLookup(t => t.StatementId);
+        var figures = (await connection.QueryAsync<FigureRow>(new CommandDefinition(_figuresForSql, ids, cancellationToken: cancellationToken)))
+            .ToLookup(f => f.StatementId);
+        return rows.Select(r => new StatementStored(r.StatementId, r.Revision, r.SourceId, r.ExternalId, r.Url, r.Title, r.Summary,
+                Database.FromDb(r.PublishedAt),
+                topics[r.StatementId].Select(t => new TopicScore(t.TopicId, t.Score, TopicEvidenceJson.Read(t.Evidence))).ToList(),
+                Database.FromDb(r.DiscoveredAt), Database.FromDb(r.StoredAt))
+            {
+                DocumentType = r.DocumentType,
+                Language = r.Language,
+                Figures = figures[r.StatementId].Select(f => new FigureValue(f.FigureId, f.Value, f.Baseline, f.Drift != 0, f.Evidence, f.Field, f.Start)).ToList(),
+            })
+            .ToList();
+    }
+
+    private sealed class StatementRow
+    {
+        public long StatementId { get; init; }
+
+        public int Revision { get; init; }
+
+        public string SourceId { get; init; } = "";
+
+        public string ExternalId { get; init; } = "";
+
+        public string Url { get; init; } = "";
+
+        public string Title { get; init; } = "";
+
+        public string Summary { get; init; } = "";
+
+        public long? PublishedAt { get; init; }
+
+        public string DocumentType { get; init; } = Contracts.DocumentTypes.News;
+
+        public string? Language { get; init; }
+
+        public long DiscoveredAt { get; init; }
+
+        public long StoredAt { get; init; }
+
+        public double SortKey { get; init; }
+    }
+
+    private sealed class TopicRow
+    {
+        public long StatementId { get; init; }
+
+        public string TopicId { get; init; } = "";
+
+        public double Score { get; init; }
+
+        public string Evidence { get; init; } = "[]";
+    }
+
+    private sealed class FigureRow
+    {
+        public long StatementId { get; init; }
+
+        public string FigureId { get; init; } = "";
+
+        public double Value { get; init; }
+
+        public double Baseline { get; init; }
+
+        public long Drift { get; init; }
+
+        public string Evidence { get; init; } = "";
+
+        public string Field { get; init; } = "";
+
+        public int Start { get; init; }
+    }
+}
