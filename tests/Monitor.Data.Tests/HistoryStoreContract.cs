@@ -210,7 +210,7 @@ public abstract class HistoryStoreContract : IAsyncLifetime
         Assert.NotNull(detail);
         Assert.Equal(2, detail.Revision);
         Assert.Equal("Air defence: MEPs back the Patriot request", detail.Title);
-        Assert.Equal(["air defence"], Assert.Single(detail.Topics).Evidence);
+        Assert.Equal(["air defence"], Assert.Single(detail.Topics).Evidence.Select(e => e.Term));
         Assert.Equal([1, 2], detail.Revisions.Select(r => r.Revision));
         var title = Assert.Single(detail.Revisions[1].Changes, c => c.Field == "title");
         Assert.Contains(title.Pieces, p => p.Kind == "deleted" && p.Text.Contains("debate", StringComparison.Ordinal));
