@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Monitor.Core.Feeds;
 
-namespace Monitor.SourcesBenchmark;
+namespace Monitor.Benchmarks;
 
 /// <summary>
 /// Each adapter over its real fixture payload, as ratios against the generic RSS parser reading the EP top-stories

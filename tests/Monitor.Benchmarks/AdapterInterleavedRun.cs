@@ -1,13 +1,13 @@
 using System.Diagnostics;
 
-namespace Monitor.SourcesBenchmark;
+namespace Monitor.Benchmarks;
 
 /// <summary>
 /// The same benchmarks, run round-robin and reported as the best round of each: on a machine whose load swings
 /// (other builds on the same two cores), interleaving exposes every benchmark to the same load, and the best round
 /// is the one least disturbed. A complement to BenchmarkDotNet's sequential runs, not a replacement.
 /// </summary>
-internal static class Interleaved
+internal static class AdapterInterleavedRun
 {
     public static void Run(int rounds, int iterations)
     {
