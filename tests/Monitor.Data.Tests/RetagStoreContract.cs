@@ -9,24 +9,10 @@ using Monitor.Testing;
 namespace Monitor.Data.Tests;
 
 /// <summary>Re-tagging progress, lease and replacement, on SQLite and PostgreSQL alike.</summary>
-public abstract class RetagStoreContract : IAsyncLifetime
+public abstract class RetagStoreContract(Store store) : DatabaseContract(store)
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
-
-    protected Database Database { get; private set; } = null!;
-
-    protected abstract Task<DatabaseOptions> CreateDatabaseAsync();
-
-    protected abstract Task DropDatabaseAsync();
-
-    public async Task InitializeAsync()
-    {
-        Database = new Database(await CreateDatabaseAsync());
-        await new Migrator(Database).MigrateAsync();
-    }
-
-    public Task DisposeAsync() => DropDatabaseAsync();
 
     [Fact]
     public async Task A_version_with_no_stale_tags_needs_no_run()
@@ -140,35 +126,6 @@ public abstract class RetagStoreContract : IAsyncLifetime
     }
 }
 
-public sealed class SqliteRetagStoreTests : RetagStoreContract
-{
-    private readonly TempSqliteFile _file = new();
+public sealed class SqliteRetagStoreTests() : RetagStoreContract(Store.Sqlite);
 
-    protected override Task<DatabaseOptions> CreateDatabaseAsync() =>
-        Task.FromResult(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={_file.Path}" });
-
-    protected override Task DropDatabaseAsync()
-    {
-        _file.Dispose();
-        return Task.CompletedTask;
-    }
-}
-
-public sealed class PostgresRetagStoreTests : RetagStoreContract
-{
-    private PostgresDatabase? _database;
-
-    protected override async Task<DatabaseOptions> CreateDatabaseAsync()
-    {
-        _database = await PostgresDatabase.CreateAsync();
-        return new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = _database.ConnectionString };
-    }
-
-    protected override async Task DropDatabaseAsync()
-    {
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
-}
+public sealed class PostgresRetagStoreTests() : RetagStoreContract(Store.Postgres);

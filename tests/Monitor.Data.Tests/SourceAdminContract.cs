@@ -9,25 +9,11 @@ namespace Monitor.Data.Tests;
 /// Managed sources on both databases: seeding puts a configured source in once, so a removal or a pause survives
 /// restarts; the admin operations add, pause, resume and remove.
 /// </summary>
-public abstract class SourceAdminContract : IAsyncLifetime
+public abstract class SourceAdminContract(Store store) : DatabaseContract(store)
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
     private static readonly SourceDefinition A = new("a", "A", "http://127.0.0.1/a.xml", "rss", 60);
     private static readonly SourceDefinition B = new("b", "B", "http://127.0.0.1/b.xml", "rss", 60);
-
-    protected Database Database { get; private set; } = null!;
-
-    protected abstract Task<DatabaseOptions> CreateDatabaseAsync();
-
-    protected abstract Task DropDatabaseAsync();
-
-    public async Task InitializeAsync()
-    {
-        Database = new Database(await CreateDatabaseAsync());
-        await new Migrator(Database).MigrateAsync();
-    }
-
-    public Task DisposeAsync() => DropDatabaseAsync();
 
     [Fact]
     public async Task A_seeded_source_the_user_removed_or_paused_stays_so_when_seeded_again()
@@ -104,35 +90,6 @@ public abstract class SourceAdminContract : IAsyncLifetime
     }
 }
 
-public sealed class SqliteSourceAdminTests : SourceAdminContract
-{
-    private readonly TempSqliteFile _file = new();
+public sealed class SqliteSourceAdminTests() : SourceAdminContract(Store.Sqlite);
 
-    protected override Task<DatabaseOptions> CreateDatabaseAsync() =>
-        Task.FromResult(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={_file.Path}" });
-
-    protected override Task DropDatabaseAsync()
-    {
-        _file.Dispose();
-        return Task.CompletedTask;
-    }
-}
-
-public sealed class PostgresSourceAdminTests : SourceAdminContract
-{
-    private PostgresDatabase? _database;
-
-    protected override async Task<DatabaseOptions> CreateDatabaseAsync()
-    {
-        _database = await PostgresDatabase.CreateAsync();
-        return new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = _database.ConnectionString };
-    }
-
-    protected override async Task DropDatabaseAsync()
-    {
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
-}
+public sealed class PostgresSourceAdminTests() : SourceAdminContract(Store.Postgres);

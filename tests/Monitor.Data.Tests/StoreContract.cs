@@ -14,23 +14,9 @@ namespace Monitor.Data.Tests;
 /// The behaviour every store must have, run against each database Monitor supports: the same SQL must mean the
 /// same thing on SQLite and on PostgreSQL. Each test gets a fresh, migrated database.
 /// </summary>
-public abstract class StoreContract : IAsyncLifetime
+public abstract class StoreContract(Store store) : DatabaseContract(store)
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
-
-    protected Database Database { get; private set; } = null!;
-
-    protected abstract Task<DatabaseOptions> CreateDatabaseAsync();
-
-    protected abstract Task DropDatabaseAsync();
-
-    public async Task InitializeAsync()
-    {
-        Database = new Database(await CreateDatabaseAsync());
-        await new Migrator(Database).MigrateAsync();
-    }
-
-    public Task DisposeAsync() => DropDatabaseAsync();
 
     [Fact]
     public async Task Migrations_apply_once_and_a_second_run_applies_nothing()
@@ -426,35 +412,6 @@ public abstract class StoreContract : IAsyncLifetime
             T0);
 }
 
-public sealed class SqliteStoreTests : StoreContract
-{
-    private readonly TempSqliteFile _file = new();
+public sealed class SqliteStoreTests() : StoreContract(Store.Sqlite);
 
-    protected override Task<DatabaseOptions> CreateDatabaseAsync() =>
-        Task.FromResult(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={_file.Path}" });
-
-    protected override Task DropDatabaseAsync()
-    {
-        _file.Dispose();
-        return Task.CompletedTask;
-    }
-}
-
-public sealed class PostgresStoreTests : StoreContract
-{
-    private PostgresDatabase? _database;
-
-    protected override async Task<DatabaseOptions> CreateDatabaseAsync()
-    {
-        _database = await PostgresDatabase.CreateAsync();
-        return new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = _database.ConnectionString };
-    }
-
-    protected override async Task DropDatabaseAsync()
-    {
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
-}
+public sealed class PostgresStoreTests() : StoreContract(Store.Postgres);
