@@ -179,6 +179,52 @@ public abstract class HistoryStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Daily_roll_up_and_topic_rows_give_the_same_chart_before_and_after_a_revision_changes_topics()
+    {
+        var aggregates = new HistoryAggregates(Database);
+        HistoryFilter[] rolledUp =
+        [
+            new() { Topics = ["military-support"], From = T0.Date, To = T0.AddDays(14).Date },
+            new() { Topics = ["sanctions", "energy", "crimea"], From = T0.AddDays(1).Date, To = T0.AddDays(9).Date },
+            new() { From = T0.Date },
+            new(),
+        ];
+        Assert.All(rolledUp, f => Assert.True(HistoryAggregates.CanUseDayCounts(f)));
+        // MinScore 0 keeps every row but makes the chart count the topic rows themselves.
+        Assert.False(HistoryAggregates.CanUseDayCounts(rolledUp[0] with { MinScore = 0 }));
+        Assert.False(HistoryAggregates.CanUseDayCounts(rolledUp[0] with { From = T0 }));
+
+        async Task AssertSameCounts()
+        {
+            foreach (var filter in rolledUp)
+            {
+                foreach (var interval in new[] { ChartInterval.Day, ChartInterval.Week })
+                {
+                    var fromRollUp = await aggregates.CountTopicsAsync(filter, interval);
+                    var fromRows = await aggregates.CountTopicsAsync(filter with { MinScore = 0 }, interval);
+                    Assert.NotEmpty(fromRows);
+                    Assert.Equal(fromRows, fromRollUp);
+                }
+            }
+        }
+
+        await AssertSameCounts();
+        Assert.Equal([("crimea", 1L), ("energy", 1L), ("sanctions", 1L)],
+            (await aggregates.CountTopicsAsync(rolledUp[1], ChartInterval.Week)).Where(c => c.Start == T0.Date).Select(c => (c.TopicId, c.Count)));
+
+        // b moves from sanctions and energy to crimea, and a day later.
+        await new StatementStore(Database).StoreAsync(new StatementTagged(
+            new StatementDiscovered("ep", "b", "https://example.org/b", "Parliament on Crimea", "Summary of b", "Crimea.", T0.AddDays(2), "en", "hash-b2", T0.AddDays(1)),
+            [new TopicScore("crimea", 0.9, [new TopicEvidence("crimea", "title", 0, 6)])], "baseline-v1", T0.AddDays(5)), T0.AddDays(5));
+
+        await AssertSameCounts();
+        var week = (await aggregates.CountTopicsAsync(rolledUp[1], ChartInterval.Week)).Where(c => c.Start == T0.Date).ToList();
+        Assert.Equal([("crimea", 2L)], week.Select(c => (c.TopicId, c.Count)));
+        var days = await aggregates.CountTopicsAsync(rolledUp[1], ChartInterval.Day);
+        Assert.Equal([(T0.AddDays(2).Date, 1L), (T0.AddDays(3).Date, 1L)], days.Where(c => c.TopicId == "crimea").Select(c => (c.Start.UtcDateTime, c.Count)));
+    }
+
+    [Fact]
     public async Task First_mention_of_each_topic_per_source()
     {
         var mentions = await new HistoryAggregates(Database).FirstMentionsAsync(new HistoryFilter { Topics = ["military-support", "energy"] });
