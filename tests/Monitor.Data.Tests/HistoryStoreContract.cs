@@ -267,6 +267,30 @@ public abstract class HistoryStoreContract : IAsyncLifetime
         Assert.Null(await new StatementDetailStore(Database).GetAsync(999_999));
     }
 
+    [Fact]
+    public async Task Related_statements_include_other_sources_carrying_the_same_document_reference()
+    {
+        var store = new StatementStore(Database);
+        StatementTagged Copy(string source, string externalId) => new(
+            new StatementDiscovered(source, externalId, $"https://example.org/{source}/{externalId}", "Resolution on the Arctic",
+                "Summary", "Body", T0.AddDays(20), "en", "hash-ref", T0.AddDays(20)) { DocumentReference = "TA-10-2026-0042" },
+            [new TopicScore("energy", 0.7, [new TopicEvidence("energy", "body", 0, 6)])], "baseline-v1", T0.AddDays(20));
+        var first = await store.StoreAsync(Copy("ep", "ta-42"), T0.AddDays(20));
+        await store.StoreAsync(Copy("nato", "nato-42"), T0.AddDays(21));
+        await store.StoreAsync(Copy("ep-plenary", "plenary-42"), T0.AddDays(22));
+
+        var detail = await new StatementDetailStore(Database).GetAsync(first!.StatementId);
+
+        Assert.NotNull(detail);
+        Assert.Equal("ep", detail.SourceId);
+        Assert.Equal(
+            [("nato", T0.AddDays(21), false), ("ep-plenary", T0.AddDays(22), false)],
+            detail.Related.Where(r => r.SameDocument).Select(r => (r.SourceId, r.At, r.SpokeFirst)));
+        Assert.All(detail.Related.Where(r => r.SameDocument), r => Assert.Equal(first.StatementId, r.StatementId));
+        Assert.DoesNotContain(detail.Related, r => r.SourceId == "ep");
+        Assert.DoesNotContain((await new StatementDetailStore(Database).GetAsync(_ids["a"]))!.Related, r => r.SameDocument);
+    }
+
     private Task<HistoryPage<StatementStored>> Search(HistoryFilter filter) =>
         new HistoryStore(Database).SearchAsync(filter, HistorySort.Date, 50, null);
 
