@@ -179,6 +179,52 @@ public abstract class HistoryStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Daily_roll_up_and_topic_rows_give_the_same_chart_before_and_after_a_revision_changes_topics()
+    {
+        var aggregates = new HistoryAggregates(Database);
+        HistoryFilter[] rolledUp =
+        [
+            new() { Topics = ["military-support"], From = T0.Date, To = T0.AddDays(14).Date },
+            new() { Topics = ["sanctions", "energy", "crimea"], From = T0.AddDays(1).Date, To = T0.AddDays(9).Date },
+            new() { From = T0.Date },
+            new(),
+        ];
+        Assert.All(rolledUp, f => Assert.True(HistoryAggregates.CanUseDayCounts(f)));
+        // MinScore 0 keeps every row but makes the chart count the topic rows themselves.
+        Assert.False(HistoryAggregates.CanUseDayCounts(rolledUp[0] with { MinScore = 0 }));
+        Assert.False(HistoryAggregates.CanUseDayCounts(rolledUp[0] with { From = T0 }));
+
+        async Task AssertSameCounts()
+        {
+            foreach (var filter in rolledUp)
+            {
+                foreach (var interval in new[] { ChartInterval.Day, ChartInterval.Week })
+                {
+                    var fromRollUp = await aggregates.CountTopicsAsync(filter, interval);
+                    var fromRows = await aggregates.CountTopicsAsync(filter with { MinScore = 0 }, interval);
+                    Assert.NotEmpty(fromRows);
+                    Assert.Equal(fromRows, fromRollUp);
+                }
+            }
+        }
+
+        await AssertSameCounts();
+        Assert.Equal([("crimea", 1L), ("energy", 1L), ("sanctions", 1L)],
+            (await aggregates.CountTopicsAsync(rolledUp[1], ChartInterval.Week)).Where(c => c.Start == T0.Date).Select(c => (c.TopicId, c.Count)));
+
+        // b moves from sanctions and energy to crimea, and a day later.
+        await new StatementStore(Database).StoreAsync(new StatementTagged(
+            new StatementDiscovered("ep", "b", "https://example.org/b", "Parliament on Crimea", "Summary of b", "Crimea.", T0.AddDays(2), "en", "hash-b2", T0.AddDays(1)),
+            [new TopicScore("crimea", 0.9, [new TopicEvidence("crimea", "title", 0, 6)])], "baseline-v1", T0.AddDays(5)), T0.AddDays(5));
+
+        await AssertSameCounts();
+        var week = (await aggregates.CountTopicsAsync(rolledUp[1], ChartInterval.Week)).Where(c => c.Start == T0.Date).ToList();
+        Assert.Equal([("crimea", 2L)], week.Select(c => (c.TopicId, c.Count)));
+        var days = await aggregates.CountTopicsAsync(rolledUp[1], ChartInterval.Day);
+        Assert.Equal([(T0.AddDays(2).Date, 1L), (T0.AddDays(3).Date, 1L)], days.Where(c => c.TopicId == "crimea").Select(c => (c.Start.UtcDateTime, c.Count)));
+    }
+
+    [Fact]
     public async Task First_mention_of_each_topic_per_source()
     {
         var mentions = await new HistoryAggregates(Database).FirstMentionsAsync(new HistoryFilter { Topics = ["military-support", "energy"] });
@@ -219,6 +265,30 @@ public abstract class HistoryStoreContract : IAsyncLifetime
         Assert.Equal(_ids["a"], related.StatementId);
         Assert.True(related.SpokeFirst);
         Assert.Null(await new StatementDetailStore(Database).GetAsync(999_999));
+    }
+
+    [Fact]
+    public async Task Related_statements_include_other_sources_carrying_the_same_document_reference()
+    {
+        var store = new StatementStore(Database);
+        StatementTagged Copy(string source, string externalId) => new(
+            new StatementDiscovered(source, externalId, $"https://example.org/{source}/{externalId}", "Resolution on the Arctic",
+                "Summary", "Body", T0.AddDays(20), "en", "hash-ref", T0.AddDays(20)) { DocumentReference = "TA-10-2026-0042" },
+            [new TopicScore("energy", 0.7, [new TopicEvidence("energy", "body", 0, 6)])], "baseline-v1", T0.AddDays(20));
+        var first = await store.StoreAsync(Copy("ep", "ta-42"), T0.AddDays(20));
+        await store.StoreAsync(Copy("nato", "nato-42"), T0.AddDays(21));
+        await store.StoreAsync(Copy("ep-plenary", "plenary-42"), T0.AddDays(22));
+
+        var detail = await new StatementDetailStore(Database).GetAsync(first!.StatementId);
+
+        Assert.NotNull(detail);
+        Assert.Equal("ep", detail.SourceId);
+        Assert.Equal(
+            [("nato", T0.AddDays(21), false), ("ep-plenary", T0.AddDays(22), false)],
+            detail.Related.Where(r => r.SameDocument).Select(r => (r.SourceId, r.At, r.SpokeFirst)));
+        Assert.All(detail.Related.Where(r => r.SameDocument), r => Assert.Equal(first.StatementId, r.StatementId));
+        Assert.DoesNotContain(detail.Related, r => r.SourceId == "ep");
+        Assert.DoesNotContain((await new StatementDetailStore(Database).GetAsync(_ids["a"]))!.Related, r => r.SameDocument);
     }
 
     private Task<HistoryPage<StatementStored>> Search(HistoryFilter filter) =>

@@ -33,6 +33,11 @@ public sealed class HistoryAggregates(Database database)
     public async Task<IReadOnlyList<TopicCount>> CountTopicsAsync(HistoryFilter filter, ChartInterval interval, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        if (CanUseDayCounts(filter))
+        {
+            return await CountTopicsFromDayCountsAsync(filter, interval, cancellationToken);
+        }
+
         // Counted from the current topic rows alone (ix_statement_topics_current) unless the filter needs the statements.
         var (where, parameters) = _sql.Where(filter, topicRows: true);
         var bucket = interval == ChartInterval.Day ? Day : 7 * Day;
@@ -44,6 +49,64 @@ public sealed class HistoryAggregates(Database database)
             FROM {_sql.From(filter, topicRows: true, statements: HistorySql.NeedsStatements(filter))}
             WHERE {where}
             GROUP BY t.topic_id, (t.current_sort_at + @Offset) / @Bucket
+            ORDER BY 2, 1
+            """;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string TopicId, long Bucket, long Count)>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        return rows.Select(r => new TopicCount(r.TopicId, Database.FromDb(r.Bucket * bucket - offset), r.Count)).ToList();
+    }
+
+    /// <summary>
+    /// Whether the daily roll-up (topic_day_counts, migration 0007) answers the chart: only topics (any of them) and a
+    /// date range of whole UTC days. Any other filter counts the topic rows themselves.
+    /// </summary>
+    public static bool CanUseDayCounts(HistoryFilter filter) =>
+        !HistorySql.NeedsStatements(filter)
+        && filter.MinScore is null
+        && (filter.TopicMatch == TopicMatch.Any || filter.Topics.Distinct(StringComparer.Ordinal).Count() <= 1)
+        && (filter.From is null || Database.ToDb(filter.From.Value) % Day == 0)
+        && (filter.To is null || Database.ToDb(filter.To.Value) % Day == 0);
+
+    private async Task<IReadOnlyList<TopicCount>> CountTopicsFromDayCountsAsync(HistoryFilter filter, ChartInterval interval, CancellationToken cancellationToken)
+    {
+        var clauses = new List<string> { "c.statements > 0" };
+        var parameters = new DynamicParameters();
+        var topics = filter.Topics.Distinct(StringComparer.Ordinal).ToArray();
+        if (topics.Length == 1)
+        {
+            clauses.Add("c.topic_id = @Topic");
+            parameters.Add("Topic", topics[0]);
+        }
+        else if (topics.Length > 1)
+        {
+            clauses.Add($"c.topic_id {database.InList("Topics")}");
+            parameters.Add("Topics", topics);
+        }
+
+        if (filter.From is not null)
+        {
+            clauses.Add("c.day >= @FromDay");
+            parameters.Add("FromDay", Database.ToDb(filter.From.Value) / Day);
+        }
+
+        if (filter.To is not null)
+        {
+            clauses.Add("c.day < @ToDay");
+            parameters.Add("ToDay", Database.ToDb(filter.To.Value) / Day);
+        }
+
+        // A week bucket is computed from the day's start exactly as CountTopicsAsync does from the statement's date:
+        // week boundaries fall on day boundaries, so both put a statement in the same week.
+        var bucket = interval == ChartInterval.Day ? Day : 7 * Day;
+        var offset = interval == ChartInterval.Day ? 0 : -MondayOffset;
+        parameters.Add("Day", Day);
+        parameters.Add("Bucket", bucket);
+        parameters.Add("Offset", offset);
+        var sql = $"""
+            SELECT c.topic_id AS TopicId, (c.day * @Day + @Offset) / @Bucket AS Bucket, CAST(SUM(c.statements) AS bigint) AS Count
+            FROM topic_day_counts c
+            WHERE {string.Join("\n  AND ", clauses)}
+            GROUP BY c.topic_id, (c.day * @Day + @Offset) / @Bucket
             ORDER BY 2, 1
             """;
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -22,11 +22,12 @@ public sealed class HistoryStore(Database database)
 
     private readonly ConcurrentDictionary<string, (bool Rare, long At)> _rarity = new(StringComparer.Ordinal);
 
+    // The current revision's topic rows are the ones with current_sort_at set (migration 0006's triggers), so the page's
+    // topics are read without a second visit to each statement's row.
     private readonly string _topicsForSql = $"""
         SELECT t.statement_id AS StatementId, t.topic_id AS TopicId, t.score AS Score, t.evidence AS Evidence
         FROM statement_topics t
-        JOIN statements s ON s.id = t.statement_id AND s.current_revision = t.revision
-        WHERE t.statement_id {database.InList("Ids")}
+        WHERE t.statement_id {database.InList("Ids")} AND t.current_sort_at IS NOT NULL
         ORDER BY t.score DESC, t.topic_id
         """;
 

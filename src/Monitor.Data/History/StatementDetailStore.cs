@@ -35,7 +35,15 @@ public sealed record FieldChange(string Field, IReadOnlyList<DiffPiece> Pieces);
 public sealed record DiffPiece(string Kind, string Text);
 
 /// <summary>Another source's statement about the same thing, and which of the two came first.</summary>
-public sealed record RelatedStatement(long StatementId, string SourceId, string Title, DateTimeOffset At, bool SpokeFirst, IReadOnlyList<string> SharedTerms);
+public sealed record RelatedStatement(long StatementId, string SourceId, string Title, DateTimeOffset At, bool SpokeFirst, IReadOnlyList<string> SharedTerms)
+{
+    /// <summary>
+    /// Another source carried the same document (its reference, statements.document_reference): it is stored as a link
+    /// of this statement (statement_links), so <see cref="StatementId"/> is this statement's and <see cref="At"/> is when
+    /// that source was first seen with it.
+    /// </summary>
+    public bool SameDocument { get; init; }
+}
 
 /// <summary>One statement in full: text, current tags with evidence, every revision with its changes, related statements.</summary>
 public sealed class StatementDetailStore(Database database)
@@ -50,6 +58,14 @@ public sealed class StatementDetailStore(Database database)
         FROM statements WHERE id = @Id
         """;
 
+    // A document reference is unique, so another source's copy of the same document is a link of this statement.
+    private const string OtherSourcesSql = """
+        SELECT source_id AS SourceId, MIN(first_seen_at) AS FirstSeenAt FROM statement_links
+        WHERE statement_id = @Id AND source_id <> @SourceId
+        GROUP BY source_id
+        ORDER BY 2, 1
+        """;
+
     private const string RevisionsSql = """
         SELECT revision AS Revision, title AS Title, summary AS Summary, body AS Body, published_at AS PublishedAt,
                discovered_at AS DiscoveredAt, stored_at AS StoredAt
@@ -62,6 +78,7 @@ public sealed class StatementDetailStore(Database database)
     {
         StatementRow? row;
         List<RevisionRow> revisions;
+        List<(string SourceId, long FirstSeenAt)> otherSources;
         await using (var connection = await database.OpenAsync(cancellationToken))
         {
             row = await connection.QuerySingleOrDefaultAsync<StatementRow>(new CommandDefinition(StatementSql, new { Id = id }, cancellationToken: cancellationToken));
@@ -71,13 +88,22 @@ public sealed class StatementDetailStore(Database database)
             }
 
             revisions = (await connection.QueryAsync<RevisionRow>(new CommandDefinition(RevisionsSql, new { Id = id }, cancellationToken: cancellationToken))).ToList();
+            otherSources = (await connection.QueryAsync<(string SourceId, long FirstSeenAt)>(
+                new CommandDefinition(OtherSourcesSql, new { Id = id, row.SourceId }, cancellationToken: cancellationToken))).ToList();
         }
 
         // The list query already knows how to read tags and figures: ask it for this one statement.
         var at = Database.FromDb(row.SortAt);
         var self = (await _history.SearchAsync(new HistoryFilter { From = at, To = at.AddMilliseconds(1) }, HistorySort.Date, 500, null, cancellationToken))
             .Items.Single(s => s.StatementId == id);
-        var related = await RelatedAsync(row, cancellationToken);
+        // The same document from other sources first (who was first seen with it), then the same event in other words.
+        var related = otherSources
+            .Select(o => new RelatedStatement(row.StatementId, o.SourceId, row.Title, Database.FromDb(o.FirstSeenAt), o.FirstSeenAt < row.FirstSeenAt, [])
+            {
+                SameDocument = true,
+            })
+            .Concat(await RelatedAsync(row, cancellationToken))
+            .ToList();
         return new StatementDetail(row.StatementId, row.Revision, row.SourceId, row.ExternalId, row.Url, row.Title, row.Summary, row.Body,
             row.BodyHtml, row.DocumentType, row.Language, Database.FromDb(row.PublishedAt), Database.FromDb(row.FirstSeenAt),
             Database.FromDb(row.UpdatedAt), self.Topics, self.Figures, Revisions(revisions), related);
