@@ -215,11 +215,14 @@ public sealed class StatementStore(Database database)
         if (tagged.Topics.Count > 0)
         {
             var topics = new DynamicParameters(new { StatementId = bumped.Id, bumped.Revision, tagged.BaselineVersion });
-            for (var i = 0; i < tagged.Topics.Count; i++)
+            // In topic id order: the rows' triggers lock each topic's day count, and one order for every writer
+            // means concurrent statements queue on those locks instead of deadlocking.
+            var ordered = tagged.Topics.OrderBy(t => t.TopicId, StringComparer.Ordinal).ToList();
+            for (var i = 0; i < ordered.Count; i++)
             {
-                topics.Add($"TopicId{i}", tagged.Topics[i].TopicId);
-                topics.Add($"Score{i}", tagged.Topics[i].Score);
-                topics.Add($"Evidence{i}", JsonSerializer.Serialize(tagged.Topics[i].Evidence, OutboxStore.Json));
+                topics.Add($"TopicId{i}", ordered[i].TopicId);
+                topics.Add($"Score{i}", ordered[i].Score);
+                topics.Add($"Evidence{i}", JsonSerializer.Serialize(ordered[i].Evidence, OutboxStore.Json));
             }
 
             await connection.ExecuteAsync(InsertTopicsSql.GetOrAdd(tagged.Topics.Count, BuildInsertTopicsSql), topics, transaction);

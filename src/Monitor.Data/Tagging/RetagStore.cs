@@ -126,7 +126,7 @@ public sealed class RetagStore(Database database)
             "DELETE FROM statement_topics WHERE statement_id = @StatementId AND revision = @Revision", key, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM statement_figures WHERE statement_id = @StatementId AND revision = @Revision", key, transaction, cancellationToken: cancellationToken));
-        foreach (var topic in topics)
+        foreach (var topic in topics.OrderBy(t => t.TopicId, StringComparer.Ordinal)) // one lock order on the day counts
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 """
