@@ -3,7 +3,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Dapper;
 using Monitor.Contracts;
-using Monitor.Data.Tagging;
+using Monitor.Data.Statements;
 
 namespace Monitor.Data.History;
 
@@ -20,25 +20,9 @@ public sealed class HistoryStore(Database database)
 
     private readonly HistorySql _sql = new(database);
 
+    private readonly CurrentTags _tags = new(database);
+
     private readonly ConcurrentDictionary<string, (bool Rare, long At)> _rarity = new(StringComparer.Ordinal);
-
-    // The current revision's topic rows are the ones with current_sort_at set (migration 0006's triggers), so the page's
-    // topics are read without a second visit to each statement's row.
-    private readonly string _topicsForSql = $"""
-        SELECT t.statement_id AS StatementId, t.topic_id AS TopicId, t.score AS Score, t.evidence AS Evidence
-        FROM statement_topics t
-        WHERE t.statement_id {database.InList("Ids")} AND t.current_sort_at IS NOT NULL
-        ORDER BY t.score DESC, t.topic_id
-        """;
-
-    private readonly string _figuresForSql = $"""
-        SELECT f.statement_id AS StatementId, f.figure_id AS FigureId, f.value AS Value, f.baseline AS Baseline,
-               f.drift AS Drift, f.evidence AS Evidence, f.field AS Field, f.evidence_start AS Start
-        FROM statement_figures f
-        JOIN statements s ON s.id = f.statement_id AND s.current_revision = f.revision
-        WHERE f.statement_id {database.InList("Ids")}
-        ORDER BY f.figure_id, f.field, f.evidence_start
-        """;
 
     public async Task<HistoryPage<StatementStored>> SearchAsync(
         HistoryFilter filter, HistorySort sort, int limit, HistoryCursor? after, CancellationToken cancellationToken = default)
@@ -165,19 +149,15 @@ public sealed class HistoryStore(Database database)
             return [];
         }
 
-        var ids = new { Ids = rows.Select(r => r.StatementId).ToArray() };
-        var topics = (await connection.QueryAsync<TopicRow>(new CommandDefinition(_topicsForSql, ids, cancellationToken: cancellationToken)))
-            .ToLookup(t => t.StatementId);
-        var figures = (await connection.QueryAsync<FigureRow>(new CommandDefinition(_figuresForSql, ids, cancellationToken: cancellationToken)))
-            .ToLookup(f => f.StatementId);
+        var (topics, figures) = await _tags.ReadAsync(connection, rows.Select(r => r.StatementId).ToList(), cancellationToken);
         return rows.Select(r => new StatementStored(r.StatementId, r.Revision, r.SourceId, r.ExternalId, r.Url, r.Title, r.Summary,
                 Database.FromDb(r.PublishedAt),
-                topics[r.StatementId].Select(t => new TopicScore(t.TopicId, t.Score, TopicEvidenceJson.Read(t.Evidence))).ToList(),
+                topics[r.StatementId].ToList(),
                 Database.FromDb(r.DiscoveredAt), Database.FromDb(r.StoredAt))
             {
                 DocumentType = r.DocumentType,
                 Language = r.Language,
-                Figures = figures[r.StatementId].Select(f => new FigureValue(f.FigureId, f.Value, f.Baseline, f.Drift != 0, f.Evidence, f.Field, f.Start)).ToList(),
+                Figures = figures[r.StatementId].ToList(),
             })
             .ToList();
     }
@@ -209,35 +189,5 @@ public sealed class HistoryStore(Database database)
         public long StoredAt { get; init; }
 
         public double SortKey { get; init; }
-    }
-
-    private sealed class TopicRow
-    {
-        public long StatementId { get; init; }
-
-        public string TopicId { get; init; } = "";
-
-        public double Score { get; init; }
-
-        public string Evidence { get; init; } = "[]";
-    }
-
-    private sealed class FigureRow
-    {
-        public long StatementId { get; init; }
-
-        public string FigureId { get; init; } = "";
-
-        public double Value { get; init; }
-
-        public double Baseline { get; init; }
-
-        public long Drift { get; init; }
-
-        public string Evidence { get; init; } = "";
-
-        public string Field { get; init; } = "";
-
-        public int Start { get; init; }
     }
 }

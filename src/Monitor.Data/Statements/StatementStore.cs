@@ -3,7 +3,6 @@ using System.Text.Json;
 using Dapper;
 using Monitor.Contracts;
 using Monitor.Data.Outbox;
-using Monitor.Data.Tagging;
 
 namespace Monitor.Data.Statements;
 
@@ -69,6 +68,8 @@ public sealed class StatementStore(Database database)
     // A statement's topics go in one multi-row INSERT; only the row count shapes the SQL, values stay parameters.
     private static readonly ConcurrentDictionary<int, string> InsertTopicsSql = new();
 
+    private readonly CurrentTags _tags = new(database);
+
     private const string InsertFigureSql = """
         INSERT INTO statement_figures (statement_id, revision, figure_id, value, baseline, drift, evidence, field, evidence_start)
         VALUES (@StatementId, @Revision, @FigureId, @Value, @Baseline, @Drift, @Evidence, @Field, @Start)
@@ -84,23 +85,6 @@ public sealed class StatementStore(Database database)
         JOIN statement_revisions r ON r.statement_id = s.id AND r.revision = s.current_revision
         ORDER BY s.updated_at DESC, s.id DESC
         LIMIT @Limit
-        """;
-
-    private readonly string _topicsForSql = $"""
-        SELECT t.statement_id AS StatementId, t.topic_id AS TopicId, t.score AS Score, t.evidence AS Evidence
-        FROM statement_topics t
-        JOIN statements s ON s.id = t.statement_id AND s.current_revision = t.revision
-        WHERE t.statement_id {database.InList("Ids")}
-        ORDER BY t.score DESC, t.topic_id
-        """;
-
-    private readonly string _figuresForSql = $"""
-        SELECT f.statement_id AS StatementId, f.figure_id AS FigureId, f.value AS Value, f.baseline AS Baseline,
-               f.drift AS Drift, f.evidence AS Evidence, f.field AS Field, f.evidence_start AS Start
-        FROM statement_figures f
-        JOIN statements s ON s.id = f.statement_id AND s.current_revision = f.revision
-        WHERE f.statement_id {database.InList("Ids")}
-        ORDER BY f.figure_id, f.field, f.evidence_start
         """;
 
     /// <summary>
@@ -269,19 +253,15 @@ public sealed class StatementStore(Database database)
             return [];
         }
 
-        var ids = new { Ids = rows.Select(r => r.StatementId).ToArray() };
-        var topics = (await connection.QueryAsync<TopicRow>(new CommandDefinition(_topicsForSql, ids, cancellationToken: cancellationToken)))
-            .ToLookup(t => t.StatementId);
-        var figures = (await connection.QueryAsync<FigureRow>(new CommandDefinition(_figuresForSql, ids, cancellationToken: cancellationToken)))
-            .ToLookup(f => f.StatementId);
+        var (topics, figures) = await _tags.ReadAsync(connection, rows.Select(r => r.StatementId).ToList(), cancellationToken);
         return rows.Select(r => new StatementStored(r.StatementId, r.Revision, r.SourceId, r.ExternalId, r.Url, r.Title, r.Summary,
                 Database.FromDb(r.PublishedAt),
-                topics[r.StatementId].Select(t => new TopicScore(t.TopicId, t.Score, TopicEvidenceJson.Read(t.Evidence))).ToList(),
+                topics[r.StatementId].ToList(),
                 Database.FromDb(r.DiscoveredAt), Database.FromDb(r.StoredAt))
             {
                 DocumentType = r.DocumentType,
                 Language = r.Language,
-                Figures = figures[r.StatementId].Select(f => new FigureValue(f.FigureId, f.Value, f.Baseline, f.Drift != 0, f.Evidence, f.Field, f.Start)).ToList(),
+                Figures = figures[r.StatementId].ToList(),
             })
             .ToList();
     }
@@ -343,35 +323,5 @@ public sealed class StatementStore(Database database)
         public long Id { get; init; }
 
         public int Revision { get; init; }
-    }
-
-    private sealed class TopicRow
-    {
-        public long StatementId { get; init; }
-
-        public string TopicId { get; init; } = "";
-
-        public double Score { get; init; }
-
-        public string Evidence { get; init; } = "[]";
-    }
-
-    private sealed class FigureRow
-    {
-        public long StatementId { get; init; }
-
-        public string FigureId { get; init; } = "";
-
-        public double Value { get; init; }
-
-        public double Baseline { get; init; }
-
-        public long Drift { get; init; }
-
-        public string Evidence { get; init; } = "";
-
-        public string Field { get; init; } = "";
-
-        public int Start { get; init; }
     }
 }

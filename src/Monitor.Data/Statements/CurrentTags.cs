@@ -1,0 +1,72 @@
+using System.Data.Common;
+using Dapper;
+using Monitor.Contracts;
+using Monitor.Data.Tagging;
+
+namespace Monitor.Data.Statements;
+
+/// <summary>
+/// Reads the topics (with their evidence) and the stated figures of statements' current revisions: the one place
+/// that maps those rows, for every store that returns statements.
+/// </summary>
+internal sealed class CurrentTags(Database database)
+{
+    // The current revision's topic rows are the ones with current_sort_at set (migration 0006's triggers), so the
+    // topics are read without a second visit to each statement's row.
+    private readonly string _topicsSql = $"""
+        SELECT t.statement_id AS StatementId, t.topic_id AS TopicId, t.score AS Score, t.evidence AS Evidence
+        FROM statement_topics t
+        WHERE t.statement_id {database.InList("Ids")} AND t.current_sort_at IS NOT NULL
+        ORDER BY t.score DESC, t.topic_id
+        """;
+
+    private readonly string _figuresSql = $"""
+        SELECT f.statement_id AS StatementId, f.figure_id AS FigureId, f.value AS Value, f.baseline AS Baseline,
+               f.drift AS Drift, f.evidence AS Evidence, f.field AS Field, f.evidence_start AS Start
+        FROM statement_figures f
+        JOIN statements s ON s.id = f.statement_id AND s.current_revision = f.revision
+        WHERE f.statement_id {database.InList("Ids")}
+        ORDER BY f.figure_id, f.field, f.evidence_start
+        """;
+
+    public async Task<(ILookup<long, TopicScore> Topics, ILookup<long, FigureValue> Figures)> ReadAsync(
+        DbConnection connection, IReadOnlyCollection<long> statementIds, CancellationToken cancellationToken)
+    {
+        var ids = new { Ids = statementIds.ToArray() };
+        var topics = (await connection.QueryAsync<TopicRow>(new CommandDefinition(_topicsSql, ids, cancellationToken: cancellationToken)))
+            .ToLookup(t => t.StatementId, t => new TopicScore(t.TopicId, t.Score, TopicEvidenceJson.Read(t.Evidence)));
+        var figures = (await connection.QueryAsync<FigureRow>(new CommandDefinition(_figuresSql, ids, cancellationToken: cancellationToken)))
+            .ToLookup(f => f.StatementId, f => new FigureValue(f.FigureId, f.Value, f.Baseline, f.Drift != 0, f.Evidence, f.Field, f.Start));
+        return (topics, figures);
+    }
+
+    private sealed class TopicRow
+    {
+        public long StatementId { get; init; }
+
+        public string TopicId { get; init; } = "";
+
+        public double Score { get; init; }
+
+        public string Evidence { get; init; } = "[]";
+    }
+
+    private sealed class FigureRow
+    {
+        public long StatementId { get; init; }
+
+        public string FigureId { get; init; } = "";
+
+        public double Value { get; init; }
+
+        public double Baseline { get; init; }
+
+        public long Drift { get; init; }
+
+        public string Evidence { get; init; } = "";
+
+        public string Field { get; init; } = "";
+
+        public int Start { get; init; }
+    }
+}
