@@ -17,7 +17,7 @@ public sealed record FirstMention(string TopicId, string SourceId, long Statemen
 public sealed record TermCount(string Term, int Statements);
 
 /// <summary>Charts and summaries over any history filter: topic counts per day or week, first mentions, top terms.</summary>
-public sealed class HistoryAggregates(Database database)
+public sealed partial class HistoryAggregates(Database database)
 {
     /// <summary>Top terms are counted over the newest statements that match, at most this many.</summary>
     public const int TopTermsSample = 2000;

@@ -11,7 +11,7 @@ namespace Monitor.Data.History;
 /// Reads the statement history: filtered, keyset-paged lists, capped totals, and exports streamed page by page.
 /// The same filters mean the same statements on PostgreSQL and SQLite (the history store contract tests).
 /// </summary>
-public sealed class HistoryStore(Database database)
+public sealed partial class HistoryStore(Database database)
 {
     /// <summary>Totals are counted exactly up to this many; above, the answer is "at least this many".</summary>
     public const int TotalCap = 10_000;

@@ -53,7 +53,7 @@ public sealed record SourceActivity(DateTimeOffset? LastNewItemAt, TimeSpan? Typ
 /// The sources table: what to poll, when, and how each source is doing. Polls are claimed with one atomic UPDATE,
 /// so several Ingestion replicas share the sources without polling one twice.
 /// </summary>
-public sealed class SourceStore(Database database)
+public sealed partial class SourceStore(Database database)
 {
     private const string Columns = """
         id AS Id, name AS Name, url AS Url, adapter AS Adapter, poll_interval_seconds AS PollIntervalSeconds,
