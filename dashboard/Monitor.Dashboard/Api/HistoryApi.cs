@@ -37,6 +37,9 @@ public static class HistoryApi
         api.MapGet("/charts/topics", ChartTopics).WithName("ChartTopics")
             .WithSummary("Per topic and day or week (interval=day|week, weeks start on Monday, UTC), how many matching statements carry it")
             .Produces<IReadOnlyList<TopicCount>>().ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/charts/institutions", ChartInstitutions).WithName("ChartInstitutions")
+            .WithSummary("Per topic, institution (NATO, EP, Other: from the source id's prefix) and day or week (interval=day|week, weeks start on Monday, UTC), how many matching statements carry it")
+            .Produces<IReadOnlyList<InstitutionCount>>().ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/first-mentions", FirstMentions).WithName("FirstMentions")
             .WithSummary("For each topic and source, the first matching statement tagged with it")
             .Produces<IReadOnlyList<FirstMention>>().ProducesProblem(StatusCodes.Status400BadRequest);
@@ -119,16 +122,33 @@ public static class HistoryApi
             return BadRequest("Invalid filter", error!);
         }
 
-        var bucket = interval?.ToLowerInvariant() switch
-        {
-            null or "" or "day" => ChartInterval.Day,
-            "week" => ChartInterval.Week,
-            _ => (ChartInterval?)null,
-        };
+        var bucket = ParseInterval(interval);
         return bucket is null
             ? BadRequest("Invalid interval", $"'interval' must be 'day' or 'week'; got '{interval}'.")
             : TypedResults.Ok(await aggregates.CountTopicsAsync(filter, bucket.Value, cancellationToken));
     }
+
+    private static async Task<IResult> ChartInstitutions(
+        [AsParameters] HistoryRequest request, HistoryAggregates aggregates, TopicFile topics, string? interval, CancellationToken cancellationToken)
+    {
+        var (filter, error) = request.ToFilter(topics);
+        if (filter is null)
+        {
+            return BadRequest("Invalid filter", error!);
+        }
+
+        var bucket = ParseInterval(interval);
+        return bucket is null
+            ? BadRequest("Invalid interval", $"'interval' must be 'day' or 'week'; got '{interval}'.")
+            : TypedResults.Ok(await aggregates.CountInstitutionsAsync(filter, bucket.Value, cancellationToken));
+    }
+
+    private static ChartInterval? ParseInterval(string? interval) => interval?.ToLowerInvariant() switch
+    {
+        null or "" or "day" => ChartInterval.Day,
+        "week" => ChartInterval.Week,
+        _ => null,
+    };
 
     private static async Task<IResult> FirstMentions(
         [AsParameters] HistoryRequest request, HistoryAggregates aggregates, TopicFile topics, CancellationToken cancellationToken)

@@ -12,19 +12,26 @@ public static class MonitorApi
         api.MapGet("/sources", GetSources);
         api.MapGet("/topics", (TopicFile topics) => topics.Topics.Select(t => new TopicView(t.Id, t.Title)));
         app.MapHistoryApi();
+        app.MapLiveApi();
+        app.MapTopicsApi();
         app.MapApiDocs();
         return app;
     }
 
-    private static async Task<IEnumerable<SourceView>> GetSources(SourceStore sources, CancellationToken cancellationToken) =>
-        (await sources.ListAsync(cancellationToken)).Select(s => new SourceView(
+    private static async Task<IEnumerable<SourceView>> GetSources(SourceStore sources, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var rates = await sources.RatesAsync(time.GetUtcNow(), cancellationToken);
+        return (await sources.ListAsync(cancellationToken)).Select(s => new SourceView(
             s.Id, s.Name, s.Url, s.Adapter, s.Enabled, s.Health.ToString(), s.LastError,
             Database.FromDb(s.LastSuccessAt), Database.FromDb(s.LastPolledAt), Database.FromDb(s.NextPollAt), s.ConsecutiveFailures)
         {
             Quiet = s.Quiet,
             LastNewItemAt = Database.FromDb(s.LastNewItemAt),
             TypicalGapSeconds = s.TypicalGapMs / 1000,
+            StatementsLast24h = rates.GetValueOrDefault(s.Id)?.Last24h ?? 0,
+            StatementsPerDay = rates.GetValueOrDefault(s.Id)?.PerDay ?? 0,
         });
+    }
 
     public sealed record TopicView(string Id, string Title);
 
@@ -38,5 +45,11 @@ public static class MonitorApi
         public DateTimeOffset? LastNewItemAt { get; init; }
 
         public long? TypicalGapSeconds { get; init; }
+
+        /// <summary>Statements of this source dated in the last 24 hours.</summary>
+        public long StatementsLast24h { get; init; }
+
+        /// <summary>Statements of this source per day, the mean over the last 7 days, to one decimal.</summary>
+        public double StatementsPerDay { get; init; }
     }
 }
