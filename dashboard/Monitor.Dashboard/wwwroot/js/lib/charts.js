@@ -78,6 +78,15 @@ function fillTable(table, caption, corner, labels, datasets) {
 }
 
 const charts = new WeakMap();
+const shortDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Axis text: ISO days as "Sep 1", long category names cut to 28 characters (the table has them whole). */
+function tickText(label) {
+  const text = String(label ?? '');
+  if (ISO_DAY.test(text)) return shortDay.format(new Date(`${text}T00:00:00Z`));
+  return text.length > 28 ? `${text.slice(0, 27)}…` : text;
+}
 
 function draw(container, type, spec) {
   charts.get(container)?.destroy();
@@ -92,6 +101,8 @@ function draw(container, type, spec) {
     return null;
   }
   const theme = themed();
+  const category = { color: theme.muted, maxRotation: 0, autoSkip: true, autoSkipPadding: 12, callback(value) { return tickText(this.getLabelForValue(value)); } };
+  const numeric = { color: theme.muted, precision: 0 };
   const datasets = spec.datasets.map((dataset, i) => {
     const colour = dataset.colour ?? seriesColour(i);
     return type === 'line'
@@ -116,8 +127,8 @@ function draw(container, type, spec) {
         tooltip: { enabled: true },
       },
       scales: {
-        x: { stacked: !!spec.stacked, ticks: { color: theme.muted, maxRotation: 0, autoSkip: true }, grid: { color: theme.grid } },
-        y: { stacked: !!spec.stacked, beginAtZero: true, ticks: { color: theme.muted, precision: 0 }, grid: { color: theme.grid } },
+        x: { stacked: !!spec.stacked, beginAtZero: true, ticks: spec.horizontal ? numeric : category, grid: { color: theme.grid } },
+        y: { stacked: !!spec.stacked, beginAtZero: true, ticks: spec.horizontal ? { ...category, autoSkip: false } : numeric, grid: { color: theme.grid } },
       },
     },
   });
@@ -141,7 +152,7 @@ export function barChart(container, spec) {
  * An inline-SVG sparkline of `values` (oldest first): a polyline with the last point marked, labelled for screen
  * readers by `label` (e.g. "Daily statements, last 30 days: 0 to 12, today 3").
  */
-export function sparkline(values, label, { width = 120, height = 28 } = {}) {
+export function sparkline(values, label, { width = 160, height = 32 } = {}) {
   const svg = document.createElementNS(SVG, 'svg');
   svg.setAttribute('class', 'sparkline');
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);

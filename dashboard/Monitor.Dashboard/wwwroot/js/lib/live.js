@@ -65,6 +65,9 @@ export function createLive(options) {
   let catchUpAttempt = 0;
   let catchUpRun = 0;
   let catchingUp = false;
+  // The point a catch-up starts from, fixed at the (re)connect: live pushes that arrive while a catch-up fails and
+  // retries move newestStoredAt on, but must not move the start past the gap. Cleared when a catch-up completes.
+  let pendingFrom = null;
 
   // Controls beside the connection state: a reconnect button, and a catch-up status with its retry.
   const controls = h('div', 'connection');
@@ -149,11 +152,18 @@ export function createLive(options) {
     if (Number.isFinite(ms) && ms > floor) floor = ms;
   }
 
+  /** Called at every (re)connect: the catch-up starts from what the page had before this connection. */
+  function markGap() {
+    const from = Math.max(newestStoredAt, floor);
+    pendingFrom = pendingFrom === null ? from : Math.min(pendingFrom, from);
+  }
+
   async function catchUp() {
     clearTimeout(catchUpTimer);
     catchUpTimer = 0;
     const run = ++catchUpRun;
-    const from = Math.max(newestStoredAt, floor);
+    if (pendingFrom === null) markGap();
+    const from = pendingFrom;
     catchingUp = true;
     if (stateElement.dataset.state === 'live') setState('live');
     stateElement.dataset.catchUp = 'running';
@@ -179,6 +189,7 @@ export function createLive(options) {
         }
       }
       catchUpAttempt = 0;
+      pendingFrom = null;
       hideCatchUpStatus();
       stateElement.dataset.catchUp = 'done';
       options.onCaughtUp?.();
@@ -212,6 +223,7 @@ export function createLive(options) {
     // Only sent to clients that joined a topic group; registered so the client does not warn about it.
     built.on('TopicStatementStored', () => {});
     built.onreconnecting(() => setState('reconnecting'));
+    built.onreconnecting(() => markGap());
     built.onreconnected(() => {
       setState('live');
       catchUp();
@@ -238,6 +250,7 @@ export function createLive(options) {
     if (connection.state !== globalThis.signalR.HubConnectionState.Disconnected) return;
     setState('connecting');
     try {
+      markGap();
       await connection.start();
       restartAttempt = 0;
       setState('live');

@@ -27,6 +27,7 @@ const ui = {
   chartStatus: document.getElementById('topic-chart-status'),
   anchors: document.getElementById('topic-anchors'),
   figures: document.getElementById('topic-figures'),
+  figuresList: document.getElementById('topic-figures-list'),
 };
 
 const topicId = new URLSearchParams(location.search).get('id') ?? '';
@@ -70,14 +71,12 @@ function showTopic(topic) {
   }
   if (anchors.length === 0) ui.anchors.append(h('li', 'anchor-none muted', 'No briefing passages are recorded for this topic.'));
 
-  clear(ui.figures);
+  clear(ui.figuresList);
   const figures = Array.isArray(topic.figures) ? topic.figures.filter((f) => f && typeof f.id === 'string') : [];
-  if (figures.length > 0) {
-    ui.figures.append(h('dt', 'figures-heading', 'Baseline figures'), h('dd', 'visually-hidden', 'as the briefing states them'));
-    for (const figure of figures) {
-      const label = typeof figure.label === 'string' && figure.label !== '' ? figure.label : figure.id;
-      ui.figures.append(h('dt', null, label), h('dd', null, `${figure.baseline ?? '–'}${figure.unit ? ` ${figure.unit}` : ''}`));
-    }
+  for (const figure of figures) {
+    const label = typeof figure.label === 'string' && figure.label !== '' ? figure.label : figure.id;
+    const unit = typeof figure.unit === 'string' && figure.unit !== '' ? ` ${figure.unit}` : '';
+    ui.figuresList.append(h('dt', null, label), h('dd', null, `${figure.baseline ?? '–'}${unit}`));
   }
   ui.figures.hidden = figures.length === 0;
 }
