@@ -363,9 +363,10 @@ async function renderPassages(topics) {
     const swatch = h('span', `swatch evidence-c${topicMarks.get(topic.topicId)?.colour ?? 0}`);
     swatch.setAttribute('aria-hidden', 'true');
     const heading = h('h3', 'passage-heading');
-    heading.append(swatch, pageLink('topic.html', { id: topic.topicId }, topicTitle(topic.topicId)));
-    item.append(heading);
     const answer = answers[i];
+    const title = topicTitle(topic.topicId) !== topic.topicId ? topicTitle(topic.topicId) : asText(answer.value?.title) || topic.topicId;
+    heading.append(swatch, pageLink('topic.html', { id: topic.topicId }, title));
+    item.append(heading);
     const anchors = answer.status === 'fulfilled' && Array.isArray(answer.value?.anchors) ? answer.value.anchors.filter((a) => a && typeof a === 'object') : [];
     if (answer.status === 'rejected') item.append(h('p', 'status-error', `Unavailable: ${answer.reason?.message ?? 'the request failed'}`));
     else if (anchors.length === 0) item.append(h('p', 'muted', 'The briefing gives no passage for this topic.'));
