@@ -89,7 +89,7 @@ function fillForm(params) {
   }
   for (const name of LIST_FIELDS) {
     const wanted = new Set((params[name] ?? '').split(',').map((v) => v.trim()).filter((v) => v !== ''));
-    // A value from a link that is not (yet) among the choices still reaches the API as a hidden checked box.
+    // A value from a link that is not among the choices gets a (checked) box of its own, so it still reaches the API.
     for (const box of ui.choices[name].querySelectorAll('input[type="checkbox"]')) {
       box.checked = wanted.has(box.value);
       wanted.delete(box.value);

@@ -49,6 +49,11 @@ function nextPoll(source) {
     due.setAttribute('title', absoluteFormat.format(date));
     return due;
   }
+  if (date.getTime() - Date.now() < 60000) {
+    const soon = h('span', null, 'within a minute');
+    soon.setAttribute('title', absoluteFormat.format(date));
+    return soon;
+  }
   return timeElement(date);
 }
 
@@ -159,8 +164,13 @@ function upsert(source, flash = false) {
   if (existing && !flash && JSON.stringify(existing.source) === JSON.stringify(source)) return;
   const element = renderSource(source);
   if (flash) element.classList.add('is-updated');
-  if (existing) existing.element.replaceWith(element);
-  else ui.list.append(element);
+  if (existing) {
+    const hadFocus = existing.element.contains(document.activeElement);
+    existing.element.replaceWith(element);
+    if (hadFocus) element.querySelector('a')?.focus(); // the name link is the card's only focusable element
+  } else {
+    ui.list.append(element);
+  }
   sources.set(source.id, { source, element });
 }
 
