@@ -1,0 +1,302 @@
+// History page: every filter of GET api/statements as a form whose state lives in the page URL (history.html?q=…),
+// results rendered like the live view with the query's words marked, keyset paging, totals and export links.
+import { h, asText, setStatus, clear } from '../lib/dom.js';
+import { get, getJson, apiUrl } from '../lib/api.js';
+import { loadTopics, topicTitle } from '../lib/topics.js';
+import { normalizeStatement, renderStatement, DOCUMENT_TYPE_LABELS } from '../lib/statements.js';
+import { startClock } from '../lib/time.js';
+import { renderHeader } from '../lib/layout.js';
+import { queryTerms, findRanges, appendMarked } from '../lib/textmatch.js';
+
+const PAGE_SIZE = 50;
+// Multi-valued fields: checkbox groups in the form, comma-separated in the URL and the API.
+const LIST_FIELDS = ['topics', 'sources', 'types'];
+const SINGLE_FIELDS = ['q', 'topicMatch', 'minScore', 'from', 'to', 'drift', 'language', 'sort'];
+const DEFAULTS = { topicMatch: 'any', sort: 'date' };
+
+const ui = {
+  form: document.getElementById('history-form'),
+  formError: document.getElementById('form-error'),
+  reset: document.getElementById('reset'),
+  results: document.getElementById('results'),
+  status: document.getElementById('results-status'),
+  count: document.getElementById('results-count'),
+  loadMore: document.getElementById('load-more'),
+  exportCsv: document.getElementById('export-csv'),
+  exportNdjson: document.getElementById('export-ndjson'),
+  choices: {
+    topics: document.getElementById('topics-choices'),
+    sources: document.getElementById('sources-choices'),
+    types: document.getElementById('types-choices'),
+  },
+  picked: {
+    topics: document.getElementById('topics-picked'),
+    sources: document.getElementById('sources-picked'),
+    types: document.getElementById('types-picked'),
+  },
+};
+
+const state = {
+  sourceNames: new Map(),
+  apiParams: {},
+  terms: [],
+  cursor: null,
+  shown: 0,
+  controller: null,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Form ⇄ URL
+
+/** The form state as { name: string } (lists comma-joined), empty fields and defaults left out. */
+function readForm() {
+  const data = new FormData(ui.form);
+  const params = {};
+  for (const name of SINGLE_FIELDS) {
+    const value = asText(data.get(name)).trim();
+    if (value !== '' && value !== DEFAULTS[name]) params[name] = value;
+  }
+  for (const name of LIST_FIELDS) {
+    const values = data.getAll(name).map(asText).filter((v) => v !== '');
+    if (values.length > 0) params[name] = values.join(',');
+  }
+  return params;
+}
+
+function paramsFromUrl() {
+  const search = new URLSearchParams(location.search);
+  const params = {};
+  for (const name of [...SINGLE_FIELDS, ...LIST_FIELDS]) {
+    const value = search.get(name);
+    if (value !== null && value.trim() !== '') params[name] = value.trim();
+  }
+  return params;
+}
+
+function fillForm(params) {
+  for (const name of SINGLE_FIELDS) {
+    const field = ui.form.elements.namedItem(name);
+    const value = params[name] ?? DEFAULTS[name] ?? '';
+    if (field instanceof RadioNodeList) {
+      for (const radio of field) radio.checked = radio.value === value;
+    } else if (field instanceof HTMLInputElement && field.type === 'checkbox') {
+      field.checked = value === field.value;
+    } else if (field instanceof HTMLInputElement && field.type === 'date') {
+      field.value = /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : '';
+    } else if (field) {
+      field.value = value;
+    }
+  }
+  for (const name of LIST_FIELDS) {
+    const wanted = new Set((params[name] ?? '').split(',').map((v) => v.trim()).filter((v) => v !== ''));
+    // A value from a link that is not among the choices gets a (checked) box of its own, so it still reaches the API.
+    for (const box of ui.choices[name].querySelectorAll('input[type="checkbox"]')) {
+      box.checked = wanted.has(box.value);
+      wanted.delete(box.value);
+    }
+    for (const value of wanted) ui.choices[name].append(choice(name, value, value, true));
+  }
+  updatePicked();
+  if (params.topics || params.topicMatch) document.getElementById('topics-box').open = true;
+  if (params.sources) document.getElementById('sources-box').open = true;
+  if (params.types) document.getElementById('types-box').open = true;
+}
+
+/** The API's parameters for the form state: "To (inclusive)" becomes the next day, as the API's `to` is exclusive. */
+function toApiParams(params) {
+  const api = { ...params };
+  if (/^\d{4}-\d{2}-\d{2}$/.test(api.to ?? '')) {
+    const next = new Date(`${api.to}T00:00:00Z`);
+    next.setUTCDate(next.getUTCDate() + 1);
+    api.to = next.toISOString().slice(0, 10);
+  }
+  return api;
+}
+
+function pageUrl(params) {
+  const query = new URLSearchParams(params).toString();
+  return query ? `history.html?${query}` : 'history.html';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Choices (checkbox groups)
+
+function choice(name, value, label, checked = false) {
+  const wrapper = h('label', 'choice');
+  const box = document.createElement('input');
+  box.type = 'checkbox';
+  box.name = name;
+  box.value = value;
+  box.checked = checked;
+  wrapper.append(box, ' ', h('span', null, label));
+  return wrapper;
+}
+
+function fillChoices(name, entries) {
+  const container = clear(ui.choices[name]);
+  for (const [value, label] of entries) container.append(choice(name, value, label));
+}
+
+function updatePicked() {
+  for (const name of LIST_FIELDS) {
+    const n = ui.choices[name].querySelectorAll('input:checked').length;
+    ui.picked[name].textContent = n > 0 ? `(${n} chosen)` : '(any)';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search
+
+function highlight(text, element) {
+  const ranges = state.terms.length > 0 ? findRanges(text, state.terms) : [];
+  appendMarked(element, text, ranges);
+}
+
+function formatTotal(raw) {
+  if (raw === null) return null;
+  const lowerBound = raw.endsWith('+');
+  const n = Number(lowerBound ? raw.slice(0, -1) : raw);
+  if (!Number.isSafeInteger(n)) return null;
+  const number = n.toLocaleString('en');
+  if (lowerBound) return `more than ${number} statements`;
+  return n === 1 ? '1 statement' : `${number} statements`;
+}
+
+function setExports(apiParams) {
+  ui.exportCsv.setAttribute('href', apiUrl('api/statements/export', { ...exportParams(apiParams), format: 'csv' }).href);
+  ui.exportNdjson.setAttribute('href', apiUrl('api/statements/export', { ...exportParams(apiParams), format: 'ndjson' }).href);
+}
+
+function exportParams(apiParams) {
+  const { sort, ...filters } = apiParams; // the export is always newest first
+  void sort;
+  return filters;
+}
+
+async function search(params) {
+  state.controller?.abort();
+  const controller = new AbortController();
+  state.controller = controller;
+  state.apiParams = toApiParams(params);
+  state.terms = queryTerms(params.q ?? '');
+  state.cursor = null;
+  state.shown = 0;
+  setExports(state.apiParams);
+  setStatus(ui.formError, '');
+  ui.count.textContent = '';
+  ui.loadMore.hidden = true;
+  clear(ui.results);
+  setStatus(ui.status, 'Searching…');
+  ui.results.setAttribute('aria-busy', 'true');
+  try {
+    const { body, headers } = await get('api/statements', { ...state.apiParams, limit: PAGE_SIZE, count: 'true' }, { signal: controller.signal });
+    if (controller !== state.controller) return;
+    const total = formatTotal(headers.get('X-Total-Count'));
+    append(body, headers);
+    ui.count.textContent = total ?? `${state.shown.toLocaleString('en')} shown`;
+    setStatus(ui.status, state.shown === 0 ? 'No statement matches. Try fewer words or filters.' : '');
+  } catch (error) {
+    if (error?.name === 'AbortError') return;
+    showError(error);
+  } finally {
+    if (controller === state.controller) ui.results.removeAttribute('aria-busy');
+  }
+}
+
+async function loadMore() {
+  if (!state.cursor) return;
+  const controller = new AbortController();
+  state.controller?.abort();
+  state.controller = controller;
+  ui.loadMore.disabled = true;
+  ui.loadMore.textContent = 'Loading…';
+  try {
+    const { body, headers } = await get('api/statements', { ...state.apiParams, limit: PAGE_SIZE, cursor: state.cursor }, { signal: controller.signal });
+    if (controller !== state.controller) return;
+    const before = state.shown;
+    append(body, headers);
+    setStatus(ui.status, '');
+    // Keyboard users continue where the new results start.
+    ui.results.children[before]?.querySelector('a')?.focus();
+  } catch (error) {
+    if (error?.name === 'AbortError') return;
+    setStatus(ui.status, `Could not load more: ${error.message}`, true);
+  } finally {
+    ui.loadMore.disabled = false;
+    ui.loadMore.textContent = 'Load more';
+  }
+}
+
+function append(body, headers) {
+  if (!Array.isArray(body)) throw new Error('GET api/statements did not answer a JSON array');
+  const fragment = document.createDocumentFragment();
+  for (const raw of body) {
+    const statement = normalizeStatement(raw);
+    if (!statement) continue;
+    fragment.append(renderStatement(statement, { highlight, sourceName: (id) => state.sourceNames.get(id) }));
+    state.shown += 1;
+  }
+  ui.results.append(fragment);
+  state.cursor = headers.get('X-Next-Cursor') || null;
+  ui.loadMore.hidden = !state.cursor;
+}
+
+function showError(error) {
+  const message = error?.status === 400
+    ? `The search was not accepted: ${error.detail || error.message}`
+    : `The search failed: ${error?.message ?? error}`;
+  setStatus(ui.formError, message, true);
+  setStatus(ui.status, '');
+  ui.count.textContent = '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start-up
+
+async function main() {
+  // Not a live page: the header's connection badge has nothing to report here.
+  renderHeader('history').remove();
+  startClock();
+  fillChoices('types', Object.entries(DOCUMENT_TYPE_LABELS));
+
+  ui.form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const params = readForm();
+    history.pushState(params, '', pageUrl(params));
+    search(params);
+  });
+  ui.form.addEventListener('change', updatePicked);
+  ui.reset.addEventListener('click', () => {
+    fillForm({});
+    history.pushState({}, '', pageUrl({}));
+    search({});
+    document.getElementById('q').focus();
+  });
+  ui.loadMore.addEventListener('click', loadMore);
+  window.addEventListener('popstate', () => {
+    const params = paramsFromUrl();
+    fillForm(params);
+    search(params);
+  });
+
+  // Topic titles and source names first (both small), so chips and choices carry titles from the start.
+  const [topics, sources] = await Promise.allSettled([loadTopics(), getJson('api/sources')]);
+  if (topics.status === 'fulfilled' && topics.value.length > 0) {
+    fillChoices('topics', topics.value.filter((t) => typeof t?.id === 'string').map((t) => [t.id, topicTitle(t.id)]));
+  } else {
+    setStatus(ui.choices.topics, 'Topics could not be loaded.', true);
+  }
+  if (sources.status === 'fulfilled' && Array.isArray(sources.value)) {
+    const list = sources.value.filter((s) => typeof s?.id === 'string');
+    for (const s of list) state.sourceNames.set(s.id, asText(s.name) || s.id);
+    fillChoices('sources', list.map((s) => [s.id, `${asText(s.name) || s.id} (${s.id})`]));
+  } else {
+    setStatus(ui.choices.sources, 'Sources could not be loaded.', true);
+  }
+
+  const params = paramsFromUrl();
+  fillForm(params);
+  search(params);
+}
+
+main();
