@@ -11,16 +11,16 @@ namespace Monitor.Dashboard.Demo;
 /// </summary>
 public sealed partial class DemoSimulator(DemoOptions options, ILogger<DemoSimulator> logger) : IHostedService, IAsyncDisposable
 {
-    /// <summary>The demo feeds: id, name, shape, the adapter that reads it.</summary>
+    /// <summary>The demo feeds: id (nato-… / ep-… names the institution a feed imitates), name, shape, the adapter that reads it.</summary>
     public static readonly IReadOnlyList<(string Id, string Name, FeedShape Shape, string Adapter)> Feeds =
     [
-        ("demo-ep-press", "Demo: EP-style press releases (RSS)", FeedShape.Rss, "rss"),
-        ("demo-ep-plenary", "Demo: EP-style plenary news (RSS)", FeedShape.Rss, "rss"),
+        ("ep-demo-press", "Demo: EP-style press releases (RSS)", FeedShape.Rss, "rss"),
+        ("ep-demo-plenary", "Demo: EP-style plenary news (RSS)", FeedShape.Rss, "rss"),
         ("demo-atom", "Demo: statements (Atom)", FeedShape.Atom, "rss"),
-        ("demo-nato-news", "Demo: NATO-style news (site search JSON)", FeedShape.NatoJson, "nato-json"),
-        ("demo-nato-transcripts", "Demo: NATO-style transcripts (site search JSON)", FeedShape.NatoJson, "nato-json"),
-        ("demo-ep-api-atom", "Demo: EP Open Data-style adopted texts (Atom)", FeedShape.EpApiAtom, "ep-api"),
-        ("demo-ep-api-jsonld", "Demo: EP Open Data-style adopted texts (JSON-LD)", FeedShape.EpApiJsonLd, "ep-api"),
+        ("nato-demo-news", "Demo: NATO-style news (site search JSON)", FeedShape.NatoJson, "nato-json"),
+        ("nato-demo-transcripts", "Demo: NATO-style transcripts (site search JSON)", FeedShape.NatoJson, "nato-json"),
+        ("ep-demo-api-atom", "Demo: EP Open Data-style adopted texts (Atom)", FeedShape.EpApiAtom, "ep-api"),
+        ("ep-demo-api-jsonld", "Demo: EP Open Data-style adopted texts (JSON-LD)", FeedShape.EpApiJsonLd, "ep-api"),
     ];
 
     private Simulator? _simulator;

@@ -1,24 +1,19 @@
 // Sources page: every source from GET api/sources with its health, kept current over SignalR (hubs/monitor):
 // a SourceHealthChanged updates that source at once and, debounced, the whole list is fetched again for the poll
 // times the event does not carry.
-//
-// The connection code below (connect, reconnect, state in the header) is deliberately small and self-contained so
-// it can move onto the shared live connection in js/lib/live.js once that exists.
+// The connection (reconnect, state in the header) is the shared one in js/lib/live.js; after every (re)connect the
+// list is fetched again, since health changes while disconnected arrive only through it.
 import { h, asText, link, setStatus, clear } from '../lib/dom.js';
 import { getJson } from '../lib/api.js';
 import { parseDate, timeElement, absoluteFormat, startClock } from '../lib/time.js';
 import { renderHeader } from '../lib/layout.js';
+import { createLive } from '../lib/live.js';
 
-const HUB_PATH = 'hubs/monitor';
 const HEALTH = ['Healthy', 'Degraded', 'Failing', 'Unknown'];
 const REFETCH_DEBOUNCE_MS = 1500;
 const REFRESH_EVERY_MS = 60000;
-const RECONNECT_DELAYS_MS = [0, 2000, 5000, 10000, 30000, 30000, 60000];
-const RESTART_DELAYS_MS = [5000, 15000, 30000, 60000];
-const CONNECTION_LABELS = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', disconnected: 'Disconnected' };
 
 const ui = {
-  connection: null,
   list: document.getElementById('sources'),
   status: document.getElementById('sources-status'),
   summary: document.getElementById('sources-summary'),
@@ -227,80 +222,14 @@ function receiveHealth(raw) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Live connection (to move onto js/lib/live.js)
-
-function setConnectionState(state) {
-  ui.connection.dataset.state = state;
-  const label = ui.connection.querySelector('.connection-label');
-  if (label) label.textContent = CONNECTION_LABELS[state];
-}
-
-let connection = null;
-let restartTimer = 0;
-let restartAttempt = 0;
-
-function createConnection() {
-  const signalR = globalThis.signalR;
-  const built = new signalR.HubConnectionBuilder()
-    .withUrl(new URL(HUB_PATH, document.baseURI).href)
-    .withAutomaticReconnect(RECONNECT_DELAYS_MS)
-    .configureLogging(signalR.LogLevel.Warning)
-    .build();
-  built.on('SourceHealthChanged', receiveHealth);
-  // Every client receives these; this page has no use for them.
-  for (const name of ['StatementStored', 'AlertTriggered', 'TopicStatementStored']) built.on(name, () => {});
-  built.onreconnecting(() => setConnectionState('reconnecting'));
-  built.onreconnected(() => {
-    setConnectionState('live');
-    load(); // health changes while disconnected arrive only through the list
-  });
-  built.onclose(() => {
-    setConnectionState('disconnected');
-    scheduleRestart();
-  });
-  return built;
-}
-
-async function startConnection() {
-  clearTimeout(restartTimer);
-  restartTimer = 0;
-  if (!connection || connection.state !== globalThis.signalR.HubConnectionState.Disconnected) return;
-  setConnectionState('connecting');
-  try {
-    await connection.start();
-    restartAttempt = 0;
-    setConnectionState('live');
-    load(); // anything that changed between the first load and the connection going live
-  } catch (error) {
-    console.warn('Monitor: live connection failed', error);
-    setConnectionState('disconnected');
-    scheduleRestart();
-  }
-}
-
-function scheduleRestart() {
-  clearTimeout(restartTimer);
-  const delay = RESTART_DELAYS_MS[Math.min(restartAttempt, RESTART_DELAYS_MS.length - 1)];
-  restartAttempt += 1;
-  restartTimer = setTimeout(startConnection, delay);
-}
-
-// ---------------------------------------------------------------------------------------------
 // Start-up
 
 async function main() {
-  ui.connection = renderHeader('sources');
-  setConnectionState('connecting');
+  const live = createLive({ stateElement: renderHeader('sources'), onHealth: receiveHealth, onCaughtUp: load });
   startClock();
   await load();
   setInterval(load, REFRESH_EVERY_MS);
-  if (globalThis.signalR?.HubConnectionBuilder) {
-    connection = createConnection();
-    startConnection();
-  } else {
-    console.error('Monitor: lib/signalr/signalr.min.js did not load; build the project to copy it from npm.');
-    setConnectionState('disconnected');
-  }
+  live.start();
 }
 
 main();
