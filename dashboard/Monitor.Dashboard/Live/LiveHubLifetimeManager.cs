@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;
@@ -38,9 +37,7 @@ public sealed partial class LiveHubLifetimeManager(
     {
         ArgumentNullException.ThrowIfNull(connection);
         await base.OnConnectedAsync(connection);
-        var outbox = new Outbox(connection, _capacity);
-        _outboxes[connection.ConnectionId] = outbox;
-        outbox.Start();
+        _outboxes[connection.ConnectionId] = new Outbox(connection, _capacity);
     }
 
     public override async Task OnDisconnectedAsync(HubConnectionContext connection)
@@ -111,52 +108,136 @@ public sealed partial class LiveHubLifetimeManager(
         Message = "Dropped live client {ConnectionId}: it fell {Capacity} pushes behind; it reconnects and catches up over REST ({DroppedClients} dropped since start)")]
     private static partial void LogClientDropped(ILogger logger, string connectionId, int capacity, long droppedClients);
 
-    /// <summary>One connection's queue and the loop that writes it to the connection, in order.</summary>
+    /// <summary>
+    /// One connection's queue. The first push to an idle connection is written at once, on the sender's thread, as
+    /// SignalR's default does (into the transport's buffer, which normally completes synchronously); only while a
+    /// write waits for the socket do later pushes queue, and the waiting write's continuation drains them in order.
+    /// </summary>
     private sealed class Outbox(HubConnectionContext connection, int capacity)
     {
-        private readonly Channel<SerializedHubMessage> _queue = Channel.CreateBounded<SerializedHubMessage>(
-            new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-
-        private int _dropped;
+        private readonly Queue<SerializedHubMessage> _queue = new();
+        private bool _writing;
+        private bool _dropped;
 
         public HubConnectionContext Connection { get; } = connection;
 
-        public int Depth => _queue.Reader.Count;
+        public int Depth
+        {
+            get
+            {
+                lock (_queue)
+                {
+                    return _queue.Count;
+                }
+            }
+        }
 
-        public void Start() => _ = Task.Run(PumpAsync);
+        /// <summary>False when the queue is full: the connection has fallen behind.</summary>
+        public bool TryEnqueue(SerializedHubMessage message)
+        {
+            lock (_queue)
+            {
+                if (_dropped)
+                {
+                    return true;
+                }
 
-        public bool TryEnqueue(SerializedHubMessage message) => Volatile.Read(ref _dropped) == 1 || _queue.Writer.TryWrite(message);
+                if (_writing)
+                {
+                    if (_queue.Count >= capacity)
+                    {
+                        return false;
+                    }
+
+                    _queue.Enqueue(message);
+                    return true;
+                }
+
+                _writing = true;
+            }
+
+            Write(message);
+            return true;
+        }
 
         /// <summary>Aborts the connection once; true for the call that did.</summary>
         public bool Drop()
         {
-            if (Interlocked.Exchange(ref _dropped, 1) == 1)
+            lock (_queue)
             {
-                return false;
+                if (_dropped)
+                {
+                    return false;
+                }
+
+                _dropped = true;
+                _queue.Clear();
             }
 
-            _queue.Writer.TryComplete();
             Connection.Abort();
             return true;
         }
 
-        public void Complete() => _queue.Writer.TryComplete();
-
-        private async Task PumpAsync()
+        public void Complete()
         {
-            var aborted = Connection.ConnectionAborted;
+            lock (_queue)
+            {
+                _dropped = true;
+                _queue.Clear();
+            }
+        }
+
+        // Writes, then the queued pushes in order, while each write completes synchronously; a write that waits for the
+        // socket continues asynchronously. SignalR's write never throws for a failed send (it aborts the connection).
+        private void Write(SerializedHubMessage message)
+        {
+            while (true)
+            {
+                var write = Connection.WriteAsync(message, Connection.ConnectionAborted);
+                if (!write.IsCompletedSuccessfully)
+                {
+                    _ = WriteAsync(write);
+                    return;
+                }
+
+                write.GetAwaiter().GetResult();
+                if (!TryNext(out message))
+                {
+                    return;
+                }
+            }
+        }
+
+        private async Task WriteAsync(ValueTask pending)
+        {
             try
             {
-                await foreach (var message in _queue.Reader.ReadAllAsync(aborted))
-                {
-                    // Waits while the socket and the transport's buffer are full; never throws for a failed write
-                    // (SignalR aborts the connection instead).
-                    await Connection.WriteAsync(message, aborted);
-                }
+                await pending;
             }
             catch (OperationCanceledException)
             {
-                // The connection is gone; what is still queued goes with it.
+                // The connection was aborted while this write waited.
+                Complete();
+            }
+
+            if (TryNext(out var next))
+            {
+                Write(next);
+            }
+        }
+
+        private bool TryNext(out SerializedHubMessage message)
+        {
+            lock (_queue)
+            {
+                if (!_dropped && _queue.TryDequeue(out message!))
+                {
+                    return true;
+                }
+
+                _writing = false;
+                message = null!;
+                return false;
             }
         }
     }
