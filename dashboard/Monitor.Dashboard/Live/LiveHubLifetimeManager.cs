@@ -9,10 +9,11 @@ namespace Monitor.Dashboard.Live;
 /// <summary>
 /// The hub's lifetime manager with one bounded queue per connection. SignalR's default broadcast writes to every
 /// connection and completes when the slowest write completes, and a connection whose socket is full keeps every
-/// later write waiting on its write lock, unbounded. Here a broadcast is serialized once and only enqueued: each
-/// connection has its own writer, so a stalled socket holds up no one else and the sender never waits. A connection
-/// whose queue is full has fallen behind: it is aborted (and counted), and its client reconnects and catches up
-/// over REST. Every other operation (groups, single connections, invocations) is the default's.
+/// later write waiting on its write lock, unbounded. Here a broadcast is serialized once and handed to each
+/// connection: written at once if the connection is idle, queued behind its waiting write otherwise, so a stalled
+/// socket holds up no one else and the sender never waits. A connection whose queue is full has fallen behind: it is
+/// aborted (and counted), and its client reconnects and catches up over REST. Group membership is tracked beside the
+/// default's; single-connection sends and invocations are the default's.
 /// </summary>
 public sealed partial class LiveHubLifetimeManager(
     ILogger<DefaultHubLifetimeManager<MonitorHub>> baseLogger,
@@ -31,7 +32,7 @@ public sealed partial class LiveHubLifetimeManager(
     public int Connections => _outboxes.Count;
 
     /// <summary>The longest queue of any connection now (pushes waiting beyond the transport buffers).</summary>
-    public int DeepestQueue => _outboxes.Values.Select(o => o.Depth).DefaultIfEmpty(0).Max();
+    public int DeepestQueue => _outboxes.Select(o => o.Value.Depth).DefaultIfEmpty(0).Max();
 
     public override async Task OnConnectedAsync(HubConnectionContext connection)
     {
@@ -75,7 +76,7 @@ public sealed partial class LiveHubLifetimeManager(
 
     public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default)
     {
-        Enqueue(_outboxes.Values, methodName, args);
+        Enqueue(_outboxes, methodName, args);
         return Task.CompletedTask;
     }
 
@@ -83,16 +84,17 @@ public sealed partial class LiveHubLifetimeManager(
     {
         if (_groups.TryGetValue(groupName, out var group))
         {
-            Enqueue(group.Values, methodName, args);
+            Enqueue(group, methodName, args);
         }
 
         return Task.CompletedTask;
     }
 
-    private void Enqueue(IEnumerable<Outbox> outboxes, string methodName, object?[] args)
+    // Enumerating the dictionary itself takes no lock and copies nothing (its Values property does both).
+    private void Enqueue(ConcurrentDictionary<string, Outbox> outboxes, string methodName, object?[] args)
     {
         SerializedHubMessage? message = null;
-        foreach (var outbox in outboxes)
+        foreach (var (_, outbox) in outboxes)
         {
             // Serialized once per protocol, on first use, and shared by every connection.
             message ??= new SerializedHubMessage(new InvocationMessage(methodName, args));
