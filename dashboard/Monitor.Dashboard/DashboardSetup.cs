@@ -26,13 +26,11 @@ public static class DashboardSetup
         // Serve wwwroot from the project when running from the build output (dotnet run, tests) in any
         // environment, not only Development; a published app has its own wwwroot and no manifest, so this is a no-op.
         builder.WebHost.UseStaticWebAssets();
-        builder.Services.AddSignalR().AddJsonProtocol(json => json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.AddLivePush();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<HistoryStore>().AddSingleton<HistoryAggregates>().AddSingleton<StatementDetailStore>();
-        builder.Services.AddSingleton<LiveBroadcaster>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveBroadcaster>());
 
         Action<IBusRegistrationConfigurator>[] consumers = options.HostWorkers
             ? [AddPushConsumers, TaggingWorker.AddConsumers, PersistenceWorker.AddConsumers, AlertsWorker.AddConsumers]

@@ -15,6 +15,11 @@ if (args.Length > 0 && args[0] == "ingestion")
     return await IngestionBenchmark.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "clients")
+{
+    return await ClientsBenchmark.RunAsync(args[1..]);
+}
+
 var options = LoadOptions.Parse(args);
 Console.WriteLine($"Monitor pipeline load test: {options.Statements} in a burst, {options.Rate}/s for 30 s, {options.Replicas} Tagging/Persistence replicas");
 

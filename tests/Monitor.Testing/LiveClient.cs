@@ -24,6 +24,9 @@ public sealed class LiveClient : IAsyncDisposable
     /// <summary>What arrived through the per-topic groups this client joined.</summary>
     public ConcurrentQueue<(string TopicId, StatementStored Statement)> TopicStatements { get; } = new();
 
+    /// <summary>Connected while the hub connection is up; a dropped connection is not restarted.</summary>
+    public HubConnectionState State => _connection.State;
+
     public Task JoinTopicAsync(string topicId) => _connection.InvokeAsync("JoinTopic", topicId);
 
     public ConcurrentQueue<(StatementStored Statement, DateTimeOffset ReceivedAt)> Statements { get; } = new();

@@ -1,56 +1,118 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using Monitor.Contracts;
 using Monitor.Dashboard.Hubs;
 
 namespace Monitor.Dashboard.Live;
 
 /// <summary>
-/// Hands events from the bus to SignalR on its own loop, so a consumer never waits on a slow client, and drops
-/// repeats: the outbox relay may republish an event after a crash, and a client must see each revision once.
+/// Hands events from the bus to SignalR on its own loop and drops repeats: the outbox relay may republish an event
+/// after a crash, and a client must see each revision once. A bus consumer never waits here: the queue is bounded
+/// and, when full, drops its oldest event (logged and counted) rather than hold up the pipeline. The loop itself
+/// never waits on a client either: <see cref="LiveHubLifetimeManager"/> gives each connection its own bounded queue.
 /// </summary>
-public sealed partial class LiveBroadcaster(IHubContext<MonitorHub, IMonitorClient> hub, ILogger<LiveBroadcaster> logger) : BackgroundService
+public sealed partial class LiveBroadcaster : BackgroundService
 {
     private const int RememberedKeys = 100_000;
 
-    private readonly Channel<Func<IHubClients<IMonitorClient>, Task>> _queue =
-        Channel.CreateBounded<Func<IHubClients<IMonitorClient>, Task>>(new BoundedChannelOptions(10_000) { SingleReader = true });
+    private readonly IHubContext<MonitorHub, IMonitorClient> _hub;
+    private readonly ILogger<LiveBroadcaster> _logger;
+    private readonly LiveHubLifetimeManager _clients;
+    private readonly Channel<Func<IHubClients<IMonitorClient>, Task>> _queue;
+    private long _droppedEvents;
+
+    public LiveBroadcaster(IHubContext<MonitorHub, IMonitorClient> hub, LiveHubLifetimeManager clients, ILogger<LiveBroadcaster> logger, IOptions<LiveOptions> options)
+    {
+        _hub = hub;
+        _clients = clients;
+        _logger = logger;
+        _queue = Channel.CreateBounded<Func<IHubClients<IMonitorClient>, Task>>(
+            new BoundedChannelOptions(Math.Max(1, options.Value.BroadcastQueueCapacity)) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest },
+            _ => EventDropped());
+    }
+
+    /// <summary>Events dropped since start because the broadcaster fell behind the bus.</summary>
+    public long DroppedEvents => Interlocked.Read(ref _droppedEvents);
+
+    /// <summary>Events waiting for the broadcaster now.</summary>
+    public int QueueDepth => _queue.Reader.Count;
 
     private readonly HashSet<string> _seen = [];
     private readonly Queue<string> _seenOrder = new();
 
     public ValueTask StatementStoredAsync(StatementStored statement, CancellationToken cancellationToken) =>
         FirstTime($"statement:{statement.StatementId}:{statement.Revision}")
-            ? _queue.Writer.WriteAsync(async clients =>
+            ? Enqueue(async clients =>
             {
                 await clients.All.StatementStored(statement);
                 foreach (var topic in statement.Topics)
                 {
                     await clients.Group(MonitorHub.TopicGroup(topic.TopicId)).TopicStatementStored(topic.TopicId, statement);
                 }
-            }, cancellationToken)
+            })
             : ValueTask.CompletedTask;
 
     public ValueTask AlertTriggeredAsync(AlertTriggered alert, CancellationToken cancellationToken) =>
         FirstTime($"alert:{alert.AlertId}")
-            ? _queue.Writer.WriteAsync(clients => clients.All.AlertTriggered(alert), cancellationToken)
+            ? Enqueue(clients => clients.All.AlertTriggered(alert))
             : ValueTask.CompletedTask;
 
     public ValueTask SourceHealthChangedAsync(SourceHealthChanged health, CancellationToken cancellationToken) =>
-        _queue.Writer.WriteAsync(clients => clients.All.SourceHealthChanged(health), cancellationToken);
+        Enqueue(clients => clients.All.SourceHealthChanged(health));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _ = ReportAsync(TimeSpan.FromMinutes(1), stoppingToken);
         await foreach (var push in _queue.Reader.ReadAllAsync(stoppingToken))
         {
             try
             {
-                await push(hub.Clients);
+                await push(_hub.Clients);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogPushFailed(ex);
             }
+        }
+    }
+
+    // DropOldest: a full queue never refuses a write, it drops the oldest event (EventDropped) and takes this one.
+    private ValueTask Enqueue(Func<IHubClients<IMonitorClient>, Task> push)
+    {
+        _queue.Writer.TryWrite(push);
+        return ValueTask.CompletedTask;
+    }
+
+    private void EventDropped()
+    {
+        var dropped = Interlocked.Increment(ref _droppedEvents);
+        if (dropped == 1 || dropped % 1000 == 0)
+        {
+            LogEventsDropped(dropped);
+        }
+    }
+
+    /// <summary>The counters in the log once a minute, when anything is queued or was dropped since the last report.</summary>
+    private async Task ReportAsync(TimeSpan every, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(every);
+        (long Clients, long Events) last = (0, 0);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var now = (Clients: _clients.DroppedClients, Events: DroppedEvents);
+                var deepest = _clients.DeepestQueue;
+                if (now != last || deepest > 0 || QueueDepth > 0)
+                {
+                    LogStatus(_clients.Connections, deepest, QueueDepth, now.Clients, now.Events);
+                    last = now;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -72,6 +134,14 @@ public sealed partial class LiveBroadcaster(IHubContext<MonitorHub, IMonitorClie
             return true;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "The live broadcaster fell behind the bus: dropped its oldest event ({DroppedEvents} dropped since start); clients catch up over REST")]
+    private partial void LogEventsDropped(long droppedEvents);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Live push: {Connections} clients, deepest client queue {DeepestQueue}, broadcaster queue {QueueDepth}; dropped since start: {DroppedClients} clients, {DroppedEvents} events")]
+    private partial void LogStatus(int connections, int deepestQueue, int queueDepth, long droppedClients, long droppedEvents);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pushing an event to the dashboard clients failed")]
     private partial void LogPushFailed(Exception exception);
