@@ -213,7 +213,12 @@ export function createLive(options) {
     const signalR = globalThis.signalR;
     if (!signalR) return null;
     const built = new signalR.HubConnectionBuilder()
-      .withUrl(new URL(HUB_PATH, document.baseURI).href)
+      // WebSockets straight away, no negotiate request: replicas run without sticky sessions, and a negotiate answered
+      // by one replica followed by a socket opened on another would fail.
+      .withUrl(new URL(HUB_PATH, document.baseURI).href, {
+        skipNegotiation: true,
+        transport: signalR.HttpTransportType.WebSockets,
+      })
       .withAutomaticReconnect(RECONNECT_DELAYS_MS)
       .configureLogging(signalR.LogLevel.Warning)
       .build();
