@@ -41,6 +41,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         var processes = new[] { Dashboard, Topology.Create("workers/Monitor.Ingestion"), Topology.Create("workers/Monitor.Tagging"), Topology.Create("workers/Monitor.Persistence") };
         await Task.WhenAll(processes.Select(p => p.StartAsync(TimeSpan.FromSeconds(120))));
         Bus = await PipelineBus.StartAsync(Topology.Rabbit);
+        Store = new StatementStore(Topology.OpenDatabase());
 
         Sanctions = await PublishAndStoreAsync(Texts.SanctionsStatement("Seed"));
         Humanitarian = await PublishAndStoreAsync(Texts.HumanitarianStatement("Seed"));
@@ -66,30 +67,45 @@ public sealed class DashboardFixture : IAsyncLifetime
     }
 
     /// <summary>Publishes a discovery and waits until Persistence has stored it; the stored form (id, topics).</summary>
-    public Task<StatementStored> PublishAndStoreAsync(StatementDiscovered statement) => PublishAndStoreAsync(Bus, Topology, statement);
+    public Task<StatementStored> PublishAndStoreAsync(StatementDiscovered statement) => PublishAndStoreAsync(Bus, Store, statement);
 
-    public static async Task<StatementStored> PublishAndStoreAsync(PipelineBus bus, DistributedTopology topology, StatementDiscovered statement)
+    /// <summary>The topology's statements, read directly (one connection pool for the whole fixture).</summary>
+    public StatementStore Store { get; private set; } = null!;
+
+    public static async Task<StatementStored> PublishAndStoreAsync(PipelineBus bus, StatementStore store, StatementDiscovered statement)
     {
         await bus.PublishAsync(statement);
-        return await WaitForStoredAsync(topology, statement.ExternalId, TimeSpan.FromSeconds(60));
+        return (await WaitForStoredAsync(store, [statement.ExternalId], TimeSpan.FromSeconds(60)))[0];
     }
 
-    public static async Task<StatementStored> WaitForStoredAsync(DistributedTopology topology, string externalId, TimeSpan within)
+    /// <summary>Waits until every one of the statements is stored; them, in the order asked.</summary>
+    public static async Task<IReadOnlyList<StatementStored>> WaitForStoredAsync(StatementStore store, IReadOnlyList<string> externalIds, TimeSpan within)
     {
-        var store = new StatementStore(topology.OpenDatabase());
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < within)
+        var found = new Dictionary<string, StatementStored>(StringComparer.Ordinal);
+        var wanted = externalIds.ToHashSet(StringComparer.Ordinal);
+        while (true)
         {
-            var found = (await store.GetLatestAsync(500)).FirstOrDefault(s => s.ExternalId == externalId);
-            if (found is not null)
+            foreach (var statement in await store.GetLatestAsync(500))
             {
-                return found;
+                if (wanted.Contains(statement.ExternalId))
+                {
+                    found[statement.ExternalId] = statement;
+                }
+            }
+
+            if (found.Count == wanted.Count)
+            {
+                return [.. externalIds.Select(id => found[id])];
+            }
+
+            if (clock.Elapsed > within)
+            {
+                throw new TimeoutException($"{wanted.Count - found.Count} of {wanted.Count} statements were not stored within {within.TotalSeconds} s.");
             }
 
             await Task.Delay(100);
         }
-
-        throw new TimeoutException($"Statement {externalId} was not stored within {within.TotalSeconds} s.");
     }
 
     public async Task DisposeAsync()

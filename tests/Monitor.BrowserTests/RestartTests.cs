@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.Playwright;
-using Monitor.Contracts;
+using Monitor.Data.Statements;
 using Monitor.Testing;
 using Xunit.Abstractions;
 
@@ -35,6 +35,7 @@ public sealed class RestartTests(ITestOutputHelper output) : IAsyncLifetime
         var processes = new[] { dashboard, _topology.Create("workers/Monitor.Tagging"), _topology.Create("workers/Monitor.Persistence") };
         await Task.WhenAll(processes.Select(p => p.StartAsync(TimeSpan.FromSeconds(120))));
         _bus = await PipelineBus.StartAsync(_topology.Rabbit);
+        var store = new StatementStore(_topology.OpenDatabase());
 
         await using var context = await DashboardFixture.NewContextAsync(_browser!, dashboard.BaseAddress);
         var watch = await PageWatch.OpenAsync(context);
@@ -42,14 +43,13 @@ public sealed class RestartTests(ITestOutputHelper output) : IAsyncLifetime
         await page.GotoAsync("index.html");
         await LivePage.WaitUntilLiveAsync(page, TimeSpan.FromSeconds(30));
         var run = Texts.UniqueWord("restart");
-        var before = await DashboardFixture.PublishAndStoreAsync(_bus, _topology, Texts.SanctionsStatement($"{run} before"));
+        var before = await DashboardFixture.PublishAndStoreAsync(_bus, store, Texts.SanctionsStatement($"{run} before"));
         await LivePage.WaitForArrivalAsync(page, $"{run} before", TimeSpan.FromSeconds(30));
 
         await dashboard.KillAsync();
         await page.WaitForSelectorAsync("#connection-state:not([data-state=live])", new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
         output.WriteLine($"dashboard killed; page state: {await page.GetAttributeAsync("#connection-state", "data-state")}");
 
-        var missed = new List<StatementStored>();
         var published = Enumerable.Range(0, MissedWhileDown)
             .Select(i => i % 2 == 0 ? Texts.SanctionsStatement($"{run} missed {i}") : Texts.HumanitarianStatement($"{run} missed {i}"))
             .ToList();
@@ -58,10 +58,7 @@ public sealed class RestartTests(ITestOutputHelper output) : IAsyncLifetime
             await _bus.PublishAsync(statement);
         }
 
-        foreach (var statement in published)
-        {
-            missed.Add(await DashboardFixture.WaitForStoredAsync(_topology, statement.ExternalId, TimeSpan.FromSeconds(60)));
-        }
+        var missed = await DashboardFixture.WaitForStoredAsync(store, [.. published.Select(s => s.ExternalId)], TimeSpan.FromSeconds(60));
 
         output.WriteLine($"{missed.Count} statements stored while the dashboard was down; restarting it on {dashboard.BaseAddress}");
         await dashboard.RestartAsync(TimeSpan.FromSeconds(120));
