@@ -34,6 +34,10 @@ public sealed class LiveViewTests(DashboardFixture fixture, ITestOutputHelper ou
             // The wait may take longer than a second: the measured time comes from inside the page, the assert below.
             var arrival = await LivePage.WaitForArrivalAsync(page, marker, TimeSpan.FromSeconds(30));
             times.Add(arrival.T - publishedAt);
+            var item = Item(page, arrival.StatementId);
+            await Assertions.Expect(item).ToHaveAttributeAsync("data-revision", "1");
+            await Assertions.Expect(item).ToHaveAttributeAsync("data-source-id", Texts.SourceId);
+            await Assertions.Expect(item.Locator(".chip[data-topic-id]").First).ToBeVisibleAsync();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"statement {arrival.StatementId}: publish -> in the live view {arrival.T - publishedAt} ms"));
         }
 
