@@ -94,6 +94,33 @@ public sealed class LiveViewTests(DashboardFixture fixture, ITestOutputHelper ou
         watch.AssertNoProblems("live view with the topic filter");
     }
 
+    [Fact]
+    public async Task While_paused_arrivals_wait_and_are_counted_then_resume_shows_them()
+    {
+        await using var context = await fixture.NewContextAsync();
+        var watch = await PageWatch.OpenAsync(context);
+        var page = watch.Page;
+        await page.GotoAsync("index.html");
+        await LivePage.WaitUntilLiveAsync(page, TimeSpan.FromSeconds(30));
+        var pause = page.Locator("button#pause");
+        await Assertions.Expect(pause).ToHaveAttributeAsync("aria-pressed", "false");
+
+        await pause.ClickAsync();
+        await Assertions.Expect(pause).ToHaveAttributeAsync("aria-pressed", "true");
+        var run = Texts.UniqueWord("paused");
+        var first = await fixture.PublishAndStoreAsync(Texts.SanctionsStatement($"{run} one"));
+        var second = await fixture.PublishAndStoreAsync(Texts.HumanitarianStatement($"{run} two"));
+        await Assertions.Expect(page.Locator("#paused-count")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"\b2\b"), new() { Timeout = 30_000 });
+        await Assertions.Expect(Item(page, first.StatementId)).ToBeHiddenAsync();
+        await Assertions.Expect(Item(page, second.StatementId)).ToBeHiddenAsync();
+
+        await pause.ClickAsync();
+        await Assertions.Expect(pause).ToHaveAttributeAsync("aria-pressed", "false");
+        await Assertions.Expect(Item(page, first.StatementId)).ToBeVisibleAsync();
+        await Assertions.Expect(Item(page, second.StatementId)).ToBeVisibleAsync();
+        watch.AssertNoProblems("live view paused and resumed");
+    }
+
     private static ILocator Item(IPage page, long statementId) =>
         page.Locator($"#statements > li.statement[data-statement-id='{statementId.ToString(CultureInfo.InvariantCulture)}']");
 }
