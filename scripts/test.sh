@@ -17,12 +17,15 @@
 #                           `docker info` and `docker compose version` succeed, native otherwise).
 #   MONITOR_TEST_HANG_TIMEOUT     per-test hang limit for `dotnet test --blame-hang-timeout` (default 15m).
 #   MONITOR_TEST_LOG_DIR    where service start-up logs and dotnet-test.log go (default /tmp/monitor-test).
+#   MONITOR_TEST_ARTIFACTS  where the browser tests keep their screenshots (default $MONITOR_TEST_LOG_DIR/screenshots).
 # Variables the caller already set (MONITOR_TEST_*) are kept as they are.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 LOG_DIR=${MONITOR_TEST_LOG_DIR:-${TMPDIR:-/tmp}/monitor-test}
 mkdir -p "$LOG_DIR"
+MONITOR_TEST_LOG_DIR=$LOG_DIR
+export MONITOR_TEST_LOG_DIR
 
 # ---------------------------------------------------------------- output helpers
 
@@ -282,15 +285,20 @@ section "Test environment"
 : "${MONITOR_TEST_RABBITMQ:=amqp://${RABBIT_USER}:${RABBIT_PASS}@127.0.0.1:5672/}"
 : "${MONITOR_TEST_RABBITMQ_MANAGEMENT:=http://${RABBIT_USER}:${RABBIT_PASS}@127.0.0.1:15672/}"
 : "${MONITOR_TEST_CHROMIUM:=/usr/bin/chromium}"
+# Screenshots of every dashboard page (tests/Monitor.BrowserTests), kept beside the logs.
+: "${MONITOR_TEST_ARTIFACTS:=$LOG_DIR/screenshots}"
+mkdir -p "$MONITOR_TEST_ARTIFACTS"
 # Tests fail instead of skipping when one of the services above is missing.
 : "${MONITOR_TEST_REQUIRE_SERVICES:=1}"
 export MONITOR_TEST_POSTGRES MONITOR_TEST_RABBITMQ MONITOR_TEST_RABBITMQ_MANAGEMENT MONITOR_TEST_CHROMIUM \
-  MONITOR_TEST_REQUIRE_SERVICES
+  MONITOR_TEST_REQUIRE_SERVICES MONITOR_TEST_ARTIFACTS
+# Playwright drives the Chromium above with the driver inside its NuGet package; it never downloads a browser.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 # No first-run banner or telemetry upload (the network reaches only package registries).
 : "${DOTNET_NOLOGO:=1}" "${DOTNET_CLI_TELEMETRY_OPTOUT:=1}"
 export DOTNET_NOLOGO DOTNET_CLI_TELEMETRY_OPTOUT
 for name in MONITOR_TEST_POSTGRES MONITOR_TEST_RABBITMQ MONITOR_TEST_RABBITMQ_MANAGEMENT MONITOR_TEST_CHROMIUM \
-  MONITOR_TEST_REQUIRE_SERVICES; do
+  MONITOR_TEST_REQUIRE_SERVICES MONITOR_TEST_ARTIFACTS; do
   printf '%s=%s\n' "$name" "${!name}"
 done
 

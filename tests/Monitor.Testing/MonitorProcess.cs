@@ -73,6 +73,22 @@ public sealed class MonitorProcess : IAsyncDisposable
         await WaitUntilReadyAsync(readyWithin ?? TimeSpan.FromSeconds(60));
     }
 
+    /// <summary>
+    /// Starts the process again after <see cref="KillAsync"/> (or kills it first), on the same address, so clients
+    /// that knew the old process (a browser page, a SignalR client) can reconnect to the new one.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan? readyWithin = null)
+    {
+        if (_process is not null)
+        {
+            await KillAsync();
+            _process.Dispose();
+            _process = null;
+        }
+
+        await StartAsync(readyWithin);
+    }
+
     /// <summary>SIGKILL: no shutdown hooks, no flushing, no goodbye.</summary>
     public async Task KillAsync()
     {
