@@ -2,7 +2,7 @@
 // sparkline of the last 30 daily counts (GET api/topics/summary), each linking to its page. A new statement pushed
 // live adds one to every topic it carries; after a reconnect the summary is read again, so counts stay exact.
 import { h, pageLink, setStatus, clear } from '../lib/dom.js';
-import { get } from '../lib/api.js';
+import { get, getJson } from '../lib/api.js';
 import { renderHeader } from '../lib/layout.js';
 import { sparkline, updateSparkline, isoDay } from '../lib/charts.js';
 import { createLive, serverDate } from '../lib/live.js';
@@ -13,7 +13,11 @@ const ui = {
   list: document.getElementById('topics'),
   status: document.getElementById('topics-status'),
   retry: document.getElementById('topics-retry'),
+  tagging: document.getElementById('tagging'),
 };
+
+// While the Tagging worker re-tags stored statements for a new topic file, its progress is read this often.
+const TAGGING_POLL_MS = 10000;
 
 const rows = new Map(); // topicId -> { topic, element, parts }
 let caughtUpStatements = 0;
@@ -145,7 +149,37 @@ function receiveStatement(statement, { via }) {
   }
 }
 
+/** The topic file's version and, while one runs, the background re-tag's progress (GET api/tagging). */
+async function showTagging() {
+  let running = false;
+  try {
+    const tagging = await getJson('api/tagging');
+    const version = typeof tagging?.baselineVersion === 'string' ? tagging.baselineVersion.slice(0, 12) : '?';
+    const retag = tagging?.retag;
+    running = retag?.state === 'running';
+    const total = Number(retag?.total) || 0;
+    const done = Math.min(Number(retag?.done) || 0, total);
+    if (running) {
+      ui.tagging.textContent = `Re-tagging stored statements for topic file ${version}: ${done.toLocaleString()} of `
+        + `${total.toLocaleString()} (${total ? Math.floor((done / total) * 100) : 0}%). Counts change as it goes.`;
+    } else if (retag?.state === 'finished') {
+      ui.tagging.textContent = `Topic file ${version}: every stored statement is tagged with it.`;
+    } else if (retag?.state === 'superseded') {
+      ui.tagging.textContent = `Topic file ${version}: stored statements wait for the Tagging worker to re-tag them.`;
+    } else {
+      ui.tagging.textContent = `Topic file ${version}.`;
+    }
+    ui.tagging.hidden = false;
+  } catch (error) {
+    console.warn('Monitor: could not read the tagging state', error);
+  }
+  if (running) setTimeout(showTagging, TAGGING_POLL_MS);
+  else if (ui.tagging.dataset.wasRunning === 'true') loadSummary(); // the run just finished: counts are final
+  ui.tagging.dataset.wasRunning = String(running);
+}
+
 async function main() {
+  showTagging();
   ui.retry.addEventListener('click', async () => {
     if (await loadSummary()) live.start();
   });
