@@ -17,7 +17,7 @@
 #                           `docker info` and `docker compose version` succeed, native otherwise).
 #   MONITOR_TEST_HANG_TIMEOUT     per-test hang limit for `dotnet test --blame-hang-timeout` (default 15m).
 #   MONITOR_TEST_LOG_DIR    where service start-up logs and dotnet-test.log go (default /tmp/monitor-test).
-#   MONITOR_TEST_ARTIFACTS  where the browser tests keep their screenshots (default $MONITOR_TEST_LOG_DIR/screenshots).
+#   MONITOR_TEST_ARTIFACTS  where the browser tests keep their screenshots (default artifacts/screenshots in the checkout).
 # Variables the caller already set (MONITOR_TEST_*) are kept as they are.
 set -euo pipefail
 
@@ -285,8 +285,9 @@ section "Test environment"
 : "${MONITOR_TEST_RABBITMQ:=amqp://${RABBIT_USER}:${RABBIT_PASS}@127.0.0.1:5672/}"
 : "${MONITOR_TEST_RABBITMQ_MANAGEMENT:=http://${RABBIT_USER}:${RABBIT_PASS}@127.0.0.1:15672/}"
 : "${MONITOR_TEST_CHROMIUM:=/usr/bin/chromium}"
-# Screenshots of every dashboard page (tests/Monitor.BrowserTests), kept beside the logs.
-: "${MONITOR_TEST_ARTIFACTS:=$LOG_DIR/screenshots}"
+# Screenshots of every dashboard page (tests/Monitor.BrowserTests): artifacts/ in the checkout (git-ignored), where a
+# CI job that keeps files of its workspace finds them.
+: "${MONITOR_TEST_ARTIFACTS:=$PWD/artifacts/screenshots}"
 mkdir -p "$MONITOR_TEST_ARTIFACTS"
 # Tests fail instead of skipping when one of the services above is missing.
 : "${MONITOR_TEST_REQUIRE_SERVICES:=1}"

@@ -1,8 +1,8 @@
 namespace Monitor.BrowserTests;
 
 /// <summary>
-/// Where screenshots go: MONITOR_TEST_ARTIFACTS, else $MONITOR_TEST_LOG_DIR/screenshots, else /tmp/monitor-test/screenshots.
-/// scripts/test.sh exports MONITOR_TEST_ARTIFACTS so CI keeps them beside its logs.
+/// Where screenshots go: MONITOR_TEST_ARTIFACTS (scripts/test.sh exports it), else artifacts/screenshots in the checkout
+/// (git-ignored).
 /// </summary>
 public static class Artifacts
 {
@@ -12,7 +12,7 @@ public static class Artifacts
         {
             var path = Environment.GetEnvironmentVariable("MONITOR_TEST_ARTIFACTS") is { Length: > 0 } artifacts
                 ? artifacts
-                : Path.Combine(Environment.GetEnvironmentVariable("MONITOR_TEST_LOG_DIR") is { Length: > 0 } logs ? logs : Path.Combine(Path.GetTempPath(), "monitor-test"), "screenshots");
+                : Path.Combine(Monitor.Testing.MonitorProcess.RepositoryRoot, "artifacts", "screenshots");
             System.IO.Directory.CreateDirectory(path);
             return path;
         }
