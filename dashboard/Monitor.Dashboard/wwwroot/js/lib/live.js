@@ -16,6 +16,7 @@
 import { h } from './dom.js';
 import { get } from './api.js';
 import { normalizeStatement } from './statements.js';
+import { noteSourceHealth, loadSourceHealth } from './layout.js';
 
 const HUB_PATH = 'hubs/monitor';
 const SINCE_PATH = 'api/live/since';
@@ -61,6 +62,7 @@ export function createLive(options) {
   let connection = null;
   let restartTimer = 0;
   let restartAttempt = 0;
+  let everStarted = false;
   let catchUpTimer = 0;
   let catchUpAttempt = 0;
   let catchUpRun = 0;
@@ -224,7 +226,10 @@ export function createLive(options) {
       .build();
     built.on('StatementStored', (raw) => accept(raw, 'live'));
     built.on('AlertTriggered', (raw) => options.onAlert?.(raw));
-    built.on('SourceHealthChanged', (raw) => options.onHealth?.(raw));
+    built.on('SourceHealthChanged', (raw) => {
+      noteSourceHealth(raw?.sourceId, raw?.health);
+      options.onHealth?.(raw);
+    });
     // Only sent to clients that joined a topic group; registered so the client does not warn about it.
     built.on('TopicStatementStored', () => {});
     built.onreconnecting(() => setState('reconnecting'));
@@ -232,6 +237,7 @@ export function createLive(options) {
     built.onreconnected(() => {
       setState('live');
       catchUp();
+      loadSourceHealth(); // health changes while away were not pushed to this connection
     });
     built.onclose(() => {
       setState('disconnected');
@@ -253,6 +259,7 @@ export function createLive(options) {
       return;
     }
     if (connection.state !== globalThis.signalR.HubConnectionState.Disconnected) return;
+    const restarted = everStarted; // the header read source health at page load; a restart reads it again
     setState('connecting');
     try {
       markGap();
@@ -260,6 +267,8 @@ export function createLive(options) {
       restartAttempt = 0;
       setState('live');
       catchUp(); // closes the gap between the snapshot and the moment the connection went live
+      everStarted = true;
+      if (restarted) loadSourceHealth();
     } catch (error) {
       console.warn('Monitor: live connection failed', error);
       setState('disconnected');
