@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -29,6 +30,24 @@ internal static class ClientsBenchmark
 
         await using var topology = await DistributedTopology.CreateAsync(pollSeconds: 3600);
         var dashboard = topology.Create(Topology.Dashboard);
+        var logged = new ConcurrentQueue<DateTimeOffset>();
+        var warnings = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        dashboard.OutputLine += line =>
+        {
+            if (line.Contains("Dropped live client", StringComparison.Ordinal))
+            {
+                logged.Enqueue(DateTimeOffset.UtcNow);
+            }
+            else if (line.Contains(" WRN] ", StringComparison.Ordinal) || line.Contains(" ERR] ", StringComparison.Ordinal))
+            {
+                // Counted by message without the time stamp: "[HH:mm:ss WRN] dashboard Category: message".
+                warnings.AddOrUpdate(line[(line.IndexOf(']', StringComparison.Ordinal) + 1)..].Trim(), 1, (_, n) => n + 1);
+            }
+            else if (line.Contains("Live push: ", StringComparison.Ordinal))
+            {
+                Console.WriteLine($"dashboard: {line.Trim()}");
+            }
+        };
         MonitorProcess[] processes = [dashboard, topology.Create("workers/Monitor.Tagging"), topology.Create("workers/Monitor.Persistence")];
         await Task.WhenAll(processes.Select(p => p.StartAsync(TimeSpan.FromSeconds(120))));
         Console.WriteLine($"Started the dashboard (pid {dashboard.ProcessId}), Tagging and Persistence");
@@ -48,8 +67,14 @@ internal static class ClientsBenchmark
                 .Select(_ => StalledClient.ConnectAsync(dashboard.BaseAddress, TimeSpan.FromSeconds(1)))));
             var name = options.Stalled == 0 ? $"{options.Clients} clients" : $"{options.Clients} clients + {options.Stalled} stalled";
             var loaded = await MeasureAsync(name, clients, stalled, bus, dashboard, options);
-            var logged = dashboard.Output.Split('\n').Count(l => l.Contains("Dropped live client", StringComparison.Ordinal));
-            Console.WriteLine($"The dashboard logged {logged} dropped clients in all.");
+            var drops = logged.Select(at => (at - loaded.Started).TotalSeconds).Order().ToList();
+            Console.WriteLine(drops.Count == 0
+                ? "The dashboard logged no dropped client."
+                : FormattableString.Invariant($"The dashboard logged {drops.Count} dropped clients, {drops[0]:0.0} to {drops[^1]:0.0} s after the main run started."));
+            foreach (var (line, n) in warnings)
+            {
+                Console.WriteLine($"dashboard, {n} x: {line}");
+            }
 
             Console.WriteLine();
             Console.WriteLine("| run | statements | deliveries (received / expected) | p50 ms | p95 ms | p99 ms | max ms | dashboard CPU (share of one core) | dashboard resident MB (mean / max) | load tool CPU | clients dropped | stalled dropped | stalled dropped at s (min / max) |");
@@ -155,7 +180,7 @@ internal static class ClientsBenchmark
         var result = new Measurement(name, count, expected, latencies.LongLength, Percentile(latencies, 0.50), Percentile(latencies, 0.95),
             Percentile(latencies, 0.99), latencies.Length == 0 ? double.NaN : latencies[^1], (process.TotalProcessorTime - cpu) / wall,
             memory.Average() / 1048576.0, memory.Max() / 1048576.0, (self.TotalProcessorTime - selfCpu) / wall, clients.Count(c => c.Closed) - dropped,
-            stalled.Count, drops.Count, drops.Count == 0 ? double.NaN : drops[0], drops.Count == 0 ? double.NaN : drops[^1]);
+            stalled.Count, drops.Count, drops.Count == 0 ? double.NaN : drops[0], drops.Count == 0 ? double.NaN : drops[^1], started);
         Console.WriteLine(result.Row);
         return result;
     }
@@ -265,7 +290,7 @@ internal static class ClientsBenchmark
 
     private sealed record Measurement(string Name, int Statements, long Expected, long Received, double P50, double P95, double P99, double Max,
         double CpuShare, double MeanMb, double MaxMb, double LoadToolCpuShare, int Dropped, int Stalled, int StalledDropped,
-        double FirstDropSeconds, double LastDropSeconds)
+        double FirstDropSeconds, double LastDropSeconds, DateTimeOffset Started)
     {
         public string Row => string.Create(CultureInfo.InvariantCulture,
             $"| {Name} | {Statements} | {Received} / {Expected} | {P50:0} | {P95:0} | {P99:0} | {Max:0} | {CpuShare:P1} | {MeanMb:0} / {MaxMb:0} | {LoadToolCpuShare:P1} | {Dropped} | {StalledColumns} |");
@@ -275,7 +300,7 @@ internal static class ClientsBenchmark
             : string.Create(CultureInfo.InvariantCulture, $"{StalledDropped} / {Stalled} | {(StalledDropped == 0 ? "–" : $"{FirstDropSeconds:0.0} / {LastDropSeconds:0.0}")}");
     }
 
-    /// <summary>The command line; <c>BodyBytes</c> null keeps the usual twelve-sentence statement (about 1.1 KB).</summary>
+    /// <summary>The command line; <c>BodyBytes</c> null keeps the usual twelve-sentence statement (about 1.2 KB).</summary>
     private sealed record Options(int Clients, int Baseline, int Rate, int DurationSeconds, int WarmupSeconds, int Stalled, int? BodyBytes)
     {
         public static Options Parse(string[] args)

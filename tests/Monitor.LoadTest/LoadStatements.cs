@@ -20,7 +20,7 @@ internal static class LoadStatements
     ];
 
     /// <summary>
-    /// Statement <paramref name="i"/> of a run: twelve sentences (about 1.1 KB), or, with <paramref name="bodyBytes"/>,
+    /// Statement <paramref name="i"/> of a run: twelve sentences (about 1.2 KB), or, with <paramref name="bodyBytes"/>,
     /// the sentences repeated to exactly that many bytes (ASCII). The text is the summary, which is what the dashboard pushes.
     /// </summary>
     public static StatementDiscovered Create(string run, int i, int? bodyBytes = null)
