@@ -60,13 +60,13 @@ internal static class ClientsBenchmark
         try
         {
             await ConnectAsync(clients, options.Baseline, dashboard.BaseAddress);
-            await MeasureAsync("warm-up", clients, [], bus, dashboard, options);
-            var baseline = await MeasureAsync($"{options.Baseline} clients", clients, [], bus, dashboard, options);
+            await MeasureAsync("warm-up", options.WarmupSeconds, clients, [], bus, dashboard, options);
+            var baseline = await MeasureAsync($"{options.Baseline} clients", options.DurationSeconds, clients, [], bus, dashboard, options);
             await ConnectAsync(clients, options.Clients, dashboard.BaseAddress);
             stalled.AddRange(await Task.WhenAll(Enumerable.Range(0, options.Stalled)
                 .Select(_ => StalledClient.ConnectAsync(dashboard.BaseAddress, TimeSpan.FromSeconds(1)))));
             var name = options.Stalled == 0 ? $"{options.Clients} clients" : $"{options.Clients} clients + {options.Stalled} stalled";
-            var loaded = await MeasureAsync(name, clients, stalled, bus, dashboard, options);
+            var loaded = await MeasureAsync(name, options.DurationSeconds, clients, stalled, bus, dashboard, options);
             var drops = logged.Select(at => (at - loaded.Started).TotalSeconds).Order().ToList();
             Console.WriteLine(drops.Count == 0
                 ? "The dashboard logged no dropped client."
@@ -86,7 +86,11 @@ internal static class ClientsBenchmark
                 {options.Clients} clients against {options.Baseline}: p50 {loaded.P50 / baseline.P50:0.0}x, p99 {loaded.P99 / baseline.P99:0.0}x; dashboard CPU {loaded.CpuShare / Math.Max(baseline.CpuShare, 1e-9):0.0}x ({loaded.CpuShare:P1} vs {baseline.CpuShare:P1} of one core), peak resident memory {loaded.MaxMb / baseline.MaxMb:0.00}x ({loaded.MaxMb:0} MB vs {baseline.MaxMb:0} MB).
                 Goal p99 under 500 ms at {options.Clients} clients: {(loaded.P99 < 500 ? "met" : "not met")} ({loaded.P99:0} ms).
                 """));
-            if (options.Stalled > 0)
+            if (options.Stalled > 0 && loaded.StalledDropped == 0)
+            {
+                Console.WriteLine($"Stalled clients: none of {options.Stalled} was dropped.");
+            }
+            else if (options.Stalled > 0)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"Stalled clients: {loaded.StalledDropped} of {options.Stalled} dropped by the dashboard, {loaded.FirstDropSeconds:0.0} to {loaded.LastDropSeconds:0.0} s after the run started (seen by a failed ping; pings 1 s apart), {options.Stalled - loaded.StalledDropped} still connected at the end."));
@@ -129,11 +133,10 @@ internal static class ClientsBenchmark
         Console.WriteLine(FormattableString.Invariant($"{clients.Count} clients connected ({clock.Elapsed.TotalSeconds:0.0} s)"));
     }
 
-    private static async Task<Measurement> MeasureAsync(string name, List<BenchClient> clients, List<StalledClient> stalled, IBus bus,
+    private static async Task<Measurement> MeasureAsync(string name, int seconds, List<BenchClient> clients, List<StalledClient> stalled, IBus bus,
         MonitorProcess dashboard, Options options)
     {
         var rate = options.Rate;
-        var seconds = name == "warm-up" ? options.WarmupSeconds : options.DurationSeconds;
         var run = Guid.NewGuid().ToString("N")[..8];
         clients.ForEach(c => c.Start($"load-{run}"));
         using var process = Process.GetProcessById(dashboard.ProcessId!.Value);
