@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -22,7 +20,6 @@ namespace Monitor.IntegrationTests;
 public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Statements = 300;
-    private const string RecordSeparator = "\u001e";
 
     private DistributedTopology _topology = null!;
     private MonitorProcess _dashboard = null!;
@@ -39,10 +36,7 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_stalled_client_is_dropped_and_never_holds_up_a_normal_one()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        using var stalledHandler = SmallReceiveWindowHandler();
-        using var stalled = await ConnectStalledAsync(_dashboard.BaseAddress, stalledHandler, timeout.Token);
-        using var stopPinging = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
-        var pinging = PingAsync(stalled, stopPinging.Token);
+        await using var stalled = await StalledClient.ConnectAsync(_dashboard.BaseAddress, TimeSpan.FromSeconds(5), timeout.Token);
         await using var normal = await LiveClient.ConnectAsync(_dashboard.BaseAddress);
 
         // 300 statements of 64 KB: about 19 MB, far more than the stalled client's socket buffers and its queue hold.
@@ -59,9 +53,7 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
         var latencies = received.Select(r => (r.ReceivedAt - publishedAt[r.Statement.StatementId]).TotalMilliseconds).Order().ToList();
 
         // Now read what the stalled client was sent: the dashboard has closed it, so the stream ends.
-        await stopPinging.CancelAsync();
-        await pinging;
-        var (stalledStatements, ended) = await DrainAsync(stalled, TimeSpan.FromSeconds(60));
+        var (stalledStatements, ended) = await stalled.DrainAsync(TimeSpan.FromSeconds(60));
 
         output.WriteLine($"normal client: {received.Count} statements, median {latencies[latencies.Count / 2]:0} ms, max {latencies[^1]:0} ms after publish; stalled client: {stalledStatements} statements, closed {ended}");
         Assert.Equal(Enumerable.Range(0, Statements), received.Select(r => (int)r.Statement.StatementId).Order());
@@ -87,97 +79,6 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
         var summary = string.Concat(Enumerable.Repeat($"Statement {i}: allies reaffirmed their support for Ukraine. ", 1200))[..65_536];
         return new StatementStored(i, 1, "slow-test", $"slow-{i}", $"https://example.org/slow/{i}", $"Slow client statement {i}", summary,
             now, [new TopicScore("collective-defence", 0.5, [])], now, now);
-    }
-
-    /// <summary>A 4 KB receive buffer, so the stalled client's kernel holds little of what it is sent.</summary>
-    private static SocketsHttpHandler SmallReceiveWindowHandler() => new()
-    {
-        ConnectCallback = async (context, cancellationToken) =>
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveBufferSize = 4096 };
-            try
-            {
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    };
-
-    private static async Task<ClientWebSocket> ConnectStalledAsync(Uri dashboard, SocketsHttpHandler handler, CancellationToken cancellationToken)
-    {
-        var socket = new ClientWebSocket();
-        var hub = new UriBuilder(new Uri(dashboard, "/hubs/monitor")) { Scheme = "ws" }.Uri;
-        await socket.ConnectAsync(hub, new HttpMessageInvoker(handler, disposeHandler: false), cancellationToken);
-        await SendTextAsync(socket, """{"protocol":"json","version":1}""" + RecordSeparator, cancellationToken);
-        var buffer = new byte[256];
-        var answer = await socket.ReceiveAsync(buffer, cancellationToken);
-        Assert.Equal("{}" + RecordSeparator, Encoding.UTF8.GetString(buffer, 0, answer.Count));
-        return socket;
-    }
-
-    /// <summary>SignalR pings, so the server's client timeout never is what closes the stalled client.</summary>
-    private static async Task PingAsync(ClientWebSocket socket, CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                await SendTextAsync(socket, """{"type":6}""" + RecordSeparator, cancellationToken);
-                await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (WebSocketException)
-        {
-            // Dropped by the server while pinging: what the test expects.
-        }
-    }
-
-    private static Task SendTextAsync(ClientWebSocket socket, string text, CancellationToken cancellationToken) =>
-        socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-
-    /// <summary>Reads until the server closes or resets the connection; counts the statements that arrived before.</summary>
-    private static async Task<(int Statements, bool Ended)> DrainAsync(ClientWebSocket socket, TimeSpan within)
-    {
-        using var deadline = new CancellationTokenSource(within);
-        var text = new StringBuilder();
-        var buffer = new byte[64 * 1024];
-        var decoder = Encoding.UTF8.GetDecoder();
-        var chars = new char[Encoding.UTF8.GetMaxCharCount(buffer.Length)];
-        var ended = false;
-        try
-        {
-            while (true)
-            {
-                var result = await socket.ReceiveAsync(buffer, deadline.Token);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    ended = true;
-                    break;
-                }
-
-                var count = decoder.GetChars(buffer, 0, result.Count, chars, 0);
-                text.Append(chars, 0, count);
-            }
-        }
-        catch (WebSocketException)
-        {
-            ended = true;
-        }
-        catch (OperationCanceledException)
-        {
-            ended = false;
-        }
-
-        var statements = text.ToString().Split(RecordSeparator).Count(m => m.Contains("\"target\":\"StatementStored\"", StringComparison.Ordinal));
-        return (statements, ended);
     }
 
     private static HttpClient RabbitManagement()

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Monitor.Contracts;
 
 namespace Monitor.LoadTest;
@@ -18,12 +19,27 @@ internal static class LoadStatements
         "Members reaffirmed support for Ukraine's sovereignty and territorial integrity within its recognised borders.",
     ];
 
-    public static StatementDiscovered Create(string run, int i)
+    /// <summary>
+    /// Statement <paramref name="i"/> of a run: twelve sentences (about 1.2 KB), or, with <paramref name="bodyBytes"/>,
+    /// the sentences repeated to exactly that many bytes (ASCII). The text is the summary, which is what the dashboard pushes.
+    /// </summary>
+    public static StatementDiscovered Create(string run, int i, int? bodyBytes = null)
     {
-        var text = string.Join(' ', Enumerable.Range(0, 12).Select(k => Sentences[(i + k) % Sentences.Length]));
+        var text = bodyBytes is { } bytes ? Text(i, bytes) : string.Join(' ', Enumerable.Range(0, 12).Select(k => Sentences[(i + k) % Sentences.Length]));
         var id = i.ToString(CultureInfo.InvariantCulture);
         return new StatementDiscovered($"load-{run}", $"load-{run}-{id}", $"https://example.org/load/{run}/{id}",
             $"Load statement {id}: {Sentences[i % Sentences.Length]}", text, "", DateTimeOffset.UtcNow, "en",
             $"load-{run}-{id}", DateTimeOffset.UtcNow);
+    }
+
+    private static string Text(int i, int bytes)
+    {
+        var text = new StringBuilder(bytes + 128);
+        for (var k = 0; text.Length < bytes; k++)
+        {
+            text.Append(Sentences[(i + k) % Sentences.Length]).Append(' ');
+        }
+
+        return text.ToString(0, bytes);
     }
 }

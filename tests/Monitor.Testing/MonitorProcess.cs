@@ -29,6 +29,9 @@ public sealed class MonitorProcess : IAsyncDisposable
 
     public string Output => string.Join(Environment.NewLine, _output);
 
+    /// <summary>Raised for every line of output as it is read (<see cref="Output"/> keeps only the last 2000).</summary>
+    public event Action<string>? OutputLine;
+
     /// <summary>The OS process id once started (CPU and memory measurements).</summary>
     public int? ProcessId => _process?.Id;
 
@@ -155,6 +158,7 @@ public sealed class MonitorProcess : IAsyncDisposable
         }
 
         _output.Enqueue(line);
+        OutputLine?.Invoke(line);
         while (_output.Count > 2000 && _output.TryDequeue(out _))
         {
         }
