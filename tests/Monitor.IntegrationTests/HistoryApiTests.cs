@@ -63,13 +63,7 @@ public sealed class HistoryApiTests : IAsyncLifetime
     [InlineData("/api/statements/first-mentions?topics=nope", "Invalid filter", "Unknown topic 'nope'")]
     public async Task A_bad_request_gets_a_400_problem_saying_what_is_wrong(string url, string title, string detail)
     {
-        using var response = await _http.GetAsync(url);
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal(title, problem.RootElement.GetProperty("title").GetString());
-        Assert.Contains(detail, problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await Problems.AssertBadRequestAsync(_http, url, title, detail);
     }
 
     [Fact]

@@ -82,13 +82,7 @@ public abstract class LiveApiContract(DashboardApiFixture api)
     [InlineData("/api/live/since?after=2026-01-01T00:00:00Z&cursor=ZDoxOjI", "Invalid cursor", "not one this API handed out")]
     public async Task A_bad_request_gets_a_400_problem_saying_what_is_wrong(string url, string title, string detail)
     {
-        using var response = await Http.GetAsync(url);
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal(title, problem.RootElement.GetProperty("title").GetString());
-        Assert.Contains(detail, problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await Problems.AssertBadRequestAsync(Http, url, title, detail);
     }
 
     /// <summary>

@@ -124,12 +124,7 @@ public abstract class TopicsApiContract(DashboardApiFixture api)
     [InlineData("/api/statements/charts/institutions?from=soon", "Invalid filter", "'from' must be an ISO 8601 date")]
     public async Task A_bad_chart_request_gets_a_400_problem(string url, string title, string detail)
     {
-        using var response = await Http.GetAsync(url);
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal(title, problem.RootElement.GetProperty("title").GetString());
-        Assert.Contains(detail, problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await Problems.AssertBadRequestAsync(Http, url, title, detail);
     }
 
     [Fact]
