@@ -113,8 +113,17 @@ public static class HistoryApi
             ? TypedResults.Ok(detail)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such statement", detail: $"There is no statement {id}.");
 
-    private static async Task<IResult> ChartTopics(
-        [AsParameters] HistoryRequest request, HistoryAggregates aggregates, TopicFile topics, string? interval, CancellationToken cancellationToken)
+    private static Task<IResult> ChartTopics(
+        [AsParameters] HistoryRequest request, HistoryAggregates aggregates, TopicFile topics, string? interval, CancellationToken cancellationToken) =>
+        ChartAsync(request, topics, interval, (filter, bucket) => aggregates.CountTopicsAsync(filter, bucket, cancellationToken));
+
+    private static Task<IResult> ChartInstitutions(
+        [AsParameters] HistoryRequest request, HistoryAggregates aggregates, TopicFile topics, string? interval, CancellationToken cancellationToken) =>
+        ChartAsync(request, topics, interval, (filter, bucket) => aggregates.CountInstitutionsAsync(filter, bucket, cancellationToken));
+
+    /// <summary>A chart's filters and interval checked (a 400 saying which is wrong), then the counts.</summary>
+    private static async Task<IResult> ChartAsync<T>(
+        HistoryRequest request, TopicFile topics, string? interval, Func<HistoryFilter, ChartInterval, Task<T>> count)
     {
         var (filter, error) = request.ToFilter(topics);
         if (filter is null)
@@ -125,22 +134,7 @@ public static class HistoryApi
         var bucket = ParseInterval(interval);
         return bucket is null
             ? BadRequest("Invalid interval", $"'interval' must be 'day' or 'week'; got '{interval}'.")
-            : TypedResults.Ok(await aggregates.CountTopicsAsync(filter, bucket.Value, cancellationToken));
-    }
-
-    private static async Task<IResult> ChartInstitutions(
-        [AsParameters] HistoryRequest request, HistoryAggregates aggregates, TopicFile topics, string? interval, CancellationToken cancellationToken)
-    {
-        var (filter, error) = request.ToFilter(topics);
-        if (filter is null)
-        {
-            return BadRequest("Invalid filter", error!);
-        }
-
-        var bucket = ParseInterval(interval);
-        return bucket is null
-            ? BadRequest("Invalid interval", $"'interval' must be 'day' or 'week'; got '{interval}'.")
-            : TypedResults.Ok(await aggregates.CountInstitutionsAsync(filter, bucket.Value, cancellationToken));
+            : TypedResults.Ok(await count(filter, bucket.Value));
     }
 
     private static ChartInterval? ParseInterval(string? interval) => interval?.ToLowerInvariant() switch

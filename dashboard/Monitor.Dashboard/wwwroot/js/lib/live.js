@@ -2,11 +2,10 @@
 // state in the header, and a catch-up after every (re)connect so nothing stored while the page was away is missed
 // and nothing is delivered twice.
 //
-// Use: load the page's snapshot, tell the connection what it holds (remember / setFloor), then start():
+// Use: load the page's snapshot, tell the connection what it holds, then start():
 //   const live = createLive({ stateElement: renderHeader('live'), onStatement, onHealth, onAlert });
 //   const { body, headers } = await get('api/statements', { limit: 50 });
-//   for (const s of statements) live.remember(s);
-//   live.setFloor(serverDate(headers));
+//   live.absorbSnapshot(body, headers, list);   // list: createStatementList(...)
 //   live.start();
 //
 // Catch-up: after each connect, GET api/live/since?after=<newest storedAt seen, or the snapshot's time, − 60 s>,
@@ -292,7 +291,22 @@ export function createLive(options) {
   window.addEventListener('online', wake);
 
   setState('connecting');
-  return { start, remember, setFloor, catchUp, get state() { return stateElement.dataset.state; } };
+  /**
+   * A snapshot page (GET api/statements) into the page's list: each statement is remembered as held, and the
+   * response's server time becomes the floor the catch-up starts from.
+   */
+  function absorbSnapshot(body, headers, list) {
+    if (!Array.isArray(body)) throw new Error('GET api/statements did not answer a JSON array');
+    for (const raw of body) {
+      const statement = normalizeStatement(raw);
+      if (!statement) continue;
+      remember(statement);
+      list.upsert(statement);
+    }
+    setFloor(serverDate(headers));
+  }
+
+  return { start, remember, setFloor, catchUp, absorbSnapshot, get state() { return stateElement.dataset.state; } };
 }
 
 /**

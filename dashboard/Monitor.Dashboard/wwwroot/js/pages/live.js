@@ -6,9 +6,9 @@ import { h, asText, link, setStatus, clear } from '../lib/dom.js';
 import { get, getJson } from '../lib/api.js';
 import { renderHeader } from '../lib/layout.js';
 import { loadTopics, topicTitle } from '../lib/topics.js';
-import { normalizeStatement, renderStatement } from '../lib/statements.js';
+import { renderStatement } from '../lib/statements.js';
 import { parseDate, timeElement, startClock } from '../lib/time.js';
-import { createLive, createStatementList, serverDate } from '../lib/live.js';
+import { createLive, createStatementList } from '../lib/live.js';
 
 const SNAPSHOT_LIMIT = 50;
 // The list keeps the newest statements only, so a page left open for days stays light.
@@ -152,15 +152,8 @@ async function loadSnapshot() {
       limit: SNAPSHOT_LIMIT, topics: state.filter.topic, sources: state.filter.source,
     });
     if (run !== state.loadRun) return;
-    if (!Array.isArray(body)) throw new Error('GET api/statements did not answer a JSON array');
     // Merged, not replaced: a statement pushed while this request ran stays.
-    for (const raw of body) {
-      const statement = normalizeStatement(raw);
-      if (!statement) continue;
-      live.remember(statement);
-      list.upsert(statement);
-    }
-    live.setFloor(serverDate(headers));
+    live.absorbSnapshot(body, headers, list);
     setStatus(ui.status, '');
   } catch (error) {
     if (run !== state.loadRun) return;

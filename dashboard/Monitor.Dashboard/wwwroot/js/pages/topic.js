@@ -4,10 +4,10 @@ import { h, pageHref, setStatus, clear } from '../lib/dom.js';
 import { get, getJson, ApiError } from '../lib/api.js';
 import { renderHeader } from '../lib/layout.js';
 import { loadTopics, topicTitle } from '../lib/topics.js';
-import { normalizeStatement, renderStatement } from '../lib/statements.js';
+import { renderStatement } from '../lib/statements.js';
 import { startClock } from '../lib/time.js';
 import { lineChart, buckets } from '../lib/charts.js';
-import { createLive, createStatementList, serverDate } from '../lib/live.js';
+import { createLive, createStatementList } from '../lib/live.js';
 
 const SNAPSHOT_LIMIT = 30;
 const MAX_STATEMENTS = 100;
@@ -85,14 +85,7 @@ async function loadStatements() {
   setStatus(ui.statementsStatus, 'Loading statements…');
   try {
     const { body, headers } = await get('api/statements', { topics: topicId, limit: SNAPSHOT_LIMIT });
-    if (!Array.isArray(body)) throw new Error('GET api/statements did not answer a JSON array');
-    for (const raw of body) {
-      const statement = normalizeStatement(raw);
-      if (!statement) continue;
-      live.remember(statement);
-      list.upsert(statement);
-    }
-    live.setFloor(serverDate(headers));
+    live.absorbSnapshot(body, headers, list);
     setStatus(ui.statementsStatus, '');
   } catch (error) {
     console.error('Monitor: could not load the topic statements', error);
