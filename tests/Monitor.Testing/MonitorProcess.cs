@@ -182,10 +182,35 @@ public sealed class MonitorProcess : IAsyncDisposable
         throw new InvalidOperationException($"Monitor.sln not found above {AppContext.BaseDirectory}");
     }
 
+    // Below Linux's ephemeral range (32768-60999): a port the kernel picked for us could be handed to an outgoing
+    // connection (to PostgreSQL, RabbitMQ, a feed) before the process binds it, and the process fails to start.
+    private const int FirstPort = 20000;
+    private const int PortCount = 12000;
+    private static readonly ConcurrentDictionary<int, bool> HandedOut = new();
+
+    /// <summary>A port on 127.0.0.1 that is free now, outside the ephemeral range, never handed out twice by this process.</summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = FirstPort + Random.Shared.Next(PortCount);
+            if (!HandedOut.TryAdd(port, true))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // In use: try another.
+            }
+        }
+
+        throw new InvalidOperationException($"No free port found on 127.0.0.1 between {FirstPort} and {FirstPort + PortCount - 1}.");
     }
 }
