@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Monitor.Data;
-using Monitor.Data.Alerts;
 using Monitor.Data.Migrations;
 using Monitor.Data.Outbox;
 using Monitor.Data.Sources;
@@ -71,7 +70,6 @@ public static class MonitorHostExtensions
         builder.Services.AddSingleton<StatementStore>();
         builder.Services.AddSingleton<DiscoveredItemStore>();
         builder.Services.AddSingleton<OutboxStore>();
-        builder.Services.AddSingleton<AlertStore>();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);

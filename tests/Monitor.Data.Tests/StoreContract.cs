@@ -1,7 +1,6 @@
 using Dapper;
 using Monitor.Contracts;
 using Monitor.Data;
-using Monitor.Data.Alerts;
 using Monitor.Data.Migrations;
 using Monitor.Data.Outbox;
 using Monitor.Data.Sources;
@@ -375,23 +374,6 @@ public abstract class StoreContract(Store store) : DatabaseContract(store)
         var hashes = await items.GetHashesAsync("a", ["x", "y", "z"], CancellationToken.None);
 
         Assert.Equal(new Dictionary<string, string> { ["x"] = "h3", ["y"] = "h2" }, hashes);
-    }
-
-    [Fact]
-    public async Task An_alert_is_raised_once_per_rule_and_revision()
-    {
-        var stored = await new StatementStore(Database).StoreAsync(Tagged("ep-1", "Article 5", "hash-a"), T0);
-        var alerts = new AlertStore(Database);
-
-        var first = await alerts.RaiseAsync("rule", stored!, ["collective-defence"], T0);
-        var again = await alerts.RaiseAsync("rule", stored!, ["collective-defence"], T0);
-        var otherRule = await alerts.RaiseAsync("other", stored!, ["collective-defence"], T0);
-
-        Assert.NotNull(first);
-        Assert.Null(again);
-        Assert.NotNull(otherRule);
-        Assert.Equal(2, await alerts.CountAsync());
-        Assert.Equal(3, await new OutboxStore(Database).CountAsync());
     }
 
     private static StatementTagged Referenced(string source, string externalId, string? reference, string hash, DateTimeOffset? published) =>

@@ -2,12 +2,9 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Monitor.Alerts;
-using Monitor.Alerts.Consumers;
 using Monitor.Contracts;
 using Monitor.Core.Tagging;
 using Monitor.Data;
-using Monitor.Data.Alerts;
 using Monitor.Data.Migrations;
 using Monitor.Data.Outbox;
 using Monitor.Data.Statements;
@@ -36,18 +33,15 @@ public sealed class ConsumerTests : IAsyncLifetime
         _services = new ServiceCollection()
             .AddSingleton(database)
             .AddSingleton<StatementStore>()
-            .AddSingleton<AlertStore>()
             .AddSingleton<OutboxSignal>()
             .AddSingleton(TopicFile.LoadDefault())
             .AddSingleton<Tagger>()
             .AddSingleton(TimeProvider.System)
-            .AddSingleton(Options.Create(new AlertsOptions()))
             .AddLogging()
             .AddMassTransitTestHarness(x =>
             {
                 x.AddConsumer<TagStatementConsumer>();
                 x.AddConsumer<StoreStatementConsumer>();
-                x.AddConsumer<MatchAlertRulesConsumer>();
             })
             .BuildServiceProvider(true);
         _harness = _services.GetRequiredService<ITestHarness>();
@@ -97,20 +91,6 @@ public sealed class ConsumerTests : IAsyncLifetime
         var database = _services.GetRequiredService<Database>();
         Assert.Equal(1, await new StatementStore(database).CountRevisionsAsync());
         Assert.Equal(1, await new OutboxStore(database).CountAsync());
-    }
-
-    [Fact]
-    public async Task A_stored_statement_on_a_watched_topic_raises_one_alert_even_when_redelivered()
-    {
-        var watched = Stored(1, "collective-defence");
-        var unwatched = Stored(2, "sanctions");
-
-        await _harness.Bus.Publish(watched);
-        await _harness.Bus.Publish(watched);
-        await _harness.Bus.Publish(unwatched);
-        await WaitForConsumedAsync<StatementStored>(3);
-
-        Assert.Equal(1, await _services.GetRequiredService<AlertStore>().CountAsync());
     }
 
     private async Task WaitForConsumedAsync<T>(int count)

@@ -1,27 +1,49 @@
 namespace Monitor.Alerts;
 
-/// <summary>Bound from the <c>Alerts</c> section. Accounts and per-user subscriptions replace these rules later.</summary>
+/// <summary>Bound from the <c>Alerts</c> section: delivery of alerts to webhooks and email.</summary>
 public sealed class AlertsOptions
 {
     public const string SectionName = "Alerts";
 
-    /// <summary>Rules from configuration; when empty, <see cref="DefaultRules"/> apply.</summary>
-    public List<AlertRule> Rules { get; set; } = [];
+    /// <summary>
+    /// Networks (CIDR) or addresses a webhook may target although they are loopback or private. Empty by default:
+    /// only public addresses. Set by the operator (an admin), e.g. <c>Alerts:AllowedNetworks:0=10.0.0.0/8</c>.
+    /// </summary>
+    public List<string> AllowedNetworks { get; set; } = [];
 
-    public IReadOnlyList<AlertRule> EffectiveRules => Rules.Count > 0 ? Rules : DefaultRules;
+    /// <summary>Attempts before a delivery is dead-lettered.</summary>
+    public int MaxAttempts { get; set; } = 8;
 
-    public static readonly IReadOnlyList<AlertRule> DefaultRules =
-    [
-        new() { Id = "collective-defence-or-nuclear", Topics = ["collective-defence", "nuclear-chemical-threats"], MinScore = 0.0 },
-    ];
+    /// <summary>Wait before the first retry; each next wait doubles, up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Time allowed for one webhook request or SMTP send.</summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>A spike needs at least this many statements in its window, whatever the usual rate.</summary>
+    public int SpikeMinimumCount { get; set; } = 3;
+
+    /// <summary>Email is a channel only when <see cref="SmtpOptions.Host"/> is set.</summary>
+    public SmtpOptions Smtp { get; set; } = new();
 }
 
-/// <summary>Alert when a stored statement carries any of these topics with at least this score.</summary>
-public sealed class AlertRule
+/// <summary><c>Alerts:Smtp</c>: the server MailKit sends alert email through.</summary>
+public sealed class SmtpOptions
 {
-    public string Id { get; set; } = "";
+    public string? Host { get; set; }
 
-    public List<string> Topics { get; set; } = [];
+    public int Port { get; set; } = 587;
 
-    public double MinScore { get; set; }
+    /// <summary>None, StartTls, SslOnConnect or Auto (MailKit's <c>SecureSocketOptions</c>).</summary>
+    public string Security { get; set; } = "Auto";
+
+    public string? UserName { get; set; }
+
+    public string? Password { get; set; }
+
+    public string From { get; set; } = "Monitor <monitor@localhost>";
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Host);
 }

@@ -1,5 +1,4 @@
 using MassTransit;
-using Monitor.Alerts.Consumers;
 using Monitor.Hosting;
 using Monitor.Hosting.Messaging;
 
@@ -15,6 +14,8 @@ public static class AlertsWorker
         return builder;
     }
 
-    public static void AddConsumers(IBusRegistrationConfigurator bus) =>
-        bus.AddConsumer<MatchAlertRulesConsumer>().Endpoint(e => e.Name = PipelineQueues.MatchAlertRules);
+    public static void AddConsumers(IBusRegistrationConfigurator bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Monitor.Hosting.Net;
 using Monitor.Ingestion.Polling;
 
 namespace Monitor.Ingestion;

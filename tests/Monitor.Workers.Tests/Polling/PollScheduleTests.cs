@@ -1,3 +1,4 @@
+using Monitor.Hosting.Net;
 using Monitor.Ingestion.Polling;
 
 namespace Monitor.Workers.Tests.Polling;

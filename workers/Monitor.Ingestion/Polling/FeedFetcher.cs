@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Monitor.Data.Sources;
+using Monitor.Hosting.Net;
 
 namespace Monitor.Ingestion.Polling;
 

@@ -1,14 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Monitor.Ingestion.Polling;
+namespace Monitor.Hosting.Net;
 
 /// <summary>A connection Monitor refused to make, and why.</summary>
 public sealed class AddressRefusedException(string message) : IOException(message);
 
 /// <summary>
 /// Refuses connections to loopback, private, link-local, CGNAT, multicast and unspecified addresses unless
-/// <c>Ingestion:AllowedNetworks</c> allows them. It runs as the HTTP handler's connect callback: it resolves the host
+/// the process's AllowedNetworks setting (<c>Ingestion:AllowedNetworks</c>, <c>Alerts:AllowedNetworks</c>) allows them. It runs as the HTTP handler's connect callback: it resolves the host
 /// itself and checks every address before connecting, so a redirect to an internal host or a DNS answer that changes
 /// between checks (rebinding) is refused too.
 /// </summary>
@@ -33,11 +33,15 @@ public sealed class NetworkGuard
     ];
 
     private readonly IReadOnlyList<IPNetwork> _allowed;
+    private readonly string _setting;
 
-    public NetworkGuard(IEnumerable<string> allowedNetworks)
+    /// <param name="allowedNetworks">Networks (CIDR) or addresses allowed even though they are guarded.</param>
+    /// <param name="setting">The setting that lists them, named in refusals and errors.</param>
+    public NetworkGuard(IEnumerable<string> allowedNetworks, string setting = "Ingestion:AllowedNetworks")
     {
         ArgumentNullException.ThrowIfNull(allowedNetworks);
-        _allowed = allowedNetworks.Select(Parse).ToList();
+        _setting = setting;
+        _allowed = allowedNetworks.Select(cidr => Parse(cidr, setting)).ToList();
     }
 
     public IReadOnlyList<IPNetwork> Allowed => _allowed;
@@ -61,7 +65,7 @@ public sealed class NetworkGuard
             if (network.BaseAddress.AddressFamily == address.AddressFamily && network.Contains(address))
             {
                 var article = "aeiou".Contains(kind[0], StringComparison.Ordinal) ? "an" : "a";
-                return $"refused: {address} is {article} {kind} address; allow it with Ingestion:AllowedNetworks";
+                return $"refused: {address} is {article} {kind} address; allow it with {_setting}";
             }
         }
 
@@ -107,10 +111,10 @@ public sealed class NetworkGuard
     public static bool IsNetwork(string cidr) =>
         !string.IsNullOrWhiteSpace(cidr) && (IPNetwork.TryParse(cidr.Trim(), out _) || IPAddress.TryParse(cidr.Trim(), out _));
 
-    private static IPNetwork Parse(string cidr) =>
+    private static IPNetwork Parse(string cidr, string setting) =>
         IPNetwork.TryParse(cidr.Trim(), out var network)
             ? network
             : IPAddress.TryParse(cidr.Trim(), out var single)
                 ? new IPNetwork(single, single.AddressFamily == AddressFamily.InterNetwork ? 32 : 128)
-                : throw new InvalidOperationException($"Ingestion:AllowedNetworks: '{cidr}' is not a network in CIDR notation (e.g. 127.0.0.1/32).");
+                : throw new InvalidOperationException($"{setting}: '{cidr}' is not a network in CIDR notation (e.g. 127.0.0.1/32).");
 }
