@@ -1,0 +1,36 @@
+namespace Monitor.Data.Alerts;
+
+/// <summary>
+/// One row of <c>alerts</c>: what a subscription raised. Kind "statement" names the matched statement and revision;
+/// kind "spike" names the topic, and <see cref="Detail"/> carries the counts as JSON.
+/// </summary>
+public sealed record AlertRecord
+{
+    public long Id { get; init; }
+
+    public long SubscriptionId { get; init; }
+
+    public long UserId { get; init; }
+
+    /// <summary>"statement" or "spike".</summary>
+    public string Kind { get; init; } = "statement";
+
+    public long? StatementId { get; init; }
+
+    public int? Revision { get; init; }
+
+    public string? TopicId { get; init; }
+
+    public string Title { get; init; } = "";
+
+    public string Url { get; init; } = "";
+
+    public IReadOnlyList<string> MatchedTopics { get; init; } = [];
+
+    /// <summary>JSON with the spike's counts (kind "spike"), else null.</summary>
+    public string? Detail { get; init; }
+
+    public DateTimeOffset TriggeredAt { get; init; }
+
+    public DateTimeOffset? ReadAt { get; init; }
+}

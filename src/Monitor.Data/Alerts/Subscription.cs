@@ -1,0 +1,94 @@
+namespace Monitor.Data.Alerts;
+
+/// <summary>
+/// A user's alert rule (<c>subscriptions</c>). <see cref="Kind"/> "statements" matches each stored statement against
+/// topics, sources, document types, score, query and drift; "spike" watches the volume of <see cref="Topics"/>.
+/// Email and webhook sends wait out <see cref="QuietStart"/>–<see cref="QuietEnd"/> (local, in <see cref="TimeZone"/>),
+/// and go as digests when <see cref="Delivery"/> is hourly or daily.
+/// </summary>
+public sealed record Subscription
+{
+    public long Id { get; init; }
+
+    public long UserId { get; init; }
+
+    public string Name { get; init; } = "";
+
+    /// <summary><see cref="SubscriptionKinds"/>.</summary>
+    public string Kind { get; init; } = SubscriptionKinds.Statements;
+
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Topic ids; empty matches any topic (kind "statements").</summary>
+    public IReadOnlyList<string> Topics { get; init; } = [];
+
+    /// <summary>"any": the statement carries at least one of <see cref="Topics"/>; "all": every one of them.</summary>
+    public string TopicMatch { get; init; } = "any";
+
+    /// <summary>Source ids; empty matches every source.</summary>
+    public IReadOnlyList<string> Sources { get; init; } = [];
+
+    /// <summary>Document types; empty matches every type.</summary>
+    public IReadOnlyList<string> DocumentTypes { get; init; } = [];
+
+    /// <summary>A matched topic must score at least this.</summary>
+    public double MinScore { get; init; }
+
+    /// <summary>A full-text query in the history search's syntax; the statement must match it.</summary>
+    public string? Query { get; init; }
+
+    /// <summary>Only statements stating a baseline figure that differs from the briefing.</summary>
+    public bool DriftOnly { get; init; }
+
+    public int? SpikeWindowHours { get; init; }
+
+    public double? SpikeFactor { get; init; }
+
+    /// <summary>Local "HH:mm"; both set or both null. The window may cross midnight (22:00–07:00).</summary>
+    public string? QuietStart { get; init; }
+
+    public string? QuietEnd { get; init; }
+
+    /// <summary>IANA time zone id for quiet hours and the daily digest hour.</summary>
+    public string TimeZone { get; init; } = "UTC";
+
+    /// <summary><see cref="SubscriptionDelivery"/>.</summary>
+    public string Delivery { get; init; } = SubscriptionDelivery.Immediate;
+
+    /// <summary>Local hour (0–23) of the daily digest.</summary>
+    public int DigestHour { get; init; } = 8;
+
+    /// <summary>Push to the owner's open dashboards (the inbox keeps every alert either way).</summary>
+    public bool InApp { get; init; } = true;
+
+    /// <summary>Email to the owner's address (when SMTP is configured).</summary>
+    public bool Email { get; init; }
+
+    public string? WebhookUrl { get; init; }
+
+    /// <summary>"json" (Monitor's payload) or "chat" (<c>{"text": …}</c>, accepted by Slack, Teams and Mattermost).</summary>
+    public string WebhookFormat { get; init; } = "json";
+
+    /// <summary>The HMAC-SHA256 key webhook requests are signed with (kept: it is needed to sign).</summary>
+    public string? WebhookSecret { get; init; }
+
+    /// <summary>SHA-256 (hex) of the secret token in the subscription's Atom feed URL.</summary>
+    public string FeedTokenHash { get; init; } = "";
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+public static class SubscriptionKinds
+{
+    public const string Statements = "statements";
+    public const string Spike = "spike";
+}
+
+public static class SubscriptionDelivery
+{
+    public const string Immediate = "immediate";
+    public const string Hourly = "hourly";
+    public const string Daily = "daily";
+}
