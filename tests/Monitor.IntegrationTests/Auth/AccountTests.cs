@@ -230,6 +230,16 @@ public sealed class AccountTests(AuthDashboard fixture)
         }
     }
 
+    [Fact]
+    public async Task Single_sign_on_answers_404_when_no_provider_is_configured()
+    {
+        using var http = fixture.Anonymous();
+
+        using var response = await http.GetAsync(new Uri("/api/account/sign-in/oidc?returnUrl=/", UriKind.Relative));
+
+        Assert.Contains("Auth:Oidc:Authority", (await AuthDashboard.ProblemAsync(response, HttpStatusCode.NotFound)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string url, object body, string csrf)
     {
         using var request = new HttpRequestMessage(method, new Uri(url, UriKind.Relative)) { Content = JsonContent.Create(body) };
