@@ -15,6 +15,6 @@ switch (args)
         AdapterInterleavedRun.Run(rounds: 8, iterations: 300);
         return;
     default:
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        BenchmarkSwitcher.FromAssembly(typeof(TaggerBenchmarks).Assembly).Run(args);
         return;
 }

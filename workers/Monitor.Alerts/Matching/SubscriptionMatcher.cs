@@ -6,7 +6,7 @@ namespace Monitor.Alerts.Matching;
 /// <summary>
 /// Whether a stored statement meets a "statements" subscription's rule, without its full-text query (that one is
 /// asked of the database, see <see cref="Monitor.Data.History.QueryMatch"/>). Pure: values in, values out, and no
-/// allocation for a subscription that does not match.
+/// allocation for a subscription that does not match (index loops: foreach over an IReadOnlyList boxes its enumerator).
 /// </summary>
 public static class SubscriptionMatcher
 {
@@ -37,9 +37,9 @@ public static class SubscriptionMatcher
 
         if (subscription.TopicMatch == "all")
         {
-            foreach (var wanted in subscription.Topics)
+            for (var i = 0; i < subscription.Topics.Count; i++)
             {
-                if (!HasTopic(topics, wanted, minScore))
+                if (!HasTopic(topics, subscription.Topics[i], minScore))
                 {
                     return null;
                 }
@@ -65,8 +65,9 @@ public static class SubscriptionMatcher
     private static List<string>? Scored(IReadOnlyList<TopicScore> topics, double minScore, IReadOnlyList<string>? among)
     {
         List<string>? matched = null;
-        foreach (var topic in topics)
+        for (var i = 0; i < topics.Count; i++)
         {
+            var topic = topics[i];
             if (topic.Score >= minScore && (among is null || Contains(among, topic.TopicId)))
             {
                 matched ??= [];
@@ -82,8 +83,9 @@ public static class SubscriptionMatcher
 
     private static bool HasTopic(IReadOnlyList<TopicScore> topics, string topicId, double minScore)
     {
-        foreach (var topic in topics)
+        for (var i = 0; i < topics.Count; i++)
         {
+            var topic = topics[i];
             if (topic.Score >= minScore && string.Equals(topic.TopicId, topicId, StringComparison.Ordinal))
             {
                 return true;
@@ -95,9 +97,9 @@ public static class SubscriptionMatcher
 
     private static bool HasDrift(IReadOnlyList<FigureValue> figures)
     {
-        foreach (var figure in figures)
+        for (var i = 0; i < figures.Count; i++)
         {
-            if (figure.Drift)
+            if (figures[i].Drift)
             {
                 return true;
             }
@@ -108,9 +110,9 @@ public static class SubscriptionMatcher
 
     private static bool Contains(IReadOnlyList<string> values, string? value)
     {
-        foreach (var candidate in values)
+        for (var i = 0; i < values.Count; i++)
         {
-            if (string.Equals(candidate, value, StringComparison.Ordinal))
+            if (string.Equals(values[i], value, StringComparison.Ordinal))
             {
                 return true;
             }
