@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Monitor.Alerts;
+using Monitor.Alerts.Delivery;
 using Monitor.Alerts.Digests;
 using Monitor.Data;
 using Monitor.Data.Alerts;
@@ -66,7 +67,7 @@ public sealed class DigestSchedulerTests : IAsyncLifetime
     }
 
     private DigestScheduler Scheduler(string? smtpHost) =>
-        new(new DigestStore(_database), Options.Create(new AlertsOptions { Smtp = new SmtpOptions { Host = smtpHost } }), TimeProvider.System,
+        new(new DigestStore(_database), new DeliverySignal(), Options.Create(new AlertsOptions { Smtp = new SmtpOptions { Host = smtpHost } }), TimeProvider.System,
             NullLogger<DigestScheduler>.Instance);
 
     private async Task<long> AddUserAsync()

@@ -14,6 +14,7 @@ public static class EmailSetup
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DigestStore>();
+        services.TryAddSingleton<DeliverySignal>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeliveryChannel, EmailChannel>());
         services.AddHostedService<DigestScheduler>();
         return services;

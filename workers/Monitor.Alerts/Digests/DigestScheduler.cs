@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Monitor.Alerts.Delivery;
 using Monitor.Data.Alerts;
 
 namespace Monitor.Alerts.Digests;
@@ -9,7 +10,8 @@ namespace Monitor.Alerts.Digests;
 /// The delivery dispatcher sends those like any other delivery. Any number of Alerts processes may run this at once:
 /// taking an alert is atomic, so none is sent in two digests.
 /// </summary>
-public sealed partial class DigestScheduler(DigestStore store, IOptions<AlertsOptions> options, TimeProvider time, ILogger<DigestScheduler> logger) : BackgroundService
+public sealed partial class DigestScheduler(
+    DigestStore store, DeliverySignal deliveries, IOptions<AlertsOptions> options, TimeProvider time, ILogger<DigestScheduler> logger) : BackgroundService
 {
     private const int BatchSize = 100;
 
@@ -44,6 +46,12 @@ public sealed partial class DigestScheduler(DigestStore store, IOptions<AlertsOp
         foreach (var subscriptionId in due)
         {
             var batch = await store.CloseAsync(subscriptionId, now, emailEnabled, cancellationToken);
+            if (batch.Deliveries.Count > 0)
+            {
+                // Committed and due now: wake the dispatcher rather than leave it to its next poll.
+                deliveries.Notify();
+            }
+
             if (batch.AlertIds.Count > 0)
             {
                 LogClosed(subscriptionId, batch.AlertIds.Count, string.Join(", ", batch.Deliveries.Select(d => d.Channel)));
