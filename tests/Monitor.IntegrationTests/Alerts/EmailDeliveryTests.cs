@@ -119,6 +119,59 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
         Assert.Equal(2, await CountDeliveriesAsync(subscription));
     }
 
+    [Fact]
+    public async Task A_deferred_email_is_retried_with_the_same_message_id_and_a_refused_address_is_dead_at_once()
+    {
+        var ana = await AddUserAsync("ana", "ana@example.org");
+        var gone = await AddUserAsync("gone", "gone@example.org");
+        var busy = await AddSubscriptionAsync(ana, "Collective defence", SubscriptionDelivery.Immediate, webhookUrl: null);
+        var refused = await AddSubscriptionAsync(gone, "Collective defence", SubscriptionDelivery.Immediate, webhookUrl: null);
+        _sink.RejectRecipient("gone@example.org");
+        _sink.DeferNextMessages(1);
+
+        _feed.Add(new TestFeedItem("retry-1", "NATO reaffirms Article 5 collective defence commitment",
+            "Allies said their commitment to collective defence under Article 5 is iron-clad.", DateTimeOffset.UtcNow));
+        var mail = Assert.Single(await _sink.WaitForAsync(1, TimeSpan.FromSeconds(60)));
+        var deliveryId = await WaitForDeliveredAsync(busy, 1);
+        var dead = await WaitForStateAsync(refused, "dead");
+        await WaitForPollsAsync(3);
+
+        Assert.Single(_sink.Messages);
+        Assert.Equal(1, _sink.DeferredMessageCount);
+        Assert.Equal($"delivery-{deliveryId}@monitor.example.org", mail.MessageId);
+        Assert.Equal(2, (await DeliveryAsync(deliveryId)).Attempts);
+        Assert.Equal(1, dead.Attempts);
+        Assert.Equal(550, dead.LastStatus);
+        Assert.Contains("550", dead.LastError);
+    }
+
+    private async Task<DeliveryRow> DeliveryAsync(long id)
+    {
+        await using var connection = await _database.OpenAsync();
+        return await connection.QuerySingleAsync<DeliveryRow>(
+            "SELECT id AS Id, state AS State, attempts AS Attempts, last_status AS LastStatus, last_error AS LastError FROM deliveries WHERE id = @Id", new { Id = id });
+    }
+
+    private async Task<DeliveryRow> WaitForStateAsync(long subscriptionId, string state)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            await using var connection = await _database.OpenAsync();
+            var row = await connection.QuerySingleOrDefaultAsync<DeliveryRow>("""
+                SELECT id AS Id, state AS State, attempts AS Attempts, last_status AS LastStatus, last_error AS LastError
+                FROM deliveries WHERE subscription_id = @Id AND state = @State
+                """, new { Id = subscriptionId, State = state });
+            if (row is not null)
+            {
+                return row;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"No {state} delivery for subscription {subscriptionId}:\n{_dashboard.Output}");
+            await Task.Delay(100);
+        }
+    }
+
     private async Task<long> AddUserAsync(string userName, string email)
     {
         await using var connection = await _database.OpenAsync();
@@ -195,5 +248,14 @@ public sealed class EmailDeliveryTests : IAsyncLifetime
         {
             await Task.Delay(200);
         }
+    }
+
+    private sealed class DeliveryRow
+    {
+        public long Id { get; init; }
+        public string State { get; init; } = "";
+        public int Attempts { get; init; }
+        public int? LastStatus { get; init; }
+        public string? LastError { get; init; }
     }
 }
