@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Net;
 using MimeKit;
 using SmtpServer;
+using SmtpServer.Authentication;
 using SmtpServer.ComponentModel;
 using SmtpServer.Mail;
 using SmtpServer.Protocol;
@@ -24,19 +25,38 @@ public sealed class SmtpSink : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly SmtpServer.SmtpServer _server;
     private readonly Task _running;
+    private readonly ConcurrentQueue<string> _signIns = new();
     private int _deferMessages;
     private int _deferredMessages;
 
-    private SmtpSink(int port)
+    private SmtpSink(int port, (string UserName, string Password)? credentials)
     {
         Port = port;
         var options = new SmtpServerOptionsBuilder()
             .ServerName("sink.localhost")
-            .Endpoint(endpoint => endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, port)))
+            .Endpoint(endpoint =>
+            {
+                endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, port));
+                if (credentials is not null)
+                {
+                    // A test relay without TLS: AUTH over the plain connection, and no mail without it.
+                    endpoint.AuthenticationRequired().AllowUnsecureAuthentication();
+                }
+            })
             .Build();
         var services = new ServiceProvider();
         services.Add(new Store(this));
         services.Add(new Filter(this));
+        if (credentials is { } required)
+        {
+            services.Add(new DelegatingUserAuthenticator((user, password) =>
+            {
+                var valid = user == required.UserName && password == required.Password;
+                _signIns.Enqueue(valid ? user : "refused:" + user);
+                return valid;
+            }));
+        }
+
         _server = new SmtpServer.SmtpServer(options, services);
         _running = _server.StartAsync(_stop.Token);
     }
@@ -51,9 +71,13 @@ public sealed class SmtpSink : IAsyncDisposable
     /// <summary>DATA answers refused with 451 so far.</summary>
     public int DeferredMessageCount => Volatile.Read(ref _deferredMessages);
 
-    public static async Task<SmtpSink> StartAsync()
+    /// <summary>Sign-ins tried so far: the user name, prefixed "refused:" when the password was wrong.</summary>
+    public IReadOnlyList<string> SignIns => _signIns.ToList();
+
+    /// <param name="credentials">When given, the sink takes mail only after SMTP AUTH with them.</param>
+    public static async Task<SmtpSink> StartAsync((string UserName, string Password)? credentials = null)
     {
-        var sink = new SmtpSink(MonitorProcess.FreePort());
+        var sink = new SmtpSink(MonitorProcess.FreePort(), credentials);
         await sink.WaitUntilListeningAsync();
         return sink;
     }

@@ -144,6 +144,24 @@ public sealed class EmailChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_a_user_name_the_channel_signs_in_and_a_wrong_password_is_retried()
+    {
+        await using var relay = await SmtpSink.StartAsync(("monitor", "relay-password"));
+        var message = Message(16, [Alert(1, "T", "https://example.org/")]);
+
+        var refused = await Assert.ThrowsAsync<DeliveryException>(() => Channel(relay, "wrong-password").SendAsync(message, CancellationToken.None));
+        await Channel(relay, "relay-password").SendAsync(message, CancellationToken.None);
+
+        Assert.False(refused.Permanent);
+        Assert.Contains("authentication", refused.Message, StringComparison.OrdinalIgnoreCase);
+        // MailKit tries each mechanism the server offers (PLAIN, LOGIN) before it gives up.
+        Assert.Equal("refused:monitor", relay.SignIns[0]);
+        Assert.All(relay.SignIns.SkipLast(1), signIn => Assert.Equal("refused:monitor", signIn));
+        Assert.Equal("monitor", relay.SignIns[^1]);
+        Assert.Equal("delivery-16@example.org", Assert.Single(relay.Messages).MessageId);
+    }
+
+    [Fact]
     public async Task Without_an_smtp_host_or_an_address_the_channel_refuses_for_good()
     {
         var unconfigured = new EmailChannel(Options.Create(new AlertsOptions()), NullLogger<EmailChannel>.Instance);
@@ -163,6 +181,12 @@ public sealed class EmailChannelTests : IAsyncLifetime
         {
             SendTimeout = timeout ?? TimeSpan.FromSeconds(15),
             Smtp = new SmtpOptions { Host = _sink.Host, Port = port ?? _sink.Port, Security = "None", From = "Monitor <alerts@example.org>" },
+        }), NullLogger<EmailChannel>.Instance);
+
+    private static EmailChannel Channel(SmtpSink relay, string password) =>
+        new(Options.Create(new AlertsOptions
+        {
+            Smtp = new SmtpOptions { Host = relay.Host, Port = relay.Port, Security = "None", UserName = "monitor", Password = password, From = "alerts@example.org" },
         }), NullLogger<EmailChannel>.Instance);
 
     private static DeliveryMessage Message(long deliveryId, IReadOnlyList<AlertRecord> alerts, string delivery = SubscriptionDelivery.Immediate, bool digest = false) =>
