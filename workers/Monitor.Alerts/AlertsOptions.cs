@@ -25,6 +25,9 @@ public sealed class AlertsOptions
     /// <summary>A spike needs at least this many statements in its window, whatever the usual rate.</summary>
     public int SpikeMinimumCount { get; set; } = 3;
 
+    /// <summary>How often due hourly and daily digests are looked for and queued.</summary>
+    public TimeSpan DigestPollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Email is a channel only when <see cref="SmtpOptions.Host"/> is set.</summary>
     public SmtpOptions Smtp { get; set; } = new();
 }

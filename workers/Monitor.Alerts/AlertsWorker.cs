@@ -33,7 +33,7 @@ public static class AlertsWorker
         builder.Services.TryAddSingleton<TopicVolume>();
         builder.Services.TryAddSingleton<DeliverySignal>();
         WebhookChannel.AddWebhookChannel(builder.Services);
-        // Email channel and digests (helper "mail"): builder.Services.AddEmailAndDigests(builder.Configuration);
+        builder.Services.AddEmailAndDigests();
         builder.Services.AddHostedService<DeliveryDispatcher>();
         return builder;
     }
