@@ -15,5 +15,6 @@ app.MapMonitorHealth();
 app.MapMonitorApi();
 app.MapTaggingApi();
 app.MapSourcesAdminApi();
+app.MapAlertsApi();
 app.MapHub<MonitorHub>(MonitorHub.Path);
 return await app.RunMonitorAsync();
