@@ -193,7 +193,7 @@ public static partial class SubscriptionsApi
         SubscriptionRequest? request;
         try
         {
-            request = http.Request.HasJsonContentType()
+            request = http.Request.HasJsonContentType() && http.Request.ContentLength is not 0
                 ? await http.Request.ReadFromJsonAsync<SubscriptionRequest>(Json, cancellationToken)
                 : null;
         }
