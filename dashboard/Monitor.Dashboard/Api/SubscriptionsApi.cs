@@ -228,15 +228,10 @@ public static partial class SubscriptionsApi
     private static IResult NotFound(long id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown subscription", detail: $"You have no subscription {id}.");
 
-    /// <summary>What the create and update handlers need beside the store, in one parameter.</summary>
-    private sealed class Services(TopicFile topics, SourceStore sources, InboxStore inbox, IOptions<AlertsOptions> options, TimeProvider time, ILoggerFactory loggers)
+    /// <summary>What the handlers need beside the store, bound as one parameter.</summary>
+    private sealed record Services(TopicFile Topics, SourceStore Sources, InboxStore Inbox, IOptions<AlertsOptions> Options, TimeProvider Time, ILoggerFactory Loggers)
     {
-        public TopicFile Topics { get; } = topics;
-        public SourceStore Sources { get; } = sources;
-        public InboxStore Inbox { get; } = inbox;
-        public IOptions<AlertsOptions> Options { get; } = options;
-        public TimeProvider Time { get; } = time;
-        public ILogger Logger { get; } = loggers.CreateLogger(typeof(SubscriptionsApi));
+        public ILogger Logger => Loggers.CreateLogger(typeof(SubscriptionsApi));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} ({Kind}) created by user {UserId}")]

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
@@ -19,6 +18,7 @@ public class AlertsDashboard : IAsyncLifetime
     private readonly TempSqliteFile _sqlite = new();
     private readonly Dictionary<string, string> _extra;
     private FeedServer _feed = null!;
+    private int _users;
 
     public AlertsDashboard()
         : this([])
@@ -29,12 +29,13 @@ public class AlertsDashboard : IAsyncLifetime
 
     public MonitorProcess Process { get; private set; } = null!;
 
+    /// <summary>The dashboard's one source, "test-feed": empty until a test adds an item.</summary>
+    public FeedServer Feed => _feed;
+
     /// <summary>No credentials: an anonymous caller.</summary>
     public HttpClient Anonymous { get; private set; } = null!;
 
     public Database Database { get; private set; } = null!;
-
-    public TestAccounts Accounts { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -48,17 +49,15 @@ public class AlertsDashboard : IAsyncLifetime
         Process = MonitorProcess.Create(Topology.Dashboard, environment);
         await Process.StartAsync();
         Anonymous = new HttpClient { BaseAddress = Process.BaseAddress };
-        Database = new Database(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={_sqlite.Path}" });
-        Accounts = await TestAccounts.CreateAsync(Process);
+        Database = TestAccounts.Sqlite(_sqlite.Path);
     }
 
     /// <summary>A new user of <paramref name="role"/> with an API token, and an HTTP client that sends it.</summary>
     public async Task<AlertsUser> UserAsync(string role, string? email = null)
     {
-        var user = await Accounts.CreateUserAsync(role, email);
-        var http = new HttpClient { BaseAddress = Process.BaseAddress };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", user.Token);
-        return new AlertsUser(user.Id, user.Token, http);
+        var (id, _) = await TestAccounts.CreateUserAsync(Database, $"{role}-{Interlocked.Increment(ref _users)}", role, email: email);
+        var token = await TestAccounts.CreateTokenAsync(Database, id);
+        return new AlertsUser(id, token, TestAccounts.BearerClient(Process.BaseAddress, token));
     }
 
     /// <summary>Creates a subscription through the API and returns its JSON answer (201).</summary>
@@ -110,7 +109,6 @@ public class AlertsDashboard : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Anonymous.Dispose();
-        await Accounts.DisposeAsync();
         await Process.DisposeAsync();
         await _feed.DisposeAsync();
         _sqlite.Dispose();
