@@ -12,6 +12,7 @@ namespace Monitor.IntegrationTests.Alerts;
 /// One embedded dashboard on its own SQLite file for the alerts API tests, polling an empty test feed (so no statement
 /// raises an alert the tests did not write). Alerts and deliveries are written straight into its database, as the
 /// Alerts worker would; <c>AlertTriggered</c> events go through its outbox, which the dashboard's relay publishes.
+/// Tests that write alerts create their subscriptions disabled, so the Alerts worker never adds one of its own.
 /// </summary>
 public class AlertsDashboard : IAsyncLifetime
 {
@@ -115,9 +116,13 @@ public class AlertsDashboard : IAsyncLifetime
     }
 }
 
-/// <summary>The same dashboard where an admin allows webhooks to 127.0.0.1 and SMTP is configured.</summary>
+/// <summary>
+/// A dashboard of the distributed setup (no workers inside, so the <c>Alerts</c> settings are bound by the alerts API's own
+/// setup) where an admin allows webhooks to 127.0.0.1 and SMTP is configured.
+/// </summary>
 public sealed class PermissiveAlertsDashboard() : AlertsDashboard(new()
 {
+    ["Dashboard__HostWorkers"] = "false",
     ["Alerts__AllowedNetworks__0"] = "127.0.0.1/32",
     ["Alerts__Smtp__Host"] = "127.0.0.1",
 });

@@ -17,8 +17,8 @@ public sealed class AtomFeedTests(AlertsDashboard dashboard)
     public async Task The_feed_holds_one_entry_per_alert_of_its_subscription_newest_first()
     {
         var analyst = await dashboard.UserAsync("analyst");
-        var created = await AlertsDashboard.CreateSubscriptionAsync(analyst.Http, new { name = "Eastern flank <watch>" });
-        var other = await AlertsDashboard.CreateSubscriptionAsync(analyst.Http, new { name = "Other" });
+        var created = await AlertsDashboard.CreateSubscriptionAsync(analyst.Http, new { name = "Eastern flank <watch>", enabled = false });
+        var other = await AlertsDashboard.CreateSubscriptionAsync(analyst.Http, new { name = "Other", enabled = false });
         var id = created.GetProperty("id").GetInt64();
         var t0 = new DateTimeOffset(2026, 11, 28, 9, 30, 0, TimeSpan.Zero);
         var first = await dashboard.InsertAlertAsync(id, analyst.Id, "Allies reinforce the eastern flank", t0, statementId: 11,
@@ -49,7 +49,7 @@ public sealed class AtomFeedTests(AlertsDashboard dashboard)
     public async Task The_feed_keeps_the_last_fifty_alerts()
     {
         var analyst = await dashboard.UserAsync("analyst");
-        var created = await AlertsDashboard.CreateSubscriptionAsync(analyst.Http, new { name = "Busy" });
+        var created = await AlertsDashboard.CreateSubscriptionAsync(analyst.Http, new { name = "Busy", enabled = false });
         var id = created.GetProperty("id").GetInt64();
         var ids = new List<long>();
         for (var i = 0; i < 53; i++)
@@ -67,7 +67,7 @@ public sealed class AtomFeedTests(AlertsDashboard dashboard)
     public async Task A_wrong_token_is_404_and_a_rotated_token_retires_the_old_url()
     {
         var analyst = await dashboard.UserAsync("analyst");
-        var created = await AlertsDashboard.CreateSubscriptionAsync(analyst.Http, new { name = "Rotate me" });
+        var created = await AlertsDashboard.CreateSubscriptionAsync(analyst.Http, new { name = "Rotate me", enabled = false });
         var oldUrl = new Uri(created.GetProperty("feedUrl").GetString()!);
         await dashboard.InsertAlertAsync(created.GetProperty("id").GetInt64(), analyst.Id, "Still here", DateTimeOffset.UtcNow);
 

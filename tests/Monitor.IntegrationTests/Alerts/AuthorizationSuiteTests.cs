@@ -143,7 +143,7 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
     private async Task<string> OwnIdAsync(string endpoint, AlertsUser owner, AlertsUser admin)
     {
         var subscription = await AlertsDashboard.CreateSubscriptionAsync(owner.Http,
-            new { name = "mine", channels = new { webhook = new { url = "https://203.0.113.10/hook" } } });
+            new { name = "mine", enabled = false, channels = new { webhook = new { url = "https://203.0.113.10/hook" } } });
         var subscriptionId = subscription.GetProperty("id").GetInt64();
         switch (endpoint)
         {

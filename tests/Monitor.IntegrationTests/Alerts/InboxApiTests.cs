@@ -13,7 +13,7 @@ public sealed class InboxApiTests(AlertsDashboard dashboard)
     {
         var (user, subscription, ids) = await UserWithAlertsAsync(5);
         var other = await dashboard.UserAsync("analyst");
-        var otherSubscription = (await AlertsDashboard.CreateSubscriptionAsync(other.Http, new { name = "other" })).GetProperty("id").GetInt64();
+        var otherSubscription = (await AlertsDashboard.CreateSubscriptionAsync(other.Http, new { name = "other", enabled = false })).GetProperty("id").GetInt64();
         await dashboard.InsertAlertAsync(otherSubscription, other.Id, "not yours", DateTimeOffset.UtcNow);
 
         var all = await ListAsync(user.Http, "/api/alerts");
@@ -86,7 +86,7 @@ public sealed class InboxApiTests(AlertsDashboard dashboard)
     private async Task<(AlertsUser User, long Subscription, List<long> Ids)> UserWithAlertsAsync(int count)
     {
         var user = await dashboard.UserAsync("analyst");
-        var subscription = (await AlertsDashboard.CreateSubscriptionAsync(user.Http, new { name = "Inbox" })).GetProperty("id").GetInt64();
+        var subscription = (await AlertsDashboard.CreateSubscriptionAsync(user.Http, new { name = "Inbox", enabled = false })).GetProperty("id").GetInt64();
         var ids = new List<long>();
         var start = DateTimeOffset.UtcNow.AddMinutes(-count);
         for (var i = 0; i < count; i++)

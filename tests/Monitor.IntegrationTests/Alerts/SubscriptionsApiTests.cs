@@ -180,7 +180,7 @@ public sealed class SubscriptionsApiTests(AlertsDashboard dashboard)
     {
         var analyst = await dashboard.UserAsync("analyst");
         var subscription = await AlertsDashboard.CreateSubscriptionAsync(analyst.Http,
-            new { name = "hook", channels = new { webhook = new { url = "https://203.0.113.10/hook" } } });
+            new { name = "hook", enabled = false, channels = new { webhook = new { url = "https://203.0.113.10/hook" } } });
         var id = subscription.GetProperty("id").GetInt64();
         var alert = await dashboard.InsertAlertAsync(id, analyst.Id, "Allies meet", DateTimeOffset.UtcNow);
         var delivered = await dashboard.InsertDeliveryAsync(id, "delivered", [alert]);
