@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Monitor.Testing;
 
 namespace Monitor.IntegrationTests.Alerts;
 
@@ -210,6 +211,40 @@ public sealed class SubscriptionsApiTests(AlertsDashboard dashboard)
         Assert.Equal(dead, replayed.GetProperty("id").GetInt64());
         Assert.Equal(0, replayed.GetProperty("attempts").GetInt32());
         Assert.True(replayed.GetProperty("nextAttemptAt").GetDateTimeOffset() <= DateTimeOffset.UtcNow.AddSeconds(1));
+    }
+
+    [Fact]
+    public async Task A_cookie_signed_in_write_needs_the_CSRF_header()
+    {
+        var (_, password) = await TestAccounts.CreateUserAsync(dashboard.Database, "cookie-analyst", "analyst");
+        using var page = await TestAccounts.SignInAsync(dashboard.Process.BaseAddress, "cookie-analyst", password);
+
+        using var withHeader = await page.PostAsJsonAsync("/api/subscriptions", new { name = "from the page" });
+        page.DefaultRequestHeaders.Remove(TestAccounts.CsrfHeader);
+        using var without = await page.PostAsJsonAsync("/api/subscriptions", new { name = "forged" });
+        using var readAll = await page.PostAsync("/api/alerts/read-all", null);
+        var listed = await page.GetFromJsonAsync<JsonElement[]>("/api/subscriptions") ?? [];
+
+        Assert.Equal(HttpStatusCode.Created, withHeader.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, without.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, readAll.StatusCode);
+        Assert.Equal(["from the page"], listed.Select(s => s.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_request_body_and_no_service_as_a_parameter()
+    {
+        var admin = await dashboard.UserAsync("admin");
+        using var document = JsonDocument.Parse(await admin.Http.GetStringAsync("/openapi/v1.json"));
+
+        var paths = document.RootElement.GetProperty("paths");
+        var create = paths.GetProperty("/api/subscriptions").GetProperty("post");
+        var replay = paths.GetProperty("/api/deliveries/{id}/replay").GetProperty("post");
+        Assert.Contains("SubscriptionRequest", create.GetProperty("requestBody").GetRawText(), StringComparison.Ordinal);
+        Assert.False(create.TryGetProperty("parameters", out var createParameters) && createParameters.GetArrayLength() > 0, createParameters.ToString());
+        Assert.Equal(["id"], replay.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.True(paths.TryGetProperty("/api/alerts/unread-count", out _));
+        Assert.True(paths.TryGetProperty("/feeds/alerts/{token}", out _));
     }
 
     internal static StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");
