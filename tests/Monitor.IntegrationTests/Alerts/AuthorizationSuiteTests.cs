@@ -55,6 +55,10 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
         ["POST /api/admin/sources/{id}/pause"] = Rule.Admin,
         ["POST /api/admin/sources/{id}/resume"] = Rule.Admin,
         ["DELETE /api/admin/sources/{id}"] = Rule.Admin,
+        ["GET /api/admin/users/{id}"] = Rule.Admin,
+        ["PATCH /api/admin/users/{id}"] = Rule.Admin,
+        ["POST /api/admin/users/{id}/reset-password"] = Rule.Admin,
+        ["DELETE /api/admin/users/{id}"] = Rule.Admin,
         ["GET /feeds/alerts/{token}"] = Rule.Token,
     };
 
@@ -92,7 +96,7 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
         var missing = rule switch
         {
             Rule.Read when template.StartsWith("/api/topics", StringComparison.Ordinal) => "no-such-topic",
-            Rule.Admin => "no-such-source",
+            Rule.Admin when template.StartsWith("/api/admin/sources", StringComparison.Ordinal) => "no-such-source",
             Rule.Token => "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
             _ => MissingId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
@@ -165,6 +169,9 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
                 return "collective-defence";
             case "GET /feeds/alerts/{token}":
                 return new Uri(subscription.GetProperty("feedUrl").GetString()!).Segments[^1];
+            case { } when endpoint.Contains("/api/admin/users/", StringComparison.Ordinal):
+                var (userId, _) = await TestAccounts.CreateUserAsync(dashboard.Database, $"suite-{Guid.NewGuid():N}"[..20], "viewer");
+                return Text(userId);
             case { } when endpoint.Contains("/api/admin/sources/", StringComparison.Ordinal):
                 var source = $"suite-{Guid.NewGuid():N}"[..20];
                 using (var added = await admin.Http.PostAsJsonAsync("/api/admin/sources", new { id = source, url = "https://203.0.113.20/feed.xml" }))
@@ -207,6 +214,10 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
         if (method == HttpMethod.Put)
         {
             request.Content = JsonContent.Create(new { name = "replaced" });
+        }
+        else if (method == HttpMethod.Patch)
+        {
+            request.Content = JsonContent.Create(new { displayName = "Renamed" });
         }
 
         using var response = await http.SendAsync(request);
