@@ -19,5 +19,6 @@ app.MapUsersAdminApi();
 app.MapMonitorApi();
 app.MapTaggingApi();
 app.MapSourcesAdminApi();
+app.MapAlertsApi();
 app.MapHub<MonitorHub>(MonitorHub.Path);
 return await app.RunMonitorAsync();
