@@ -162,9 +162,10 @@ function number(input, fallback) {
 /** The form as a SubscriptionRequest. */
 function readForm() {
   const query = ui.query.value.trim();
+  const spike = radioValue('kind') === 'spike';
   return {
     name: ui.name.value.trim(),
-    kind: radioValue('kind') === 'spike' ? 'spike' : 'statements',
+    kind: spike ? 'spike' : 'statements',
     enabled: ui.enabled.checked,
     topics: checked(ui.topics),
     topicMatch: radioValue('topicMatch') === 'all' ? 'all' : 'any',
@@ -173,8 +174,9 @@ function readForm() {
     minScore: number(ui.minScore, 0),
     query: query === '' ? null : query,
     driftOnly: ui.drift.checked,
-    spikeWindowHours: Math.round(number(ui.spikeWindow, 24)),
-    spikeFactor: number(ui.spikeFactor, 3),
+    // Only a spike subscription has a window and a factor.
+    spikeWindowHours: spike ? Math.round(number(ui.spikeWindow, 24)) : null,
+    spikeFactor: spike ? number(ui.spikeFactor, 3) : null,
     quietHours: ui.quiet.checked ? { start: ui.quietStart.value, end: ui.quietEnd.value } : null,
     timeZone: ui.timeZone.value || 'UTC',
     delivery: ui.delivery.value,
@@ -274,7 +276,12 @@ async function submit(event) {
       const updated = await send('PUT', `api/subscriptions/${id}`, request);
       upsert(updated ?? { ...state.subscriptions.get(id)?.view, ...request, id });
       stopEditing();
-      state.subscriptions.get(id)?.element.querySelector('.edit')?.focus();
+      if (updated?.webhookSecret) {
+        // A webhook added by this change got its first secret.
+        showSecrets(updated, `The webhook of “${asText(updated.name)}” signs with this secret.`, [['Webhook secret', updated.webhookSecret, 'secret-webhook']]);
+      } else {
+        state.subscriptions.get(id)?.element.querySelector('.edit')?.focus();
+      }
     }
     updateEmpty();
   } catch (error) {
@@ -391,9 +398,11 @@ function cardStatus(id, text, isError = false) {
   if (element) setStatus(element, text, isError);
 }
 
-function upsert(view) {
-  const id = Number(view?.id);
+function upsert(answer) {
+  const id = Number(answer?.id);
   if (!Number.isSafeInteger(id)) return;
+  // The secrets of a create or rotate answer are shown once and not kept.
+  const { feedUrl: _feedUrl, webhookSecret: _webhookSecret, ...view } = answer;
   const existing = state.subscriptions.get(id);
   const element = renderSubscription(view);
   if (existing) existing.element.replaceWith(element);
@@ -410,7 +419,7 @@ function toRequest(view) {
   return {
     name: view.name, kind: view.kind, enabled: view.enabled, topics: view.topics ?? [], topicMatch: view.topicMatch ?? 'any',
     sources: view.sources ?? [], documentTypes: view.documentTypes ?? [], minScore: view.minScore ?? 0, query: view.query ?? null,
-    driftOnly: view.driftOnly === true, spikeWindowHours: view.spikeWindowHours ?? 24, spikeFactor: view.spikeFactor ?? 3,
+    driftOnly: view.driftOnly === true, spikeWindowHours: view.spikeWindowHours ?? null, spikeFactor: view.spikeFactor ?? null,
     quietHours: view.quietHours ?? null, timeZone: view.timeZone ?? 'UTC', delivery: view.delivery ?? 'immediate',
     digestHour: view.digestHour ?? 8, channels: view.channels ?? { inApp: true, email: false, webhook: null },
   };
