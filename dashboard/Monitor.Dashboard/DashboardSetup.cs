@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using MassTransit;
 using Monitor.Alerts;
 using Monitor.Core.Tagging;
+using Monitor.Dashboard.Auth;
 using Monitor.Dashboard.Consumers;
 using Monitor.Dashboard.Demo;
 using Monitor.Dashboard.Live;
@@ -27,6 +28,7 @@ public static class DashboardSetup
         // environment, not only Development; a published app has its own wwwroot and no manifest, so this is a no-op.
         builder.WebHost.UseStaticWebAssets();
         builder.AddLivePush();
+        builder.AddMonitorAuth();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
@@ -74,8 +76,8 @@ public static class DashboardSetup
     /// <summary>The OpenAPI document at /openapi/v1.json and a browsable reference of it at /api/docs.</summary>
     public static WebApplication MapApiDocs(this WebApplication app)
     {
-        app.MapOpenApi();
-        app.MapScalarApiReference("/api/docs", options => options.WithTitle("Monitor API"));
+        app.MapOpenApi().RequireAuthorization(MonitorPolicies.Read);
+        app.MapScalarApiReference("/api/docs", options => options.WithTitle("Monitor API")).RequireAuthorization(MonitorPolicies.Read);
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using Monitor.Dashboard;
 using Monitor.Dashboard.Api;
+using Monitor.Dashboard.Auth;
 using Monitor.Dashboard.Hubs;
 using Monitor.Hosting;
 
@@ -11,7 +12,9 @@ builder.AddDashboard();
 var app = builder.Build();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseMonitorAuth();
 app.MapMonitorHealth();
+app.MapAccountApi();
 app.MapMonitorApi();
 app.MapTaggingApi();
 app.MapSourcesAdminApi();

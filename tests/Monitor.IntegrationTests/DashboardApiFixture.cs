@@ -60,6 +60,7 @@ public abstract class DashboardApiFixture : IAsyncLifetime
         }
 
         environment["Ingestion__Sources__0__Id"] = "nato-test";
+        environment["Auth__AnonymousRead"] = "true";
         environment.WithSource(1, "ep-test", EpFeed.FeedUrl);
         Dashboard = MonitorProcess.Create(Topology.Dashboard, environment);
         await Dashboard.StartAsync();

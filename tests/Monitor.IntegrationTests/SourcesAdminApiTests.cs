@@ -18,6 +18,7 @@ public sealed class SourcesAdminApiTests : IAsyncLifetime
     private Simulator _simulator = null!;
     private MonitorProcess _dashboard = null!;
     private HttpClient _http = null!;
+    private string _adminToken = null!;
 
     public async Task InitializeAsync()
     {
@@ -30,7 +31,10 @@ public sealed class SourcesAdminApiTests : IAsyncLifetime
             ["Ingestion__AllowedNetworks__0"] = "127.0.0.1/32",
         });
         await _dashboard.StartAsync();
-        _http = new HttpClient { BaseAddress = _dashboard.BaseAddress };
+        var database = TestAccounts.Sqlite(_sqlite.Path);
+        var (adminId, _) = await TestAccounts.CreateUserAsync(database, "sources-admin", "admin");
+        _adminToken = await TestAccounts.CreateTokenAsync(database, adminId);
+        _http = TestAccounts.BearerClient(_dashboard.BaseAddress, _adminToken);
     }
 
     public async Task DisposeAsync()
@@ -105,16 +109,40 @@ public sealed class SourcesAdminApiTests : IAsyncLifetime
         Assert.Contains("no source with id 'no-such-source'", unknown.Error, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> MonitorCliAsync(params string[] args)
+    [Fact]
+    public async Task Only_an_admin_may_manage_sources()
+    {
+        var database = TestAccounts.Sqlite(_sqlite.Path);
+        var (viewerId, _) = await TestAccounts.CreateUserAsync(database, "sources-viewer", "viewer");
+        using var viewer = TestAccounts.BearerClient(_dashboard.BaseAddress, await TestAccounts.CreateTokenAsync(database, viewerId));
+        using var anonymous = new HttpClient { BaseAddress = _dashboard.BaseAddress };
+
+        using var asViewer = await viewer.PostAsJsonAsync("/api/admin/sources", new { id = "nope", url = "http://127.0.0.1:9/x.xml" });
+        using var listAnonymous = await anonymous.GetAsync(new Uri("/api/admin/sources", UriKind.Relative));
+        var cli = await RunCliAsync(null, "sources", "list", "--server", _dashboard.BaseAddress.ToString());
+
+        Assert.Equal(HttpStatusCode.Forbidden, asViewer.StatusCode);
+        Assert.Equal("application/problem+json", asViewer.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Unauthorized, listAnonymous.StatusCode);
+        Assert.Equal("application/problem+json", listAnonymous.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(1, cli.ExitCode);
+        Assert.Contains("401", cli.Error, StringComparison.Ordinal);
+    }
+
+    private Task<(int ExitCode, string Output, string Error)> MonitorCliAsync(params string[] args) => RunCliAsync(_adminToken, args);
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunCliAsync(string? token, params string[] args)
     {
         var configuration = typeof(SourcesAdminApiTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var dll = Path.Combine(MonitorProcess.RepositoryRoot, "src", "Monitor.Cli", "bin", configuration, "net10.0", "monitor.dll");
-        using var process = Process.Start(new ProcessStartInfo("dotnet", [dll, .. args])
+        var startInfo = new ProcessStartInfo("dotnet", [dll, .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-        })!;
+        };
+        startInfo.Environment["MONITOR_TOKEN"] = token ?? "";
+        using var process = Process.Start(startInfo)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();

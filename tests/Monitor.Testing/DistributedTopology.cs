@@ -13,7 +13,10 @@ public sealed class DistributedTopology : IAsyncDisposable
         Database = database;
         Rabbit = rabbit;
         Feed = feed;
-        Environment = Topology.Distributed(rabbit, database.ConnectionString, feed.FeedUrl, pollSeconds);
+        // The existing tests read the dashboard without signing in, as the embedded setup allows by default.
+        var environment = Topology.Distributed(rabbit, database.ConnectionString, feed.FeedUrl, pollSeconds);
+        environment["Auth__AnonymousRead"] = "true";
+        Environment = environment;
     }
 
     public PostgresDatabase Database { get; }

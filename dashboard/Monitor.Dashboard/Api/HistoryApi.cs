@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Monitor.Contracts;
 using Monitor.Core.Tagging;
 using Monitor.Data.History;
+using Monitor.Dashboard.Auth;
 
 namespace Monitor.Dashboard.Api;
 
@@ -23,7 +24,7 @@ public static class HistoryApi
 
     public static WebApplication MapHistoryApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api/statements").WithTags("History");
+        var api = app.MapGroup("/api/statements").WithTags("History").RequireAuthorization(MonitorPolicies.Read);
         api.MapGet("", ListStatements).WithName("ListStatements")
             .WithSummary("Statements matching the filters, newest first or best match first, one keyset page at a time")
             .WithDescription($"The body is the page. '{NextCursorHeader}' carries the cursor of the next page (absent on the last); with count=true, '{TotalHeader}' the total, exact up to {HistoryStore.TotalCap} and '{HistoryStore.TotalCap}+' beyond.")

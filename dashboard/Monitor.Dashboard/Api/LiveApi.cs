@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Monitor.Contracts;
 using Monitor.Data.History;
+using Monitor.Dashboard.Auth;
 
 namespace Monitor.Dashboard.Api;
 
@@ -16,7 +17,7 @@ public static class LiveApi
 
     public static WebApplication MapLiveApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api/live").WithTags("Live");
+        var api = app.MapGroup("/api/live").WithTags("Live").RequireAuthorization(MonitorPolicies.Read);
         api.MapGet("/since", Since).WithName("LiveSince")
             .WithSummary("Statements whose current revision was stored at or after 'after', oldest first by (storedAt, statementId): the live view's catch-up")
             .WithDescription($"'after' is an ISO 8601 date-time (UTC unless an offset is given); 'limit' 1 to {HistoryApi.MaxLimit} (default {DefaultLimit}). The body is one page of StatementStored, exactly as the hub pushes them; '{HistoryApi.NextCursorHeader}' carries the cursor of the next page (absent on the last). Keep 'after' the same while paging.")

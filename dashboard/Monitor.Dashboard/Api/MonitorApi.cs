@@ -1,4 +1,5 @@
 using Monitor.Core.Tagging;
+using Monitor.Dashboard.Auth;
 using Monitor.Data;
 using Monitor.Data.Sources;
 
@@ -8,7 +9,7 @@ public static class MonitorApi
 {
     public static WebApplication MapMonitorApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api");
+        var api = app.MapGroup("/api").RequireAuthorization(MonitorPolicies.Read);
         api.MapGet("/sources", GetSources);
         api.MapGet("/topics", (TopicFile topics) => topics.Topics.Select(t => new TopicView(t.Id, t.Title)));
         app.MapHistoryApi();

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Monitor.Core.Feeds;
+using Monitor.Dashboard.Auth;
 using Monitor.Data;
 using Monitor.Data.Sources;
 
@@ -7,7 +8,7 @@ namespace Monitor.Dashboard.Api;
 
 /// <summary>
 /// <c>/api/admin/sources</c>: list sources with their health, add one, pause, resume, remove. Ingestion picks a
-/// change up at its next scheduler tick: sources live in the database. Open for now; accounts come later.
+/// change up at its next scheduler tick: sources live in the database. Admins only.
 /// </summary>
 public static partial class SourcesAdminApi
 {
@@ -19,7 +20,7 @@ public static partial class SourcesAdminApi
 
     public static WebApplication MapSourcesAdminApi(this WebApplication app)
     {
-        var admin = app.MapGroup(Path);
+        var admin = app.MapGroup(Path).RequireAuthorization(MonitorPolicies.Admin);
         admin.MapGet("/", List);
         admin.MapGet("/{id}", Get);
         admin.MapPost("/", Add);

@@ -1,4 +1,5 @@
 using Monitor.Core.Tagging;
+using Monitor.Dashboard.Auth;
 using Monitor.Data;
 using Monitor.Data.Tagging;
 
@@ -10,7 +11,7 @@ public static class TaggingApi
     public static WebApplication MapTaggingApi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/api/tagging", GetTagging);
+        app.MapGet("/api/tagging", GetTagging).RequireAuthorization(MonitorPolicies.Read);
         return app;
     }
 

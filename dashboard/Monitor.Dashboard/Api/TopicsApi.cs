@@ -1,5 +1,6 @@
 using Monitor.Core.Tagging;
 using Monitor.Data.History;
+using Monitor.Dashboard.Auth;
 
 namespace Monitor.Dashboard.Api;
 
@@ -29,7 +30,7 @@ public static class TopicsApi
 
     public static WebApplication MapTopicsApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api/topics").WithTags("Topics");
+        var api = app.MapGroup("/api/topics").WithTags("Topics").RequireAuthorization(MonitorPolicies.Read);
         api.MapGet("/summary", Summary).WithName("TopicSummary")
             .WithSummary("Every topic with its statements of the last 24 hours, 7 days and 30 days (rolling) and per UTC day over the last 30 days, today last")
             .WithDescription("Counts are statements whose current revision carries the topic, by the statement's date (published, else first seen), like the topic charts.")

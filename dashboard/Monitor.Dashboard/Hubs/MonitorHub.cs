@@ -1,9 +1,12 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Monitor.Core.Tagging;
+using Monitor.Dashboard.Auth;
 
 namespace Monitor.Dashboard.Hubs;
 
 /// <summary>The live hub. Clients may join per-topic groups to receive only that topic's statements.</summary>
+[Authorize(Policy = MonitorPolicies.Read)]
 public sealed class MonitorHub(TopicFile topics) : Hub<IMonitorClient>
 {
     public const string Path = "/hubs/monitor";

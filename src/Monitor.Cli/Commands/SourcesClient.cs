@@ -7,6 +7,9 @@ namespace Monitor.Cli.Commands;
 internal sealed class SourcesClient(HttpClient http)
 {
     private const string Path = "api/admin/sources";
+
+    /// <summary>The environment variable holding an admin's API token (<c>mon_…</c>).</summary>
+    public const string TokenVariable = "MONITOR_TOKEN";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public sealed record Source(
@@ -28,6 +31,13 @@ internal sealed class SourcesClient(HttpClient http)
         }
 
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+        // Managing sources takes an admin's API token (created under the account menu, or POST /api/account/tokens).
+        if (Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } token)
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
         try
         {
             return await action(new SourcesClient(http));

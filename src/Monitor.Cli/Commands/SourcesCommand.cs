@@ -5,7 +5,8 @@ namespace Monitor.Cli.Commands;
 
 /// <summary>
 /// <c>monitor sources list|add|pause|resume|remove --server http://localhost:5080</c>: the dashboard's
-/// <c>/api/admin/sources</c> over HTTP. An error prints the server's message and exits non-zero.
+/// <c>/api/admin/sources</c> over HTTP, with an admin's API token from the environment variable MONITOR_TOKEN. An
+/// error prints the server's message and exits non-zero.
 /// </summary>
 internal static class SourcesCommand
 {

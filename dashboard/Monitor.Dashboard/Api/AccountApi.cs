@@ -1,0 +1,182 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Monitor.Dashboard.Auth;
+using Monitor.Data.Accounts;
+
+namespace Monitor.Dashboard.Api;
+
+/// <summary>
+/// <c>/api/account</c>: who am I (with the CSRF token for writes), sign in and out, change my password, my API tokens.
+/// Sign-in is rate limited per client address and logs failures with the user name (never the password).
+/// </summary>
+public static partial class AccountApi
+{
+    public const string Path = "/api/account";
+    public const string SignInPath = Path + "/sign-in";
+    public const string WrongCredentials = "Wrong user name or password.";
+    public const int MaxTokenDays = 3650;
+
+    public sealed record SignInRequest(string? UserName, string? Password);
+
+    public sealed record PasswordRequest(string? CurrentPassword, string? NewPassword);
+
+    public sealed record TokenRequest(string? Name, int? ExpiresInDays);
+
+    public sealed record OidcView(bool Enabled, string? DisplayName);
+
+    /// <param name="Authenticated">False for an anonymous caller; the user fields are then null.</param>
+    /// <param name="AnonymousRead">Whether reading needs no sign-in on this dashboard.</param>
+    /// <param name="CsrfToken">Send it as <c>X-CSRF-TOKEN</c> with every cookie-authenticated write.</param>
+    public sealed record MeView(bool Authenticated, long? Id, string? UserName, string? DisplayName, string? Email, string? Role,
+        bool AnonymousRead, OidcView Oidc, string? CsrfToken);
+
+    public sealed record TokenView(long Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt);
+
+    /// <param name="Token">The token itself: shown here once, stored nowhere.</param>
+    public sealed record CreatedTokenView(long Id, string Name, string Prefix, string Token, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
+
+    public static WebApplication MapAccountApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var account = app.MapGroup(Path).WithTags("Account");
+        account.MapGet("/me", Me).AllowAnonymous();
+        account.MapPost("/sign-in", SignIn).AllowAnonymous().RequireRateLimiting(AuthSetup.SignInRateLimit);
+        account.MapPost("/sign-out", (Delegate)SignOut).AllowAnonymous();
+        account.MapPost("/password", ChangePassword).RequireAuthorization(MonitorPolicies.SignedIn);
+        account.MapGet("/tokens", ListTokens).RequireAuthorization(MonitorPolicies.SignedIn);
+        account.MapPost("/tokens", CreateToken).RequireAuthorization(MonitorPolicies.SignedIn);
+        account.MapDelete("/tokens/{id:long}", DeleteToken).RequireAuthorization(MonitorPolicies.SignedIn);
+        return app;
+    }
+
+    private static async Task<MeView> Me(HttpContext context, UserStore users, IAntiforgery antiforgery, AccessSettings access, AuthOptions options, CancellationToken cancellationToken)
+    {
+        var user = context.User.Identity?.IsAuthenticated == true ? await users.FindByIdAsync(context.User.UserId(), cancellationToken) : null;
+        return View(context, user, antiforgery, access, options);
+    }
+
+    private static async Task<IResult> SignIn(SignInRequest? request, HttpContext context, UserStore users, IAntiforgery antiforgery, AccessSettings access,
+        AuthOptions options, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        if (request is null || string.IsNullOrWhiteSpace(request.UserName) || string.IsNullOrEmpty(request.Password))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Missing credentials", "Send a JSON body: {\"userName\", \"password\"}.");
+        }
+
+        var logger = loggers.CreateLogger(typeof(AccountApi));
+        var user = await users.FindByNameAsync(request.UserName, cancellationToken);
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (!Passwords.Verify(user?.PasswordHash, request.Password) || user is null || user.Disabled)
+        {
+            LogSignInFailed(logger, ForLog(request.UserName), address, user is null ? "unknown user" : user.Disabled ? "disabled" : "wrong password");
+            return Problem(StatusCodes.Status401Unauthorized, "Sign-in failed", WrongCredentials);
+        }
+
+        await AuthSetup.SignInAsync(context, user, time);
+        await users.TouchSignInAsync(user.Id, time.GetUtcNow(), cancellationToken);
+        LogSignedIn(logger, user.UserName, address);
+        return TypedResults.Ok(View(context, user, antiforgery, access, options));
+    }
+
+    private static async Task<IResult> SignOut(HttpContext context)
+    {
+        await context.SignOutAsync(AuthSetup.CookieScheme);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> ChangePassword(PasswordRequest? request, HttpContext context, UserStore users, TimeProvider time, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        if (request is null || request.CurrentPassword is null)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Missing body", "Send a JSON body: {\"currentPassword\", \"newPassword\"}.");
+        }
+
+        if (Passwords.Check(request.NewPassword) is { } weak)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Password too short", weak);
+        }
+
+        var user = await users.FindByIdAsync(context.User.UserId(), cancellationToken);
+        if (user is null)
+        {
+            return Problem(StatusCodes.Status401Unauthorized, "Not signed in", "Your account no longer exists.");
+        }
+
+        if (user.PasswordHash is null)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "No password", "This account signs in through single sign-on and has no password to change.");
+        }
+
+        if (!Passwords.Verify(user.PasswordHash, request.CurrentPassword))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Wrong password", "The current password is wrong.");
+        }
+
+        var stamp = await users.SetPasswordAsync(user.Id, Passwords.Hash(request.NewPassword!), cancellationToken);
+        LogPasswordChanged(loggers.CreateLogger(typeof(AccountApi)), user.UserName);
+
+        // The new stamp ends every other session; this one goes on with a fresh cookie.
+        if (AuthSetup.IsCookieUser(context.User) && stamp is not null)
+        {
+            await AuthSetup.SignInAsync(context, user with { SecurityStamp = stamp }, time);
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IEnumerable<TokenView>> ListTokens(HttpContext context, ApiTokenStore tokens, CancellationToken cancellationToken) =>
+        (await tokens.ListAsync(context.User.UserId(), cancellationToken)).Select(t => new TokenView(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.LastUsedAt));
+
+    private static async Task<IResult> CreateToken(TokenRequest? request, HttpContext context, ApiTokenStore tokens, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (request is null || string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > 100)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid name", "Send a JSON body {\"name\", \"expiresInDays\"} with a name of 1 to 100 characters.");
+        }
+
+        if (request.ExpiresInDays is < 1 or > MaxTokenDays)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid expiry", $"'expiresInDays' must be from 1 to {MaxTokenDays}, or left out for a token that does not expire; got {request.ExpiresInDays}.");
+        }
+
+        var now = time.GetUtcNow();
+        var (record, token) = await tokens.CreateAsync(context.User.UserId(), request.Name.Trim(),
+            request.ExpiresInDays is { } days ? now.AddDays(days) : null, now, cancellationToken);
+        return TypedResults.Created($"{Path}/tokens/{record.Id}",
+            new CreatedTokenView(record.Id, record.Name, record.Prefix, token, record.CreatedAt, record.ExpiresAt));
+    }
+
+    private static async Task<IResult> DeleteToken(long id, HttpContext context, ApiTokenStore tokens, CancellationToken cancellationToken) =>
+        await tokens.DeleteAsync(id, context.User.UserId(), cancellationToken)
+            ? TypedResults.NoContent()
+            : Problem(StatusCodes.Status404NotFound, "Unknown token", $"You have no API token with id {id}.");
+
+    private static MeView View(HttpContext context, UserRecord? user, IAntiforgery antiforgery, AccessSettings access, AuthOptions options)
+    {
+        var oidc = new OidcView(options.Oidc.Enabled, options.Oidc.Enabled ? options.Oidc.DisplayName : null);
+        var csrf = antiforgery.GetAndStoreTokens(context).RequestToken;
+        return user is null
+            ? new MeView(false, null, null, null, null, null, access.AnonymousRead, oidc, csrf)
+            : new MeView(true, user.Id, user.UserName, user.DisplayName, user.Email, user.Role, access.AnonymousRead, oidc, csrf);
+    }
+
+    private static IResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(statusCode: status, title: title, detail: detail);
+
+    // A user name typed by anyone goes to the log: without control characters (no forged lines) and not too long.
+    private static string ForLog(string userName)
+    {
+        var trimmed = userName.Length > 64 ? userName[..64] + "…" : userName;
+        return string.Concat(trimmed.Select(c => char.IsControl(c) ? '?' : c));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in failed for user name {UserName} from {Address}: {Reason}")]
+    private static partial void LogSignInFailed(ILogger logger, string userName, string address, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserName} signed in from {Address}")]
+    private static partial void LogSignedIn(ILogger logger, string userName, string address);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserName} changed their password")]
+    private static partial void LogPasswordChanged(ILogger logger, string userName);
+}

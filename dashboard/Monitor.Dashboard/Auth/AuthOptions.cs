@@ -1,0 +1,51 @@
+namespace Monitor.Dashboard.Auth;
+
+/// <summary>The <c>Auth</c> section: anonymous reading, the sign-in rate limit, OpenID Connect.</summary>
+public sealed class AuthOptions
+{
+    public const string SectionName = "Auth";
+
+    /// <summary>
+    /// Let callers who are not signed in read the live view, history, topics and sources' health. Unset: on when the
+    /// dashboard hosts the workers (the embedded setup), off otherwise.
+    /// </summary>
+    public bool? AnonymousRead { get; set; }
+
+    /// <summary>Sign-in attempts allowed per client IP address in each <see cref="SignInWindow"/>.</summary>
+    public int SignInPermitLimit { get; set; } = 10;
+
+    public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often a sign-in cookie's security stamp is compared with the database (password, role, disabled).</summary>
+    public TimeSpan SecurityStampCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a sign-in cookie lasts without use (it slides while used).</summary>
+    public TimeSpan CookieLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    public OidcOptions Oidc { get; set; } = new();
+
+    /// <summary>Anonymous read as configured, or the default for the setup.</summary>
+    public bool AnonymousReadFor(bool hostWorkers) => AnonymousRead ?? hostWorkers;
+}
+
+/// <summary><c>Auth:Oidc</c>: OpenID Connect sign-in, on when <see cref="Authority"/> is set.</summary>
+public sealed class OidcOptions
+{
+    /// <summary>The identity provider's issuer URL (its discovery document is at <c>/.well-known/openid-configuration</c>).</summary>
+    public string? Authority { get; set; }
+
+    public string? ClientId { get; set; }
+
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The provider's name on the sign-in button.</summary>
+    public string DisplayName { get; set; } = "Single sign-on";
+
+    /// <summary>The role of a user created at their first OpenID Connect sign-in.</summary>
+    public string DefaultRole { get; set; } = MonitorRoles.Viewer;
+
+    /// <summary>Allow an http (not https) authority: for tests against a local provider only.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Authority);
+}

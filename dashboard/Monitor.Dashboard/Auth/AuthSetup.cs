@@ -1,0 +1,213 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Monitor.Data.Accounts;
+
+namespace Monitor.Dashboard.Auth;
+
+/// <summary>
+/// Sign-in for the dashboard: a cookie for the browser, API tokens (<c>Authorization: Bearer mon_…</c>) for scripts,
+/// the four policies of <see cref="MonitorPolicies"/>, CSRF protection of cookie-authenticated writes, the sign-in rate
+/// limit, Data Protection keys shared through the database, and the first administrator.
+/// </summary>
+public static partial class AuthSetup
+{
+    /// <summary>Picks the API-token scheme when the request carries a bearer token, the cookie otherwise.</summary>
+    public const string Scheme = "monitor";
+    public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+    public const string CookieName = "monitor.auth";
+    public const string CsrfHeader = "X-CSRF-TOKEN";
+    public const string CsrfCookieName = "monitor.csrf";
+    public const string SignInRateLimit = "sign-in";
+
+    /// <summary>The user's security stamp when the cookie was issued; compared with the database.</summary>
+    public const string StampClaim = "monitor:stamp";
+
+    private const string StampCheckedKey = ".monitor.stamp-checked";
+
+    public const string CsrfProblem = "Missing or invalid CSRF token: send the csrfToken from GET /api/account/me in the X-CSRF-TOKEN header.";
+
+    public static WebApplicationBuilder AddMonitorAuth(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
+        var dashboard = builder.Configuration.GetSection(DashboardOptions.SectionName).Get<DashboardOptions>() ?? new DashboardOptions();
+        var anonymousRead = options.AnonymousReadFor(dashboard.HostWorkers);
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(new AccessSettings(anonymousRead));
+        services.TryAddSingleton<UserStore>();
+        services.TryAddSingleton<ApiTokenStore>();
+        services.TryAddSingleton<DataProtectionKeyStore>();
+        services.AddHostedService<FirstAdminService>();
+
+        // One key ring for every replica, in the database; one application name, so replicas in other folders agree.
+        services.AddDataProtection().SetApplicationName("Monitor");
+        services.AddOptions<KeyManagementOptions>().Configure<DataProtectionKeyStore, TimeProvider>(
+            (keys, store, time) => keys.XmlRepository = new DatabaseXmlRepository(store, time));
+
+        services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Cookie or API token", policy => policy.ForwardDefaultSelector =
+                context => ApiTokenAuthenticationHandler.BearerToken(context.Request) is null ? CookieScheme : ApiTokenAuthenticationHandler.SchemeName)
+            .AddCookie(CookieScheme, cookie =>
+            {
+                cookie.Cookie.Name = CookieName;
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Lax;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.ExpireTimeSpan = options.CookieLifetime;
+                cookie.SlidingExpiration = true;
+                cookie.Events = new CookieAuthenticationEvents
+                {
+                    // An API and a hub answer 401 and 403, never a redirect to a sign-in page.
+                    OnRedirectToLogin = context => WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "Not signed in",
+                        "Sign in first (POST /api/account/sign-in), or send an API token as Authorization: Bearer."),
+                    OnRedirectToAccessDenied = context => WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden",
+                        "Your role does not allow this."),
+                    OnValidatePrincipal = context => ValidateStampAsync(context, options.SecurityStampCheckInterval),
+                };
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(MonitorPolicies.Read, policy => policy.RequireAssertion(context =>
+                context.User.Identity?.IsAuthenticated == true
+                || (anonymousRead && !(context.Resource is HttpContext http && ApiTokenAuthenticationHandler.BearerToken(http.Request) is not null))))
+            .AddPolicy(MonitorPolicies.SignedIn, policy => policy.RequireAuthenticatedUser())
+            .AddPolicy(MonitorPolicies.Subscribe, policy => policy.RequireRole(MonitorRoles.Analyst, MonitorRoles.Admin))
+            .AddPolicy(MonitorPolicies.Admin, policy => policy.RequireRole(MonitorRoles.Admin));
+
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.HeaderName = CsrfHeader;
+            antiforgery.Cookie.Name = CsrfCookieName;
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+        });
+
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(SignInRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.SignInPermitLimit, Window = options.SignInWindow, QueueLimit = 0 }));
+            limiter.OnRejected = async (context, _) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : options.SignInWindow;
+                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await WriteProblemAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many sign-in attempts",
+                    $"Too many sign-in attempts from your address; try again in {seconds} s.");
+            };
+        });
+
+        return builder;
+    }
+
+    /// <summary>Authentication, the CSRF check, authorization and the rate limiter, in that order; before the endpoints.</summary>
+    public static WebApplication UseMonitorAuth(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseAuthentication();
+        app.Use(CheckCsrfAsync);
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>The claims of a signed-in user: id, name, role, and the security stamp the cookie is checked against.</summary>
+    public static IEnumerable<Claim> Claims(UserRecord user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return
+        [
+            new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(CultureInfo.InvariantCulture)),
+            new Claim(ClaimTypes.Name, user.UserName),
+            new Claim(ClaimTypes.Role, user.Role),
+            new Claim(StampClaim, user.SecurityStamp),
+        ];
+    }
+
+    /// <summary>Signs <paramref name="user"/> in with the cookie and makes them the request's user (for a CSRF token bound to them).</summary>
+    public static async Task SignInAsync(HttpContext context, UserRecord user, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(Claims(user), CookieScheme));
+        var properties = new AuthenticationProperties { IsPersistent = true };
+        properties.SetString(StampCheckedKey, time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+        await context.SignInAsync(CookieScheme, principal, properties);
+        context.User = principal;
+    }
+
+    /// <summary>True when the request's user was authenticated by the sign-in cookie (not by an API token).</summary>
+    public static bool IsCookieUser(ClaimsPrincipal user) =>
+        user?.Identity is { IsAuthenticated: true, AuthenticationType: CookieScheme };
+
+    public static Task WriteProblemAsync(HttpContext context, int status, string title, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return TypedResults.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(context);
+    }
+
+    // At most once per interval a cookie's stamp is compared with the user's: a new password, role or disabled flag
+    // (each writes a new stamp), or a deleted user, ends the session.
+    private static async Task ValidateStampAsync(CookieValidatePrincipalContext context, TimeSpan interval)
+    {
+        var time = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (long.TryParse(context.Properties.GetString(StampCheckedKey), NumberStyles.None, CultureInfo.InvariantCulture, out var checkedAt)
+            && now - checkedAt < (long)interval.TotalMilliseconds && now >= checkedAt)
+        {
+            return;
+        }
+
+        var principal = context.Principal;
+        var users = context.HttpContext.RequestServices.GetRequiredService<UserStore>();
+        var id = principal?.FindFirstValue(ClaimTypes.NameIdentifier);
+        var user = long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
+            ? await users.FindByIdAsync(userId, context.HttpContext.RequestAborted)
+            : null;
+        if (user is null || user.Disabled || user.SecurityStamp != principal?.FindFirstValue(StampClaim))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieScheme);
+            return;
+        }
+
+        context.Properties.SetString(StampCheckedKey, now.ToString(CultureInfo.InvariantCulture));
+        context.ShouldRenew = true;
+    }
+
+    // A write to the API authenticated by the cookie must carry the anti-forgery token in X-CSRF-TOKEN: a cross-site
+    // form or script can make the browser send the cookie, but cannot read the token. Bearer requests need none (a
+    // browser never adds that header by itself), nor do anonymous ones (they can write nothing that needs a user).
+    // Sign-in is exempt: there is no session to ride yet, and it is rate limited.
+    private static async Task CheckCsrfAsync(HttpContext context, RequestDelegate next)
+    {
+        var request = context.Request;
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method)
+            && !HttpMethods.IsTrace(request.Method)
+            && request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+            && !request.Path.StartsWithSegments(Api.AccountApi.SignInPath, StringComparison.OrdinalIgnoreCase)
+            && IsCookieUser(context.User))
+        {
+            var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                await WriteProblemAsync(context, StatusCodes.Status400BadRequest, "CSRF token required", CsrfProblem);
+                return;
+            }
+        }
+
+        await next(context);
+    }
+}
+
+/// <summary>Settled at start: whether <see cref="MonitorPolicies.Read"/> admits anonymous callers.</summary>
+public sealed record AccessSettings(bool AnonymousRead);
