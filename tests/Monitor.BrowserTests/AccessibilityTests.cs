@@ -28,7 +28,7 @@ public sealed class AccessibilityTests(DashboardFixture fixture)
         path = path.Replace("{statement}", fixture.Sanctions.StatementId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
         if (signedInContent is not null)
         {
-            await fixture.EnsureSeededAlertAsync();
+            await fixture.PrepareAccountPagesAsync(path);
         }
 
         await using var context = signedInContent is null ? await fixture.NewContextAsync() : await fixture.NewSignedInContextAsync();

@@ -164,6 +164,16 @@ public sealed partial class DashboardFixture : IAsyncLifetime
         return client;
     }
 
+    /// <summary>What the account pages show: an API token (account, and the admin client) and, for the inbox and the subscriptions, a seeded alert.</summary>
+    public async Task PrepareAccountPagesAsync(string path)
+    {
+        await AdminApiAsync();
+        if (path.StartsWith("alerts.html", StringComparison.Ordinal) || path.StartsWith("subscriptions.html", StringComparison.Ordinal))
+        {
+            await EnsureSeededAlertAsync();
+        }
+    }
+
     /// <summary>
     /// Once per fixture, so the inbox and subscriptions pages have something to show: a subscription on sanctions
     /// (in-app), a sanctions statement that raises an alert on it, then the subscription disabled, so the statements of

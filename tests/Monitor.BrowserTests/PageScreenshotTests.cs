@@ -31,7 +31,7 @@ public sealed class PageScreenshotTests(DashboardFixture fixture, ITestOutputHel
         path = path.Replace("{statement}", fixture.Sanctions.StatementId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
         if (signedIn)
         {
-            await fixture.EnsureSeededAlertAsync();
+            await fixture.PrepareAccountPagesAsync(path);
         }
 
         foreach (var (width, viewport) in new[] { ("desktop", DashboardFixture.Desktop), ("phone", DashboardFixture.Phone) })
