@@ -49,6 +49,7 @@ public static class DashboardSetup
             builder.Services.AddSingleton(TopicFile.LoadDefault());
         }
 
+        builder.AddAlertsApi();
         return builder;
     }
 

@@ -18,5 +18,6 @@ app.MapAccountApi();
 app.MapMonitorApi();
 app.MapTaggingApi();
 app.MapSourcesAdminApi();
+app.MapAlertsApi();
 app.MapHub<MonitorHub>(MonitorHub.Path);
 return await app.RunMonitorAsync();

@@ -10,6 +10,12 @@ public interface IMonitorClient
     /// <summary>Sent to the clients that joined a topic's group, beside the broadcast to all.</summary>
     Task TopicStatementStored(string topicId, StatementStored statement);
 
+    /// <summary>
+    /// Sent only to the connections of the alert's owner (<c>Clients.User(userId)</c>: a signed-in connection whose user
+    /// id is <see cref="Contracts.AlertTriggered.UserId"/>), and only when <see cref="Contracts.AlertTriggered.Notify"/>
+    /// is true. Another user and an anonymous connection never receive it; the owner's inbox (<c>/api/alerts</c>) has
+    /// every alert, pushed or not.
+    /// </summary>
     Task AlertTriggered(AlertTriggered alert);
 
     Task SourceHealthChanged(SourceHealthChanged health);

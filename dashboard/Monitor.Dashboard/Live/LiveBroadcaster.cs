@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -53,10 +54,17 @@ public sealed partial class LiveBroadcaster : BackgroundService
             })
             : ValueTask.CompletedTask;
 
-    public ValueTask AlertTriggeredAsync(AlertTriggered alert, CancellationToken cancellationToken) =>
-        FirstTime($"alert:{alert.AlertId}")
-            ? Enqueue(clients => clients.All.AlertTriggered(alert))
+    /// <summary>
+    /// An alert goes to its owner's connections only (SignalR's user id is <c>users.id</c>), never to all, and only when
+    /// the subscription's in-app channel is on (<see cref="AlertTriggered.Notify"/>); the inbox has it either way.
+    /// </summary>
+    public ValueTask AlertTriggeredAsync(AlertTriggered alert, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return alert.Notify && FirstTime($"alert:{alert.AlertId}")
+            ? Enqueue(clients => SendToOwner(clients, alert))
             : ValueTask.CompletedTask;
+    }
 
     public ValueTask SourceHealthChangedAsync(SourceHealthChanged health, CancellationToken cancellationToken) =>
         Enqueue(clients => clients.All.SourceHealthChanged(health));
@@ -74,6 +82,33 @@ public sealed partial class LiveBroadcaster : BackgroundService
             {
                 LogPushFailed(ex);
             }
+        }
+    }
+
+    // The per-user send is SignalR's default: it writes to each of the user's connections and completes when the
+    // slowest write does. A completed send is returned (its failure logged by the loop); a waiting one is not awaited,
+    // so one stalled connection of one user never holds up the pushes to everyone else.
+    private Task SendToOwner(IHubClients<IMonitorClient> clients, AlertTriggered alert)
+    {
+        var send = clients.User(alert.UserId.ToString(CultureInfo.InvariantCulture)).AlertTriggered(alert);
+        if (send.IsCompleted)
+        {
+            return send;
+        }
+
+        _ = ObserveAsync(send);
+        return Task.CompletedTask;
+    }
+
+    private async Task ObserveAsync(Task send)
+    {
+        try
+        {
+            await send;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPushFailed(ex);
         }
     }
 

@@ -1,0 +1,230 @@
+using System.Text.Json;
+using Dapper;
+
+namespace Monitor.Data.Alerts;
+
+/// <summary>An alert as its owner's inbox shows it: the alert and the name of the subscription that raised it.</summary>
+public sealed record InboxAlert(AlertRecord Alert, string SubscriptionName);
+
+/// <summary>One row of <c>deliveries</c> as its owner sees it.</summary>
+public sealed record DeliveryView(
+    long Id, string Channel, string State, int Attempts, DateTimeOffset NextAttemptAt, int? LastStatus, string? LastError,
+    DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt, IReadOnlyList<long> AlertIds);
+
+/// <summary>What <see cref="InboxStore.ReplayDeliveryAsync"/> did.</summary>
+public enum ReplayOutcome
+{
+    /// <summary>The dead delivery is pending again, due now.</summary>
+    Replayed,
+
+    /// <summary>The delivery is the owner's but not dead (pending or delivered): nothing changed.</summary>
+    NotDead,
+
+    /// <summary>No such delivery, or another user's.</summary>
+    NotFound,
+}
+
+/// <summary>
+/// A user's alerts (the inbox), the alerts of one subscription for its Atom feed, and the deliveries of a user's
+/// subscriptions. Every query names the owner, so another user's id finds nothing, exactly like a missing id.
+/// </summary>
+public sealed class InboxStore(Database database)
+{
+    public const int MaxLimit = 200;
+    public const int FeedLength = 50;
+
+    private const string Columns = """
+        a.id AS Id, a.subscription_id AS SubscriptionId, a.user_id AS UserId, a.kind AS Kind, a.statement_id AS StatementId,
+        a.revision AS Revision, a.topic_id AS TopicId, a.title AS Title, a.url AS Url, a.matched_topics AS MatchedTopics,
+        a.detail AS Detail, a.triggered_at AS TriggeredAt, a.read_at AS ReadAt, s.name AS SubscriptionName
+        """;
+
+    // Newest first by id: ids grow with time, and the keyset (before) is the last id of the previous page.
+    private const string ListSql = $"""
+        SELECT {Columns}
+        FROM alerts a JOIN subscriptions s ON s.id = a.subscription_id
+        WHERE a.user_id = @UserId
+          AND (@UnreadOnly = FALSE OR a.read_at IS NULL)
+          AND (@Before IS NULL OR a.id < @Before)
+        ORDER BY a.id DESC
+        LIMIT @Limit
+        """;
+
+    private const string GetSql = $"""
+        SELECT {Columns}
+        FROM alerts a JOIN subscriptions s ON s.id = a.subscription_id
+        WHERE a.id = @Id AND a.user_id = @UserId
+        """;
+
+    private const string FeedSql = $"""
+        SELECT {Columns}
+        FROM alerts a JOIN subscriptions s ON s.id = a.subscription_id
+        WHERE a.subscription_id = @SubscriptionId AND a.user_id = @UserId AND s.user_id = @UserId
+        ORDER BY a.id DESC
+        LIMIT @Limit
+        """;
+
+    private const string UnreadCountSql = "SELECT COUNT(*) FROM alerts WHERE user_id = @UserId AND read_at IS NULL";
+
+    // An alert read twice keeps the time it was first read.
+    private const string MarkReadSql = "UPDATE alerts SET read_at = COALESCE(read_at, @Now) WHERE id = @Id AND user_id = @UserId";
+
+    private const string MarkAllReadSql = "UPDATE alerts SET read_at = @Now WHERE user_id = @UserId AND read_at IS NULL";
+
+    private const string DeliveriesSql = """
+        SELECT d.id AS Id, d.channel AS Channel, d.state AS State, d.attempts AS Attempts, d.next_attempt_at AS NextAttemptAt,
+            d.last_status AS LastStatus, d.last_error AS LastError, d.created_at AS CreatedAt, d.delivered_at AS DeliveredAt,
+            d.alert_ids AS AlertIds
+        FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+        WHERE d.subscription_id = @SubscriptionId AND s.user_id = @UserId
+          AND (@State IS NULL OR d.state = @State)
+        ORDER BY d.id DESC
+        LIMIT @Limit
+        """;
+
+    private const string DeliveryStateSql = """
+        SELECT d.state FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+        WHERE d.id = @Id AND s.user_id = @UserId
+        """;
+
+    // A replay starts the retry schedule afresh: attempts back to 0, due now, no lease. The state test in the WHERE
+    // makes two replays racing each other (or the sender) change the row once.
+    private const string ReplaySql = """
+        UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = @Now, lease_until = NULL
+        WHERE id = @Id AND state = 'dead'
+          AND subscription_id IN (SELECT id FROM subscriptions WHERE user_id = @UserId)
+        """;
+
+    /// <summary>The owner's alerts, newest first.</summary>
+    /// <param name="before">Only alerts with a smaller id (the last id of the previous page), or null for the newest.</param>
+    public async Task<IReadOnlyList<InboxAlert>> ListAsync(long userId, bool unreadOnly, int limit, long? before, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AlertRow>(new CommandDefinition(ListSql,
+            new { UserId = userId, UnreadOnly = unreadOnly, Before = before, Limit = Math.Clamp(limit, 1, MaxLimit) }, cancellationToken: cancellationToken));
+        return rows.Select(row => row.ToInboxAlert()).ToList();
+    }
+
+    /// <returns>The owner's alert, or null (also when it is another user's).</returns>
+    public async Task<InboxAlert?> GetAsync(long id, long userId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<AlertRow>(new CommandDefinition(GetSql, new { Id = id, UserId = userId }, cancellationToken: cancellationToken));
+        return row?.ToInboxAlert();
+    }
+
+    public async Task<long> UnreadCountAsync(long userId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(UnreadCountSql, new { UserId = userId }, cancellationToken: cancellationToken));
+    }
+
+    /// <returns>False when the owner has no such alert. Marking a read alert again changes nothing.</returns>
+    public async Task<bool> MarkReadAsync(long id, long userId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(MarkReadSql,
+            new { Id = id, UserId = userId, Now = Database.ToDb(now) }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <returns>How many unread alerts became read.</returns>
+    public async Task<int> MarkAllReadAsync(long userId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(MarkAllReadSql,
+            new { UserId = userId, Now = Database.ToDb(now) }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The last <see cref="FeedLength"/> alerts of the owner's subscription, newest first (its Atom feed).</summary>
+    public async Task<IReadOnlyList<InboxAlert>> ListForFeedAsync(long subscriptionId, long userId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AlertRow>(new CommandDefinition(FeedSql,
+            new { SubscriptionId = subscriptionId, UserId = userId, Limit = FeedLength }, cancellationToken: cancellationToken));
+        return rows.Select(row => row.ToInboxAlert()).ToList();
+    }
+
+    /// <summary>The newest deliveries of the owner's subscription, optionally of one state ("pending", "delivered", "dead").</summary>
+    /// <returns>Empty when the subscription is another user's (the caller checks ownership first to answer 404).</returns>
+    public async Task<IReadOnlyList<DeliveryView>> ListDeliveriesAsync(long subscriptionId, long userId, string? state, int limit = MaxLimit,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<DeliveryRow>(new CommandDefinition(DeliveriesSql,
+            new { SubscriptionId = subscriptionId, UserId = userId, State = state, Limit = Math.Clamp(limit, 1, MaxLimit) }, cancellationToken: cancellationToken));
+        return rows.Select(row => row.ToView()).ToList();
+    }
+
+    /// <summary>Makes a dead delivery of one of the owner's subscriptions pending again, due at <paramref name="now"/>.</summary>
+    public async Task<ReplayOutcome> ReplayDeliveryAsync(long deliveryId, long userId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var replayed = await connection.ExecuteAsync(new CommandDefinition(ReplaySql,
+            new { Id = deliveryId, UserId = userId, Now = Database.ToDb(now) }, cancellationToken: cancellationToken));
+        if (replayed == 1)
+        {
+            return ReplayOutcome.Replayed;
+        }
+
+        var state = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(DeliveryStateSql,
+            new { Id = deliveryId, UserId = userId }, cancellationToken: cancellationToken));
+        return state is null ? ReplayOutcome.NotFound : ReplayOutcome.NotDead;
+    }
+
+    /// <summary>The user's email address and whether the account is enabled, or null when there is no such user.</summary>
+    public async Task<(string? Email, bool Enabled)?> GetOwnerAsync(long userId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<OwnerRow>(new CommandDefinition(
+            "SELECT email AS Email, disabled AS Disabled FROM users WHERE id = @Id", new { Id = userId }, cancellationToken: cancellationToken));
+        return row is null ? null : (row.Email, !row.Disabled);
+    }
+
+    private sealed class OwnerRow
+    {
+        public string? Email { get; init; }
+        public bool Disabled { get; init; }
+    }
+
+    private sealed class AlertRow
+    {
+        public long Id { get; init; }
+        public long SubscriptionId { get; init; }
+        public long UserId { get; init; }
+        public string Kind { get; init; } = "";
+        public long? StatementId { get; init; }
+        public int? Revision { get; init; }
+        public string? TopicId { get; init; }
+        public string Title { get; init; } = "";
+        public string Url { get; init; } = "";
+        public string MatchedTopics { get; init; } = "[]";
+        public string? Detail { get; init; }
+        public long TriggeredAt { get; init; }
+        public long? ReadAt { get; init; }
+        public string SubscriptionName { get; init; } = "";
+
+        public InboxAlert ToInboxAlert() => new(new AlertRecord
+        {
+            Id = Id, SubscriptionId = SubscriptionId, UserId = UserId, Kind = Kind, StatementId = StatementId, Revision = Revision,
+            TopicId = TopicId, Title = Title, Url = Url, MatchedTopics = JsonSerializer.Deserialize<List<string>>(MatchedTopics) ?? [],
+            Detail = Detail, TriggeredAt = Database.FromDb(TriggeredAt), ReadAt = Database.FromDb(ReadAt),
+        }, SubscriptionName);
+    }
+
+    private sealed class DeliveryRow
+    {
+        public long Id { get; init; }
+        public string Channel { get; init; } = "";
+        public string State { get; init; } = "";
+        public int Attempts { get; init; }
+        public long NextAttemptAt { get; init; }
+        public int? LastStatus { get; init; }
+        public string? LastError { get; init; }
+        public long CreatedAt { get; init; }
+        public long? DeliveredAt { get; init; }
+        public string AlertIds { get; init; } = "[]";
+
+        public DeliveryView ToView() => new(Id, Channel, State, Attempts, Database.FromDb(NextAttemptAt), LastStatus, LastError,
+            Database.FromDb(CreatedAt), Database.FromDb(DeliveredAt), JsonSerializer.Deserialize<List<long>>(AlertIds) ?? []);
+    }
+}
