@@ -1,21 +1,47 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Monitor.Alerts.Delivery;
+using Monitor.Alerts.Matching;
+using Monitor.Data.Alerts;
+using Monitor.Data.History;
 using Monitor.Hosting;
 using Monitor.Hosting.Messaging;
+using Monitor.Hosting.Net;
 
 namespace Monitor.Alerts;
 
 public static class AlertsWorker
 {
+    /// <summary>Matching (the consumer), the stores it writes, and the dispatcher that sends deliveries over the channels.</summary>
     public static IHostApplicationBuilder AddAlertsWorker(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Configure<AlertsOptions>(builder.Configuration.GetSection(AlertsOptions.SectionName));
+        builder.Services.AddOptions<AlertsOptions>()
+            .Bind(builder.Configuration.GetSection(AlertsOptions.SectionName))
+            .Validate(options => options.AllowedNetworks.All(NetworkGuard.IsNetwork),
+                "Alerts:AllowedNetworks must hold networks in CIDR notation (e.g. 127.0.0.1/32 or 10.0.0.0/8)")
+            .Validate(options => options.MaxAttempts >= 1, "Alerts:MaxAttempts must be at least 1")
+            .Validate(options => options.FirstRetryDelay > TimeSpan.Zero && options.MaxRetryDelay >= options.FirstRetryDelay,
+                "Alerts:FirstRetryDelay must be positive and Alerts:MaxRetryDelay at least as long")
+            .Validate(options => options.SendTimeout > TimeSpan.Zero, "Alerts:SendTimeout must be positive")
+            .ValidateOnStart();
         builder.Services.AddOutboxRelay();
+        builder.Services.TryAddSingleton<SubscriptionStore>();
+        builder.Services.TryAddSingleton<AlertStore>();
+        builder.Services.TryAddSingleton<DeliveryStore>();
+        builder.Services.TryAddSingleton<QueryMatch>();
+        builder.Services.TryAddSingleton<TopicVolume>();
+        builder.Services.TryAddSingleton<DeliverySignal>();
+        WebhookChannel.AddWebhookChannel(builder.Services);
+        // Email channel and digests (helper "mail"): builder.Services.AddEmailAndDigests(builder.Configuration);
+        builder.Services.AddHostedService<DeliveryDispatcher>();
         return builder;
     }
 
+    /// <summary>Competing consumers: every Alerts process reads the one durable queue.</summary>
     public static void AddConsumers(IBusRegistrationConfigurator bus)
     {
         ArgumentNullException.ThrowIfNull(bus);
+        bus.AddConsumer<MatchSubscriptionsConsumer>().Endpoint(e => e.Name = PipelineQueues.MatchSubscriptions);
     }
 }

@@ -12,13 +12,13 @@ public static class PipelineQueues
 {
     public const string TagStatement = "tag-statement";
     public const string StoreStatement = "store-statement";
-    public const string MatchAlertRules = "match-alert-rules";
+    public const string MatchSubscriptions = "match-subscriptions";
 
     internal static void BindPipelineQueues(this IRabbitMqBusFactoryConfigurator cfg)
     {
         cfg.BindQueue<StatementDiscovered>(TagStatement);
         cfg.BindQueue<StatementTagged>(StoreStatement);
-        cfg.BindQueue<StatementStored>(MatchAlertRules);
+        cfg.BindQueue<StatementStored>(MatchSubscriptions);
     }
 
     /// <summary>

@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Monitor.Alerts.Delivery;
+using Monitor.Contracts;
+using Monitor.Data.Alerts;
+using Monitor.Data.History;
+using Monitor.Hosting.Outbox;
+
+namespace Monitor.Alerts.Matching;
+
+/// <summary>
+/// Matches a stored statement against every enabled subscription and raises an alert for each that matches. The
+/// alert, its sends and its AlertTriggered event are one transaction keyed by (subscription, dedupe key), so a
+/// redelivered or repeated StatementStored, or a competing Alerts process handling the same one, alerts once; a
+/// crash before the commit leaves the message unacknowledged, to be matched again.
+/// </summary>
+public sealed partial class MatchSubscriptionsConsumer(
+    SubscriptionStore subscriptions, AlertStore alerts, QueryMatch queries, TopicVolume volume, OutboxSignal outbox,
+    DeliverySignal deliveries, IOptions<AlertsOptions> options, TimeProvider time, ILogger<MatchSubscriptionsConsumer> logger)
+    : IConsumer<StatementStored>
+{
+    public async Task Consume(ConsumeContext<StatementStored> context)
+    {
+        var statement = context.Message;
+        var cancellationToken = context.CancellationToken;
+        var samples = new Dictionary<(string Topic, int Hours), TopicVolumeSample>();
+        foreach (var subscription in await subscriptions.ListEnabledAsync(cancellationToken))
+        {
+            if (subscription.Kind == SubscriptionKinds.Spike)
+            {
+                foreach (var topic in SubscriptionMatcher.SpikeTopics(subscription, statement))
+                {
+                    await CheckSpikeAsync(subscription, topic, samples, cancellationToken);
+                }
+
+                continue;
+            }
+
+            if (SubscriptionMatcher.Match(subscription, statement) is not { } matched
+                || !await MatchesQueryAsync(subscription, statement.StatementId, cancellationToken))
+            {
+                continue;
+            }
+
+            await RaiseAsync(subscription, AlertStore.StatementKey(statement.StatementId), new AlertRecord
+            {
+                SubscriptionId = subscription.Id, UserId = subscription.UserId, Kind = "statement", StatementId = statement.StatementId,
+                Revision = statement.Revision, Title = statement.Title, Url = statement.Url, MatchedTopics = matched, TriggeredAt = time.GetUtcNow(),
+            }, cancellationToken);
+        }
+    }
+
+    private async Task<bool> MatchesQueryAsync(Subscription subscription, long statementId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(subscription.Query))
+        {
+            return true;
+        }
+
+        TextQuery query;
+        try
+        {
+            query = TextQuery.Parse(subscription.Query);
+        }
+        catch (QuerySyntaxException ex)
+        {
+            // The API refuses such queries; one stored before a syntax change matches nothing rather than everything.
+            LogBadQuery(subscription.Id, ex.Message);
+            return false;
+        }
+
+        return await queries.MatchesAsync(statementId, query, cancellationToken);
+    }
+
+    private async Task CheckSpikeAsync(Subscription subscription, string topic, Dictionary<(string, int), TopicVolumeSample> samples, CancellationToken cancellationToken)
+    {
+        var hours = Math.Clamp(subscription.SpikeWindowHours ?? 24, 1, 24 * 7);
+        var factor = subscription.SpikeFactor ?? 2;
+        var now = time.GetUtcNow();
+        if (!samples.TryGetValue((topic, hours), out var sample))
+        {
+            sample = await volume.MeasureAsync(topic, TimeSpan.FromHours(hours), now, cancellationToken);
+            samples[(topic, hours)] = sample;
+        }
+
+        var usualPerWindow = sample.UsualPerHour * hours;
+        if (sample.Count < options.Value.SpikeMinimumCount || sample.Count <= usualPerWindow * factor)
+        {
+            return;
+        }
+
+        var windowMs = hours * 3_600_000L;
+        var windowStart = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds() / windowMs * windowMs);
+        var detail = JsonSerializer.Serialize(new { count = sample.Count, usualPerWindow = Math.Round(usualPerWindow, 3), windowHours = hours, factor });
+        await RaiseAsync(subscription, AlertStore.SpikeKey(topic, windowStart), new AlertRecord
+        {
+            SubscriptionId = subscription.Id, UserId = subscription.UserId, Kind = "spike", TopicId = topic,
+            Title = string.Create(CultureInfo.InvariantCulture, $"Spike in {topic}: {sample.Count} statements in {hours} h (usually {usualPerWindow:0.#})"),
+            Url = $"/topic.html?id={Uri.EscapeDataString(topic)}", MatchedTopics = [topic], Detail = detail, TriggeredAt = now,
+        }, cancellationToken);
+    }
+
+    private async Task RaiseAsync(Subscription subscription, string dedupeKey, AlertRecord alert, CancellationToken cancellationToken)
+    {
+        var now = alert.TriggeredAt;
+        var channels = new List<string>();
+        if (!string.IsNullOrWhiteSpace(subscription.WebhookUrl))
+        {
+            channels.Add(DeliveryStore.Webhook);
+        }
+
+        if (subscription.Email && options.Value.Smtp.Enabled)
+        {
+            channels.Add(DeliveryStore.Email);
+        }
+
+        var digest = subscription.Delivery is SubscriptionDelivery.Hourly or SubscriptionDelivery.Daily;
+        var sendAt = DeliverySchedule.SendAt(subscription, now);
+        var plan = new AlertPlan
+        {
+            SubscriptionName = subscription.Name,
+            Notify = subscription.InApp,
+            DigestDueAt = digest && channels.Count > 0 ? DeliverySchedule.DigestDueAt(subscription, now) : null,
+            Deliveries = channels.Select(channel => new PlannedDelivery(channel, sendAt)).ToList(),
+        };
+
+        var raised = await alerts.RaiseAsync(alert, dedupeKey, plan, cancellationToken);
+        if (raised is null)
+        {
+            LogRepeat(subscription.Id, dedupeKey);
+            return;
+        }
+
+        outbox.Notify();
+        if (raised.Deliveries.Any(d => d.SendAt <= now))
+        {
+            deliveries.Notify();
+        }
+
+        LogAlert(raised.Alert.Id, subscription.Id, subscription.UserId, dedupeKey, string.Join(", ", alert.MatchedTopics), raised.DeliveryIds.Count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} raised by subscription {SubscriptionId} of user {UserId} ({DedupeKey}; topics {Topics}); {Deliveries} sends queued")]
+    private partial void LogAlert(long alertId, long subscriptionId, long userId, string dedupeKey, string topics, int deliveries);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Subscription {SubscriptionId} already alerted on {DedupeKey}")]
+    private partial void LogRepeat(long subscriptionId, string dedupeKey);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {SubscriptionId} has a query that no longer parses ({Error}); it matches nothing")]
+    private partial void LogBadQuery(long subscriptionId, string error);
+}
