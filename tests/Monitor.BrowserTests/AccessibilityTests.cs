@@ -17,14 +17,30 @@ public sealed class AccessibilityTests(DashboardFixture fixture)
     [InlineData("history.html")]
     [InlineData("statement.html?id={statement}")]
     [InlineData("sources.html")]
-    public async Task Every_page_passes_the_axe_WCAG_2_1_A_and_AA_rules(string path)
+    [InlineData("signin.html")]
+    [InlineData("alerts.html", "#inbox > li.alert")]
+    [InlineData("subscriptions.html", "#subscriptions > li.subscription")]
+    [InlineData("account.html", "#tokens > li.token")]
+    [InlineData("users.html", "#users > li.user")]
+    public async Task Every_page_passes_the_axe_WCAG_2_1_A_and_AA_rules(string path, string? signedInContent = null)
     {
+        // The account pages are checked signed in, with their lists filled (a seeded subscription and alert).
         path = path.Replace("{statement}", fixture.Sanctions.StatementId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
-        await using var context = await fixture.NewContextAsync();
+        if (signedInContent is not null)
+        {
+            await fixture.PrepareAccountPagesAsync(path);
+        }
+
+        await using var context = signedInContent is null ? await fixture.NewContextAsync() : await fixture.NewSignedInContextAsync();
         var page = (await PageWatch.OpenAsync(context)).Page;
         var response = await page.GotoAsync(path, new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
         Assert.True(response is { Ok: true }, $"{path}: HTTP {response?.Status}");
         await Assertions.Expect(page.Locator("main#main")).ToBeVisibleAsync();
+        if (signedInContent is not null)
+        {
+            await Assertions.Expect(page.Locator(signedInContent).First).ToBeVisibleAsync();
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        }
 
         // Names of controls, contrast, landmarks, headings, ARIA use, link names, lang, list structure, ...: in the light
         // and the dark colour scheme.

@@ -7,7 +7,8 @@ namespace Monitor.BrowserTests;
 /// <summary>
 /// Every page, at desktop and phone width: it loads with no console error, uncaught exception or failed request,
 /// follows the page contract (body[data-page], the shared header, main#main), shows its content, and a full-page
-/// screenshot of it is kept in <see cref="Artifacts.Directory"/>.
+/// screenshot of it is kept in <see cref="Artifacts.Directory"/>. The account pages are visited signed in as the
+/// administrator, with a subscription and an alert seeded so the inbox and the subscriptions page show them.
 /// </summary>
 [Collection(nameof(DashboardCollection))]
 public sealed class PageScreenshotTests(DashboardFixture fixture, ITestOutputHelper output)
@@ -20,12 +21,22 @@ public sealed class PageScreenshotTests(DashboardFixture fixture, ITestOutputHel
     [InlineData("history.html", "history", "form#history-form")]
     [InlineData("statement.html?id={statement}", "statement", "#statement-title")]
     [InlineData("sources.html", "sources", "#sources > li.source")]
-    public async Task Each_page_loads_cleanly_and_is_kept_as_a_screenshot(string path, string dataPage, string content)
+    [InlineData("signin.html", "signin", "form#signin-form")]
+    [InlineData("alerts.html", "alerts", "#inbox > li.alert", true)]
+    [InlineData("subscriptions.html", "subscriptions", "#subscriptions > li.subscription", true)]
+    [InlineData("account.html", "account", "#tokens > li.token", true)]
+    [InlineData("users.html", "users", "#users > li.user", true)]
+    public async Task Each_page_loads_cleanly_and_is_kept_as_a_screenshot(string path, string dataPage, string content, bool signedIn = false)
     {
         path = path.Replace("{statement}", fixture.Sanctions.StatementId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        if (signedIn)
+        {
+            await fixture.PrepareAccountPagesAsync(path);
+        }
+
         foreach (var (width, viewport) in new[] { ("desktop", DashboardFixture.Desktop), ("phone", DashboardFixture.Phone) })
         {
-            await using var context = await fixture.NewContextAsync(viewport);
+            await using var context = signedIn ? await fixture.NewSignedInContextAsync(viewport) : await fixture.NewContextAsync(viewport);
             var watch = await PageWatch.OpenAsync(context);
             var page = watch.Page;
             await page.GotoAsync(path, new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });

@@ -18,8 +18,9 @@ public sealed class SourceHealthBadgeTests(DashboardFixture fixture)
         var badge = page.Locator(".site-nav-link[href='sources.html'] .nav-badge");
         await Assertions.Expect(badge).ToBeHiddenAsync();
 
-        // A source on 127.0.0.1 (allowed in the test topology) where nothing listens: its first poll fails.
-        using var http = new HttpClient { BaseAddress = fixture.Dashboard.BaseAddress };
+        // A source on 127.0.0.1 (allowed in the test topology) where nothing listens: its first poll fails. Adding one
+        // is for administrators.
+        var http = await fixture.AdminApiAsync();
         var url = $"http://127.0.0.1:{MonitorProcess.FreePort()}/feed.xml";
         using (var added = await http.PostAsJsonAsync("/api/admin/sources", new { id = "badge-broken", name = "Broken for the badge", url, adapter = "rss", pollIntervalSeconds = 1 }))
         {

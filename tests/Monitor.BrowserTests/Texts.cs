@@ -20,6 +20,11 @@ public static class Texts
         PipelineBus.Statement(SourceId, $"Parliament calls for new sanctions against Russia ({marker})",
             $"Parliament called for a new package of sanctions against Russia over its war against Ukraine, and for stronger enforcement against sanctions circumvention. {marker}.");
 
+    /// <summary>Tagged collective defence (Article 5).</summary>
+    public static StatementDiscovered CollectiveDefenceStatement(string marker) =>
+        PipelineBus.Statement(SourceId, $"Allies reaffirm their Article 5 commitment to collective defence ({marker})",
+            $"NATO Allies said their commitment to collective defence is iron-clad: an attack on one is an attack on all, and they will defend every inch of Allied territory. {marker}.");
+
     /// <summary>Tagged humanitarian aid (and not sanctions).</summary>
     public static StatementDiscovered HumanitarianStatement(string marker) =>
         PipelineBus.Statement(SourceId, $"More humanitarian aid for refugees fleeing the war ({marker})",

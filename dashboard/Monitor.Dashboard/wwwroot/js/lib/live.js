@@ -15,7 +15,7 @@
 import { h } from './dom.js';
 import { get } from './api.js';
 import { normalizeStatement } from './statements.js';
-import { noteSourceHealth, loadSourceHealth } from './layout.js';
+import { noteSourceHealth, loadSourceHealth, noteAlertTriggered, loadUnreadCount } from './layout.js';
 
 const HUB_PATH = 'hubs/monitor';
 const SINCE_PATH = 'api/live/since';
@@ -49,7 +49,7 @@ export function serverDate(headers) {
  * Creates (does not start) the page's live connection.
  * options.stateElement: the #connection-state element renderHeader() returns.
  * options.onStatement(statement, { via: 'live' | 'catch-up' }): a normalised statement the page has not seen.
- * options.onHealth(raw SourceHealthChanged), options.onAlert(raw AlertTriggered).
+ * options.onHealth(raw SourceHealthChanged), options.onAlert(raw AlertTriggered: the signed-in user's own alerts only).
  * options.onCaughtUp(): after each completed catch-up.
  */
 export function createLive(options) {
@@ -224,7 +224,11 @@ export function createLive(options) {
       .configureLogging(signalR.LogLevel.Warning)
       .build();
     built.on('StatementStored', (raw) => accept(raw, 'live'));
-    built.on('AlertTriggered', (raw) => options.onAlert?.(raw));
+    // Sent only to the signed-in owner's connections: the header counts it, the page may show it.
+    built.on('AlertTriggered', (raw) => {
+      noteAlertTriggered(raw);
+      options.onAlert?.(raw);
+    });
     built.on('SourceHealthChanged', (raw) => {
       noteSourceHealth(raw?.sourceId, raw?.health);
       options.onHealth?.(raw);
@@ -237,6 +241,7 @@ export function createLive(options) {
       setState('live');
       catchUp();
       loadSourceHealth(); // health changes while away were not pushed to this connection
+      loadUnreadCount(); // nor were alerts
     });
     built.onclose(() => {
       setState('disconnected');
@@ -267,7 +272,10 @@ export function createLive(options) {
       setState('live');
       catchUp(); // closes the gap between the snapshot and the moment the connection went live
       everStarted = true;
-      if (restarted) loadSourceHealth();
+      if (restarted) {
+        loadSourceHealth();
+        loadUnreadCount();
+      }
     } catch (error) {
       console.warn('Monitor: live connection failed', error);
       setState('disconnected');

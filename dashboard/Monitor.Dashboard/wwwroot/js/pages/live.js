@@ -278,7 +278,7 @@ function receiveAlert(raw) {
   item.dataset.alertId = alertId;
   item.dataset.statementId = asText(raw.statementId);
   const meta = h('p', 'alert-meta');
-  meta.append(h('span', 'alert-rule', asText(raw.ruleId) || 'alert'));
+  meta.append(h('span', 'alert-rule', asText(raw.subscriptionName) || 'alert'));
   const triggered = parseDate(raw.triggeredAt);
   if (triggered) meta.append(' · ', timeElement(triggered));
   item.append(meta, link(raw.url, asText(raw.title).trim() || '(untitled statement)', 'alert-title'));
