@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging;
 namespace Monitor.Testing;
 
 /// <summary>One POST the receiver got: its headers, raw body, and whether the signature verified.</summary>
-public sealed record ReceivedWebhook(long DeliveryId, long Timestamp, string Signature, bool SignatureValid, string Body, int AnsweredStatus)
+public sealed record ReceivedWebhook(long DeliveryId, long Timestamp, string Signature, bool SignatureValid, string Body, int AnsweredStatus, string ContentType = "", string UserAgent = "")
 {
     /// <summary>The alert ids of a "json" body (empty for "chat").</summary>
     public IReadOnlyList<long> AlertIds
@@ -117,7 +117,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         _received.Enqueue(new ReceivedWebhook(
             long.TryParse(context.Request.Headers["X-Monitor-Delivery"].ToString(), CultureInfo.InvariantCulture, out var id) ? id : 0,
             long.TryParse(timestamp, CultureInfo.InvariantCulture, out var ts) ? ts : 0,
-            signature, valid, Encoding.UTF8.GetString(body), status));
+            signature, valid, Encoding.UTF8.GetString(body), status, context.Request.ContentType ?? "", context.Request.Headers.UserAgent.ToString()));
         context.Response.StatusCode = status;
     }
 

@@ -121,9 +121,22 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Contains("is dead after 1 attempts", alerts.Output, StringComparison.Ordinal);
     }
 
-    private async Task<MonitorProcess> StartAlertsAsync(bool allowLoopback)
+    [Fact]
+    public async Task An_allowed_network_that_is_not_cidr_stops_the_process_at_start_with_the_setting_named()
+    {
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAlertsAsync(allowLoopback: false, allowed: "localhost"));
+
+        Assert.Contains("Alerts:AllowedNetworks must hold networks in CIDR notation", failure.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<MonitorProcess> StartAlertsAsync(bool allowLoopback, string? allowed = null)
     {
         var environment = Topology.Distributed(_rabbit, _postgres.ConnectionString, new Uri("http://127.0.0.1:9/unused.xml"));
+        if (allowed is not null)
+        {
+            environment["Alerts__AllowedNetworks__0"] = allowed;
+        }
+
         environment["Alerts__MaxAttempts"] = "3";
         environment["Alerts__FirstRetryDelay"] = "00:00:00.200";
         environment["Alerts__MaxRetryDelay"] = "00:00:01";

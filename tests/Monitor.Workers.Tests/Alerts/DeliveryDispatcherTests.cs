@@ -47,6 +47,7 @@ public sealed class DeliveryDispatcherTests : IAsyncLifetime
         var received = Assert.Single(_receiver.Received);
         Assert.True(received.SignatureValid);
         Assert.Equal(deliveryId, received.DeliveryId);
+        Assert.Equal(("application/json; charset=utf-8", "Monitor-Webhooks/1.0"), (received.ContentType, received.UserAgent));
         using var body = JsonDocument.Parse(received.Body);
         Assert.Equal(deliveryId, body.RootElement.GetProperty("deliveryId").GetInt64());
         Assert.Equal(subscription.Id, body.RootElement.GetProperty("subscription").GetProperty("id").GetInt64());

@@ -101,7 +101,12 @@ public sealed class WebhookChannel(IHttpClientFactory httpClients, IOptions<Aler
     /// <summary>The guarded client: connects through <see cref="NetworkGuard"/>, no redirects, no cookies.</summary>
     public static IServiceCollection AddWebhookChannel(IServiceCollection services)
     {
-        services.AddHttpClient(HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+        services.AddHttpClient(HttpClientName, http =>
+            {
+                // SendTimeout is applied per request, connect included.
+                http.Timeout = Timeout.InfiniteTimeSpan;
+                http.DefaultRequestHeaders.UserAgent.ParseAdd("Monitor-Webhooks/1.0");
+            })
             .ConfigurePrimaryHttpMessageHandler(sp =>
             {
                 var alerts = sp.GetRequiredService<IOptions<AlertsOptions>>().Value;
