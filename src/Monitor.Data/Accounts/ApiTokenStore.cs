@@ -36,8 +36,8 @@ public sealed class ApiTokenStore(Database database)
             RETURNING id
             """, new { UserId = userId, Name = name, Prefix = prefix, Hash = Hash(token), Now = Database.ToDb(now), ExpiresAt = Database.ToDb(expiresAt) },
             cancellationToken: cancellationToken));
-        var created = DateTimeOffset.FromUnixTimeMilliseconds(Database.ToDb(now));
-        return (new ApiTokenRecord(id, userId, name, prefix, created, expiresAt is null ? null : Database.FromDb(Database.ToDb(expiresAt.Value)), null), token);
+        // As read back: to the millisecond.
+        return (new ApiTokenRecord(id, userId, name, prefix, Database.FromDb(Database.ToDb(now)), Database.FromDb(Database.ToDb(expiresAt)), null), token);
     }
 
     /// <summary>The enabled user a valid, unexpired token belongs to, with the token's id; null otherwise.</summary>
