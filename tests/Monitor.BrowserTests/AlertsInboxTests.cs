@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -29,11 +30,11 @@ public sealed class AlertsInboxTests(DashboardFixture fixture, ITestOutputHelper
 
         // Signed out, the inbox sends to the sign-in page, which brings back to the inbox after signing in.
         await page.GotoAsync("alerts.html");
-        await page.WaitForURLAsync("**/signin.html?returnUrl=*");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/signin\.html\?returnUrl=%2Falerts\.html$"));
         await page.Locator("#signin-form [name=userName]").FillAsync(DashboardFixture.AdminUserName);
         await page.Locator("#signin-form [name=password]").FillAsync(fixture.AdminPassword);
         await page.Locator("#signin-form button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync("**/alerts.html");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/alerts\.html$"));
         await Assertions.Expect(page.Locator("#account-bar .account-name")).ToHaveTextAsync(DashboardFixture.AdminUserName);
 
         // A subscription through the form: collective defence, in-app.
@@ -46,7 +47,13 @@ public sealed class AlertsInboxTests(DashboardFixture fixture, ITestOutputHelper
         await form.Locator("button[type=submit]").ClickAsync();
 
         var card = page.Locator("#subscriptions > li.subscription").Filter(new() { HasText = name });
-        await Assertions.Expect(card).ToBeVisibleAsync();
+        var error = page.Locator("#subscription-error:visible");
+        await Assertions.Expect(card.Or(error)).ToBeVisibleAsync();
+        if (await error.IsVisibleAsync())
+        {
+            Assert.Fail($"the form answered: {await error.TextContentAsync()}; {string.Join("; ", watch.Problems)}");
+        }
+
         var subscriptionId = long.Parse(await card.GetAttributeAsync("data-subscription-id") ?? "", System.Globalization.CultureInfo.InvariantCulture);
         try
         {
@@ -149,7 +156,7 @@ public sealed class AlertsInboxTests(DashboardFixture fixture, ITestOutputHelper
         await page.Locator("#signin-form [name=userName]").FillAsync(DashboardFixture.AdminUserName);
         await page.Locator("#signin-form [name=password]").FillAsync(fixture.AdminPassword);
         await page.Locator("#signin-form button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync("**/history.html");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/history\.html$"));
         var header = page.Locator("header#site-header");
         await Assertions.Expect(header.Locator(".account-name")).ToHaveTextAsync(DashboardFixture.AdminUserName);
         await Assertions.Expect(header.Locator(".role-badge")).ToHaveTextAsync("admin");
@@ -162,7 +169,7 @@ public sealed class AlertsInboxTests(DashboardFixture fixture, ITestOutputHelper
 
         // Signed out: a Sign in link and none of the account's pages.
         await header.Locator("button#sign-out").ClickAsync();
-        await page.WaitForURLAsync("**/index.html");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/index\.html$"));
         await Assertions.Expect(page.Locator("header #sign-in-link")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("header a[href='alerts.html']")).ToHaveCountAsync(0);
     }
