@@ -15,6 +15,7 @@ app.UseStaticFiles();
 app.UseMonitorAuth();
 app.MapMonitorHealth();
 app.MapAccountApi();
+app.MapUsersAdminApi();
 app.MapMonitorApi();
 app.MapTaggingApi();
 app.MapSourcesAdminApi();

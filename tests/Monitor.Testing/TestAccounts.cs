@@ -65,9 +65,13 @@ public static class TestAccounts
     /// Signs in through <c>POST /api/account/sign-in</c>: the client keeps the cookie and sends the CSRF token of the
     /// answer in <c>X-CSRF-TOKEN</c> with every request, as the page does.
     /// </summary>
-    public static async Task<HttpClient> SignInAsync(Uri baseAddress, string userName, string password)
+    public static Task<HttpClient> SignInAsync(Uri baseAddress, string userName, string password) =>
+        SignInAsync(baseAddress, userName, password, new CookieContainer());
+
+    /// <summary>As <see cref="SignInAsync(Uri, string, string)"/>, keeping the cookies in <paramref name="cookies"/> (to use them elsewhere).</summary>
+    public static async Task<HttpClient> SignInAsync(Uri baseAddress, string userName, string password, CookieContainer cookies)
     {
-        var http = CookieClient(baseAddress);
+        var http = CookieClient(baseAddress, cookies);
         using var response = await http.PostAsJsonAsync("/api/account/sign-in", new { userName, password });
         if (response.StatusCode != HttpStatusCode.OK)
         {
@@ -82,8 +86,8 @@ public static class TestAccounts
     }
 
     /// <summary>A client that keeps cookies, signed in to nothing yet.</summary>
-    public static HttpClient CookieClient(Uri baseAddress) =>
-        new(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true, AllowAutoRedirect = false }, disposeHandler: true)
+    public static HttpClient CookieClient(Uri baseAddress, CookieContainer? cookies = null) =>
+        new(new HttpClientHandler { CookieContainer = cookies ?? new CookieContainer(), UseCookies = true, AllowAutoRedirect = false }, disposeHandler: true)
         {
             BaseAddress = baseAddress,
         };

@@ -41,6 +41,7 @@ public static partial class AccountApi
         var account = app.MapGroup(Path).WithTags("Account");
         account.MapGet("/me", Me).AllowAnonymous();
         account.MapPost("/sign-in", SignIn).AllowAnonymous().RequireRateLimiting(AuthSetup.SignInRateLimit);
+        account.MapGet("/sign-in/oidc", SignInOidc).AllowAnonymous();
         account.MapPost("/sign-out", (Delegate)SignOut).AllowAnonymous();
         account.MapPost("/password", ChangePassword).RequireAuthorization(MonitorPolicies.SignedIn);
         account.MapGet("/tokens", ListTokens).RequireAuthorization(MonitorPolicies.SignedIn);
@@ -77,6 +78,12 @@ public static partial class AccountApi
         LogSignedIn(logger, user.UserName, address);
         return TypedResults.Ok(View(context, user, antiforgery, access, options));
     }
+
+    /// <summary>Sends the browser to the OpenID Connect provider; it comes back signed in, at <paramref name="returnUrl"/> (a local path).</summary>
+    private static IResult SignInOidc(string? returnUrl, AuthOptions options) =>
+        options.Oidc.Enabled
+            ? TypedResults.Challenge(new AuthenticationProperties { RedirectUri = OidcSignIn.LocalReturnUrl(returnUrl) }, [OidcSignIn.Scheme])
+            : Problem(StatusCodes.Status404NotFound, "Single sign-on is not configured", "This dashboard has no OpenID Connect provider (Auth:Oidc:Authority).");
 
     private static async Task<IResult> SignOut(HttpContext context)
     {

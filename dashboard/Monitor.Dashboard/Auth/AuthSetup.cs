@@ -54,7 +54,8 @@ public static partial class AuthSetup
         services.AddOptions<KeyManagementOptions>().Configure<DataProtectionKeyStore, TimeProvider>(
             (keys, store, time) => keys.XmlRepository = new DatabaseXmlRepository(store, time));
 
-        services.AddAuthentication(Scheme)
+        var authentication = services.AddAuthentication(Scheme);
+        authentication
             .AddPolicyScheme(Scheme, "Cookie or API token", policy => policy.ForwardDefaultSelector =
                 context => ApiTokenAuthenticationHandler.BearerToken(context.Request) is null ? CookieScheme : ApiTokenAuthenticationHandler.SchemeName)
             .AddCookie(CookieScheme, cookie =>
@@ -76,6 +77,10 @@ public static partial class AuthSetup
                 };
             })
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+        if (options.Oidc.Enabled)
+        {
+            OidcSignIn.Add(authentication, options.Oidc);
+        }
 
         services.AddAuthorizationBuilder()
             .AddPolicy(MonitorPolicies.Read, policy => policy.RequireAssertion(context =>
@@ -140,9 +145,17 @@ public static partial class AuthSetup
         ArgumentNullException.ThrowIfNull(context);
         var principal = new ClaimsPrincipal(new ClaimsIdentity(Claims(user), CookieScheme));
         var properties = new AuthenticationProperties { IsPersistent = true };
-        properties.SetString(StampCheckedKey, time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+        MarkStampChecked(properties, time);
         await context.SignInAsync(CookieScheme, principal, properties);
         context.User = principal;
+    }
+
+    /// <summary>A cookie issued now carries a stamp that was just read from the database.</summary>
+    public static void MarkStampChecked(AuthenticationProperties properties, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        ArgumentNullException.ThrowIfNull(time);
+        properties.SetString(StampCheckedKey, time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>True when the request's user was authenticated by the sign-in cookie (not by an API token).</summary>

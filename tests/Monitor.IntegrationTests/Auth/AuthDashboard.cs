@@ -1,0 +1,69 @@
+using System.Net;
+using System.Text.Json;
+using Monitor.Data;
+using Monitor.Testing;
+
+namespace Monitor.IntegrationTests.Auth;
+
+/// <summary>
+/// One embedded dashboard on SQLite with anonymous reading off, a sign-in limit no test reaches, and the security
+/// stamp checked every second; tests create their own users in its database.
+/// </summary>
+public sealed class AuthDashboard : IAsyncLifetime
+{
+    public static readonly TimeSpan StampCheck = TimeSpan.FromSeconds(1);
+
+    private readonly TempSqliteFile _sqlite = new();
+
+    public MonitorProcess Dashboard { get; private set; } = null!;
+
+    public Database Database { get; private set; } = null!;
+
+    public Uri BaseAddress => Dashboard.BaseAddress;
+
+    public string DatabasePath => _sqlite.Path;
+
+    public async Task InitializeAsync()
+    {
+        Dashboard = MonitorProcess.Create(Topology.Dashboard, new Dictionary<string, string>
+        {
+            ["Database__ConnectionString"] = $"Data Source={_sqlite.Path}",
+            ["Ingestion__UseDefaultSources"] = "false",
+            ["Auth__AnonymousRead"] = "false",
+            ["Auth__SignInPermitLimit"] = "1000",
+            ["Auth__SecurityStampCheckInterval"] = "00:00:01",
+        });
+        await Dashboard.StartAsync();
+        Database = TestAccounts.Sqlite(_sqlite.Path);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Dashboard.DisposeAsync();
+        _sqlite.Dispose();
+    }
+
+    public HttpClient Anonymous() => new() { BaseAddress = BaseAddress };
+
+    /// <summary>A new user of the role, signed in with the cookie (and the CSRF header set).</summary>
+    public async Task<(long Id, string Password, HttpClient Http)> SignedInAsync(string userName, string role)
+    {
+        var (id, password) = await TestAccounts.CreateUserAsync(Database, userName, role);
+        return (id, password, await TestAccounts.SignInAsync(BaseAddress, userName, password));
+    }
+
+    public static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AuthDashboardCollection : ICollectionFixture<AuthDashboard>
+{
+    public const string Name = "dashboard with accounts";
+}
