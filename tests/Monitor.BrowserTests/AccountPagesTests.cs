@@ -62,6 +62,8 @@ public sealed class AccountPagesTests(DashboardFixture fixture)
         // The deliveries panel opens (none: in-app only).
         await renamedCard.Locator("details.deliveries > summary").ClickAsync();
         await Assertions.Expect(renamedCard.Locator("details.deliveries .status")).ToContainTextAsync("No deliveries");
+        // The page with its secrets panel, a disabled card and an open deliveries panel passes axe too.
+        await AxeCheck.AssertNoViolationsAsync(page, "subscriptions.html with a feed URL shown and deliveries open");
 
         // Delete asks on the page first.
         await renamedCard.Locator("button.delete").ClickAsync();
@@ -105,6 +107,7 @@ public sealed class AccountPagesTests(DashboardFixture fixture)
         await Assertions.Expect(shown).ToBeVisibleAsync();
         var token = await shown.InputValueAsync();
         Assert.StartsWith("mon_", token, StringComparison.Ordinal);
+        await AxeCheck.AssertNoViolationsAsync(page, "account.html with a new token shown");
 
         using var http = new HttpClient { BaseAddress = fixture.Dashboard.BaseAddress };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
@@ -143,6 +146,7 @@ public sealed class AccountPagesTests(DashboardFixture fixture)
         var password = page.Locator("#user-secret input.secret-value");
         await Assertions.Expect(password).ToBeVisibleAsync();
         Assert.True((await password.InputValueAsync()).Length >= 12);
+        await AxeCheck.AssertNoViolationsAsync(page, "users.html with a generated password shown");
         var card = page.Locator("#users > li.user").Filter(new() { HasText = userName });
         await Assertions.Expect(card).ToHaveAttributeAsync("data-role", "viewer");
 
