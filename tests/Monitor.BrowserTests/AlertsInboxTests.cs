@@ -113,6 +113,47 @@ public sealed class AlertsInboxTests(DashboardFixture fixture, ITestOutputHelper
     }
 
     [Fact]
+    public async Task A_spike_alert_shows_its_topic_and_counts_in_the_inbox()
+    {
+        var api = await fixture.AdminApiAsync();
+        var request = new
+        {
+            name = $"Aid spike {Texts.UniqueWord("spike")}", kind = "spike", topics = new[] { "humanitarian-aid" },
+            spikeWindowHours = 1, spikeFactor = 1.5, channels = new { inApp = true, email = false, webhook = (object?)null },
+        };
+        using var created = await api.PostAsJsonAsync("api/subscriptions", request);
+        Assert.True(created.IsSuccessStatusCode, $"creating the spike subscription answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
+        var subscriptionId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        try
+        {
+            await using var context = await fixture.NewSignedInContextAsync();
+            var watch = await PageWatch.OpenAsync(context);
+            var page = watch.Page;
+            await page.GotoAsync("alerts.html");
+            await LivePage.WaitUntilLiveAsync(page, TimeSpan.FromSeconds(30));
+
+            // Statements on the topic until its volume in the last hour is a spike (at least 3, above 1.5× the usual).
+            var spike = page.Locator($"#inbox > li.alert[data-kind='spike']").Filter(new() { HasText = request.name });
+            for (var i = 0; i < 6 && !await spike.IsVisibleAsync(); i++)
+            {
+                await fixture.PublishAndStoreAsync(Texts.HumanitarianStatement(Texts.UniqueWord("spike")));
+                await page.WaitForTimeoutAsync(500);
+            }
+
+            await Assertions.Expect(spike).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await Assertions.Expect(spike.Locator("a.alert-link")).ToHaveTextAsync("Spike in Humanitarian and non-lethal aid");
+            await Assertions.Expect(spike.Locator("a.alert-link")).ToHaveAttributeAsync("href", "topic.html?id=humanitarian-aid");
+            await Assertions.Expect(spike.Locator(".alert-detail")).ToContainTextAsync("statements in the window");
+            await Assertions.Expect(spike.Locator(".alert-detail")).ToContainTextAsync("window (hours)1");
+            watch.AssertNoProblems("spike alert in the inbox");
+        }
+        finally
+        {
+            using var deleted = await api.DeleteAsync(new Uri($"api/subscriptions/{subscriptionId}", UriKind.Relative));
+        }
+    }
+
+    [Fact]
     public async Task A_wrong_password_is_refused_with_the_APIs_message_and_the_page_stays_signed_out()
     {
         await using var context = await fixture.NewContextAsync();
