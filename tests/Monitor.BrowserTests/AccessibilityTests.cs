@@ -1,6 +1,4 @@
 using System.Globalization;
-using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace Monitor.BrowserTests;
@@ -42,21 +40,7 @@ public sealed class AccessibilityTests(DashboardFixture fixture)
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         }
 
-        // Names of controls, contrast, landmarks, headings, ARIA use, link names, lang, list structure, ...: in the light
-        // and the dark colour scheme.
-        foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
-        {
-            await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = scheme });
-            var results = await page.RunAxe(new AxeRunOptions
-            {
-                RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-            });
-            var violations = results.Violations.Select(v =>
-                $"{v.Id} ({v.Impact}): {v.Help}\n    " + string.Join("\n    ", v.Nodes.Take(5).Select(n => $"{n.Target}: {n.Html}")));
-            Assert.True(results.Violations.Length == 0,
-                $"{path}, {scheme} scheme: axe found {results.Violations.Length} WCAG 2.1 A/AA violations:\n{string.Join('\n', violations)}");
-            Assert.NotEmpty(results.Passes);
-        }
+        await AxeCheck.AssertNoViolationsAsync(page, path);
     }
 
     [Fact]

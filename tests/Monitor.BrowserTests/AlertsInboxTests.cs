@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -29,11 +30,11 @@ public sealed class AlertsInboxTests(DashboardFixture fixture, ITestOutputHelper
 
         // Signed out, the inbox sends to the sign-in page, which brings back to the inbox after signing in.
         await page.GotoAsync("alerts.html");
-        await page.WaitForURLAsync("**/signin.html?returnUrl=*");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/signin\.html\?returnUrl=%2Falerts\.html$"));
         await page.Locator("#signin-form [name=userName]").FillAsync(DashboardFixture.AdminUserName);
         await page.Locator("#signin-form [name=password]").FillAsync(fixture.AdminPassword);
         await page.Locator("#signin-form button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync("**/alerts.html");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/alerts\.html$"));
         await Assertions.Expect(page.Locator("#account-bar .account-name")).ToHaveTextAsync(DashboardFixture.AdminUserName);
 
         // A subscription through the form: collective defence, in-app.
@@ -46,7 +47,13 @@ public sealed class AlertsInboxTests(DashboardFixture fixture, ITestOutputHelper
         await form.Locator("button[type=submit]").ClickAsync();
 
         var card = page.Locator("#subscriptions > li.subscription").Filter(new() { HasText = name });
-        await Assertions.Expect(card).ToBeVisibleAsync();
+        var error = page.Locator("#subscription-error:visible");
+        await Assertions.Expect(card.Or(error)).ToBeVisibleAsync();
+        if (await error.IsVisibleAsync())
+        {
+            Assert.Fail($"the form answered: {await error.TextContentAsync()}; {string.Join("; ", watch.Problems)}");
+        }
+
         var subscriptionId = long.Parse(await card.GetAttributeAsync("data-subscription-id") ?? "", System.Globalization.CultureInfo.InvariantCulture);
         try
         {
@@ -106,6 +113,47 @@ public sealed class AlertsInboxTests(DashboardFixture fixture, ITestOutputHelper
     }
 
     [Fact]
+    public async Task A_spike_alert_shows_its_topic_and_counts_in_the_inbox()
+    {
+        var api = await fixture.AdminApiAsync();
+        var request = new
+        {
+            name = $"Aid spike {Texts.UniqueWord("spike")}", kind = "spike", topics = new[] { "humanitarian-aid" },
+            spikeWindowHours = 1, spikeFactor = 1.5, channels = new { inApp = true, email = false, webhook = (object?)null },
+        };
+        using var created = await api.PostAsJsonAsync("api/subscriptions", request);
+        Assert.True(created.IsSuccessStatusCode, $"creating the spike subscription answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
+        var subscriptionId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        try
+        {
+            await using var context = await fixture.NewSignedInContextAsync();
+            var watch = await PageWatch.OpenAsync(context);
+            var page = watch.Page;
+            await page.GotoAsync("alerts.html");
+            await LivePage.WaitUntilLiveAsync(page, TimeSpan.FromSeconds(30));
+
+            // Statements on the topic until its volume in the last hour is a spike (at least 3, above 1.5× the usual).
+            var spike = page.Locator($"#inbox > li.alert[data-kind='spike']").Filter(new() { HasText = request.name });
+            for (var i = 0; i < 6 && !await spike.IsVisibleAsync(); i++)
+            {
+                await fixture.PublishAndStoreAsync(Texts.HumanitarianStatement(Texts.UniqueWord("spike")));
+                await page.WaitForTimeoutAsync(500);
+            }
+
+            await Assertions.Expect(spike).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await Assertions.Expect(spike.Locator("a.alert-link")).ToHaveTextAsync("Spike in Humanitarian and non-lethal aid");
+            await Assertions.Expect(spike.Locator("a.alert-link")).ToHaveAttributeAsync("href", "topic.html?id=humanitarian-aid");
+            await Assertions.Expect(spike.Locator(".alert-detail")).ToContainTextAsync("statements in the window");
+            await Assertions.Expect(spike.Locator(".alert-detail")).ToContainTextAsync("window (hours)1");
+            watch.AssertNoProblems("spike alert in the inbox");
+        }
+        finally
+        {
+            using var deleted = await api.DeleteAsync(new Uri($"api/subscriptions/{subscriptionId}", UriKind.Relative));
+        }
+    }
+
+    [Fact]
     public async Task A_wrong_password_is_refused_with_the_APIs_message_and_the_page_stays_signed_out()
     {
         await using var context = await fixture.NewContextAsync();
@@ -149,7 +197,7 @@ public sealed class AlertsInboxTests(DashboardFixture fixture, ITestOutputHelper
         await page.Locator("#signin-form [name=userName]").FillAsync(DashboardFixture.AdminUserName);
         await page.Locator("#signin-form [name=password]").FillAsync(fixture.AdminPassword);
         await page.Locator("#signin-form button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync("**/history.html");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/history\.html$"));
         var header = page.Locator("header#site-header");
         await Assertions.Expect(header.Locator(".account-name")).ToHaveTextAsync(DashboardFixture.AdminUserName);
         await Assertions.Expect(header.Locator(".role-badge")).ToHaveTextAsync("admin");
@@ -162,7 +210,7 @@ public sealed class AlertsInboxTests(DashboardFixture fixture, ITestOutputHelper
 
         // Signed out: a Sign in link and none of the account's pages.
         await header.Locator("button#sign-out").ClickAsync();
-        await page.WaitForURLAsync("**/index.html");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/index\.html$"));
         await Assertions.Expect(page.Locator("header #sign-in-link")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("header a[href='alerts.html']")).ToHaveCountAsync(0);
     }

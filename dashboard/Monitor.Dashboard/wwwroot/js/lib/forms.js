@@ -24,7 +24,7 @@ export function confirmButton({ text = 'Delete', className = 'delete', label, qu
     ask.hidden = false;
     yes.focus();
   }, label);
-  const yes = actionButton(yesText, 'confirm-yes button-danger', async () => {
+  const yes = actionButton(yesText, `confirm-yes ${className}-yes button-danger`, async () => {
     yes.disabled = true;
     try {
       await onConfirm();

@@ -73,14 +73,9 @@ function parseDetail(value) {
 
 const DETAIL_LABELS = {
   count: 'statements in the window',
-  windowCount: 'statements in the window',
-  recent: 'statements in the window',
+  usualPerWindow: 'usual for such a window',
   windowHours: 'window (hours)',
-  baseline: 'usual for such a window',
-  expected: 'usual for such a window',
-  usual: 'usual for such a window',
-  ratio: 'times the usual',
-  factor: 'factor asked',
+  factor: 'alert above (times the usual)',
 };
 
 function formatValue(value) {
@@ -89,6 +84,7 @@ function formatValue(value) {
   return JSON.stringify(value);
 }
 
+/** A spike's topic and counts (the Alerts worker's detail: count, usualPerWindow, windowHours, factor). */
 function renderDetail(alert) {
   const list = h('dl', 'alert-detail');
   if (alert.topicId) {
@@ -102,7 +98,8 @@ function renderDetail(alert) {
 }
 
 function titleLink(alert) {
-  const text = alert.title.trim() || (alert.kind === 'spike' ? `Spike in ${topicTitle(alert.topicId ?? '')}` : '(untitled statement)');
+  // A spike's stored title names the topic by id; the page names it by title (the counts are in the detail).
+  const text = alert.kind === 'spike' && alert.topicId ? `Spike in ${topicTitle(alert.topicId)}` : alert.title.trim() || '(untitled statement)';
   if (alert.statementId !== null) return pageLink('statement.html', { id: alert.statementId }, text, 'alert-link');
   if (alert.kind === 'spike' && alert.topicId) return pageLink('topic.html', { id: alert.topicId }, text, 'alert-link');
   return link(alert.url, text, 'alert-link');

@@ -605,9 +605,11 @@ async function main() {
   form.addEventListener('change', syncForm);
   ui.cancel.addEventListener('click', stopEditing);
   ui.secretsDone.addEventListener('click', hideSecrets);
+  // The form's defaults now, before anything is awaited: the user may type while topics and sources load.
+  writeForm(null);
   const [topics] = await Promise.all([loadTopics(), loadSources()]);
   fillChoices(ui.topics, 'topics', topics.filter((t) => t && typeof t.id === 'string').map((t) => [t.id, topicTitle(t.id)]));
-  writeForm(null);
+  syncForm();
   await loadSubscriptions();
 }
 
