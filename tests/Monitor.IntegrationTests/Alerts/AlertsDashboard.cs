@@ -18,6 +18,8 @@ public class AlertsDashboard : IAsyncLifetime
 {
     private readonly TempSqliteFile _sqlite = new();
     private readonly Dictionary<string, string> _extra;
+    private readonly bool _postgres;
+    private PostgresDatabase? _postgresDatabase;
     private FeedServer _feed = null!;
     private int _users;
 
@@ -26,7 +28,8 @@ public class AlertsDashboard : IAsyncLifetime
     {
     }
 
-    protected AlertsDashboard(Dictionary<string, string> extraEnvironment) => _extra = extraEnvironment;
+    protected AlertsDashboard(Dictionary<string, string> extraEnvironment, bool postgres = false) =>
+        (_extra, _postgres) = (extraEnvironment, postgres);
 
     public MonitorProcess Process { get; private set; } = null!;
 
@@ -42,6 +45,13 @@ public class AlertsDashboard : IAsyncLifetime
     {
         _feed = await FeedServer.StartAsync();
         var environment = Topology.Embedded(_sqlite.Path, _feed.FeedUrl);
+        if (_postgres)
+        {
+            _postgresDatabase = await PostgresDatabase.CreateAsync();
+            environment["Database__Provider"] = "Postgres";
+            environment["Database__ConnectionString"] = _postgresDatabase.ConnectionString;
+        }
+
         foreach (var (key, value) in _extra)
         {
             environment[key] = value;
@@ -50,7 +60,7 @@ public class AlertsDashboard : IAsyncLifetime
         Process = MonitorProcess.Create(Topology.Dashboard, environment);
         await Process.StartAsync();
         Anonymous = new HttpClient { BaseAddress = Process.BaseAddress };
-        Database = TestAccounts.Sqlite(_sqlite.Path);
+        Database = _postgresDatabase is null ? TestAccounts.Sqlite(_sqlite.Path) : TestAccounts.Postgres(_postgresDatabase.ConnectionString);
     }
 
     /// <summary>A new user of <paramref name="role"/> with an API token, and an HTTP client that sends it.</summary>
@@ -113,6 +123,10 @@ public class AlertsDashboard : IAsyncLifetime
         await Process.DisposeAsync();
         await _feed.DisposeAsync();
         _sqlite.Dispose();
+        if (_postgresDatabase is not null)
+        {
+            await _postgresDatabase.DisposeAsync();
+        }
     }
 }
 
@@ -126,6 +140,9 @@ public sealed class PermissiveAlertsDashboard() : AlertsDashboard(new()
     ["Alerts__AllowedNetworks__0"] = "127.0.0.1/32",
     ["Alerts__Smtp__Host"] = "127.0.0.1",
 });
+
+/// <summary>The embedded dashboard on PostgreSQL.</summary>
+public sealed class PostgresAlertsDashboard() : AlertsDashboard([], postgres: true);
 
 /// <summary>A signed-in test user: its id, its API token and a client that sends the token.</summary>
 public sealed record AlertsUser(long Id, string Token, HttpClient Http);
