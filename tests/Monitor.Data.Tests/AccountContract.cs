@@ -81,6 +81,26 @@ public abstract class AccountContract(Store store) : DatabaseContract(store)
     }
 
     [Fact]
+    public async Task Two_admins_demoting_each_other_at_once_leave_one_admin()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var a = (await Users.CreateAsync(new NewUser($"a{round}", "A", null, "admin", "h"), T0))!.Value;
+            var b = (await Users.CreateAsync(new NewUser($"b{round}", "B", null, "admin", "h"), T0))!.Value;
+
+            var outcomes = await Task.WhenAll(
+                Task.Run(() => Users.UpdateAsync(a, "viewer", false, null, "A")),
+                Task.Run(() => Users.DeleteAsync(b)));
+
+            Assert.Equal(1, await Users.CountEnabledAdminsAsync());
+            Assert.Contains(UserChange.LastAdmin, outcomes);
+            Assert.Contains(UserChange.Done, outcomes);
+            await using var connection = await Database.OpenAsync();
+            await connection.ExecuteAsync("DELETE FROM users");
+        }
+    }
+
+    [Fact]
     public async Task The_first_admin_is_created_only_while_there_is_no_admin_and_only_once()
     {
         await Users.CreateAsync(new NewUser("viewer", "Viewer", null, "viewer", "h"), T0);

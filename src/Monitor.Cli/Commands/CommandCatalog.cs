@@ -11,5 +11,6 @@ internal static class CommandCatalog
         EvalCommand.Create(),
         SourcesCommand.Create(),
         SimulateCommand.Create(),
+        UsersCommand.Create(),
     ];
 }

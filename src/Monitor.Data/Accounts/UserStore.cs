@@ -6,8 +6,8 @@ namespace Monitor.Data.Accounts;
 /// <summary>
 /// The <c>users</c> table. User names are compared lower-case. Every change that must end the user's sessions (the
 /// password, the role, the disabled flag) writes a new security stamp. Changes that could leave no enabled admin are
-/// refused inside the same statement, so two admins demoting each other at once cannot both win on SQLite, and on
-/// PostgreSQL the window is one statement wide.
+/// refused inside the same statement; on PostgreSQL the enabled admins' rows are locked first, so two admins demoting
+/// each other at once cannot both win (SQLite takes its one write lock for the statement anyway).
 /// </summary>
 public sealed class UserStore(Database database)
 {
@@ -89,10 +89,12 @@ public sealed class UserStore(Database database)
     public async Task<UserChange> UpdateAsync(long id, string role, bool disabled, string? email, string displayName, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await LockAdminsAsync(connection, cancellationToken);
         var changed = await connection.ExecuteAsync(new CommandDefinition(UpdateSql, new
         {
             Id = id, Role = role, Disabled = disabled, Email = email, DisplayName = displayName, Stamp = NewStamp(),
-        }, cancellationToken: cancellationToken));
+        }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
         return changed == 1 ? UserChange.Done : await ExistsAsync(connection, id, cancellationToken) ? UserChange.LastAdmin : UserChange.NotFound;
     }
 
@@ -111,9 +113,11 @@ public sealed class UserStore(Database database)
     public async Task<UserChange> DeleteAsync(long id, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await LockAdminsAsync(connection, cancellationToken);
         var deleted = await connection.ExecuteAsync(new CommandDefinition(
             $"DELETE FROM users WHERE id = @Id AND (role <> 'admin' OR disabled OR {OtherAdminExists})",
-            new { Id = id }, cancellationToken: cancellationToken));
+            new { Id = id }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
         return deleted == 1 ? UserChange.Done : await ExistsAsync(connection, id, cancellationToken) ? UserChange.LastAdmin : UserChange.NotFound;
     }
 
@@ -136,6 +140,21 @@ public sealed class UserStore(Database database)
     {
         ArgumentNullException.ThrowIfNull(userName);
         return userName.Trim().ToLowerInvariant();
+    }
+
+    // PostgreSQL (read committed): two updates of different rows do not wait for each other, and each one's EXISTS
+    // would still see the other admin. Locking the enabled admins' rows first serialises them; the second then sees
+    // the first's change. SQLite has no FOR UPDATE and needs none: a writer holds the database's one write lock.
+    private async Task<System.Data.Common.DbTransaction> LockAdminsAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "SELECT id FROM users WHERE role = 'admin' AND NOT disabled FOR UPDATE", transaction: transaction, cancellationToken: cancellationToken));
+        }
+
+        return transaction;
     }
 
     private static string NewStamp() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));

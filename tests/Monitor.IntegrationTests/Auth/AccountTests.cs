@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
 using Monitor.Data.Accounts;
 using Monitor.Testing;
 
@@ -228,6 +229,31 @@ public sealed class AccountTests(AuthDashboard fixture)
             Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
             Assert.False(me!.RootElement.GetProperty("authenticated").GetBoolean());
         }
+    }
+
+    [Fact]
+    public async Task The_hub_takes_an_api_token_or_the_cookie_and_refuses_an_anonymous_caller_when_reading_needs_sign_in()
+    {
+        var (id, _) = await TestAccounts.CreateUserAsync(fixture.Database, "hub-user", "viewer");
+        var token = await TestAccounts.CreateTokenAsync(fixture.Database, id);
+        var cookies = new CookieContainer();
+        var (_, password) = await TestAccounts.CreateUserAsync(fixture.Database, "hub-cookie-user", "viewer");
+        using var signedIn = await TestAccounts.SignInAsync(fixture.BaseAddress, "hub-cookie-user", password, cookies);
+        var hub = new Uri(fixture.BaseAddress, "/hubs/monitor");
+
+        await using var withToken = new HubConnectionBuilder()
+            .WithUrl(hub, o => o.AccessTokenProvider = () => Task.FromResult<string?>(token)).Build();
+        await using var withCookie = new HubConnectionBuilder()
+            .WithUrl(hub, o => o.Cookies = cookies).Build();
+        await using var anonymous = new HubConnectionBuilder().WithUrl(hub).Build();
+        await withToken.StartAsync();
+        await withCookie.StartAsync();
+        await withToken.InvokeAsync("JoinTopic", "collective-defence");
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => anonymous.StartAsync());
+
+        Assert.Equal(HubConnectionState.Connected, withToken.State);
+        Assert.Equal(HubConnectionState.Connected, withCookie.State);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
     [Fact]

@@ -21,6 +21,8 @@ public sealed class AuthDashboard : IAsyncLifetime
 
     public Uri BaseAddress => Dashboard.BaseAddress;
 
+    public string DatabasePath => _sqlite.Path;
+
     public async Task InitializeAsync()
     {
         Dashboard = MonitorProcess.Create(Topology.Dashboard, new Dictionary<string, string>
