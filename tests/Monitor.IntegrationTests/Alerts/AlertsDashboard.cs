@@ -43,6 +43,20 @@ public class AlertsDashboard : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            // xUnit does not dispose a fixture whose start failed: leave no process, file or database behind.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
         _feed = await FeedServer.StartAsync();
         var environment = Topology.Embedded(_sqlite.Path, _feed.FeedUrl);
         if (_postgres)
@@ -58,9 +72,9 @@ public class AlertsDashboard : IAsyncLifetime
         }
 
         Process = MonitorProcess.Create(Topology.Dashboard, environment);
-        await Process.StartAsync();
         Anonymous = new HttpClient { BaseAddress = Process.BaseAddress };
         Database = _postgresDatabase is null ? TestAccounts.Sqlite(_sqlite.Path) : TestAccounts.Postgres(_postgresDatabase.ConnectionString);
+        await Process.StartAsync();
     }
 
     /// <summary>A new user of <paramref name="role"/> with an API token, and an HTTP client that sends it.</summary>
@@ -119,9 +133,17 @@ public class AlertsDashboard : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Anonymous.Dispose();
-        await Process.DisposeAsync();
-        await _feed.DisposeAsync();
+        Anonymous?.Dispose();
+        if (Process is not null)
+        {
+            await Process.DisposeAsync();
+        }
+
+        if (_feed is not null)
+        {
+            await _feed.DisposeAsync();
+        }
+
         _sqlite.Dispose();
         if (_postgresDatabase is not null)
         {
