@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Monitor.Alerts;
 using Monitor.Dashboard.Api;
+using Monitor.Data.Accounts;
 using Monitor.Data.Alerts;
 
 namespace Monitor.Dashboard;
@@ -18,6 +19,7 @@ public static class AlertsApiSetup
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<SubscriptionStore>();
         builder.Services.TryAddSingleton<InboxStore>();
+        builder.Services.TryAddSingleton<UserStore>();
 
         // Bound once: binding a second time would append AllowedNetworks to themselves.
         if (!builder.Services.Any(d => d.ServiceType == typeof(IConfigureOptions<AlertsOptions>)))

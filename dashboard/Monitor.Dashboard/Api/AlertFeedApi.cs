@@ -2,6 +2,7 @@ using System.Globalization;
 using System.ServiceModel.Syndication;
 using System.Text;
 using System.Xml;
+using Monitor.Data.Accounts;
 using Monitor.Data.Alerts;
 
 namespace Monitor.Dashboard.Api;
@@ -24,14 +25,14 @@ public static class AlertFeedApi
         return app;
     }
 
-    private static async Task<IResult> GetFeed(string token, HttpContext http, SubscriptionStore subscriptions, InboxStore inbox, CancellationToken cancellationToken)
+    private static async Task<IResult> GetFeed(string token, HttpContext http, SubscriptionStore subscriptions, InboxStore inbox, UserStore users, CancellationToken cancellationToken)
     {
         // The URL is a secret: keep it out of caches and out of Referer headers of the links in the feed.
         http.Response.Headers.CacheControl = "private, no-store";
         http.Response.Headers["Referrer-Policy"] = "no-referrer";
         if (token.Length > MaxTokenLength
             || await subscriptions.FindByFeedTokenHashAsync(SubscriptionsApi.HashFeedToken(token), cancellationToken) is not { } subscription
-            || await inbox.GetOwnerAsync(subscription.UserId, cancellationToken) is not { Enabled: true })
+            || await users.FindByIdAsync(subscription.UserId, cancellationToken) is not { Disabled: false })
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown feed",
                 detail: "There is no alert feed at this address; its token may have been rotated.");

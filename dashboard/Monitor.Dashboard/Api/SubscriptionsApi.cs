@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Monitor.Alerts;
 using Monitor.Core.Tagging;
 using Monitor.Dashboard.Auth;
+using Monitor.Data.Accounts;
 using Monitor.Data.Alerts;
 using Monitor.Data.Sources;
 using Monitor.Hosting.Net;
@@ -204,7 +205,7 @@ public static partial class SubscriptionsApi
 
         var options = services.Options.Value;
         var sources = (await services.Sources.ListAsync(cancellationToken)).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
-        var owner = await services.Inbox.GetOwnerAsync(userId, cancellationToken);
+        var owner = await services.Users.FindByIdAsync(userId, cancellationToken);
         var checks = new SubscriptionChecks(services.Topics, sources, options.Smtp.Enabled, owner?.Email,
             new NetworkGuard(options.AllowedNetworks, $"{AlertsOptions.SectionName}:AllowedNetworks"),
             (host, ct) => Dns.GetHostAddressesAsync(host, ct));
@@ -229,7 +230,7 @@ public static partial class SubscriptionsApi
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown subscription", detail: $"You have no subscription {id}.");
 
     /// <summary>What the handlers need beside the store, bound as one parameter.</summary>
-    private sealed record Services(TopicFile Topics, SourceStore Sources, InboxStore Inbox, IOptions<AlertsOptions> Options, TimeProvider Time, ILoggerFactory Loggers)
+    private sealed record Services(TopicFile Topics, SourceStore Sources, UserStore Users, IOptions<AlertsOptions> Options, TimeProvider Time, ILoggerFactory Loggers)
     {
         public ILogger Logger => Loggers.CreateLogger(typeof(SubscriptionsApi));
     }

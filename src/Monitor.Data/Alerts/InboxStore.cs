@@ -171,21 +171,6 @@ public sealed class InboxStore(Database database)
         return state is null ? ReplayOutcome.NotFound : ReplayOutcome.NotDead;
     }
 
-    /// <summary>The user's email address and whether the account is enabled, or null when there is no such user.</summary>
-    public async Task<(string? Email, bool Enabled)?> GetOwnerAsync(long userId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<OwnerRow>(new CommandDefinition(
-            "SELECT email AS Email, disabled AS Disabled FROM users WHERE id = @Id", new { Id = userId }, cancellationToken: cancellationToken));
-        return row is null ? null : (row.Email, !row.Disabled);
-    }
-
-    private sealed class OwnerRow
-    {
-        public string? Email { get; init; }
-        public bool Disabled { get; init; }
-    }
-
     private sealed class AlertRow
     {
         public long Id { get; init; }

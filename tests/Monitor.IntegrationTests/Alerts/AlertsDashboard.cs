@@ -18,6 +18,8 @@ public class AlertsDashboard : IAsyncLifetime
 {
     private readonly TempSqliteFile _sqlite = new();
     private readonly Dictionary<string, string> _extra;
+    private readonly bool _postgres;
+    private PostgresDatabase? _postgresDatabase;
     private FeedServer _feed = null!;
     private int _users;
 
@@ -26,7 +28,8 @@ public class AlertsDashboard : IAsyncLifetime
     {
     }
 
-    protected AlertsDashboard(Dictionary<string, string> extraEnvironment) => _extra = extraEnvironment;
+    protected AlertsDashboard(Dictionary<string, string> extraEnvironment, bool postgres = false) =>
+        (_extra, _postgres) = (extraEnvironment, postgres);
 
     public MonitorProcess Process { get; private set; } = null!;
 
@@ -40,17 +43,38 @@ public class AlertsDashboard : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            // xUnit does not dispose a fixture whose start failed: leave no process, file or database behind.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
         _feed = await FeedServer.StartAsync();
         var environment = Topology.Embedded(_sqlite.Path, _feed.FeedUrl);
+        if (_postgres)
+        {
+            _postgresDatabase = await PostgresDatabase.CreateAsync();
+            environment["Database__Provider"] = "Postgres";
+            environment["Database__ConnectionString"] = _postgresDatabase.ConnectionString;
+        }
+
         foreach (var (key, value) in _extra)
         {
             environment[key] = value;
         }
 
         Process = MonitorProcess.Create(Topology.Dashboard, environment);
-        await Process.StartAsync();
         Anonymous = new HttpClient { BaseAddress = Process.BaseAddress };
-        Database = TestAccounts.Sqlite(_sqlite.Path);
+        Database = _postgresDatabase is null ? TestAccounts.Sqlite(_sqlite.Path) : TestAccounts.Postgres(_postgresDatabase.ConnectionString);
+        await Process.StartAsync();
     }
 
     /// <summary>A new user of <paramref name="role"/> with an API token, and an HTTP client that sends it.</summary>
@@ -109,10 +133,22 @@ public class AlertsDashboard : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Anonymous.Dispose();
-        await Process.DisposeAsync();
-        await _feed.DisposeAsync();
+        Anonymous?.Dispose();
+        if (Process is not null)
+        {
+            await Process.DisposeAsync();
+        }
+
+        if (_feed is not null)
+        {
+            await _feed.DisposeAsync();
+        }
+
         _sqlite.Dispose();
+        if (_postgresDatabase is not null)
+        {
+            await _postgresDatabase.DisposeAsync();
+        }
     }
 }
 
@@ -126,6 +162,9 @@ public sealed class PermissiveAlertsDashboard() : AlertsDashboard(new()
     ["Alerts__AllowedNetworks__0"] = "127.0.0.1/32",
     ["Alerts__Smtp__Host"] = "127.0.0.1",
 });
+
+/// <summary>The embedded dashboard on PostgreSQL.</summary>
+public sealed class PostgresAlertsDashboard() : AlertsDashboard([], postgres: true);
 
 /// <summary>A signed-in test user: its id, its API token and a client that sends the token.</summary>
 public sealed record AlertsUser(long Id, string Token, HttpClient Http);

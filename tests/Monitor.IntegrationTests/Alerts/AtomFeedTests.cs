@@ -87,6 +87,23 @@ public sealed class AtomFeedTests(AlertsDashboard dashboard)
         Assert.Equal("Still here", Assert.Single(feed.Items).Title.Text);
     }
 
+    [Fact]
+    public async Task The_feed_of_a_disabled_user_is_404()
+    {
+        var analyst = await dashboard.UserAsync("analyst");
+        var admin = await dashboard.UserAsync("admin");
+        var created = await AlertsDashboard.CreateSubscriptionAsync(analyst.Http, new { name = "Soon gone", enabled = false });
+        var url = new Uri(created.GetProperty("feedUrl").GetString()!);
+
+        using var before = await dashboard.Anonymous.GetAsync(url);
+        using var disable = await admin.Http.PatchAsJsonAsync($"/api/admin/users/{analyst.Id}", new { disabled = true });
+        using var after = await dashboard.Anonymous.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, disable.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
+    }
+
     private static async Task<SyndicationFeed> LoadAsync(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
