@@ -15,6 +15,11 @@ if (args.Length > 0 && args[0] == "ingestion")
     return await IngestionBenchmark.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "alerts")
+{
+    return await AlertsBenchmark.RunAsync(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "clients")
 {
     return await ClientsBenchmark.RunAsync(args[1..]);

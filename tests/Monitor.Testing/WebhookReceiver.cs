@@ -16,6 +16,9 @@ namespace Monitor.Testing;
 /// <summary>One POST the receiver got: its headers, raw body, and whether the signature verified.</summary>
 public sealed record ReceivedWebhook(long DeliveryId, long Timestamp, string Signature, bool SignatureValid, string Body, int AnsweredStatus, string ContentType = "", string UserAgent = "")
 {
+    /// <summary>When the receiver read the request.</summary>
+    public DateTimeOffset ReceivedAt { get; init; } = DateTimeOffset.UtcNow;
+
     /// <summary>The alert ids of a "json" body (empty for "chat").</summary>
     public IReadOnlyList<long> AlertIds
     {
