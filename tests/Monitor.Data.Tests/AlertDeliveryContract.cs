@@ -46,6 +46,41 @@ public abstract class AlertDeliveryContract(Store store) : DatabaseContract(stor
     }
 
     [Fact]
+    public async Task A_batch_raises_its_new_keys_in_one_transaction_and_skips_the_taken_ones()
+    {
+        var alerts = new AlertStore(Database);
+        await alerts.RaiseAsync(Alert(), AlertStore.StatementKey(7), Plan(DeliveryStore.Webhook));
+
+        var raised = await alerts.RaiseAllAsync(
+        [
+            new PendingAlert(Alert(), AlertStore.StatementKey(7), Plan(DeliveryStore.Webhook)),
+            new PendingAlert(Alert() with { StatementId = 8 }, AlertStore.StatementKey(8), Plan(DeliveryStore.Webhook)),
+            new PendingAlert(Alert() with { StatementId = 9 }, AlertStore.StatementKey(9), Plan()),
+        ]);
+
+        Assert.Null(raised[0]);
+        Assert.Equal([8L, 9L], raised.Skip(1).Select(r => r!.Alert.StatementId!.Value));
+        Assert.Equal(3, await alerts.CountAsync());
+        Assert.Equal(2, (await new DeliveryStore(Database).ListForSubscriptionAsync(_subscriptionId)).Count);
+        Assert.Equal(3, await new OutboxStore(Database).CountAsync());
+    }
+
+    [Fact]
+    public async Task Racing_batches_of_the_same_keys_store_each_alert_once()
+    {
+        var alerts = new AlertStore(Database);
+        IReadOnlyList<PendingAlert> Batch() => Enumerable.Range(1, 20)
+            .Select(i => new PendingAlert(Alert() with { StatementId = i }, AlertStore.StatementKey(i), Plan(DeliveryStore.Webhook))).ToList();
+
+        var raised = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => alerts.RaiseAllAsync(Batch()))));
+
+        Assert.Equal(20, raised.Sum(batch => batch.Count(r => r is not null)));
+        Assert.Equal(20, await alerts.CountAsync());
+        Assert.Equal(20, (await new DeliveryStore(Database).ListForSubscriptionAsync(_subscriptionId)).Count);
+        Assert.Equal(20, await new OutboxStore(Database).CountAsync());
+    }
+
+    [Fact]
     public async Task Racing_raises_of_one_key_store_one_alert_and_one_send()
     {
         var alerts = new AlertStore(Database);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Monitor.Contracts;
@@ -28,6 +29,9 @@ public sealed record AlertPlan
     /// </summary>
     public IReadOnlyList<PlannedDelivery> Deliveries { get; init; } = [];
 }
+
+/// <summary>An alert to raise: the row, its dedupe key, and what to send.</summary>
+public sealed record PendingAlert(AlertRecord Alert, string DedupeKey, AlertPlan Plan);
 
 /// <summary>A raised alert and the ids of the sends queued with it.</summary>
 public sealed record RaisedAlert(AlertRecord Alert, IReadOnlyList<long> DeliveryIds, IReadOnlyList<PlannedDelivery> Deliveries);
@@ -68,29 +72,66 @@ public sealed class AlertStore(Database database)
     /// with it, in the same transaction, the sends or the digest mark of <paramref name="plan"/> and AlertTriggered.
     /// </summary>
     /// <returns>The stored alert with its id, or null when the key was taken (a repeat).</returns>
-    public async Task<RaisedAlert?> RaiseAsync(AlertRecord alert, string dedupeKey, AlertPlan plan, CancellationToken cancellationToken = default)
+    public async Task<RaisedAlert?> RaiseAsync(AlertRecord alert, string dedupeKey, AlertPlan plan, CancellationToken cancellationToken = default) =>
+        (await RaiseAllAsync([new PendingAlert(alert, dedupeKey, plan)], cancellationToken))[0];
+
+    /// <summary>
+    /// <see cref="RaiseAsync"/> for every alert one statement raised, in ONE transaction: a statement that matches a
+    /// hundred subscriptions costs one commit, not a hundred. Give them in subscription order, so two processes
+    /// raising the same statement's alerts (a redelivery) take the keys in the same order and never deadlock.
+    /// </summary>
+    /// <returns>For each alert, in order, the stored alert, or null when its key was taken (a repeat).</returns>
+    public async Task<IReadOnlyList<RaisedAlert?>> RaiseAllAsync(IReadOnlyList<PendingAlert> pending, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(alert);
-        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(pending);
+        if (pending.Count == 0)
+        {
+            return [];
+        }
+
         await using var connection = await database.OpenAsync(cancellationToken);
-        var deliveries = plan.Deliveries;
-        var digestDueAt = plan.DigestDueAt;
-        if (deliveries.Any(d => d.Channel == DeliveryStore.Email) || digestDueAt is not null)
+        var emails = new Dictionary<long, string?>();
+        var plans = new List<(IReadOnlyList<PlannedDelivery> Deliveries, DateTimeOffset? DigestDueAt)>(pending.Count);
+        foreach (var (alert, _, plan) in pending)
         {
-            var email = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(OwnerEmailSql, new { alert.UserId }, cancellationToken: cancellationToken));
-            if (string.IsNullOrWhiteSpace(email))
+            ArgumentNullException.ThrowIfNull(alert);
+            ArgumentNullException.ThrowIfNull(plan);
+            var deliveries = plan.Deliveries;
+            var digestDueAt = plan.DigestDueAt;
+            if (deliveries.Any(d => d.Channel == DeliveryStore.Email) || digestDueAt is not null)
             {
-                deliveries = deliveries.Where(d => d.Channel != DeliveryStore.Email).ToList();
+                if (!emails.TryGetValue(alert.UserId, out var email))
+                {
+                    email = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(OwnerEmailSql, new { alert.UserId }, cancellationToken: cancellationToken));
+                    emails[alert.UserId] = email;
+                }
+
+                if (string.IsNullOrWhiteSpace(email))
+                {
+                    deliveries = deliveries.Where(d => d.Channel != DeliveryStore.Email).ToList();
+                }
             }
+
+            // A digest with no channel left would close into nothing.
+            plans.Add((deliveries, deliveries.Count == 0 ? null : digestDueAt));
         }
 
-        // A digest with no channel left would close into nothing.
-        if (deliveries.Count == 0)
-        {
-            digestDueAt = null;
-        }
-
+        var raised = new List<RaisedAlert?>(pending.Count);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        for (var i = 0; i < pending.Count; i++)
+        {
+            raised.Add(await RaiseAsync(connection, transaction, pending[i], plans[i].Deliveries, plans[i].DigestDueAt, cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return raised;
+    }
+
+    private static async Task<RaisedAlert?> RaiseAsync(DbConnection connection, DbTransaction transaction, PendingAlert pending,
+        IReadOnlyList<PlannedDelivery> deliveries, DateTimeOffset? digestDueAt, CancellationToken cancellationToken)
+    {
+        var (alert, dedupeKey, plan) = pending;
+        // ON CONFLICT DO NOTHING is not an error: the transaction goes on with the next alert.
         var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(InsertSql, new
         {
             alert.SubscriptionId,
@@ -109,7 +150,6 @@ public sealed class AlertStore(Database database)
         }, transaction, cancellationToken: cancellationToken));
         if (id is null)
         {
-            await transaction.RollbackAsync(cancellationToken);
             return null;
         }
 
@@ -132,7 +172,6 @@ public sealed class AlertStore(Database database)
             TopicId = alert.TopicId,
             Notify = plan.Notify,
         }, alert.TriggeredAt);
-        await transaction.CommitAsync(cancellationToken);
         return new RaisedAlert(stored, deliveryIds, digestDueAt is null ? deliveries : []);
     }
 

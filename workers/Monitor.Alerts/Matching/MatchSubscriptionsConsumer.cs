@@ -26,13 +26,17 @@ public sealed partial class MatchSubscriptionsConsumer(
         var statement = context.Message;
         var cancellationToken = context.CancellationToken;
         var samples = new Dictionary<(string Topic, int Hours), TopicVolumeSample>();
+        var pending = new List<(Subscription Subscription, PendingAlert Alert)>();
         foreach (var subscription in await subscriptions.ListEnabledAsync(cancellationToken))
         {
             if (subscription.Kind == SubscriptionKinds.Spike)
             {
                 foreach (var topic in SubscriptionMatcher.SpikeTopics(subscription, statement))
                 {
-                    await CheckSpikeAsync(subscription, topic, samples, cancellationToken);
+                    if (await CheckSpikeAsync(subscription, topic, samples, cancellationToken) is { } spike)
+                    {
+                        pending.Add((subscription, spike));
+                    }
                 }
 
                 continue;
@@ -44,11 +48,36 @@ public sealed partial class MatchSubscriptionsConsumer(
                 continue;
             }
 
-            await RaiseAsync(subscription, AlertStore.StatementKey(statement.StatementId), new AlertRecord
+            pending.Add((subscription, Pending(subscription, AlertStore.StatementKey(statement.StatementId), new AlertRecord
             {
                 SubscriptionId = subscription.Id, UserId = subscription.UserId, Kind = "statement", StatementId = statement.StatementId,
                 Revision = statement.Revision, Title = statement.Title, Url = statement.Url, MatchedTopics = matched, TriggeredAt = time.GetUtcNow(),
-            }, cancellationToken);
+            })));
+        }
+
+        // Every alert of this statement in one transaction (see AlertStore.RaiseAllAsync).
+        var raised = await alerts.RaiseAllAsync(pending.Select(p => p.Alert).ToList(), cancellationToken);
+        var now = time.GetUtcNow();
+        for (var i = 0; i < pending.Count; i++)
+        {
+            var (subscription, alert) = pending[i];
+            if (raised[i] is not { } stored)
+            {
+                LogRepeat(subscription.Id, alert.DedupeKey);
+                continue;
+            }
+
+            LogAlert(stored.Alert.Id, subscription.Id, subscription.UserId, alert.DedupeKey, string.Join(", ", alert.Alert.MatchedTopics), stored.DeliveryIds.Count);
+        }
+
+        if (raised.Any(r => r is not null))
+        {
+            outbox.Notify();
+        }
+
+        if (raised.Any(r => r is not null && r.Deliveries.Any(d => d.SendAt <= now)))
+        {
+            deliveries.Notify();
         }
     }
 
@@ -74,7 +103,7 @@ public sealed partial class MatchSubscriptionsConsumer(
         return await queries.MatchesAsync(statementId, query, cancellationToken);
     }
 
-    private async Task CheckSpikeAsync(Subscription subscription, string topic, Dictionary<(string, int), TopicVolumeSample> samples, CancellationToken cancellationToken)
+    private async Task<PendingAlert?> CheckSpikeAsync(Subscription subscription, string topic, Dictionary<(string, int), TopicVolumeSample> samples, CancellationToken cancellationToken)
     {
         var hours = Math.Clamp(subscription.SpikeWindowHours ?? 24, 1, 24 * 7);
         var factor = subscription.SpikeFactor ?? 2;
@@ -88,21 +117,22 @@ public sealed partial class MatchSubscriptionsConsumer(
         var usualPerWindow = sample.UsualPerHour * hours;
         if (sample.Count < options.Value.SpikeMinimumCount || sample.Count <= usualPerWindow * factor)
         {
-            return;
+            return null;
         }
 
         var windowMs = hours * 3_600_000L;
         var windowStart = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds() / windowMs * windowMs);
         var detail = JsonSerializer.Serialize(new { count = sample.Count, usualPerWindow = Math.Round(usualPerWindow, 3), windowHours = hours, factor });
-        await RaiseAsync(subscription, AlertStore.SpikeKey(topic, windowStart), new AlertRecord
+        return Pending(subscription, AlertStore.SpikeKey(topic, windowStart), new AlertRecord
         {
             SubscriptionId = subscription.Id, UserId = subscription.UserId, Kind = "spike", TopicId = topic,
             Title = string.Create(CultureInfo.InvariantCulture, $"Spike in {topic}: {sample.Count} statements in {hours} h (usually {usualPerWindow:0.#})"),
             Url = $"/topic.html?id={Uri.EscapeDataString(topic)}", MatchedTopics = [topic], Detail = detail, TriggeredAt = now,
-        }, cancellationToken);
+        });
     }
 
-    private async Task RaiseAsync(Subscription subscription, string dedupeKey, AlertRecord alert, CancellationToken cancellationToken)
+    /// <summary>The alert with what its subscription sends: now or after quiet hours, or at the next digest.</summary>
+    private PendingAlert Pending(Subscription subscription, string dedupeKey, AlertRecord alert)
     {
         var now = alert.TriggeredAt;
         var channels = new List<string>();
@@ -118,28 +148,13 @@ public sealed partial class MatchSubscriptionsConsumer(
 
         var digest = subscription.Delivery is SubscriptionDelivery.Hourly or SubscriptionDelivery.Daily;
         var sendAt = DeliverySchedule.SendAt(subscription, now);
-        var plan = new AlertPlan
+        return new PendingAlert(alert, dedupeKey, new AlertPlan
         {
             SubscriptionName = subscription.Name,
             Notify = subscription.InApp,
             DigestDueAt = digest && channels.Count > 0 ? DeliverySchedule.DigestDueAt(subscription, now) : null,
             Deliveries = channels.Select(channel => new PlannedDelivery(channel, sendAt)).ToList(),
-        };
-
-        var raised = await alerts.RaiseAsync(alert, dedupeKey, plan, cancellationToken);
-        if (raised is null)
-        {
-            LogRepeat(subscription.Id, dedupeKey);
-            return;
-        }
-
-        outbox.Notify();
-        if (raised.Deliveries.Any(d => d.SendAt <= now))
-        {
-            deliveries.Notify();
-        }
-
-        LogAlert(raised.Alert.Id, subscription.Id, subscription.UserId, dedupeKey, string.Join(", ", alert.MatchedTopics), raised.DeliveryIds.Count);
+        });
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} raised by subscription {SubscriptionId} of user {UserId} ({DedupeKey}; topics {Topics}); {Deliveries} sends queued")]
