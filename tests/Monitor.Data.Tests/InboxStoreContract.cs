@@ -126,10 +126,10 @@ public abstract class InboxStoreContract(Store store) : DatabaseContract(store)
         var pending = await AddDeliveryAsync(_aliceNews, "pending", [alert]);
         var dead = await AddDeliveryAsync(_aliceNews, "dead", [alert]);
         await AddDeliveryAsync(_bobNews, "dead", [alert]);
-        var inbox = new InboxStore(Database);
+        var deliveries = new DeliveryStore(Database);
 
-        var all = await inbox.ListDeliveriesAsync(_aliceNews, _alice, null);
-        var deadOnly = await inbox.ListDeliveriesAsync(_aliceNews, _alice, "dead");
+        var all = await deliveries.ListAsync(_aliceNews, _alice, null, 200);
+        var deadOnly = await deliveries.ListAsync(_aliceNews, _alice, "dead", 200);
 
         Assert.Equal([dead, pending], all.Select(d => d.Id));
         var row = Assert.Single(deadOnly);
@@ -140,7 +140,7 @@ public abstract class InboxStoreContract(Store store) : DatabaseContract(store)
         Assert.Equal("HTTP 500", row.LastError);
         Assert.Equal([alert], row.AlertIds);
         Assert.Equal(T0, row.CreatedAt);
-        Assert.Empty(await inbox.ListDeliveriesAsync(_bobNews, _alice, null));
+        Assert.Empty(await deliveries.ListAsync(_bobNews, _alice, null, 200));
     }
 
     [Fact]
@@ -149,15 +149,15 @@ public abstract class InboxStoreContract(Store store) : DatabaseContract(store)
         var alert = await AddAlertAsync(_aliceNews, _alice, "first", T0);
         var dead = await AddDeliveryAsync(_aliceNews, "dead", [alert]);
         var delivered = await AddDeliveryAsync(_aliceNews, "delivered", [alert]);
-        var inbox = new InboxStore(Database);
+        var deliveries = new DeliveryStore(Database);
 
-        Assert.Equal(ReplayOutcome.NotFound, await inbox.ReplayDeliveryAsync(dead, _bob, T0.AddHours(1)));
-        Assert.Equal(ReplayOutcome.NotFound, await inbox.ReplayDeliveryAsync(987_654, _alice, T0.AddHours(1)));
-        Assert.Equal(ReplayOutcome.NotDead, await inbox.ReplayDeliveryAsync(delivered, _alice, T0.AddHours(1)));
-        Assert.Equal(ReplayOutcome.Replayed, await inbox.ReplayDeliveryAsync(dead, _alice, T0.AddHours(1)));
-        Assert.Equal(ReplayOutcome.NotDead, await inbox.ReplayDeliveryAsync(dead, _alice, T0.AddHours(2)));
+        Assert.Equal(DeliveryReplay.NotFound, await deliveries.ReplayAsync(dead, _bob, T0.AddHours(1)));
+        Assert.Equal(DeliveryReplay.NotFound, await deliveries.ReplayAsync(987_654, _alice, T0.AddHours(1)));
+        Assert.Equal(DeliveryReplay.NotDead, await deliveries.ReplayAsync(delivered, _alice, T0.AddHours(1)));
+        Assert.Equal(DeliveryReplay.Replayed, await deliveries.ReplayAsync(dead, _alice, T0.AddHours(1)));
+        Assert.Equal(DeliveryReplay.NotDead, await deliveries.ReplayAsync(dead, _alice, T0.AddHours(2)));
 
-        var replayed = (await inbox.ListDeliveriesAsync(_aliceNews, _alice, "pending")).Single();
+        var replayed = (await deliveries.ListAsync(_aliceNews, _alice, "pending", 200)).Single();
         Assert.Equal(dead, replayed.Id);
         Assert.Equal(0, replayed.Attempts);
         Assert.Equal(T0.AddHours(1), replayed.NextAttemptAt);

@@ -19,6 +19,7 @@ public static class AlertsApiSetup
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<SubscriptionStore>();
         builder.Services.TryAddSingleton<InboxStore>();
+        builder.Services.TryAddSingleton<DeliveryStore>();
         builder.Services.TryAddSingleton<UserStore>();
 
         // Bound once: binding a second time would append AllowedNetworks to themselves.

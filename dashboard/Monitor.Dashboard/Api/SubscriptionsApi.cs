@@ -156,7 +156,7 @@ public static partial class SubscriptionsApi
         return TypedResults.Ok(new WebhookSecretView(secret));
     }
 
-    private static async Task<IResult> Deliveries(long id, string? state, HttpContext http, SubscriptionStore store, InboxStore inbox, CancellationToken cancellationToken)
+    private static async Task<IResult> Deliveries(long id, string? state, HttpContext http, SubscriptionStore store, DeliveryStore deliveries, CancellationToken cancellationToken)
     {
         if (state is not (null or "pending" or "delivered" or "dead"))
         {
@@ -169,18 +169,18 @@ public static partial class SubscriptionsApi
             return NotFound(id);
         }
 
-        return TypedResults.Ok(await inbox.ListDeliveriesAsync(id, userId, state, cancellationToken: cancellationToken));
+        return TypedResults.Ok(await deliveries.ListAsync(id, userId, state, InboxStore.MaxLimit, cancellationToken));
     }
 
-    private static async Task<IResult> Replay(long id, HttpContext http, InboxStore inbox, [AsParameters] Services services, CancellationToken cancellationToken)
+    private static async Task<IResult> Replay(long id, HttpContext http, DeliveryStore deliveries, [AsParameters] Services services, CancellationToken cancellationToken)
     {
         var userId = http.User.UserId();
-        switch (await inbox.ReplayDeliveryAsync(id, userId, services.Time.GetUtcNow(), cancellationToken))
+        switch (await deliveries.ReplayAsync(id, userId, services.Time.GetUtcNow(), cancellationToken))
         {
-            case ReplayOutcome.Replayed:
+            case DeliveryReplay.Replayed:
                 LogReplayed(services.Logger, id, userId);
                 return TypedResults.Accepted((string?)null);
-            case ReplayOutcome.NotDead:
+            case DeliveryReplay.NotDead:
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Delivery not dead",
                     detail: $"Delivery {id} is pending or delivered; only a dead delivery can be replayed.");
             default:

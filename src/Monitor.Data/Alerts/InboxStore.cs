@@ -6,27 +6,9 @@ namespace Monitor.Data.Alerts;
 /// <summary>An alert as its owner's inbox shows it: the alert and the name of the subscription that raised it.</summary>
 public sealed record InboxAlert(AlertRecord Alert, string SubscriptionName);
 
-/// <summary>One row of <c>deliveries</c> as its owner sees it.</summary>
-public sealed record DeliveryView(
-    long Id, string Channel, string State, int Attempts, DateTimeOffset NextAttemptAt, int? LastStatus, string? LastError,
-    DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt, IReadOnlyList<long> AlertIds);
-
-/// <summary>What <see cref="InboxStore.ReplayDeliveryAsync"/> did.</summary>
-public enum ReplayOutcome
-{
-    /// <summary>The dead delivery is pending again, due now.</summary>
-    Replayed,
-
-    /// <summary>The delivery is the owner's but not dead (pending or delivered): nothing changed.</summary>
-    NotDead,
-
-    /// <summary>No such delivery, or another user's.</summary>
-    NotFound,
-}
-
 /// <summary>
-/// A user's alerts (the inbox), the alerts of one subscription for its Atom feed, and the deliveries of a user's
-/// subscriptions. Every query names the owner, so another user's id finds nothing, exactly like a missing id.
+/// A user's alerts (the inbox) and the alerts of one subscription for its Atom feed (a subscription's deliveries are
+/// <see cref="DeliveryStore"/>'s). Every query names the owner, so another user's id finds nothing, exactly like a missing id.
 /// </summary>
 public sealed class InboxStore(Database database)
 {
@@ -70,30 +52,6 @@ public sealed class InboxStore(Database database)
     private const string MarkReadSql = "UPDATE alerts SET read_at = COALESCE(read_at, @Now) WHERE id = @Id AND user_id = @UserId";
 
     private const string MarkAllReadSql = "UPDATE alerts SET read_at = @Now WHERE user_id = @UserId AND read_at IS NULL";
-
-    private const string DeliveriesSql = """
-        SELECT d.id AS Id, d.channel AS Channel, d.state AS State, d.attempts AS Attempts, d.next_attempt_at AS NextAttemptAt,
-            d.last_status AS LastStatus, d.last_error AS LastError, d.created_at AS CreatedAt, d.delivered_at AS DeliveredAt,
-            d.alert_ids AS AlertIds
-        FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
-        WHERE d.subscription_id = @SubscriptionId AND s.user_id = @UserId
-          AND (@State IS NULL OR d.state = @State)
-        ORDER BY d.id DESC
-        LIMIT @Limit
-        """;
-
-    private const string DeliveryStateSql = """
-        SELECT d.state FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
-        WHERE d.id = @Id AND s.user_id = @UserId
-        """;
-
-    // A replay starts the retry schedule afresh: attempts back to 0, due now, no lease. The state test in the WHERE
-    // makes two replays racing each other (or the sender) change the row once.
-    private const string ReplaySql = """
-        UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = @Now, lease_until = NULL
-        WHERE id = @Id AND state = 'dead'
-          AND subscription_id IN (SELECT id FROM subscriptions WHERE user_id = @UserId)
-        """;
 
     /// <summary>The owner's alerts, newest first.</summary>
     /// <param name="before">Only alerts with a smaller id (the last id of the previous page), or null for the newest.</param>
@@ -144,33 +102,6 @@ public sealed class InboxStore(Database database)
         return rows.Select(row => row.ToInboxAlert()).ToList();
     }
 
-    /// <summary>The newest deliveries of the owner's subscription, optionally of one state ("pending", "delivered", "dead").</summary>
-    /// <returns>Empty when the subscription is another user's (the caller checks ownership first to answer 404).</returns>
-    public async Task<IReadOnlyList<DeliveryView>> ListDeliveriesAsync(long subscriptionId, long userId, string? state, int limit = MaxLimit,
-        CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<DeliveryRow>(new CommandDefinition(DeliveriesSql,
-            new { SubscriptionId = subscriptionId, UserId = userId, State = state, Limit = Math.Clamp(limit, 1, MaxLimit) }, cancellationToken: cancellationToken));
-        return rows.Select(row => row.ToView()).ToList();
-    }
-
-    /// <summary>Makes a dead delivery of one of the owner's subscriptions pending again, due at <paramref name="now"/>.</summary>
-    public async Task<ReplayOutcome> ReplayDeliveryAsync(long deliveryId, long userId, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var replayed = await connection.ExecuteAsync(new CommandDefinition(ReplaySql,
-            new { Id = deliveryId, UserId = userId, Now = Database.ToDb(now) }, cancellationToken: cancellationToken));
-        if (replayed == 1)
-        {
-            return ReplayOutcome.Replayed;
-        }
-
-        var state = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(DeliveryStateSql,
-            new { Id = deliveryId, UserId = userId }, cancellationToken: cancellationToken));
-        return state is null ? ReplayOutcome.NotFound : ReplayOutcome.NotDead;
-    }
-
     private sealed class AlertRow
     {
         public long Id { get; init; }
@@ -194,22 +125,5 @@ public sealed class InboxStore(Database database)
             TopicId = TopicId, Title = Title, Url = Url, MatchedTopics = JsonSerializer.Deserialize<List<string>>(MatchedTopics) ?? [],
             Detail = Detail, TriggeredAt = Database.FromDb(TriggeredAt), ReadAt = Database.FromDb(ReadAt),
         }, SubscriptionName);
-    }
-
-    private sealed class DeliveryRow
-    {
-        public long Id { get; init; }
-        public string Channel { get; init; } = "";
-        public string State { get; init; } = "";
-        public int Attempts { get; init; }
-        public long NextAttemptAt { get; init; }
-        public int? LastStatus { get; init; }
-        public string? LastError { get; init; }
-        public long CreatedAt { get; init; }
-        public long? DeliveredAt { get; init; }
-        public string AlertIds { get; init; } = "[]";
-
-        public DeliveryView ToView() => new(Id, Channel, State, Attempts, Database.FromDb(NextAttemptAt), LastStatus, LastError,
-            Database.FromDb(CreatedAt), Database.FromDb(DeliveredAt), JsonSerializer.Deserialize<List<long>>(AlertIds) ?? []);
     }
 }
