@@ -70,9 +70,10 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal(["text"], chatBody.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Contains("Council extends sanctions on Russia", chatBody.RootElement.GetProperty("text").GetString(), StringComparison.Ordinal);
 
+        // The receiver answers before the dispatcher records the answer: wait for the record, not only the POST.
         var deliveries = new DeliveryStore(_database);
-        Assert.Equal(DeliveryStates.Delivered, Assert.Single(await deliveries.ListForSubscriptionAsync(jsonSubscription.Id)).State);
-        Assert.Equal(DeliveryStates.Delivered, Assert.Single(await deliveries.ListForSubscriptionAsync(chatSubscription.Id)).State);
+        await WaitForStateAsync(deliveries, jsonSubscription.Id, DeliveryStates.Delivered);
+        await WaitForStateAsync(deliveries, chatSubscription.Id, DeliveryStates.Delivered);
         Assert.DoesNotContain(await new AlertStore(_database).ListForSubscriptionAsync(jsonSubscription.Id), a => a.StatementId == other.StatementId);
     }
 
