@@ -204,7 +204,8 @@ public sealed class AlertStore(Database database)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM alerts", cancellationToken: cancellationToken));
     }
 
-    internal sealed class AlertRow
+    /// <summary>An <c>alerts</c> row as Dapper reads it (<see cref="Columns"/>).</summary>
+    internal class AlertRow
     {
         public long Id { get; init; }
         public long SubscriptionId { get; init; }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapper;
 
 namespace Monitor.Data.Alerts;
@@ -58,7 +57,7 @@ public sealed class InboxStore(Database database)
     public async Task<IReadOnlyList<InboxAlert>> ListAsync(long userId, bool unreadOnly, int limit, long? before, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<AlertRow>(new CommandDefinition(ListSql,
+        var rows = await connection.QueryAsync<InboxRow>(new CommandDefinition(ListSql,
             new { UserId = userId, UnreadOnly = unreadOnly, Before = before, Limit = Math.Clamp(limit, 1, MaxLimit) }, cancellationToken: cancellationToken));
         return rows.Select(row => row.ToInboxAlert()).ToList();
     }
@@ -67,7 +66,7 @@ public sealed class InboxStore(Database database)
     public async Task<InboxAlert?> GetAsync(long id, long userId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<AlertRow>(new CommandDefinition(GetSql, new { Id = id, UserId = userId }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<InboxRow>(new CommandDefinition(GetSql, new { Id = id, UserId = userId }, cancellationToken: cancellationToken));
         return row?.ToInboxAlert();
     }
 
@@ -97,33 +96,15 @@ public sealed class InboxStore(Database database)
     public async Task<IReadOnlyList<InboxAlert>> ListForFeedAsync(long subscriptionId, long userId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<AlertRow>(new CommandDefinition(FeedSql,
+        var rows = await connection.QueryAsync<InboxRow>(new CommandDefinition(FeedSql,
             new { SubscriptionId = subscriptionId, UserId = userId, Limit = FeedLength }, cancellationToken: cancellationToken));
         return rows.Select(row => row.ToInboxAlert()).ToList();
     }
 
-    private sealed class AlertRow
+    private sealed class InboxRow : AlertStore.AlertRow
     {
-        public long Id { get; init; }
-        public long SubscriptionId { get; init; }
-        public long UserId { get; init; }
-        public string Kind { get; init; } = "";
-        public long? StatementId { get; init; }
-        public int? Revision { get; init; }
-        public string? TopicId { get; init; }
-        public string Title { get; init; } = "";
-        public string Url { get; init; } = "";
-        public string MatchedTopics { get; init; } = "[]";
-        public string? Detail { get; init; }
-        public long TriggeredAt { get; init; }
-        public long? ReadAt { get; init; }
         public string SubscriptionName { get; init; } = "";
 
-        public InboxAlert ToInboxAlert() => new(new AlertRecord
-        {
-            Id = Id, SubscriptionId = SubscriptionId, UserId = UserId, Kind = Kind, StatementId = StatementId, Revision = Revision,
-            TopicId = TopicId, Title = Title, Url = Url, MatchedTopics = JsonSerializer.Deserialize<List<string>>(MatchedTopics) ?? [],
-            Detail = Detail, TriggeredAt = Database.FromDb(TriggeredAt), ReadAt = Database.FromDb(ReadAt),
-        }, SubscriptionName);
+        public InboxAlert ToInboxAlert() => new(ToRecord(), SubscriptionName);
     }
 }
