@@ -139,6 +139,24 @@ public sealed class MonitorProcess : IAsyncDisposable
         throw new TimeoutException($"{Name} was not ready within {within.TotalSeconds} s (last answer: {last}):\n{Output}");
     }
 
+    /// <summary>
+    /// Waits until the process has written <paramref name="text"/>: its output arrives through a pipe a little after the
+    /// work it reports (a row committed, then the log line read), so a test asserts a line by waiting for it.
+    /// </summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan within)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (deadline.Elapsed > within)
+            {
+                throw new TimeoutException($"{Name} did not write \"{text}\" within {within.TotalSeconds} s:\n{Output}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_process is null)

@@ -108,6 +108,13 @@ public sealed class DigestCompetingWorkersTests(ITestOutputHelper output) : IAsy
         Assert.All(hooks, hook => Assert.True(hook.SignatureValid));
         Assert.Equal(alertIds.Order(), hooks.SelectMany(h => h.AlertIds).Order());
         await using var check = await database.OpenAsync();
+        // A receiver answers before its sender records the answer: wait for the records.
+        var recorded = DateTime.UtcNow.AddSeconds(30);
+        while (await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM deliveries WHERE state = 'delivered'") < 2 * Subscriptions && DateTime.UtcNow < recorded)
+        {
+            await Task.Delay(100);
+        }
+
         Assert.Equal(2 * Subscriptions, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM deliveries WHERE state = 'delivered'"));
         Assert.Equal(2 * Subscriptions, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM deliveries"));
         Assert.Equal(0, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM alerts WHERE digest_due_at IS NOT NULL"));

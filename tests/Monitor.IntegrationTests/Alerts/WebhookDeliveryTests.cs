@@ -119,7 +119,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal(1, dead.Attempts);
         Assert.Null(dead.LastStatus);
         Assert.Contains("127.0.0.1 is a loopback address; allow it with Alerts:AllowedNetworks", dead.LastError, StringComparison.Ordinal);
-        Assert.Contains("is dead after 1 attempts", alerts.Output, StringComparison.Ordinal);
+        await alerts.WaitForOutputAsync("is dead after 1 attempts", TimeSpan.FromSeconds(10));
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class AccountTests(AuthDashboard fixture)
         Assert.Equal("Wrong user name or password.", (await AuthDashboard.ProblemAsync(unknown, HttpStatusCode.Unauthorized)).GetProperty("detail").GetString());
         await AuthDashboard.ProblemAsync(empty, HttpStatusCode.BadRequest);
         Assert.DoesNotContain("monitor.auth=", string.Join(";", wrong.Headers.TryGetValues("Set-Cookie", out var set) ? set : []), StringComparison.Ordinal);
-        await WaitForAsync(() => fixture.Dashboard.Output.Contains("Sign-in failed for user name nobody-here", StringComparison.Ordinal));
+        await fixture.Dashboard.WaitForOutputAsync("Sign-in failed for user name nobody-here", TimeSpan.FromSeconds(10));
         Assert.Contains("Sign-in failed for user name bob", fixture.Dashboard.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2-wrong-secret", fixture.Dashboard.Output, StringComparison.Ordinal);
     }
@@ -271,17 +271,6 @@ public sealed class AccountTests(AuthDashboard fixture)
         using var request = new HttpRequestMessage(method, new Uri(url, UriKind.Relative)) { Content = JsonContent.Create(body) };
         request.Headers.Add(TestAccounts.CsrfHeader, csrf);
         return await http.SendAsync(request);
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.True(condition(), "The condition was not met within 10 s.");
     }
 
     private sealed record TokenView(long Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt);
