@@ -11,6 +11,13 @@ public sealed class AlertsOptions
     /// </summary>
     public List<string> AllowedNetworks { get; set; } = [];
 
+    /// <summary>
+    /// The dashboard's public address (e.g. <c>https://monitor.example.org/</c>). When set, links to the dashboard in
+    /// alerts (a spike's topic page) are absolute, so they work from email, chat and feed readers; when not, they are
+    /// paths the dashboard's own pages resolve.
+    /// </summary>
+    public string? DashboardUrl { get; set; }
+
     /// <summary>Attempts before a delivery is dead-lettered.</summary>
     public int MaxAttempts { get; set; } = 8;
 

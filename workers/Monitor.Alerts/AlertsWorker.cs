@@ -24,6 +24,9 @@ public static class AlertsWorker
             .Validate(options => options.FirstRetryDelay > TimeSpan.Zero && options.MaxRetryDelay >= options.FirstRetryDelay,
                 "Alerts:FirstRetryDelay must be positive and Alerts:MaxRetryDelay at least as long")
             .Validate(options => options.SendTimeout > TimeSpan.Zero, "Alerts:SendTimeout must be positive")
+            .Validate(options => options.DashboardUrl is null
+                    || (Uri.TryCreate(options.DashboardUrl, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)),
+                "Alerts:DashboardUrl must be an absolute http(s) URL, e.g. https://monitor.example.org/")
             .ValidateOnStart();
         builder.Services.AddOutboxRelay();
         builder.Services.TryAddSingleton<SubscriptionStore>();

@@ -173,12 +173,33 @@ public sealed class MatchSubscriptionsConsumerTests : IAsyncLifetime
         await PublishAndWaitAsync([.. recent]);
 
         var alert = Assert.Single(await new AlertStore(_database).ListForSubscriptionAsync(spike));
-        Assert.Equal(("spike", "sanctions"), (alert.Kind, alert.TopicId));
+        Assert.Equal(("spike", "sanctions", "/topic.html?id=sanctions"), (alert.Kind, alert.TopicId, alert.Url));
         using var detail = JsonDocument.Parse(alert.Detail!);
         Assert.Equal(4, detail.RootElement.GetProperty("count").GetInt64());
         Assert.Equal(28 * 6 / 720.0, detail.RootElement.GetProperty("usualPerWindow").GetDouble(), 3);
         Assert.Equal(6, detail.RootElement.GetProperty("windowHours").GetInt32());
         Assert.Empty(await new AlertStore(_database).ListForSubscriptionAsync(calm));
+    }
+
+    [Fact]
+    public async Task With_the_dashboards_public_address_a_spike_links_to_its_topic_page_absolutely()
+    {
+        _options.DashboardUrl = "https://monitor.example.org/watch";
+        var spike = await new SubscriptionStore(_database).AddAsync(AlertsTestData.Subscription(_userId) with
+        {
+            Kind = SubscriptionKinds.Spike, Topics = ["sanctions"], SpikeWindowHours = 1, SpikeFactor = 2,
+        });
+        var now = DateTimeOffset.UtcNow;
+        var recent = new List<StatementStored>();
+        for (var i = 0; i < 3; i++)
+        {
+            recent.Add(await StoreAsync($"link-{i}", "New sanctions", "sanctions", 0.7, $"link-{i}", now.AddMinutes(-5 - i)));
+        }
+
+        await PublishAndWaitAsync([.. recent]);
+
+        var alert = Assert.Single(await new AlertStore(_database).ListForSubscriptionAsync(spike));
+        Assert.Equal("https://monitor.example.org/watch/topic.html?id=sanctions", alert.Url);
     }
 
     [Fact]

@@ -127,9 +127,15 @@ public sealed partial class MatchSubscriptionsConsumer(
         {
             SubscriptionId = subscription.Id, UserId = subscription.UserId, Kind = "spike", TopicId = topic,
             Title = string.Create(CultureInfo.InvariantCulture, $"Spike in {topic}: {sample.Count} statements in {hours} h (usually {usualPerWindow:0.#})"),
-            Url = $"/topic.html?id={Uri.EscapeDataString(topic)}", MatchedTopics = [topic], Detail = detail, TriggeredAt = now,
+            Url = DashboardLink($"topic.html?id={Uri.EscapeDataString(topic)}"), MatchedTopics = [topic], Detail = detail, TriggeredAt = now,
         });
     }
+
+    /// <summary>A page of the dashboard: absolute under <c>Alerts:DashboardUrl</c> when it is set, else a path.</summary>
+    private string DashboardLink(string page) =>
+        options.Value.DashboardUrl is { } root
+            ? new Uri(new Uri(root.EndsWith('/') ? root : root + "/", UriKind.Absolute), page).ToString()
+            : "/" + page;
 
     /// <summary>The alert with what its subscription sends: now or after quiet hours, or at the next digest.</summary>
     private PendingAlert Pending(Subscription subscription, string dedupeKey, AlertRecord alert)
