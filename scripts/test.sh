@@ -173,8 +173,34 @@ start_postgres() {
     as_postgres createdb -O monitor monitor
     echo "created database monitor"
   fi
+  ensure_pg_max_connections
   PGPASSWORD=monitor psql -h 127.0.0.1 -p 5432 -U monitor -d monitor -v ON_ERROR_STOP=1 -tAc 'SELECT version()' |
     sed 's/^/PostgreSQL: /'
+}
+
+# The test run starts two whole distributed setups side by side (integration and browser tests), each of
+# their processes with a pool of up to 20 connections, next to the store contracts and their databases:
+# PostgreSQL's default of 100 connections is too few for that. Raised once (ALTER SYSTEM), with a restart.
+PG_MAX_CONNECTIONS=300
+ensure_pg_max_connections() {
+  local current
+  current=$(as_postgres psql -v ON_ERROR_STOP=1 -tAc "SHOW max_connections")
+  if ((current >= PG_MAX_CONNECTIONS)); then
+    echo "PostgreSQL max_connections: $current"
+    return 0
+  fi
+  echo "PostgreSQL max_connections: $current; raising it to $PG_MAX_CONNECTIONS (ALTER SYSTEM) and restarting"
+  as_postgres psql -v ON_ERROR_STOP=1 -qc "ALTER SYSTEM SET max_connections = $PG_MAX_CONNECTIONS"
+  if ! as_root service postgresql restart </dev/null >>"$LOG_DIR/postgresql-start.log" 2>&1; then
+    local version cluster
+    while read -r version cluster _; do
+      as_root pg_ctlcluster "$version" "$cluster" restart </dev/null >>"$LOG_DIR/postgresql-start.log" 2>&1 || true
+    done < <(pg_lsclusters -h)
+  fi
+  wait_until 60 "PostgreSQL on 127.0.0.1:5432 (restarted)" pg_ready ||
+    { show_log "$LOG_DIR/postgresql-start.log"; exit 1; }
+  current=$(as_postgres psql -v ON_ERROR_STOP=1 -tAc "SHOW max_connections")
+  ((current >= PG_MAX_CONNECTIONS)) || die "PostgreSQL max_connections is still $current after the restart"
 }
 
 # ---------------------------------------------------------------- RabbitMQ (native)
@@ -356,6 +382,18 @@ read -r passed failed skipped assemblies < <(
 printf 'Test assemblies run: %s\n' "$assemblies"
 TEST_SUMMARY="Tests: $passed passed, $failed failed, $skipped skipped"
 printf '%s\n' "$TEST_SUMMARY"
+
+# The failures again, last, where a reader of only the log's tail (as CI shows it) sees them: each failed
+# test's name and the first lines of its error message.
+if ((failed > 0)); then
+  echo "Failed tests:"
+  awk '
+    /^  Failed [^ ]/ { sub(/^  Failed /, "  - "); print; grab = 0; next }
+    /^  Error Message:/ { grab = 4; next }
+    grab > 0 && /^  (Stack Trace|Standard Output Messages):/ { grab = 0 }
+    grab > 0 { print "      " $0; grab-- }
+  ' "$test_log"
+fi
 
 if ((test_rc != 0)); then
   echo "dotnet test failed with exit code $test_rc (log: $test_log)" >&2

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Reflection;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -9,7 +10,7 @@ namespace Monitor.Data;
 /// migration scripts differ. Timestamps are stored as Unix epoch milliseconds (UTC) on both, which keeps the
 /// queries identical and sidesteps Dapper's SQLite date handling.
 /// </summary>
-public sealed class Database
+public sealed class Database : IAsyncDisposable
 {
     private readonly string _connectionString;
     private readonly NpgsqlDataSource? _postgres;
@@ -29,6 +30,21 @@ public sealed class Database
             }
 
             builder.ConnectionStringBuilder.NoResetOnClose = true;
+
+            // Every process of the distributed setup has its own pool, and PostgreSQL refuses connections past its
+            // max_connections (100 by default). Npgsql's own default of 100 per pool lets two busy workers take them
+            // all; 20 still exceeds what a worker's concurrent consumers use at once on a small machine, and a
+            // consumer past it waits for a connection instead of failing. The connection string may say otherwise.
+            if (!Sets(options.ConnectionString, "maximumpoolsize", "maxpoolsize"))
+            {
+                builder.ConnectionStringBuilder.MaxPoolSize = DefaultMaxPoolSize;
+            }
+
+            // Names the process in pg_stat_activity, so a DBA sees which service holds which connections.
+            if (!Sets(options.ConnectionString, "applicationname") && Assembly.GetEntryAssembly()?.GetName().Name is { } process)
+            {
+                builder.ConnectionStringBuilder.ApplicationName = process;
+            }
 
             _postgres = builder.Build();
             _connectionString = options.ConnectionString;
@@ -52,6 +68,9 @@ public sealed class Database
         }
     }
 
+    /// <summary>Connections one process keeps to PostgreSQL at most, unless the connection string sets Maximum Pool Size.</summary>
+    public const int DefaultMaxPoolSize = 20;
+
     public DatabaseProvider Provider { get; }
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
@@ -72,6 +91,15 @@ public sealed class Database
     /// </summary>
     public string InList(string parameter) =>
         Provider == DatabaseProvider.Postgres ? $"= ANY(@{parameter})" : $"IN @{parameter}";
+
+    public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    // Whether a connection string names a keyword, in any of its spellings (case and spaces ignored).
+    private static bool Sets(string connectionString, params string[] keywords)
+    {
+        var parsed = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        return parsed.Keys.Cast<string>().Any(key => keywords.Contains(key.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()));
+    }
 
     public static long ToDb(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 

@@ -42,6 +42,7 @@ public abstract class DatabaseContract(Store store) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await Database.DisposeAsync();
         _sqlite?.Dispose();
         if (_postgres is not null)
         {
