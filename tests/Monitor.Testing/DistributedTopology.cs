@@ -34,10 +34,19 @@ public sealed class DistributedTopology : IAsyncDisposable
     public Monitor.Data.Database OpenDatabase() =>
         new(new Monitor.Data.DatabaseOptions { Provider = Monitor.Data.DatabaseProvider.Postgres, ConnectionString = Database.ConnectionString });
 
-    /// <summary>A process of the topology, not yet started (a test may start, kill and restart it).</summary>
-    public MonitorProcess Create(string project)
+    /// <summary>
+    /// A process of the topology, not yet started (a test may start, kill and restart it), with
+    /// <paramref name="settings"/> added to its environment.
+    /// </summary>
+    public MonitorProcess Create(string project, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var process = MonitorProcess.Create(project, Environment);
+        var environment = new Dictionary<string, string>(Environment);
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
+        var process = MonitorProcess.Create(project, environment);
         _processes.Add(process);
         return process;
     }

@@ -166,6 +166,8 @@ public sealed class MonitorProcess : IAsyncDisposable
 
         await KillAsync();
         _process.Dispose();
+        // Disposing twice (a test, then its topology) is harmless.
+        _process = null;
     }
 
     private void Capture(string? line)
