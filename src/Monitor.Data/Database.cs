@@ -32,9 +32,10 @@ public sealed class Database : IAsyncDisposable
             builder.ConnectionStringBuilder.NoResetOnClose = true;
 
             // Every process of the distributed setup has its own pool, and PostgreSQL refuses connections past its
-            // max_connections (100 by default). Npgsql's own default of 100 per pool lets two busy workers take them
-            // all; 20 still exceeds what a worker's concurrent consumers use at once on a small machine, and a
-            // consumer past it waits for a connection instead of failing. The connection string may say otherwise.
+            // max_connections (100 by default): Npgsql's own default of 100 per pool lets two busy workers take them
+            // all. A store holds a connection for one short statement or transaction, so 20 keep the server busy; a
+            // consumer past them waits for one (up to the connection string's Timeout) instead of failing. The
+            // connection string may say otherwise.
             if (!Sets(options.ConnectionString, "maximumpoolsize", "maxpoolsize"))
             {
                 builder.ConnectionStringBuilder.MaxPoolSize = DefaultMaxPoolSize;
