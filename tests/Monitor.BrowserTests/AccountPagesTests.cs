@@ -289,8 +289,7 @@ public sealed class AccountPagesTests(DashboardFixture fixture)
     {
         // A dashboard of its own that allows two sign-ins a minute: the limit is per process and per client address,
         // and the fixture's dashboard must stay open to the other tests.
-        var limited = fixture.Topology.Create(Topology.Dashboard, new Dictionary<string, string> { ["Auth__SignInPermitLimit"] = "2" });
-        await using var stopped = limited;
+        await using var limited = fixture.Topology.Create(Topology.Dashboard, new Dictionary<string, string> { ["Auth__SignInPermitLimit"] = "2" });
         await limited.StartAsync(TimeSpan.FromSeconds(120));
         await using var context = await DashboardFixture.NewContextAsync(fixture.Browser, limited.BaseAddress);
         var page = await context.NewPageAsync();
