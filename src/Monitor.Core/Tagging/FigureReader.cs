@@ -9,8 +9,9 @@ namespace Monitor.Core.Tagging;
 /// </summary>
 /// <remarks>
 /// A value is a cardinal number token (see <see cref="TokenBuffer"/>: "40 000", "40,000", "forty thousand") directly
-/// followed by one of a figure's units; of several units the longest wins. It is dropped when: it is an ordinal
-/// ("the 32nd Ally"); a figure exclusion (prospective "will", "would", "once"; "Russian"; "evacuated"...) is among
+/// followed by one of a figure's units, or an ordinal followed by one of its ordinal units ("Finland becomes the 31st
+/// Ally": 31 Allies, unless an ordinal exclusion such as "will" is near); of several units the longest wins. A year
+/// (four plain digits, 1900-2100) is never a value. A cardinal is dropped when: a figure exclusion (prospective "will", "would", "once"; "Russian"; "evacuated"...) is among
 /// the eight tokens before it in its sentence or the four after its unit; or the figure has a context and no phrase
 /// of that group is in the same sentence; a year (1900-2100) is among the eight tokens before it ("in 1949, 12
 /// Allies"). A figure is reported once per value.
@@ -20,8 +21,9 @@ internal sealed class FigureReader
     private const int LookBehind = 8;
     private const int LookAhead = 4;
 
-    private readonly List<(BaselineFigure Figure, int Context, string[][] Exclusions)> _figures = [];
+    private readonly List<(BaselineFigure Figure, int Context, string[][] Exclusions, string[][] OrdinalExclusions)> _figures = [];
     private readonly List<(string[] Tokens, int Figure)> _units = [];
+    private readonly List<(string[] Tokens, int Figure)> _ordinalUnits = [];
     private readonly string[][] _exclusions;
 
     public FigureReader(TopicFile file, Dictionary<string, int> contextIds)
@@ -29,15 +31,23 @@ internal sealed class FigureReader
         foreach (var figure in file.Figures)
         {
             var index = _figures.Count;
-            _figures.Add((figure, figure.Context is { } c ? contextIds[c] : -1, [.. figure.Exclusions.Select(x => Tokens.Split(x).ToArray())]));
+            _figures.Add((figure, figure.Context is { } c ? contextIds[c] : -1,
+                [.. figure.Exclusions.Select(x => Tokens.Split(x).ToArray())],
+                [.. figure.OrdinalExclusions.Select(x => Tokens.Split(x).ToArray())]));
             foreach (var unit in figure.Units)
             {
                 _units.Add(([.. Tokens.Split(unit)], index));
+            }
+
+            foreach (var unit in figure.OrdinalUnits)
+            {
+                _ordinalUnits.Add(([.. Tokens.Split(unit)], index));
             }
         }
 
         // Longest unit first, so "more US troops" is tried before "US troops".
         _units.Sort((a, b) => b.Tokens.Length.CompareTo(a.Tokens.Length));
+        _ordinalUnits.Sort((a, b) => b.Tokens.Length.CompareTo(a.Tokens.Length));
         _exclusions = [.. file.FigureExclusions.Select(x => Tokens.Split(x).ToArray())];
     }
 
@@ -51,22 +61,24 @@ internal sealed class FigureReader
         for (var i = 0; i < tokens.Count; i++)
         {
             var number = tokens[i];
-            if (!number.IsNumber || number.Ordinal)
+            if (!number.IsNumber || IsYear(tokens, source, i))
             {
                 continue;
             }
 
-            foreach (var (unit, index) in _units)
+            foreach (var (unit, index) in number.Ordinal ? _ordinalUnits : _units)
             {
                 if (!Follows(tokens, i + 1, unit, number.Sentence))
                 {
                     continue;
                 }
 
-                var (figure, context, exclusions) = _figures[index];
+                var (figure, context, exclusions, ordinalExclusions) = _figures[index];
                 var last = i + unit.Length;
-                if (Vetoed(tokens, i, last, _exclusions) || AfterYear(tokens, i) || Vetoed(tokens, i, last, exclusions)
-                    || (context >= 0 && !InSentence(contexts, context, field, tokens, number.Sentence)))
+                var vetoed = number.Ordinal
+                    ? Vetoed(tokens, i, last, ordinalExclusions)
+                    : Vetoed(tokens, i, last, _exclusions) || AfterYear(tokens, i) || Vetoed(tokens, i, last, exclusions);
+                if (vetoed || (context >= 0 && !InSentence(contexts, context, field, tokens, number.Sentence)))
                 {
                     break;
                 }
@@ -82,6 +94,27 @@ internal sealed class FigureReader
                 break;
             }
         }
+    }
+
+    // "In 2014 NATO Allies agreed": four plain digits from 1900 to 2100 are a year, never a count ("2,000 troops" and
+    // "2 000 troops" keep their separator and still count).
+    private static bool IsYear(TokenBuffer tokens, string source, int index)
+    {
+        var token = tokens[index];
+        if (token.Ordinal || token.Length != 4 || token.Number is < 1900 or > 2100)
+        {
+            return false;
+        }
+
+        foreach (var c in source.AsSpan(token.Start, 4))
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // "In 1949, 12 Allies signed": a value dated by a year just before it is history, not the current figure.

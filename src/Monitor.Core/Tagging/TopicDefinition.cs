@@ -45,4 +45,14 @@ public sealed record BaselineFigure(string Id, string Quantity, decimal Value, B
 
     /// <summary>Words that, just before the value or right after its unit, mean it is not this figure ("Russian").</summary>
     public IReadOnlyList<string> Exclusions { get; init; } = [];
+
+    /// <summary>
+    /// Phrases after an ordinal that state the figure as a rank: "Finland becomes the 31st <b>Ally</b>" states 31 Allies.
+    /// An ordinal is read only with one of these, with the figure's context in its sentence, and without
+    /// <see cref="OrdinalExclusions"/> near it ("will become the 32nd Ally" is prospective).
+    /// </summary>
+    public IReadOnlyList<string> OrdinalUnits { get; init; } = [];
+
+    /// <summary>Words that veto an ordinal reading (instead of the file's figure exclusions, which veto "becomes").</summary>
+    public IReadOnlyList<string> OrdinalExclusions { get; init; } = [];
 }

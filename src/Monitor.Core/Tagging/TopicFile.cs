@@ -391,6 +391,8 @@ public sealed class TopicFile
                 Units = units,
                 Context = dto.Context,
                 Exclusions = ValidatePhrases(name, dto.Exclusions, errors),
+                OrdinalUnits = ValidatePhrases(name, dto.OrdinalUnits, errors),
+                OrdinalExclusions = ValidatePhrases(name, dto.OrdinalExclusions, errors),
             });
         }
 
@@ -468,5 +470,9 @@ public sealed class TopicFile
         public string? Context { get; init; }
 
         public List<string?>? Exclusions { get; init; }
+
+        public List<string?>? OrdinalUnits { get; init; }
+
+        public List<string?>? OrdinalExclusions { get; init; }
     }
 }
