@@ -1,4 +1,5 @@
 using Monitor.Contracts;
+using Monitor.Core.Tagging.Semantic;
 using Monitor.Core.Text;
 
 namespace Monitor.Core.Tagging;
@@ -30,12 +31,24 @@ public sealed class Tagger
     private readonly PhraseAutomaton _automaton;
     private readonly Role[][] _roles;
     private readonly FigureReader _figures;
+    private readonly TopicClassifier? _classifier;
 
+    /// <summary>A tagger that decides with the topic file's rules alone (each topic's <c>minScore</c>).</summary>
     public Tagger(TopicFile topics)
+        : this(topics, null)
+    {
+    }
+
+    /// <summary>
+    /// A tagger whose rule matches are features of <paramref name="classifier"/>, which decides (calibrated per topic,
+    /// with or without sentence embeddings); without one, each topic's <c>minScore</c> decides.
+    /// </summary>
+    public Tagger(TopicFile topics, TopicClassifier? classifier)
     {
         ArgumentNullException.ThrowIfNull(topics);
         _topics = [.. topics.Topics];
-        BaselineVersion = topics.Version;
+        _classifier = classifier;
+        BaselineVersion = classifier is null ? topics.Version : classifier.VersionWith(topics.Version);
 
         var contextIds = topics.Contexts.Keys.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i, StringComparer.Ordinal);
         var phrases = new Dictionary<string, (List<string> Tokens, List<Role> Roles)>(StringComparer.Ordinal);
@@ -79,14 +92,34 @@ public sealed class Tagger
         _figures = new FigureReader(topics, contextIds);
     }
 
-    /// <summary>The <see cref="TopicFile.Version"/> every tag from this tagger should record.</summary>
+    /// <summary>
+    /// The version every tag from this tagger records: the <see cref="TopicFile.Version"/>, combined with the
+    /// classifier's model and mode when there is one (so that a new model re-tags history too).
+    /// </summary>
     public string BaselineVersion { get; }
+
+    /// <summary>How this tagger decides: <c>rules</c>, <c>rules+calibration</c> or <c>hybrid</c>.</summary>
+    public string Mode => _classifier?.Mode ?? "rules";
 
     /// <summary>The topics the statement is about, highest score first; none when nothing matched well enough.</summary>
     public IReadOnlyList<TopicScore> Tag(string title, string text) => Analyse(title, text).Topics;
 
     /// <summary>Topics with their evidence, and the baseline figures the statement states.</summary>
-    public TaggingResult Analyse(string? title, string? text)
+    public TaggingResult Analyse(string? title, string? text) => Analyse(title, text, null);
+
+    /// <summary>
+    /// As <see cref="Analyse(string?, string?)"/>; <paramref name="excludeSource"/> names a labelled item whose own
+    /// example sentences the classifier must not compare it with (training and evaluation on the train split).
+    /// </summary>
+    public TaggingResult Analyse(string? title, string? text, string? excludeSource)
+    {
+        var rules = Rules(title, text, out var figures);
+        var topics = _classifier is null ? ByMinScore(rules) : _classifier.Decide(rules, excludeSource);
+        return new TaggingResult(topics, figures);
+    }
+
+    /// <summary>What the rules find for every topic with at least one counted match, with the statement's sentences.</summary>
+    public RuleView Rules(string? title, string? text, out IReadOnlyList<FigureValue> figuresFound)
     {
         var scratch = t_scratch ??= new Scratch();
         scratch.Hits.Clear();
@@ -100,8 +133,91 @@ public sealed class Tagger
         _figures.Read(scratch.Title, title, "title", scratch.Contexts, Field.Title, figures);
         _figures.Read(scratch.Body, text, "body", scratch.Contexts, Field.Body, figures);
 
-        var topics = Score(scratch, scratch.Body.Count);
-        return new TaggingResult(topics, figures);
+        figuresFound = figures;
+        return new RuleView(title ?? "", text ?? "", Score(scratch, scratch.Body), Sentences(scratch.Body, text))
+        {
+            ContextOffsets = ContextOffsets(scratch),
+        };
+    }
+
+    // Where in the text a co-occurrence phrase (NATO, Russia, war...) was found, once per token sentence: sentences about
+    // the subject that no term matched ("thousands more troops to the eastern part of the Alliance").
+    private static List<int> ContextOffsets(Scratch scratch)
+    {
+        var offsets = new List<int>();
+        var lastSentence = -1;
+        foreach (var c in scratch.Contexts)
+        {
+            if (c.Field != Field.Body)
+            {
+                continue;
+            }
+
+            var token = scratch.Body[c.First];
+            if (token.Sentence != lastSentence)
+            {
+                offsets.Add(token.Start);
+                lastSentence = token.Sentence;
+            }
+        }
+
+        return offsets;
+    }
+
+    private List<TopicScore> ByMinScore(RuleView view)
+    {
+        var scores = new List<TopicScore>();
+        foreach (var rule in view.Topics)
+        {
+            if (rule.Score >= _topics[rule.Topic].MinScore)
+            {
+                scores.Add(new TopicScore(_topics[rule.Topic].Id, Math.Round(rule.Score, 3), rule.Evidence));
+            }
+        }
+
+        // Highest score first; ties in topic-file order (the rules come in topic order, and the sort is stable).
+        return [.. scores.OrderByDescending(s => s.Score)];
+    }
+
+    // The body's sentences as character spans, from the tokens' sentence numbers; fragments under
+    // MinSentenceTokens tokens (a "Brussels, 17 Feb. 2021" dateline, "He said:") join the sentence after them.
+    private const int MinSentenceTokens = 6;
+
+    private static List<SentenceSpan> Sentences(TokenBuffer tokens, string? text)
+    {
+        var spans = new List<SentenceSpan>();
+        if (string.IsNullOrEmpty(text) || tokens.Count == 0)
+        {
+            return spans;
+        }
+
+        int first = 0, start = tokens[0].Start;
+        for (var i = 1; i <= tokens.Count; i++)
+        {
+            if (i < tokens.Count && tokens[i].Sentence == tokens[i - 1].Sentence)
+            {
+                continue;
+            }
+
+            if (i - first >= MinSentenceTokens || i == tokens.Count)
+            {
+                var end = tokens[i - 1].End;
+                // Keep the sentence's closing punctuation.
+                while (end < text.Length && end - start < 2000 && text[end] is '.' or '!' or '?' or '"' or '\u201D' or ')')
+                {
+                    end++;
+                }
+
+                spans.Add(new SentenceSpan(start, end - start, tokens[first].Sentence));
+                if (i < tokens.Count)
+                {
+                    first = i;
+                    start = tokens[i].Start;
+                }
+            }
+        }
+
+        return spans;
     }
 
     private void Collect(Scratch scratch, TokenBuffer tokens, Field field)
@@ -133,7 +249,7 @@ public sealed class Tagger
         }
     }
 
-    private List<TopicScore> Score(Scratch scratch, int bodyTokens)
+    private List<RuleTopic> Score(Scratch scratch, TokenBuffer body)
     {
         var hits = scratch.Hits;
         hits.Sort(static (a, b) =>
@@ -144,8 +260,10 @@ public sealed class Tagger
             : a.Field != b.Field ? a.Field.CompareTo(b.Field)
             : a.First.CompareTo(b.First));
 
+        var bodyTokens = body.Count;
         var lengthFactor = bodyTokens > 200 ? 1 + (Math.Log2(bodyTokens / 200.0) / 4) : 1;
-        var scores = new List<TopicScore>();
+        var sentences = bodyTokens == 0 ? 0 : body[bodyTokens - 1].Sentence + 1;
+        var rules = new List<RuleTopic>();
         var kept = scratch.Kept;
         for (var start = 0; start < hits.Count;)
         {
@@ -173,31 +291,41 @@ public sealed class Tagger
 
             if (kept.Count > 0 && Sum(kept, _topics[topic]) / lengthFactor is var sum and > 0)
             {
-                var score = 1 - Math.Exp(-sum / Saturation);
-                if (score >= _topics[topic].MinScore)
-                {
-                    scores.Add(new TopicScore(_topics[topic].Id, Math.Round(score, 3), Evidence(kept)));
-                }
+                rules.Add(Describe(topic, 1 - Math.Exp(-sum / Saturation), kept, body, sentences));
             }
 
             start = end;
         }
 
-        // Highest score first; ties in topic-file order (hits were sorted by topic, and insertion sort is stable).
-        for (var i = 1; i < scores.Count; i++)
+        return rules;
+    }
+
+    // The rule features of one topic: where its counted matches are (title, lead, how many sentences), how many terms.
+    private static RuleTopic Describe(int topic, double score, List<Hit> kept, TokenBuffer body, int sentences)
+    {
+        var inTitle = false;
+        var inLead = false;
+        var bodySentences = new HashSet<int>();
+        var terms = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var hit in kept)
         {
-            var score = scores[i];
-            var j = i - 1;
-            for (; j >= 0 && scores[j].Score < score.Score; j--)
+            terms.Add(hit.Role.Text);
+            if (hit.Field == Field.Title)
             {
-                scores[j + 1] = scores[j];
+                inTitle = true;
+                continue;
             }
 
-            scores[j + 1] = score;
+            var sentence = body[hit.First].Sentence;
+            bodySentences.Add(sentence);
+            inLead |= sentence < LeadSentences;
         }
 
-        return scores;
+        return new RuleTopic(topic, score, Evidence(kept), inTitle, inLead, bodySentences.Count, sentences, terms.Count, [.. bodySentences]);
     }
+
+    /// <summary>Sentences (by the tokens' sentence numbers) that count as the lead of a statement's text.</summary>
+    internal const int LeadSentences = 2;
 
     private static bool Overlaps(List<Hit> kept, Hit hit)
     {
@@ -342,3 +470,32 @@ internal readonly record struct ContextHit(int Group, Tagger.Field Field, int Fi
 
 /// <summary>What the tagger found in one statement.</summary>
 public sealed record TaggingResult(IReadOnlyList<TopicScore> Topics, IReadOnlyList<FigureValue> Figures);
+
+/// <summary>What the rules found in one statement: every topic with a counted match, and the text's sentences.</summary>
+public sealed record RuleView(string Title, string Text, IReadOnlyList<RuleTopic> Topics, IReadOnlyList<SentenceSpan> Sentences)
+{
+    /// <summary>Character offsets in the text of co-occurrence phrases (one per sentence), in text order.</summary>
+    public IReadOnlyList<int> ContextOffsets { get; init; } = [];
+}
+
+/// <summary>One topic's rule matches in a statement.</summary>
+/// <param name="Topic">Index of the topic in the topic file.</param>
+/// <param name="Score">The rule score, 0..1 (before any minimum).</param>
+/// <param name="InTitle">A counted term is in the title.</param>
+/// <param name="InLead">A counted term is in the text's first sentences.</param>
+/// <param name="BodySentences">Sentences of the text with a counted term; <paramref name="TotalSentences"/> in all.</param>
+/// <param name="Terms">Distinct terms counted.</param>
+/// <param name="SentenceNumbers">The token sentence numbers of <paramref name="BodySentences"/>.</param>
+public sealed record RuleTopic(
+    int Topic,
+    double Score,
+    IReadOnlyList<TopicEvidence> Evidence,
+    bool InTitle,
+    bool InLead,
+    int BodySentences,
+    int TotalSentences,
+    int Terms,
+    IReadOnlyList<int> SentenceNumbers);
+
+/// <summary>A sentence of a statement's text: its character span, and its token sentence number.</summary>
+public readonly record struct SentenceSpan(int Start, int Length, int Number);

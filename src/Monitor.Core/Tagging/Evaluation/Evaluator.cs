@@ -3,13 +3,24 @@ using System.Text.Json;
 namespace Monitor.Core.Tagging.Evaluation;
 
 /// <summary>One labelled statement of the evaluation set: the topics and figure values a reader finds in it.</summary>
+/// <param name="Style">What kind of text it is (<c>nato-press</c>, <c>ep-resolution</c>, <c>transcript</c>...).</param>
 public sealed record LabelledStatement(
     string Id,
     string Style,
     string Title,
     string Text,
     IReadOnlyList<string> Topics,
-    IReadOnlyList<LabelledFigure> Figures);
+    IReadOnlyList<LabelledFigure> Figures)
+{
+    /// <summary>Where a real statement was published (the real corpus: provenance, and what the split is made from).</summary>
+    public string? Url { get; init; }
+
+    /// <summary><c>NATO</c> or <c>EP</c>.</summary>
+    public string? Institution { get; init; }
+
+    /// <summary>Publication date as precise as known: <c>2022-03-01</c>, <c>2023-07</c> or <c>2024</c>.</summary>
+    public string? Date { get; init; }
+}
 
 /// <summary>A baseline figure value a reader finds stated in a labelled statement.</summary>
 public sealed record LabelledFigure(string Id, double Value);
@@ -40,6 +51,13 @@ public sealed record EvaluationReport(
     int FiguresFound,
     IReadOnlyList<string> Mistakes)
 {
+    /// <summary>Statements labelled with no topic, and how many of them the tagger left untagged.</summary>
+    public int Negatives { get; init; }
+
+    public int NegativesClean { get; init; }
+
+    public double NegativesCleanShare => TopicQuality.Ratio(NegativesClean, Negatives);
+
     public double MicroPrecision => TopicQuality.Ratio(Topics.Sum(t => t.TruePositives), Topics.Sum(t => t.TruePositives + t.FalsePositives));
 
     public double MicroRecall => TopicQuality.Ratio(Topics.Sum(t => t.TruePositives), Topics.Sum(t => t.TruePositives + t.FalseNegatives));
@@ -104,6 +122,22 @@ public static class Evaluator
         return set;
     }
 
+    /// <summary>The counts of several reports over disjoint sets, added up (cross-validation folds).</summary>
+    public static EvaluationReport Merge(IReadOnlyList<EvaluationReport> reports)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        var topics = reports[0].Topics.Select(t => t.TopicId).Select(id => new TopicQuality(id,
+            reports.Sum(r => r.Topics.Single(q => q.TopicId == id).TruePositives),
+            reports.Sum(r => r.Topics.Single(q => q.TopicId == id).FalsePositives),
+            reports.Sum(r => r.Topics.Single(q => q.TopicId == id).FalseNegatives))).ToList();
+        return new EvaluationReport(reports.Sum(r => r.Statements), topics, reports.Sum(r => r.DriftFound), reports.Sum(r => r.DriftCorrect),
+            reports.Sum(r => r.FiguresLabelled), reports.Sum(r => r.FiguresFound), [.. reports.SelectMany(r => r.Mistakes)])
+        {
+            Negatives = reports.Sum(r => r.Negatives),
+            NegativesClean = reports.Sum(r => r.NegativesClean),
+        };
+    }
+
     public static EvaluationReport Evaluate(Tagger tagger, TopicFile topics, IReadOnlyList<LabelledStatement> set)
     {
         ArgumentNullException.ThrowIfNull(tagger);
@@ -112,10 +146,17 @@ public static class Evaluator
         var counts = topics.Topics.ToDictionary(t => t.Id, _ => new int[3], StringComparer.Ordinal);
         var baseline = topics.Figures.ToDictionary(f => f.Id, f => (double)f.Value, StringComparer.Ordinal);
         var mistakes = new List<string>();
-        int driftFound = 0, driftCorrect = 0, figuresLabelled = 0, figuresFound = 0;
+        int driftFound = 0, driftCorrect = 0, figuresLabelled = 0, figuresFound = 0, negatives = 0, negativesClean = 0;
         foreach (var item in set)
         {
-            var result = tagger.Analyse(item.Title, item.Text);
+            // A statement is never compared with example sentences taken from itself (train items of the model).
+            var result = tagger.Analyse(item.Title, item.Text, item.Id);
+            if (item.Topics.Count == 0)
+            {
+                negatives++;
+                negativesClean += result.Topics.Count == 0 ? 1 : 0;
+            }
+
             var predicted = result.Topics.Select(t => t.TopicId).ToHashSet(StringComparer.Ordinal);
             var expected = item.Topics.ToHashSet(StringComparer.Ordinal);
             foreach (var id in predicted.Union(expected))
@@ -159,6 +200,10 @@ public static class Evaluator
         }
 
         var quality = counts.Select(c => new TopicQuality(c.Key, c.Value[0], c.Value[1], c.Value[2])).ToList();
-        return new EvaluationReport(set.Count, quality, driftFound, driftCorrect, figuresLabelled, figuresFound, mistakes);
+        return new EvaluationReport(set.Count, quality, driftFound, driftCorrect, figuresLabelled, figuresFound, mistakes)
+        {
+            Negatives = negatives,
+            NegativesClean = negativesClean,
+        };
     }
 }

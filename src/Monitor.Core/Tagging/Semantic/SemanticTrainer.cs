@@ -1,0 +1,175 @@
+using Monitor.Core.Tagging.Evaluation;
+
+namespace Monitor.Core.Tagging.Semantic;
+
+/// <summary>
+/// Makes a <see cref="SemanticModel"/> from labelled statements (the train split only): each topic's reference
+/// sentences (its title, the clauses of its scope, its briefing anchors, and the closest sentences of the train
+/// statements labelled with it), examples of statements about none of the topics, and per topic a logistic
+/// regression over the rule features and one over the hybrid features, with a threshold chosen by 5-fold
+/// cross-validation on the same train statements.
+/// </summary>
+public static class SemanticTrainer
+{
+    /// <summary>Example sentences taken per labelled statement and topic.</summary>
+    public const int ExamplesPerStatement = 2;
+
+    private const int Folds = 5;
+
+    public static ModelFile Train(TopicFile topics, IReadOnlyList<LabelledStatement> train, ISentenceEmbedder embedder, int maxSentences, Action<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(topics);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(embedder);
+        var rules = new Tagger(topics);
+        var views = train.Select(item => rules.Rules(item.Title, item.Text, out _)).ToList();
+
+        // 1. Reference sentences from the baseline itself.
+        var references = new List<(string Topic, string Kind, string Text)>();
+        foreach (var topic in topics.Topics)
+        {
+            references.Add((topic.Id, "scope", topic.Title));
+            foreach (var clause in topic.Scope.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                references.Add((topic.Id, "scope", clause.Replace("\"", "", StringComparison.Ordinal)));
+            }
+
+            foreach (var anchor in topic.Anchors)
+            {
+                references.Add((topic.Id, "anchor", anchor.Text));
+            }
+        }
+
+        var referenceVectors = embedder.Embed([.. references.Select(r => SentenceText.Normalise(r.Text))]);
+        var prototypes = references.Select((r, i) => new Prototype(r.Topic, r.Kind, r.Text, null, referenceVectors[i])).ToList();
+        progress?.Invoke($"{prototypes.Count} reference sentences embedded");
+
+        // 2. Examples: the sentences of each labelled statement closest to its topics' references.
+        var examples = new List<Prototype>();
+        for (var i = 0; i < train.Count; i++)
+        {
+            var selected = TopicFeatures.Select(views[i], maxSentences);
+            if (selected.Count == 0)
+            {
+                continue;
+            }
+
+            var vectors = embedder.Embed([.. selected.Select(s => s.Text)]);
+            if (train[i].Topics.Count == 0)
+            {
+                for (var s = 0; s < Math.Min(ExamplesPerStatement, selected.Count); s++)
+                {
+                    examples.Add(new Prototype("", "example", selected[s].Text, train[i].Id, vectors[s]));
+                }
+
+                continue;
+            }
+
+            foreach (var topic in train[i].Topics)
+            {
+                var refs = prototypes.Where(p => p.Topic == topic).ToList();
+                var ranked = selected.Select((s, k) => (Sentence: s, Vector: vectors[k], Similarity: refs.Max(p => TopicFeatures.Dot(vectors[k], p.Vector))))
+                    .OrderByDescending(x => x.Similarity)
+                    .Take(ExamplesPerStatement);
+                foreach (var (sentence, vector, _) in ranked)
+                {
+                    examples.Add(new Prototype(topic, "example", sentence.Text, train[i].Id, vector));
+                }
+            }
+
+            if ((i + 1) % 50 == 0)
+            {
+                progress?.Invoke($"examples: {i + 1} of {train.Count} statements");
+            }
+        }
+
+        prototypes.AddRange(examples);
+        progress?.Invoke($"{examples.Count} example sentences");
+
+        // 3. Features of every train statement, never compared with its own examples.
+        var hybrid = new TopicFeatures(topics, prototypes, embedder, maxSentences);
+        var ruleOnly = new TopicFeatures(topics, prototypes, null, maxSentences);
+        var hybridRows = views.Select((v, i) => hybrid.Compute(v, train[i].Id).Rows).ToList();
+        var ruleRows = views.Select((v, i) => ruleOnly.Compute(v, train[i].Id).Rows).ToList();
+        var folds = train.Select(item => (int)(StableHash(item.Id) % Folds)).ToList();
+
+        var ruleModels = new Dictionary<string, Calibration>(StringComparer.Ordinal);
+        var hybridModels = new Dictionary<string, Calibration>(StringComparer.Ordinal);
+        for (var t = 0; t < topics.Topics.Count; t++)
+        {
+            var id = topics.Topics[t].Id;
+            var labels = train.Select(item => item.Topics.Contains(id, StringComparer.Ordinal)).ToList();
+            if (!labels.Any(l => l))
+            {
+                progress?.Invoke($"{id}: no positive in train; its rules decide");
+                continue;
+            }
+
+            ruleModels[id] = Fit([.. ruleRows.Select(r => r[t])], labels, folds);
+            hybridModels[id] = Fit([.. hybridRows.Select(r => r[t])], labels, folds);
+            progress?.Invoke($"{id}: {labels.Count(l => l)} positives; threshold rules {ruleModels[id].Threshold:0.00}, hybrid {hybridModels[id].Threshold:0.00}");
+        }
+
+        return new ModelFile(
+            About: "Made by `monitor train` from the train split of the real corpus (Tagging/Evaluation/corpus.ndjson). Per topic: reference sentences with their all-MiniLM-L6-v2 embeddings (half floats, base64), and a logistic regression over standardised features for the rules alone and for the hybrid, with a threshold chosen by 5-fold cross-validation on train.",
+            Embedder: embedder.ModelId,
+            TopicFileVersion: topics.Version,
+            TrainedOn: $"{train.Count} train statements",
+            RuleFeatures: TopicFeatures.RuleNames,
+            HybridFeatures: TopicFeatures.HybridNames,
+            Rules: ruleModels,
+            Hybrid: hybridModels,
+            Prototypes: [.. prototypes.Select(p => new PrototypeFile(p.Topic, p.Kind, p.Text, p.Source, SemanticModel.Encode(p.Vector)))]);
+    }
+
+    /// <summary>
+    /// The k-fold cross-validated quality of the whole recipe on the train split (prototypes, examples and
+    /// calibration made without the fold, then scored on it): what design choices are tuned on, never the test split.
+    /// </summary>
+    public static (EvaluationReport Hybrid, EvaluationReport Calibrated) CrossValidate(
+        TopicFile topics, IReadOnlyList<LabelledStatement> train, ISentenceEmbedder embedder, int maxSentences, Action<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        var hybridReports = new List<EvaluationReport>();
+        var calibratedReports = new List<EvaluationReport>();
+        for (var fold = 0; fold < Folds; fold++)
+        {
+            var inner = train.Where(i => StableHash("cv|" + i.Id) % Folds != fold).ToList();
+            var held = train.Where(i => StableHash("cv|" + i.Id) % Folds == fold).ToList();
+            var model = SemanticModel.Parse(SemanticModel.Write(Train(topics, inner, embedder, maxSentences)));
+            hybridReports.Add(Evaluator.Evaluate(new Tagger(topics, new TopicClassifier(topics, model, embedder, maxSentences)), topics, held));
+            calibratedReports.Add(Evaluator.Evaluate(new Tagger(topics, new TopicClassifier(topics, model, null, maxSentences)), topics, held));
+            progress?.Invoke($"fold {fold + 1} of {Folds}: hybrid micro-F1 {hybridReports[^1].MicroF1:0.000}, calibrated rules {calibratedReports[^1].MicroF1:0.000}");
+        }
+
+        return (Evaluator.Merge(hybridReports), Evaluator.Merge(calibratedReports));
+    }
+
+    private static Calibration Fit(List<double[]> rows, List<bool> labels, List<int> folds)
+    {
+        var heldOut = new double[rows.Count];
+        for (var fold = 0; fold < Folds; fold++)
+        {
+            var trainIdx = Enumerable.Range(0, rows.Count).Where(i => folds[i] != fold).ToList();
+            if (!trainIdx.Any(i => labels[i]))
+            {
+                continue;
+            }
+
+            var model = LogisticRegression.Fit([.. trainIdx.Select(i => rows[i])], [.. trainIdx.Select(i => labels[i])]);
+            foreach (var i in Enumerable.Range(0, rows.Count).Where(i => folds[i] == fold))
+            {
+                heldOut[i] = model.Probability(rows[i]);
+            }
+        }
+
+        var final = LogisticRegression.Fit(rows, labels);
+        return final with { Threshold = LogisticRegression.BestThreshold(heldOut, labels) };
+    }
+
+    private static uint StableHash(string text)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text));
+        return BitConverter.ToUInt32(hash, 0);
+    }
+}
