@@ -6,8 +6,17 @@ using Monitor.Benchmarks;
 // dotnet run -c Release --project tests/Monitor.Benchmarks -- --filter '*SubscriptionMatcherBenchmarks*' [--job short]
 // dotnet run -c Release --project tests/Monitor.Benchmarks -- cpu           (tagger throughput per core from thread CPU time)
 // dotnet run -c Release --project tests/Monitor.Benchmarks -- interleaved   (adapters round-robin, best of 8)
+// dotnet run -c Release --project tests/Monitor.Benchmarks -- --filter '*HybridTaggerBenchmarks*' --job short --inProcess
+// dotnet run -c Release --project tests/Monitor.Benchmarks -- hybrid [N]    (hybrid tagger: load, memory, CPU, statements/s)
+// dotnet run -c Release --project tests/Monitor.Benchmarks -- retag N       (re-tag N distinct statements with the hybrid)
 switch (args)
 {
+    case ["hybrid", ..]:
+        HybridCostRun.Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
+        return;
+    case ["retag", var count, ..]:
+        HybridCostRun.Retag(Console.Out, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture));
+        return;
     case ["cpu", ..]:
         CpuTimeRun.Run(Console.Out);
         return;

@@ -9,6 +9,7 @@ internal static class CommandCatalog
     [
         TagCommand.Create(),
         EvalCommand.Create(),
+        TrainCommand.Create(),
         SourcesCommand.Create(),
         SimulateCommand.Create(),
         UsersCommand.Create(),

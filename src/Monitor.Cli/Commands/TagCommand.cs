@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Monitor.Core.Tagging;
+using Monitor.Embeddings;
 
 namespace Monitor.Cli.Commands;
 
@@ -9,18 +10,20 @@ internal static class TagCommand
     public static Command Create()
     {
         var topics = new Option<FileInfo?>("--topics") { Description = "A topic file to use instead of the built-in baseline (topics.json format)." };
+        var mode = new Option<string>("--mode") { Description = "hybrid (rules + sentence embeddings, the default), calibrated (rules with the trained calibration) or rules (minScore).", DefaultValueFactory = _ => "hybrid" };
         var command = new Command("tag", "Tag NDJSON statements {\"id\",\"title\",\"text\"} read from stdin; writes one JSON line per input. Exit code 1 if any line failed.")
         {
             topics,
+            mode,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             Tagger tagger;
             try
             {
-                tagger = new Tagger(Topics.Load(parse.GetValue(topics)));
+                tagger = Taggers.Create(Topics.Load(parse.GetValue(topics)), Taggers.ParseMode(parse.GetValue(mode)!));
             }
-            catch (TopicFileException ex)
+            catch (Exception ex) when (ex is TopicFileException or ArgumentException)
             {
                 await Console.Error.WriteLineAsync(ex.Message);
                 return 2;
