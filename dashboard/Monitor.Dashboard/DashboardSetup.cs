@@ -47,6 +47,8 @@ public static class DashboardSetup
         {
             // The hub validates topic ids and /api/topics lists them, whether or not Tagging runs here.
             builder.Services.AddSingleton(TopicFile.LoadDefault());
+            // GET /api/tagging: the version and mode the Tagging workers (configured alike) record.
+            builder.Services.AddSingleton(TaggingWorker.IdentifyFrom(builder.Configuration));
         }
 
         builder.AddAlertsApi();

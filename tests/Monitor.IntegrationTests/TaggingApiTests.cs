@@ -26,10 +26,14 @@ public sealed class TaggingApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_api_reports_the_topic_file_version_and_a_finished_run_on_a_fresh_database()
+    public async Task The_api_reports_the_hybrid_taggers_version_and_a_finished_run_on_a_fresh_database()
     {
-        // The version is the SHA-256 of the topic file the build embeds (src/Monitor.Core/Tagging/topics.json).
-        var expected = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(TopicsJsonPath())));
+        // The topic file's version is the SHA-256 of the file the build embeds (src/Monitor.Core/Tagging/topics.json);
+        // the tags' version is the SHA-256 of it, the trained model's (Tagging/Semantic/model.json) and the mode
+        // (hybrid by default): TopicClassifier.Version.
+        var topicFileVersion = Sha256(await File.ReadAllBytesAsync(RepoPath("topics.json")));
+        var modelVersion = Sha256(await File.ReadAllBytesAsync(RepoPath(Path.Combine("Semantic", "model.json"))));
+        var expected = Sha256(System.Text.Encoding.UTF8.GetBytes($"{topicFileVersion}|{modelVersion}|hybrid"));
         using var http = new HttpClient { BaseAddress = _dashboard.BaseAddress };
 
         TaggingView? view = null;
@@ -44,28 +48,31 @@ public sealed class TaggingApiTests : IAsyncLifetime
         }
 
         Assert.NotNull(view);
-        Assert.Equal(expected, view.BaselineVersion);
+        Assert.Equal((expected, "hybrid", topicFileVersion), (view.BaselineVersion, view.Mode, view.TopicFileVersion));
         Assert.Equal((18, 8), (view.Topics, view.Figures));
         Assert.NotNull(view.Retag);
         Assert.Equal((expected, 0, 0, "finished"), (view.Retag.BaselineVersion, view.Retag.Total, view.Retag.Done, view.Retag.State));
         Assert.NotNull(view.Retag.FinishedAt);
     }
 
-    private static string TopicsJsonPath()
+    private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    // A file under src/Monitor.Core/Tagging/ of the checkout.
+    private static string RepoPath(string relative)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "src", "Monitor.Core", "Tagging", "topics.json");
+            var candidate = Path.Combine(dir.FullName, "src", "Monitor.Core", "Tagging", relative);
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new FileNotFoundException("src/Monitor.Core/Tagging/topics.json not found above the test directory");
+        throw new FileNotFoundException($"src/Monitor.Core/Tagging/{relative} not found above the test directory");
     }
 
-    private sealed record TaggingView(string BaselineVersion, int Topics, int Figures, RetagView? Retag);
+    private sealed record TaggingView(string BaselineVersion, string Mode, string TopicFileVersion, int Topics, int Figures, RetagView? Retag);
 
     private sealed record RetagView(string BaselineVersion, int Total, int Done, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string State);
 }

@@ -16,4 +16,20 @@ public sealed class TaggingOptions
 
     /// <summary>How long a replica's re-tagging lease lasts without renewal.</summary>
     public int RetagLeaseSeconds { get; set; } = 60;
+
+    /// <summary>The semantic layer (<c>Tagging:Semantic</c>).</summary>
+    public SemanticOptions Semantic { get; set; } = new();
+}
+
+/// <summary>Bound from <c>Tagging:Semantic</c>: sentence embeddings beside the rules (docs/tagging.md).</summary>
+public sealed class SemanticOptions
+{
+    /// <summary>
+    /// On (default): the hybrid tagger, rules and all-MiniLM-L6-v2 sentence embeddings (about 300 MB more memory).
+    /// Off: the rules alone, with the trained calibration.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Sentences embedded per statement, title included: the cost per statement.</summary>
+    public int MaxSentences { get; set; } = 8;
 }

@@ -59,9 +59,19 @@ export function normalizeStatement(raw) {
   };
 }
 
+/** A semantic vote (a sentence close in meaning to one of the topic's reference sentences), not a matched term. */
+export function isSemantic(evidence) {
+  return evidence.similarity !== undefined && evidence.similarity !== null && Number.isFinite(Number(evidence.similarity));
+}
+
 /** The matched terms of a topic, each once, in order. */
 export function evidenceTerms(topic) {
-  return [...new Set(topic.evidence.map((e) => asText(e.term)).filter((t) => t !== ''))];
+  return [...new Set(topic.evidence.filter((e) => !isSemantic(e)).map((e) => asText(e.term)).filter((t) => t !== ''))];
+}
+
+/** The semantic votes of a topic: "≈ reference sentence (similarity)". */
+export function semanticVotes(topic) {
+  return topic.evidence.filter(isSemantic).map((e) => `≈ “${asText(e.term)}” (similarity ${Number(e.similarity).toFixed(2)})`);
 }
 
 export function renderChip(topic) {
@@ -69,11 +79,13 @@ export function renderChip(topic) {
   chip.dataset.topicId = topic.topicId;
   chip.append(h('span', 'chip-title', topicTitle(topic.topicId)), ' ', h('span', 'chip-score', topic.score.toFixed(2)));
   const terms = evidenceTerms(topic);
+  const votes = semanticVotes(topic);
   const shown = terms.slice(0, MAX_EVIDENCE);
   const lines = [`${topicTitle(topic.topicId)}: score ${topic.score.toFixed(2)}`];
-  lines.push(shown.length ? 'Evidence:' : 'No evidence recorded');
+  lines.push(shown.length || votes.length ? 'Evidence:' : 'No evidence recorded');
   for (const term of shown) lines.push(`• ${term}`);
   if (terms.length > shown.length) lines.push(`… and ${terms.length - shown.length} more`);
+  for (const vote of votes) lines.push(`• ${vote}`);
   chip.setAttribute('title', lines.join('\n'));
   return chip;
 }

@@ -8,7 +8,7 @@
 import { h, asText, link, pageLink, setStatus, clear } from '../lib/dom.js';
 import { get, getJson } from '../lib/api.js';
 import { loadTopics, topicTitle } from '../lib/topics.js';
-import { institutionOf, DOCUMENT_TYPE_LABELS } from '../lib/statements.js';
+import { institutionOf, DOCUMENT_TYPE_LABELS, evidenceTerms, isSemantic } from '../lib/statements.js';
 import { parseDate, timeElement, absoluteFormat, startClock } from '../lib/time.js';
 import { renderHeader } from '../lib/layout.js';
 import { words, findRanges } from '../lib/textmatch.js';
@@ -36,6 +36,19 @@ const ui = {
 
 /** topicId → { colour, marks: [] } */
 const topicMarks = new Map();
+
+/** The two texts the tagger read (title, and summary + newline + body), for quoting the sentence of a semantic vote. */
+let fieldTexts = { title: '', body: '' };
+
+/** The statement's sentence a semantic vote points at, shortened for the legend; '' when the span does not fit. */
+function sentenceOf(vote) {
+  const text = fieldTexts[vote.field === 'title' ? 'title' : 'body'] ?? '';
+  const start = Number(vote.start);
+  const length = Number(vote.length);
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(length) || start < 0 || length <= 0 || start + length > text.length) return '';
+  const sentence = text.slice(start, start + length).replace(/\s+/g, ' ').trim();
+  return sentence.length > 220 ? `${sentence.slice(0, 217)}…` : sentence;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Evidence
@@ -77,14 +90,15 @@ function evidenceRanges(topics, fields) {
   for (const topic of topics) {
     const placed = [];
     let misfits = 0;
-    for (const e of topic.evidence) {
+    const termEvidence = topic.evidence.filter((e) => !isSemantic(e));
+    for (const e of termEvidence) {
       const field = e.field === 'title' ? 'title' : e.field === 'body' ? 'body' : null;
       if (field && fits(fields[field], e)) placed.push({ field, start: Number(e.start), end: Number(e.start) + Number(e.length), topicId: topic.topicId, term: asText(e.term) });
       else misfits += 1;
     }
-    if (topic.evidence.length > 0 && misfits * 2 > topic.evidence.length) {
+    if (termEvidence.length > 0 && misfits * 2 > termEvidence.length) {
       byTerm.push(topic.topicId);
-      const terms = [...new Set(topic.evidence.map((e) => asText(e.term)))].map((t) => ({ words: words(t), prefix: false }));
+      const terms = [...new Set(termEvidence.map((e) => asText(e.term)))].map((t) => ({ words: words(t), prefix: false }));
       for (const field of ['title', 'body']) {
         for (const r of findRanges(fields[field], terms)) {
           ranges[field].push({ ...r, topicId: topic.topicId, term: fields[field].slice(r.start, r.end) });
@@ -194,6 +208,7 @@ function renderText(detail, topics) {
   const body = asText(detail.body);
   // The text the tagger's "body" offsets count in (see the note at the top).
   const bodyField = body === '' ? summary : `${summary}\n${body}`;
+  fieldTexts = { title, body: bodyField };
   const { ranges, byTerm } = evidenceRanges(topics, { title, body: bodyField });
 
   const heading = link(detail.url, '', 'statement-link');
@@ -249,10 +264,17 @@ function renderLegend(topics) {
       button.setAttribute('aria-pressed', String(shown));
       for (const mark of entry.marks) mark.classList.toggle('evidence-off', !shown);
     });
-    const terms = [...new Set(topic.evidence.map((e) => asText(e.term)).filter((t) => t !== ''))];
-    const detail = h('p', 'legend-terms', terms.length ? `Evidence: ${terms.join(' · ')}` : 'No evidence recorded');
-    const more = pageLink('history.html', { topics: topic.topicId }, 'More on this topic', 'legend-link');
-    item.append(button, detail, more);
+    const terms = evidenceTerms(topic);
+    const detail = h('p', 'legend-terms', terms.length ? `Evidence: ${terms.join(' · ')}` : 'No matched term');
+    item.append(button, detail);
+    // A semantic vote: the statement's sentence, the reference sentence it resembles, and how closely.
+    for (const vote of topic.evidence.filter(isSemantic)) {
+      const line = h('p', 'legend-semantic');
+      const sentence = sentenceOf(vote);
+      line.append(`Meaning: ${sentence ? `“${sentence}” ` : ''}resembles “${asText(vote.term)}” (similarity ${Number(vote.similarity).toFixed(2)})`);
+      item.append(line);
+    }
+    item.append(pageLink('history.html', { topics: topic.topicId }, 'More on this topic', 'legend-link'));
     ui.legend.append(item);
   }
 }

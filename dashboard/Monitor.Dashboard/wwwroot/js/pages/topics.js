@@ -160,14 +160,14 @@ async function showTagging() {
     const total = Number(retag?.total) || 0;
     const done = Math.min(Number(retag?.done) || 0, total);
     if (running) {
-      ui.tagging.textContent = `Re-tagging stored statements for topic file ${version}: ${done.toLocaleString()} of `
+      ui.tagging.textContent = `Re-tagging stored statements for tagger ${version}: ${done.toLocaleString()} of `
         + `${total.toLocaleString()} (${total ? Math.floor((done / total) * 100) : 0}%). Counts change as it goes.`;
     } else if (retag?.state === 'finished') {
-      ui.tagging.textContent = `Topic file ${version}: every stored statement is tagged with it.`;
+      ui.tagging.textContent = `Tagger ${version}: every stored statement is tagged with it.`;
     } else if (retag?.state === 'superseded') {
-      ui.tagging.textContent = `Topic file ${version}: stored statements wait for the Tagging worker to re-tag them.`;
+      ui.tagging.textContent = `Tagger ${version}: stored statements wait for the Tagging worker to re-tag them.`;
     } else {
-      ui.tagging.textContent = `Topic file ${version}.`;
+      ui.tagging.textContent = `Tagger ${version}.`;
     }
     ui.tagging.hidden = false;
   } catch (error) {
