@@ -11,7 +11,8 @@ namespace Monitor.Core.Tagging;
 /// A value is a cardinal number token (see <see cref="TokenBuffer"/>: "40 000", "40,000", "forty thousand") directly
 /// followed by one of a figure's units, or an ordinal followed by one of its ordinal units ("Finland becomes the 31st
 /// Ally": 31 Allies, unless an ordinal exclusion such as "will" is near); of several units the longest wins. A year
-/// (four plain digits, 1900-2100) is never a value. A cardinal is dropped when: a figure exclusion (prospective "will", "would", "once"; "Russian"; "evacuated"...) is among
+/// (four plain digits, 1900-2100) is never a value, nor is a value outside the figure's minValue..maxValue ("14 NATO
+/// Allies" in an exercise). A cardinal is dropped when: a figure exclusion (prospective "will", "would", "once"; "Russian"; "evacuated"...) is among
 /// the eight tokens before it in its sentence or the four after its unit; or the figure has a context and no phrase
 /// of that group is in the same sentence; a year (1900-2100) is among the eight tokens before it ("in 1949, 12
 /// Allies"). A figure is reported once per value.
@@ -84,6 +85,11 @@ internal sealed class FigureReader
                 }
 
                 var value = number.Number;
+                if ((figure.MinValue is { } min && value < (double)min) || (figure.MaxValue is { } max && value > (double)max))
+                {
+                    break;
+                }
+
                 if (!Reported(found, figure.Id, value))
                 {
                     var baseline = (double)figure.Value;

@@ -55,4 +55,12 @@ public sealed record BaselineFigure(string Id, string Quantity, decimal Value, B
 
     /// <summary>Words that veto an ordinal reading (instead of the file's figure exclusions, which veto "becomes").</summary>
     public IReadOnlyList<string> OrdinalExclusions { get; init; } = [];
+
+    /// <summary>
+    /// The values the quantity can have as a current figure; a value outside is a count of something else ("14 NATO
+    /// Allies" taking part in an exercise is a subset: NATO had 30 Allies or more since 2020). Null: no bound.
+    /// </summary>
+    public decimal? MinValue { get; init; }
+
+    public decimal? MaxValue { get; init; }
 }

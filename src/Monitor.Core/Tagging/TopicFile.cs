@@ -393,7 +393,13 @@ public sealed class TopicFile
                 Exclusions = ValidatePhrases(name, dto.Exclusions, errors),
                 OrdinalUnits = ValidatePhrases(name, dto.OrdinalUnits, errors),
                 OrdinalExclusions = ValidatePhrases(name, dto.OrdinalExclusions, errors),
+                MinValue = dto.MinValue,
+                MaxValue = dto.MaxValue,
             });
+            if (dto.MinValue > value || dto.MaxValue < value || dto.MinValue > dto.MaxValue)
+            {
+                errors.Add($"{name} has a minValue/maxValue that does not hold its own value {value}");
+            }
         }
 
         return figures;
@@ -474,5 +480,9 @@ public sealed class TopicFile
         public List<string?>? OrdinalUnits { get; init; }
 
         public List<string?>? OrdinalExclusions { get; init; }
+
+        public decimal? MinValue { get; init; }
+
+        public decimal? MaxValue { get; init; }
     }
 }

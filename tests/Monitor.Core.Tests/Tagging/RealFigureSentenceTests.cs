@@ -21,6 +21,12 @@ public class RealFigureSentenceTests
     // A count of battlegroups in words (nato-200), and the four of August 2021 (nato-023).
     [InlineData("You host, as you\u2019ve seen today, successfully one of NATO\u2019s eight multinational battlegroups, stretching from the Baltic to the Black Sea.", "battlegroups-count", 8)]
     [InlineData("NATO has enhanced its presence in the eastern part of the Alliance, with four multinational Battlegroups that have been deployed to Estonia, Latvia, Lithuania and Poland.", "battlegroups-count", 4)]
+    // Allies counted as nations, democracies or chiefs of defence, in a sentence about NATO (nato-025, nato-170, nato-045).
+    [InlineData("Nowadays, the people in our countries have something that is even more powerful than that: a political and military alliance of 30 nations.", "allies-count", 30)]
+    [InlineData("In NATO, you are part of a family of 31 democracies from Europe and North America.", "allies-count", 31)]
+    [InlineData("A little while ago, I concluded the first of our regular meetings, this year, with the 30 NATO Chiefs of Defence and, SACEUR and SACT attending.", "allies-count", 30)]
+    // Forces rather than troops under NATO command (nato-066).
+    [InlineData("And 40,000 forces under direct NATO command, mostly in the eastern part of the alliance.", "troops-under-nato-command-east", 40000)]
     public void A_stated_value_is_read(string sentence, string figure, double value)
     {
         var found = Rules.Analyse("", sentence).Figures;
@@ -38,6 +44,10 @@ public class RealFigureSentenceTests
     [InlineData("With 32 nations around the table, we will be even stronger.")]
     // Not a count of Allies: the other Allies of the United States (nato-239).
     [InlineData("31 friends and Allies, which help to advance U.S. interests.")]
+    // Fewer Allies than NATO has had since 2020: a subset taking part in something (nato-080, nato-206, nato-123).
+    [InlineData("As we speak, our exercise BALTOPS is underway. With over 7,000 forces from 14 NATO Allies, and Finland and Sweden.")]
+    [InlineData("Germany added 8 billion extra for military support to Ukraine; twenty Allies have established a coalition for air defence.")]
+    [InlineData("During the exercise, some 1,000 cyber defenders from 26 Allies, Finland, Georgia, Ireland, Japan, Sweden and Switzerland took part.")]
     // "From four to eight": the numbers are not followed by a unit (nato-149).
     [InlineData("And doubling the number of battlegroups from four to eight.")]
     public void A_date_a_prospect_or_another_count_is_not_read(string sentence)

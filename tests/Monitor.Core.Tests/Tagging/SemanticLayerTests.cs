@@ -27,7 +27,7 @@ public class SemanticLayerTests
         var embedder = new BagOfWords();
         var sentence = "Allies will not deploy forces to Ukraine";
         var prototypes = new[] { new Prototype("no-direct-involvement", "example", sentence, "item-1", embedder.Embed([sentence])[0]) };
-        var features = new TopicFeatures(Topics, prototypes, embedder);
+        var features = new TopicFeatures(Topics, new SemanticParts(prototypes, [], new Dictionary<string, Calibration>()), embedder);
         var view = new Tagger(Topics).Rules("Doorstep", sentence + ".", out _);
         var topic = Index("no-direct-involvement");
 

@@ -25,6 +25,8 @@ public sealed class SemanticModel
         File = file;
         Version = version;
         Prototypes = [.. file.Prototypes.Select(p => new Prototype(p.Topic, p.Kind, p.Text, p.Source, Decode(p.Vector)))];
+        Neighbours = [.. (file.Neighbours ?? []).Select(n => new Neighbour(n.Source, [.. n.Topics], Decode(n.Vector)))];
+        Probes = file.Probes ?? new Dictionary<string, Calibration>();
     }
 
     /// <summary>SHA-256 of the file's bytes.</summary>
@@ -34,6 +36,15 @@ public sealed class SemanticModel
     public string EmbedderModel => File.Embedder;
 
     public IReadOnlyList<Prototype> Prototypes { get; }
+
+    /// <summary>The train statements, each as the mean vector of its embedded sentences, with their labels.</summary>
+    public IReadOnlyList<Neighbour> Neighbours { get; }
+
+    /// <summary>Per topic, a logistic regression over a statement's mean vector (a linear probe of the embedding).</summary>
+    public IReadOnlyDictionary<string, Calibration> Probes { get; }
+
+    /// <summary>What <see cref="TopicFeatures"/> compares statements with.</summary>
+    public SemanticParts Parts => new(Prototypes, Neighbours, Probes);
 
     /// <summary>The file as read.</summary>
     public ModelFile File { get; }
@@ -128,7 +139,23 @@ public sealed record ModelFile(
     IReadOnlyList<string> HybridFeatures,
     IReadOnlyDictionary<string, Calibration> Rules,
     IReadOnlyDictionary<string, Calibration> Hybrid,
-    IReadOnlyList<PrototypeFile> Prototypes);
+    IReadOnlyList<PrototypeFile> Prototypes)
+{
+    /// <summary>The train statements as vectors with their labels (nearest-neighbour features).</summary>
+    public IReadOnlyList<NeighbourFile>? Neighbours { get; init; }
+
+    /// <summary>The linear probe per topic over a statement's mean vector.</summary>
+    public IReadOnlyDictionary<string, Calibration>? Probes { get; init; }
+}
+
+/// <summary>A stored train statement: its id, topics and mean vector (base64 of half floats).</summary>
+public sealed record NeighbourFile(string Source, IReadOnlyList<string> Topics, string Vector);
+
+/// <summary>A train statement as a vector, with its labelled topics.</summary>
+public sealed record Neighbour(string Source, HashSet<string> Topics, float[] Vector);
+
+/// <summary>The trained parts the semantic features compare a statement with.</summary>
+public sealed record SemanticParts(IReadOnlyList<Prototype> Prototypes, IReadOnlyList<Neighbour> Neighbours, IReadOnlyDictionary<string, Calibration> Probes);
 
 /// <summary>A stored prototype: <see cref="Vector"/> is base64 of half floats.</summary>
 public sealed record PrototypeFile(string Topic, string Kind, string Text, string? Source, string Vector);
@@ -136,6 +163,17 @@ public sealed record PrototypeFile(string Topic, string Kind, string Text, strin
 /// <summary>A logistic regression over standardised features, and the probability above which the topic is kept.</summary>
 public sealed record Calibration(double[] Mean, double[] Std, double[] Weights, double Bias, double Threshold)
 {
+    public double Probability(ReadOnlySpan<float> features)
+    {
+        var z = Bias;
+        for (var i = 0; i < Weights.Length; i++)
+        {
+            z += Weights[i] * ((features[i] - Mean[i]) / Std[i]);
+        }
+
+        return 1 / (1 + Math.Exp(-z));
+    }
+
     public double Probability(ReadOnlySpan<double> features)
     {
         var z = Bias;

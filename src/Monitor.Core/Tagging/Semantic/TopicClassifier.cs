@@ -34,7 +34,7 @@ public sealed class TopicClassifier
         }
 
         _topics = topics;
-        _features = new TopicFeatures(topics, model.Prototypes, embedder, maxSentences);
+        _features = new TopicFeatures(topics, model.Parts, embedder, maxSentences);
         var calibrations = embedder is null ? model.File.Rules : model.File.Hybrid;
         _calibrations = [.. topics.Topics.Select(t => calibrations.GetValueOrDefault(t.Id))];
         _modelVersion = model.Version;

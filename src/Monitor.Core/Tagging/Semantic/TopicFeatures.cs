@@ -23,7 +23,11 @@ public sealed class TopicFeatures
     public static readonly IReadOnlyList<string> HybridNames =
     [
         .. RuleNames, "sim-best", "sim-margin", "sim-title", "sim-lead", "sim-coverage", "sim-none", "sim-best-over-none", "rule-x-sim",
+        "knn", "knn-nearest-margin", "probe",
     ];
+
+    /// <summary>Neighbours (train statements) that vote in <c>knn</c>.</summary>
+    public const int Neighbours = 10;
 
     /// <summary>Sentences of the text, after the title, that are always embedded.</summary>
     public const int LeadSentences = 3;
@@ -36,11 +40,18 @@ public sealed class TopicFeatures
     private readonly int _maxSentences;
     private readonly Prototype[][] _byTopic;
     private readonly Prototype[] _none;
+    private readonly IReadOnlyList<Neighbour> _neighbours;
+    private readonly Calibration?[] _probes;
+    private readonly string[] _topicIds;
 
-    public TopicFeatures(TopicFile topics, IReadOnlyList<Prototype> prototypes, ISentenceEmbedder? embedder, int maxSentences = 8)
+    public TopicFeatures(TopicFile topics, SemanticParts parts, ISentenceEmbedder? embedder, int maxSentences = 8)
     {
         ArgumentNullException.ThrowIfNull(topics);
-        ArgumentNullException.ThrowIfNull(prototypes);
+        ArgumentNullException.ThrowIfNull(parts);
+        var prototypes = parts.Prototypes;
+        _neighbours = parts.Neighbours;
+        _topicIds = [.. topics.Topics.Select(t => t.Id)];
+        _probes = [.. _topicIds.Select(id => parts.Probes.GetValueOrDefault(id))];
         _topicCount = topics.Topics.Count;
         _embedder = embedder;
         _maxSentences = Math.Max(2, maxSentences);
@@ -115,7 +126,13 @@ public sealed class TopicFeatures
     /// Features of every topic (row per topic, <see cref="HybridNames"/> or <see cref="RuleNames"/> long), and per topic the
     /// sentence and prototype that came closest. Prototypes from <paramref name="excludeSource"/> are not compared.
     /// </summary>
-    public Result Compute(RuleView view, string? excludeSource)
+    public Result Compute(RuleView view, string? excludeSource) => Compute(view, excludeSource, null);
+
+    /// <summary>
+    /// As <see cref="Compute(RuleView, string?)"/>; <paramref name="probes"/>, when given, replaces the probe feature
+    /// per topic (training: each train statement's probe value from a probe fitted without its fold).
+    /// </summary>
+    public Result Compute(RuleView view, string? excludeSource, double[]? probes)
     {
         ArgumentNullException.ThrowIfNull(view);
         var width = Semantic ? HybridNames.Count : RuleNames.Count;
@@ -148,6 +165,13 @@ public sealed class TopicFeatures
         }
 
         var vectors = _embedder.Embed([.. selected.Select(s => s.Text)]);
+        var statement = Mean(vectors);
+        Neighbourhood(statement, excludeSource, rows);
+        for (var t = 0; t < _topicCount; t++)
+        {
+            rows[t][15] = probes?[t] ?? _probes[t]?.Probability(statement) ?? 0;
+        }
+
         var noneBest = 0.0;
         for (var s = 0; s < selected.Count; s++)
         {
@@ -208,6 +232,63 @@ public sealed class TopicFeatures
         }
 
         return new Result(rows, closest);
+    }
+
+    /// <summary>A statement as one vector: the unit-length mean of its embedded sentences' vectors.</summary>
+    public static float[] Mean(float[][] vectors)
+    {
+        ArgumentNullException.ThrowIfNull(vectors);
+        var mean = new float[vectors[0].Length];
+        foreach (var v in vectors)
+        {
+            for (var i = 0; i < mean.Length; i++)
+            {
+                mean[i] += v[i];
+            }
+        }
+
+        var norm = MathF.Sqrt(mean.Sum(x => x * x));
+        if (norm > 0)
+        {
+            for (var i = 0; i < mean.Length; i++)
+            {
+                mean[i] /= norm;
+            }
+        }
+
+        return mean;
+    }
+
+    // knn: the similarity-weighted share of the nearest train statements labelled with the topic; knn-nearest-margin:
+    // the closest statement labelled with it minus the closest statement not labelled with it.
+    private void Neighbourhood(float[] statement, string? excludeSource, double[][] rows)
+    {
+        if (_neighbours.Count == 0)
+        {
+            return;
+        }
+
+        var scored = new List<(double Similarity, Neighbour Neighbour)>(_neighbours.Count);
+        foreach (var n in _neighbours)
+        {
+            if (excludeSource is null || n.Source != excludeSource)
+            {
+                scored.Add((Dot(statement, n.Vector), n));
+            }
+        }
+
+        scored.Sort((a, b) => b.Similarity.CompareTo(a.Similarity));
+        var top = scored.Take(Neighbours).ToList();
+        var total = top.Sum(x => Math.Max(0, x.Similarity));
+        for (var t = 0; t < _topicCount; t++)
+        {
+            var id = _topicIds[t];
+            var votes = top.Where(x => x.Neighbour.Topics.Contains(id)).Sum(x => Math.Max(0, x.Similarity));
+            rows[t][13] = total > 0 ? votes / total : 0;
+            var positive = scored.FirstOrDefault(x => x.Neighbour.Topics.Contains(id)).Similarity;
+            var negative = scored.FirstOrDefault(x => !x.Neighbour.Topics.Contains(id)).Similarity;
+            rows[t][14] = positive - negative;
+        }
     }
 
     private static (double Similarity, Prototype? Prototype) Best(float[] vector, Prototype[] prototypes, string? excludeSource)
