@@ -60,6 +60,21 @@ public abstract class AccountContract(Store store) : DatabaseContract(store)
     }
 
     [Fact]
+    public async Task A_deleted_users_id_is_never_given_to_the_next_user()
+    {
+        var first = (await Users.CreateAsync(new NewUser("first", "First", null, "viewer", "h"), T0))!.Value;
+        var newest = (await Users.CreateAsync(new NewUser("newest", "Newest", null, "analyst", "h"), T0))!.Value;
+
+        Assert.Equal(UserChange.Done, await Users.DeleteAsync(newest));
+        var next = (await Users.CreateAsync(new NewUser("next", "Next", null, "analyst", "h"), T0))!.Value;
+        Assert.Equal(UserChange.Done, await Users.DeleteAsync(next));
+        var last = (await Users.CreateAsync(new NewUser("last", "Last", null, "analyst", "h"), T0))!.Value;
+
+        Assert.Equal(4, new[] { first, newest, next, last }.Distinct().Count());
+        Assert.True(last > next && next > newest, $"ids {newest}, {next}, {last} must grow");
+    }
+
+    [Fact]
     public async Task The_last_enabled_admin_cannot_be_demoted_disabled_or_deleted_while_another_admin_can()
     {
         var first = (await Users.CreateAsync(new NewUser("first", "First", null, "admin", "h"), T0))!.Value;
