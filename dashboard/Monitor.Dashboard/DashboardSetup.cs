@@ -60,6 +60,7 @@ public static class DashboardSetup
         bus.AddConsumer<PushStatementConsumer>().Endpoint(e => (e.Temporary, e.InstanceId) = (true, replica));
         bus.AddConsumer<PushAlertConsumer>().Endpoint(e => (e.Temporary, e.InstanceId) = (true, replica));
         bus.AddConsumer<PushSourceHealthConsumer>().Endpoint(e => (e.Temporary, e.InstanceId) = (true, replica));
+        bus.AddConsumer<CloseRevokedConnectionsConsumer>().Endpoint(e => (e.Temporary, e.InstanceId) = (true, replica));
     }
 
     /// <summary><c>--Demo:Enabled=true</c>: the feed simulator in process, its feeds registered as sources.</summary>

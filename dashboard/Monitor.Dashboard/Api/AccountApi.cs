@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Monitor.Contracts;
 using Monitor.Dashboard.Auth;
 using Monitor.Data.Accounts;
 
@@ -73,7 +74,7 @@ public static partial class AccountApi
             return Problem(StatusCodes.Status401Unauthorized, "Sign-in failed", WrongCredentials);
         }
 
-        await AuthSetup.SignInAsync(context, user, time);
+        await AuthSetup.SignInAsync(context, user);
         await users.TouchSignInAsync(user.Id, time.GetUtcNow(), cancellationToken);
         LogSignedIn(logger, user.UserName, address);
         return TypedResults.Ok(View(context, user, antiforgery, access, options));
@@ -85,14 +86,21 @@ public static partial class AccountApi
             ? TypedResults.Challenge(new AuthenticationProperties { RedirectUri = OidcSignIn.LocalReturnUrl(returnUrl) }, [OidcSignIn.Scheme])
             : Problem(StatusCodes.Status404NotFound, "Single sign-on is not configured", "This dashboard has no OpenID Connect provider (Auth:Oidc:Authority).");
 
-    private static async Task<IResult> SignOut(HttpContext context)
+    // Deletes the session on the server (a copy of the cookie is worth nothing after it) and closes its hub connections.
+    private static async Task<IResult> SignOut(HttpContext context, SessionStore sessions, AccessRevocation revocation, CancellationToken cancellationToken)
     {
+        if (AuthSetup.SessionId(context.User) is { } session)
+        {
+            await sessions.DeleteAsync(session, cancellationToken);
+            await revocation.RevokeAsync(context.User.UserId(), RevokedAccess.Session, "signed out", sessionId: session, cancellationToken: cancellationToken);
+        }
+
         await context.SignOutAsync(AuthSetup.CookieScheme);
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> ChangePassword(PasswordRequest? request, HttpContext context, UserStore users, TimeProvider time, ILoggerFactory loggers,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> ChangePassword(PasswordRequest? request, HttpContext context, UserStore users, AccessRevocation revocation,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (request is null || request.CurrentPassword is null)
         {
@@ -123,10 +131,12 @@ public static partial class AccountApi
         var stamp = await users.SetPasswordAsync(user.Id, Passwords.Hash(request.NewPassword!), cancellationToken);
         LogPasswordChanged(loggers.CreateLogger(typeof(AccountApi)), user.UserName);
 
-        // The new stamp ends every other session; this one goes on with a fresh cookie.
+        // The new password ended every session and closes their hub connections; this one goes on in a new session
+        // (its page's hub reconnects with the new cookie). API tokens live on: see README, "API tokens".
+        await revocation.RevokeAsync(user.Id, RevokedAccess.Sessions, "password changed", cancellationToken: cancellationToken);
         if (AuthSetup.IsCookieUser(context.User) && stamp is not null)
         {
-            await AuthSetup.SignInAsync(context, user with { SecurityStamp = stamp }, time);
+            await AuthSetup.SignInAsync(context, user with { SecurityStamp = stamp });
         }
 
         return TypedResults.NoContent();
@@ -154,10 +164,17 @@ public static partial class AccountApi
             new CreatedTokenView(record.Id, record.Name, record.Prefix, token, record.CreatedAt, record.ExpiresAt));
     }
 
-    private static async Task<IResult> DeleteToken(long id, HttpContext context, ApiTokenStore tokens, CancellationToken cancellationToken) =>
-        await tokens.DeleteAsync(id, context.User.UserId(), cancellationToken)
-            ? TypedResults.NoContent()
-            : Problem(StatusCodes.Status404NotFound, "Unknown token", $"You have no API token with id {id}.");
+    private static async Task<IResult> DeleteToken(long id, HttpContext context, ApiTokenStore tokens, AccessRevocation revocation, CancellationToken cancellationToken)
+    {
+        var userId = context.User.UserId();
+        if (!await tokens.DeleteAsync(id, userId, cancellationToken))
+        {
+            return Problem(StatusCodes.Status404NotFound, "Unknown token", $"You have no API token with id {id}.");
+        }
+
+        await revocation.RevokeAsync(userId, RevokedAccess.Token, "API token deleted", tokenId: id, cancellationToken: cancellationToken);
+        return TypedResults.NoContent();
+    }
 
     private static MeView View(HttpContext context, UserRecord? user, IAntiforgery antiforgery, AccessSettings access, AuthOptions options)
     {

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using Monitor.Contracts;
 using Monitor.Dashboard.Auth;
 using Monitor.Data.Accounts;
 
@@ -8,7 +9,8 @@ namespace Monitor.Dashboard.Api;
 /// <summary>
 /// <c>/api/admin/users</c> (admins only): list, create (with a generated password shown once), change role, disabled
 /// flag, email and display name, reset a password, delete. The last enabled admin cannot be demoted, disabled or
-/// deleted (409). A new role, the disabled flag or a new password ends the user's sessions within a minute.
+/// deleted (409). A new role, the disabled flag, a new password or deletion ends the user's sessions at once and
+/// closes their hub connections on every replica.
 /// </summary>
 public static partial class UsersAdminApi
 {
@@ -80,8 +82,8 @@ public static partial class UsersAdminApi
         return TypedResults.Created($"{Path}/{id}", new CreatedUserView(View(user!), password));
     }
 
-    private static async Task<IResult> Update(long id, UpdateUserRequest? request, ClaimsPrincipal admin, UserStore users, ILoggerFactory loggers,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> Update(long id, UpdateUserRequest? request, ClaimsPrincipal admin, UserStore users, AccessRevocation revocation,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (request is null)
         {
@@ -112,11 +114,18 @@ public static partial class UsersAdminApi
             return Outcome(outcome, id);
         }
 
+        if (role != user.Role || disabled != user.Disabled)
+        {
+            await revocation.RevokeAsync(id, RevokedAccess.User, disabled != user.Disabled ? "disabled flag changed" : "role changed",
+                cancellationToken: cancellationToken);
+        }
+
         LogUpdated(loggers.CreateLogger(typeof(UsersAdminApi)), admin.Identity?.Name ?? "?", user.UserName, role, disabled);
         return TypedResults.Ok(View((await users.FindByIdAsync(id, cancellationToken))!));
     }
 
-    private static async Task<IResult> ResetPassword(long id, ClaimsPrincipal admin, UserStore users, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> ResetPassword(long id, ClaimsPrincipal admin, UserStore users, AccessRevocation revocation, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         var password = Passwords.Generate();
         if (await users.SetPasswordAsync(id, Passwords.Hash(password), cancellationToken) is null)
@@ -124,17 +133,22 @@ public static partial class UsersAdminApi
             return UnknownUser(id);
         }
 
+        await revocation.RevokeAsync(id, RevokedAccess.Sessions, "password reset by an admin", cancellationToken: cancellationToken);
+
         LogPasswordReset(loggers.CreateLogger(typeof(UsersAdminApi)), admin.Identity?.Name ?? "?", id);
         return TypedResults.Ok(new PasswordView(password));
     }
 
-    private static async Task<IResult> Delete(long id, ClaimsPrincipal admin, UserStore users, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> Delete(long id, ClaimsPrincipal admin, UserStore users, AccessRevocation revocation, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         var outcome = await users.DeleteAsync(id, cancellationToken);
         if (outcome != UserChange.Done)
         {
             return Outcome(outcome, id);
         }
+
+        await revocation.RevokeAsync(id, RevokedAccess.User, "user deleted", cancellationToken: cancellationToken);
 
         LogDeleted(loggers.CreateLogger(typeof(UsersAdminApi)), admin.Identity?.Name ?? "?", id);
         return TypedResults.NoContent();

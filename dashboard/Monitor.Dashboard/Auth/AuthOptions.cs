@@ -16,10 +16,7 @@ public sealed class AuthOptions
 
     public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How often a sign-in cookie's security stamp is compared with the database (password, role, disabled).</summary>
-    public TimeSpan SecurityStampCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>How long a sign-in cookie lasts without use (it slides while used).</summary>
+    /// <summary>How long a sign-in cookie and its session last without use (they slide while used).</summary>
     public TimeSpan CookieLifetime { get; set; } = TimeSpan.FromDays(14);
 
     public OidcOptions Oidc { get; set; } = new();

@@ -31,7 +31,11 @@ public static partial class AuthSetup
     /// <summary>The user's security stamp when the cookie was issued; compared with the database.</summary>
     public const string StampClaim = "monitor:stamp";
 
-    private const string StampCheckedKey = ".monitor.stamp-checked";
+    /// <summary>The cookie's session id (its SHA-256 is the <c>sessions</c> row); absent for API tokens.</summary>
+    public const string SessionClaim = "monitor:session";
+
+    /// <summary>The id of the API token a request or hub connection was authenticated with.</summary>
+    public const string TokenClaim = "monitor:token";
 
     public const string CsrfProblem = "Missing or invalid CSRF token: send the csrfToken from GET /api/account/me in the X-CSRF-TOKEN header.";
 
@@ -47,6 +51,8 @@ public static partial class AuthSetup
         services.TryAddSingleton<UserStore>();
         services.TryAddSingleton<ApiTokenStore>();
         services.TryAddSingleton<DataProtectionKeyStore>();
+        services.TryAddSingleton<SessionStore>();
+        services.TryAddSingleton<AccessRevocation>();
         services.AddHostedService<FirstAdminService>();
 
         // One key ring for every replica, in the database; one application name, so replicas in other folders agree.
@@ -73,7 +79,7 @@ public static partial class AuthSetup
                         "Sign in first (POST /api/account/sign-in), or send an API token as Authorization: Bearer."),
                     OnRedirectToAccessDenied = context => WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden",
                         "Your role does not allow this."),
-                    OnValidatePrincipal = context => ValidateStampAsync(context, options.SecurityStampCheckInterval),
+                    OnValidatePrincipal = context => ValidateSessionAsync(context, options.CookieLifetime),
                 };
             })
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
@@ -139,24 +145,31 @@ public static partial class AuthSetup
         ];
     }
 
-    /// <summary>Signs <paramref name="user"/> in with the cookie and makes them the request's user (for a CSRF token bound to them).</summary>
-    public static async Task SignInAsync(HttpContext context, UserRecord user, TimeProvider time)
+    /// <summary>
+    /// Signs <paramref name="user"/> in with the cookie, in a new server-side session, and makes them the request's
+    /// user (for a CSRF token bound to them).
+    /// </summary>
+    public static async Task SignInAsync(HttpContext context, UserRecord user)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(Claims(user), CookieScheme));
-        var properties = new AuthenticationProperties { IsPersistent = true };
-        MarkStampChecked(properties, time);
-        await context.SignInAsync(CookieScheme, principal, properties);
+        var principal = await StartSessionAsync(context, user);
+        await context.SignInAsync(CookieScheme, principal, new AuthenticationProperties { IsPersistent = true });
         context.User = principal;
     }
 
-    /// <summary>A cookie issued now carries a stamp that was just read from the database.</summary>
-    public static void MarkStampChecked(AuthenticationProperties properties, TimeProvider time)
+    /// <summary>A new <c>sessions</c> row for <paramref name="user"/>, and the cookie principal that carries its id.</summary>
+    public static async Task<ClaimsPrincipal> StartSessionAsync(HttpContext context, UserRecord user)
     {
-        ArgumentNullException.ThrowIfNull(properties);
-        ArgumentNullException.ThrowIfNull(time);
-        properties.SetString(StampCheckedKey, time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(user);
+        var services = context.RequestServices;
+        var session = await services.GetRequiredService<SessionStore>().CreateAsync(user.Id, services.GetRequiredService<TimeProvider>().GetUtcNow(),
+            services.GetRequiredService<AuthOptions>().CookieLifetime, context.RequestAborted);
+        return new ClaimsPrincipal(new ClaimsIdentity(Claims(user).Append(new Claim(SessionClaim, session)), CookieScheme));
     }
+
+    /// <summary>The session id of a cookie user; null for an API token or an anonymous caller.</summary>
+    public static string? SessionId(ClaimsPrincipal user) => IsCookieUser(user) ? user.FindFirstValue(SessionClaim) : null;
 
     /// <summary>True when the request's user was authenticated by the sign-in cookie (not by an API token).</summary>
     public static bool IsCookieUser(ClaimsPrincipal user) =>
@@ -168,33 +181,24 @@ public static partial class AuthSetup
         return TypedResults.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(context);
     }
 
-    // At most once per interval a cookie's stamp is compared with the user's: a new password, role or disabled flag
-    // (each writes a new stamp), or a deleted user, ends the session.
-    private static async Task ValidateStampAsync(CookieValidatePrincipalContext context, TimeSpan interval)
+    // Every cookie request must find its session, of an enabled user with the stamp the cookie was issued with: a
+    // sign-out, a new password, role or disabled flag, or a deleted user, ends the session at once (one indexed
+    // lookup per request; last_seen_at is written at most once a minute).
+    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context, TimeSpan idle)
     {
-        var time = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (long.TryParse(context.Properties.GetString(StampCheckedKey), NumberStyles.None, CultureInfo.InvariantCulture, out var checkedAt)
-            && now - checkedAt < (long)interval.TotalMilliseconds && now >= checkedAt)
-        {
-            return;
-        }
-
+        var services = context.HttpContext.RequestServices;
         var principal = context.Principal;
-        var users = context.HttpContext.RequestServices.GetRequiredService<UserStore>();
-        var id = principal?.FindFirstValue(ClaimTypes.NameIdentifier);
-        var user = long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
-            ? await users.FindByIdAsync(userId, context.HttpContext.RequestAborted)
-            : null;
-        if (user is null || user.Disabled || user.SecurityStamp != principal?.FindFirstValue(StampClaim))
+        var session = principal?.FindFirstValue(SessionClaim);
+        var user = session is null
+            ? null
+            : await services.GetRequiredService<SessionStore>().FindUserAsync(session, services.GetRequiredService<TimeProvider>().GetUtcNow(), idle,
+                context.HttpContext.RequestAborted);
+        if (user is null || user.Id.ToString(CultureInfo.InvariantCulture) != principal?.FindFirstValue(ClaimTypes.NameIdentifier)
+            || user.SecurityStamp != principal.FindFirstValue(StampClaim))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieScheme);
-            return;
         }
-
-        context.Properties.SetString(StampCheckedKey, now.ToString(CultureInfo.InvariantCulture));
-        context.ShouldRenew = true;
     }
 
     // A write to the API authenticated by the cookie must carry the anti-forgery token in X-CSRF-TOKEN: a cross-site

@@ -6,13 +6,11 @@ using Monitor.Testing;
 namespace Monitor.IntegrationTests.Auth;
 
 /// <summary>
-/// One embedded dashboard on SQLite with anonymous reading off, a sign-in limit no test reaches, and the security
-/// stamp checked every second; tests create their own users in its database.
+/// One embedded dashboard on SQLite with anonymous reading off and a sign-in limit no test reaches; tests create their
+/// own users in its database.
 /// </summary>
 public sealed class AuthDashboard : IAsyncLifetime
 {
-    public static readonly TimeSpan StampCheck = TimeSpan.FromSeconds(1);
-
     private readonly TempSqliteFile _sqlite = new();
 
     public MonitorProcess Dashboard { get; private set; } = null!;
@@ -31,7 +29,6 @@ public sealed class AuthDashboard : IAsyncLifetime
             ["Ingestion__UseDefaultSources"] = "false",
             ["Auth__AnonymousRead"] = "false",
             ["Auth__SignInPermitLimit"] = "1000",
-            ["Auth__SecurityStampCheckInterval"] = "00:00:01",
         });
         await Dashboard.StartAsync();
         Database = TestAccounts.Sqlite(_sqlite.Path);
