@@ -19,6 +19,12 @@ public sealed class AuthOptions
     /// <summary>How long a sign-in cookie and its session last without use (they slide while used).</summary>
     public TimeSpan CookieLifetime { get; set; } = TimeSpan.FromDays(14);
 
+    /// <summary>
+    /// Origins (<c>https://host[:port]</c>) whose pages may open the live hub besides the dashboard's own, e.g. a
+    /// portal on another host. Empty by default: only the dashboard's own pages.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
     public OidcOptions Oidc { get; set; } = new();
 
     /// <summary>Anonymous read as configured, or the default for the setup.</summary>

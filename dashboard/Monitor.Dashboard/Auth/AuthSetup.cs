@@ -53,6 +53,7 @@ public static partial class AuthSetup
         services.TryAddSingleton<DataProtectionKeyStore>();
         services.TryAddSingleton<SessionStore>();
         services.TryAddSingleton<AccessRevocation>();
+        services.AddSingleton<HubOriginCheck>();
         services.AddHostedService<FirstAdminService>();
 
         // One key ring for every replica, in the database; one application name, so replicas in other folders agree.
@@ -121,10 +122,11 @@ public static partial class AuthSetup
         return builder;
     }
 
-    /// <summary>Authentication, the CSRF check, authorization and the rate limiter, in that order; before the endpoints.</summary>
+    /// <summary>The hub's Origin check, authentication, the CSRF check, authorization and the rate limiter, in that order; before the endpoints.</summary>
     public static WebApplication UseMonitorAuth(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.Use(app.Services.GetRequiredService<HubOriginCheck>().InvokeAsync);
         app.UseAuthentication();
         app.Use(CheckCsrfAsync);
         app.UseAuthorization();

@@ -11,6 +11,9 @@ namespace Monitor.IntegrationTests.Auth;
 /// </summary>
 public sealed class AuthDashboard : IAsyncLifetime
 {
+    /// <summary>An origin the hub admits besides its own (Auth:AllowedOrigins).</summary>
+    public const string AllowedOrigin = "http://allowed.example:8443";
+
     private readonly TempSqliteFile _sqlite = new();
 
     public MonitorProcess Dashboard { get; private set; } = null!;
@@ -29,6 +32,7 @@ public sealed class AuthDashboard : IAsyncLifetime
             ["Ingestion__UseDefaultSources"] = "false",
             ["Auth__AnonymousRead"] = "false",
             ["Auth__SignInPermitLimit"] = "1000",
+            ["Auth__AllowedOrigins__0"] = AllowedOrigin,
         });
         await Dashboard.StartAsync();
         Database = TestAccounts.Sqlite(_sqlite.Path);
