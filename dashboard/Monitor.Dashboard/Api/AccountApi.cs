@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Monitor.Contracts;
 using Monitor.Dashboard.Auth;
 using Monitor.Data.Accounts;
+using Monitor.Data.Alerts;
 
 namespace Monitor.Dashboard.Api;
 
@@ -28,8 +29,9 @@ public static partial class AccountApi
     /// <param name="Authenticated">False for an anonymous caller; the user fields are then null.</param>
     /// <param name="AnonymousRead">Whether reading needs no sign-in on this dashboard.</param>
     /// <param name="CsrfToken">Send it as <c>X-CSRF-TOKEN</c> with every cookie-authenticated write.</param>
+    /// <param name="SuspendedSubscriptions">Subscriptions kept but not running because the role (viewer) or the disabled flag allows none.</param>
     public sealed record MeView(bool Authenticated, long? Id, string? UserName, string? DisplayName, string? Email, string? Role,
-        bool AnonymousRead, OidcView Oidc, string? CsrfToken);
+        bool AnonymousRead, OidcView Oidc, string? CsrfToken, int SuspendedSubscriptions = 0);
 
     public sealed record TokenView(long Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt);
 
@@ -51,10 +53,12 @@ public static partial class AccountApi
         return app;
     }
 
-    private static async Task<MeView> Me(HttpContext context, UserStore users, IAntiforgery antiforgery, AccessSettings access, AuthOptions options, CancellationToken cancellationToken)
+    private static async Task<MeView> Me(HttpContext context, UserStore users, SubscriptionStore subscriptions, IAntiforgery antiforgery, AccessSettings access,
+        AuthOptions options, CancellationToken cancellationToken)
     {
         var user = context.User.Identity?.IsAuthenticated == true ? await users.FindByIdAsync(context.User.UserId(), cancellationToken) : null;
-        return View(context, user, antiforgery, access, options);
+        var suspended = user is null ? 0 : (await subscriptions.ListForUserAsync(user.Id, cancellationToken)).Count(s => s.Suspended);
+        return View(context, user, antiforgery, access, options) with { SuspendedSubscriptions = suspended };
     }
 
     private static async Task<IResult> SignIn(SignInRequest? request, HttpContext context, UserStore users, IAntiforgery antiforgery, AccessSettings access,
