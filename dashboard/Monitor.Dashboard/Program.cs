@@ -2,6 +2,7 @@ using Monitor.Dashboard;
 using Monitor.Dashboard.Api;
 using Monitor.Dashboard.Auth;
 using Monitor.Dashboard.Hubs;
+using Monitor.Dashboard.Security;
 using Monitor.Hosting;
 
 MonitorHostExtensions.CreateBootstrapLogger();
@@ -10,6 +11,7 @@ builder.AddMonitorDefaults("dashboard", DashboardSetup.DefaultUrl);
 builder.AddDashboard();
 
 var app = builder.Build();
+app.UseSecurityHeaders();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseMonitorAuth();

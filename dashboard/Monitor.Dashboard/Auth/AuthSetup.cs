@@ -102,6 +102,9 @@ public static partial class AuthSetup
             antiforgery.HeaderName = CsrfHeader;
             antiforgery.Cookie.Name = CsrfCookieName;
             antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+
+            // Secure over HTTPS (behind a TLS proxy: with X-Forwarded-Proto trusted), as the sign-in cookie.
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
 
         services.AddRateLimiter(limiter =>

@@ -33,6 +33,8 @@ public sealed class AuthDashboard : IAsyncLifetime
             ["Auth__AnonymousRead"] = "false",
             ["Auth__SignInPermitLimit"] = "1000",
             ["Auth__AllowedOrigins__0"] = AllowedOrigin,
+            // As behind the compose proxy: X-Forwarded-Proto: https makes a request HTTPS (HSTS, Secure cookies).
+            ["ASPNETCORE_FORWARDEDHEADERS_ENABLED"] = "true",
         });
         await Dashboard.StartAsync();
         Database = TestAccounts.Sqlite(_sqlite.Path);
