@@ -11,7 +11,7 @@ public static class SecurityHeaders
     /// <summary>The policy of every page, script and API answer.</summary>
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
     // The API reference (Scalar, served from this origin) starts from an inline module script and styles itself
     // inline; it shows the OpenAPI document, no user data, and still cannot be framed.
