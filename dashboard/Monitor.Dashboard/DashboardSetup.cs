@@ -6,6 +6,7 @@ using Monitor.Dashboard.Auth;
 using Monitor.Dashboard.Consumers;
 using Monitor.Dashboard.Demo;
 using Monitor.Dashboard.Live;
+using Monitor.Dashboard.Problems;
 using Monitor.Data.History;
 using Monitor.Hosting.Messaging;
 using Monitor.Ingestion;
@@ -30,7 +31,7 @@ public static class DashboardSetup
         builder.AddLivePush();
         builder.AddMonitorAuth();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        builder.Services.AddProblemDetails();
+        builder.AddProblemBodies();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<HistoryStore>().AddSingleton<HistoryAggregates>().AddSingleton<StatementDetailStore>();
 

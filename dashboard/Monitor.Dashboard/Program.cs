@@ -2,6 +2,7 @@ using Monitor.Dashboard;
 using Monitor.Dashboard.Api;
 using Monitor.Dashboard.Auth;
 using Monitor.Dashboard.Hubs;
+using Monitor.Dashboard.Problems;
 using Monitor.Dashboard.Security;
 using Monitor.Hosting;
 
@@ -12,6 +13,7 @@ builder.AddDashboard();
 
 var app = builder.Build();
 app.UseSecurityHeaders();
+app.UseProblemBodies();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseMonitorAuth();
