@@ -9,7 +9,8 @@ namespace Monitor.Dashboard.Api;
 
 /// <summary>
 /// <c>/api/account</c>: who am I (with the CSRF token for writes), sign in and out, change my password, my API tokens.
-/// Sign-in is rate limited per client address and logs failures with the user name (never the password).
+/// Sign-in is rate limited per client address and per account (failures), and logs failures with the user name
+/// (never the password).
 /// </summary>
 public static partial class AccountApi
 {
@@ -62,7 +63,7 @@ public static partial class AccountApi
     }
 
     private static async Task<IResult> SignIn(SignInRequest? request, HttpContext context, UserStore users, IAntiforgery antiforgery, AccessSettings access,
-        AuthOptions options, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+        AuthOptions options, AccountSignInThrottle throttle, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (request is null || string.IsNullOrWhiteSpace(request.UserName) || string.IsNullOrEmpty(request.Password))
         {
@@ -70,10 +71,19 @@ public static partial class AccountApi
         }
 
         var logger = loggers.CreateLogger(typeof(AccountApi));
-        var user = await users.FindByNameAsync(request.UserName, cancellationToken);
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (throttle.IsThrottled(request.UserName))
+        {
+            LogSignInFailed(logger, ForLog(request.UserName), address, "too many failures for this account");
+            context.Response.Headers.RetryAfter = ((int)throttle.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problem(StatusCodes.Status429TooManyRequests, "Too many sign-in attempts",
+                $"Too many failed sign-ins for this account; try again in {(int)Math.Ceiling(throttle.Window.TotalMinutes)} minutes.");
+        }
+
+        var user = await users.FindByNameAsync(request.UserName, cancellationToken);
         if (!Passwords.Verify(user?.PasswordHash, request.Password) || user is null || user.Disabled)
         {
+            throttle.RecordFailure(request.UserName);
             LogSignInFailed(logger, ForLog(request.UserName), address, user is null ? "unknown user" : user.Disabled ? "disabled" : "wrong password");
             return Problem(StatusCodes.Status401Unauthorized, "Sign-in failed", WrongCredentials);
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -54,10 +55,19 @@ public static partial class AuthSetup
         services.TryAddSingleton<SessionStore>();
         services.TryAddSingleton<AccessRevocation>();
         services.AddSingleton<HubOriginCheck>();
+        services.AddSingleton<AccountSignInThrottle>();
         services.AddHostedService<FirstAdminService>();
 
         // One key ring for every replica, in the database; one application name, so replicas in other folders agree.
-        services.AddDataProtection().SetApplicationName("Monitor");
+        var dataProtection = services.AddDataProtection().SetApplicationName("Monitor");
+        if (options.DataProtection.CertificatePath is { Length: > 0 } certificatePath)
+        {
+            // New keys are encrypted to the current certificate; any listed certificate decrypts (rotation).
+            var current = X509CertificateLoader.LoadPkcs12FromFile(certificatePath, options.DataProtection.CertificatePassword);
+            var previous = options.DataProtection.PreviousCertificates.Select(c => X509CertificateLoader.LoadPkcs12FromFile(c.Path, c.Password));
+            dataProtection.ProtectKeysWithCertificate(current).UnprotectKeysWithAnyCertificate([current, .. previous]);
+        }
+
         services.AddOptions<KeyManagementOptions>().Configure<DataProtectionKeyStore, TimeProvider>(
             (keys, store, time) => keys.XmlRepository = new DatabaseXmlRepository(store, time));
 
