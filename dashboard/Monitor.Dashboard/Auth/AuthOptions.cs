@@ -21,6 +21,9 @@ public sealed class AuthOptions
 
     public TimeSpan AccountSignInWindow { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How often each replica re-checks its open hub connections against the database (a safety net: revocations close them at once).</summary>
+    public TimeSpan ConnectionRecheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a sign-in cookie and its session last without use (they slide while used).</summary>
     public TimeSpan CookieLifetime { get; set; } = TimeSpan.FromDays(14);
 

@@ -56,6 +56,7 @@ public static partial class AuthSetup
         services.TryAddSingleton<AccessRevocation>();
         services.AddSingleton<HubOriginCheck>();
         services.AddSingleton<AccountSignInThrottle>();
+        services.AddHostedService<ConnectionRecheck>();
         services.AddHostedService<FirstAdminService>();
 
         // One key ring for every replica, in the database; one application name, so replicas in other folders agree.

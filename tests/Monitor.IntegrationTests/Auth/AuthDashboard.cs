@@ -14,6 +14,9 @@ public sealed class AuthDashboard : IAsyncLifetime
     /// <summary>An origin the hub admits besides its own (Auth:AllowedOrigins).</summary>
     public const string AllowedOrigin = "http://allowed.example:8443";
 
+    /// <summary>How often the dashboard re-checks its open hub connections against the database.</summary>
+    public static readonly TimeSpan ConnectionRecheck = TimeSpan.FromSeconds(1);
+
     private readonly TempSqliteFile _sqlite = new();
 
     public MonitorProcess Dashboard { get; private set; } = null!;
@@ -33,6 +36,7 @@ public sealed class AuthDashboard : IAsyncLifetime
             ["Auth__AnonymousRead"] = "false",
             ["Auth__SignInPermitLimit"] = "1000",
             ["Auth__AllowedOrigins__0"] = AllowedOrigin,
+            ["Auth__ConnectionRecheckInterval"] = "00:00:01",
             // As behind the compose proxy: X-Forwarded-Proto: https makes a request HTTPS (HSTS, Secure cookies).
             ["ASPNETCORE_FORWARDEDHEADERS_ENABLED"] = "true",
         });

@@ -150,6 +150,30 @@ public sealed class SessionTests(AuthDashboard fixture)
         await cookieHub.WaitClosedAsync(CloseWithin);
         await tokenHub.WaitClosedAsync(CloseWithin);
     }
+
+    [Fact]
+    public async Task Access_ended_in_the_database_alone_closes_the_hub_connections_at_the_next_recheck()
+    {
+        // As `monitor users reset-password` does, or a revocation event lost: no AccessRevoked, only the rows.
+        var cookies = new CookieContainer();
+        var (id, password) = await TestAccounts.CreateUserAsync(fixture.Database, "recheck-user", "analyst");
+        using var http = await TestAccounts.SignInAsync(fixture.BaseAddress, "recheck-user", password, cookies);
+        var token = await TestAccounts.CreateTokenAsync(fixture.Database, id);
+        var (otherId, _) = await TestAccounts.CreateUserAsync(fixture.Database, "recheck-other", "viewer");
+        var otherToken = await TestAccounts.CreateTokenAsync(fixture.Database, otherId);
+        await using var cookieHub = await HubWatch.ConnectAsync(fixture.BaseAddress, o => o.Cookies = cookies);
+        await using var tokenHub = await HubWatch.ConnectAsync(fixture.BaseAddress, o => o.AccessTokenProvider = () => Task.FromResult<string?>(token));
+        await using var otherHub = await HubWatch.ConnectAsync(fixture.BaseAddress, o => o.AccessTokenProvider = () => Task.FromResult<string?>(otherToken));
+
+        await new Monitor.Data.Accounts.UserStore(fixture.Database).SetPasswordAsync(id, "not a real hash");
+        await cookieHub.WaitClosedAsync(AuthDashboard.ConnectionRecheck * 4);
+        await Task.Delay(AuthDashboard.ConnectionRecheck * 2);
+        Assert.Equal(HubConnectionState.Connected, tokenHub.State);
+
+        await new Monitor.Data.Accounts.UserStore(fixture.Database).UpdateAsync(id, "analyst", true, null, "recheck-user");
+        await tokenHub.WaitClosedAsync(AuthDashboard.ConnectionRecheck * 4);
+        Assert.Equal(HubConnectionState.Connected, otherHub.State);
+    }
 }
 
 /// <summary>A hub connection that records when the server closes it.</summary>
