@@ -15,12 +15,26 @@ namespace Monitor.Dashboard.Auth;
 /// </summary>
 public sealed partial class AccessRevocation(LiveHubLifetimeManager hub, IBus bus, TimeProvider time, ILogger<AccessRevocation> logger)
 {
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(5);
+
     public async Task RevokeAsync(long userId, RevokedAccess scope, string reason, string? sessionId = null, long? tokenId = null,
         CancellationToken cancellationToken = default)
     {
         var revoked = new AccessRevoked(userId, scope, sessionId is null ? null : SessionStore.Hash(sessionId), tokenId, reason, time.GetUtcNow());
         Close(revoked);
-        await bus.Publish(revoked, cancellationToken);
+
+        // The change is in the database already: a broker that is away must not fail or hang the request. The other
+        // replicas then close the connections at their next re-check (ConnectionRecheck) instead.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(PublishTimeout);
+        try
+        {
+            await bus.Publish(revoked, timeout.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogPublishFailed(logger, ex, userId, reason);
+        }
     }
 
     /// <summary>Aborts this replica's connections that <paramref name="revoked"/> covers.</summary>
@@ -56,6 +70,10 @@ public sealed partial class AccessRevocation(LiveHubLifetimeManager hub, IBus bu
             _ => false,
         };
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Could not announce the end of access of user {UserId} ({Reason}) to the other replicas; they close its hub connections at their next re-check")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, long userId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Closed {Connections} hub connections of user {UserId}: {Reason}")]
     private static partial void LogClosed(ILogger logger, int connections, long userId, string reason);
