@@ -6,6 +6,7 @@ using Monitor.Dashboard.Auth;
 using Monitor.Dashboard.Consumers;
 using Monitor.Dashboard.Demo;
 using Monitor.Dashboard.Live;
+using Monitor.Dashboard.Problems;
 using Monitor.Data.History;
 using Monitor.Hosting.Messaging;
 using Monitor.Ingestion;
@@ -30,7 +31,7 @@ public static class DashboardSetup
         builder.AddLivePush();
         builder.AddMonitorAuth();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        builder.Services.AddProblemDetails();
+        builder.AddProblemBodies();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<HistoryStore>().AddSingleton<HistoryAggregates>().AddSingleton<StatementDetailStore>();
 
@@ -62,6 +63,7 @@ public static class DashboardSetup
         bus.AddConsumer<PushStatementConsumer>().Endpoint(e => (e.Temporary, e.InstanceId) = (true, replica));
         bus.AddConsumer<PushAlertConsumer>().Endpoint(e => (e.Temporary, e.InstanceId) = (true, replica));
         bus.AddConsumer<PushSourceHealthConsumer>().Endpoint(e => (e.Temporary, e.InstanceId) = (true, replica));
+        bus.AddConsumer<CloseRevokedConnectionsConsumer>().Endpoint(e => (e.Temporary, e.InstanceId) = (true, replica));
     }
 
     /// <summary><c>--Demo:Enabled=true</c>: the feed simulator in process, its feeds registered as sources.</summary>

@@ -2,6 +2,8 @@ using Monitor.Dashboard;
 using Monitor.Dashboard.Api;
 using Monitor.Dashboard.Auth;
 using Monitor.Dashboard.Hubs;
+using Monitor.Dashboard.Problems;
+using Monitor.Dashboard.Security;
 using Monitor.Hosting;
 
 MonitorHostExtensions.CreateBootstrapLogger();
@@ -10,6 +12,8 @@ builder.AddMonitorDefaults("dashboard", DashboardSetup.DefaultUrl);
 builder.AddDashboard();
 
 var app = builder.Build();
+app.UseSecurityHeaders();
+app.UseProblemBodies();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseMonitorAuth();

@@ -60,6 +60,21 @@ public abstract class AccountContract(Store store) : DatabaseContract(store)
     }
 
     [Fact]
+    public async Task A_deleted_users_id_is_never_given_to_the_next_user()
+    {
+        var first = (await Users.CreateAsync(new NewUser("first", "First", null, "viewer", "h"), T0))!.Value;
+        var newest = (await Users.CreateAsync(new NewUser("newest", "Newest", null, "analyst", "h"), T0))!.Value;
+
+        Assert.Equal(UserChange.Done, await Users.DeleteAsync(newest));
+        var next = (await Users.CreateAsync(new NewUser("next", "Next", null, "analyst", "h"), T0))!.Value;
+        Assert.Equal(UserChange.Done, await Users.DeleteAsync(next));
+        var last = (await Users.CreateAsync(new NewUser("last", "Last", null, "analyst", "h"), T0))!.Value;
+
+        Assert.Equal(4, new[] { first, newest, next, last }.Distinct().Count());
+        Assert.True(last > next && next > newest, $"ids {newest}, {next}, {last} must grow");
+    }
+
+    [Fact]
     public async Task The_last_enabled_admin_cannot_be_demoted_disabled_or_deleted_while_another_admin_can()
     {
         var first = (await Users.CreateAsync(new NewUser("first", "First", null, "admin", "h"), T0))!.Value;
@@ -188,6 +203,46 @@ public abstract class AccountContract(Store store) : DatabaseContract(store)
 
         Assert.Equal(UserChange.Done, await Users.DeleteAsync(bob));
         Assert.Empty(await Tokens.ListAsync(bob));
+    }
+
+    [Fact]
+    public async Task A_session_finds_its_enabled_user_until_it_is_deleted_idle_or_its_user_changes_password_role_or_flag()
+    {
+        var sessions = new SessionStore(Database);
+        var idle = TimeSpan.FromDays(14);
+        var alice = (await Users.CreateAsync(new NewUser("alice", "Alice", null, "analyst", "h"), T0))!.Value;
+        var bob = (await Users.CreateAsync(new NewUser("bob", "Bob", null, "viewer", "h"), T0))!.Value;
+        var first = await sessions.CreateAsync(alice, T0, idle);
+        var second = await sessions.CreateAsync(alice, T0, idle);
+        var bobs = await sessions.CreateAsync(bob, T0, idle);
+
+        Assert.Equal(alice, (await sessions.FindUserAsync(first, T0.AddMinutes(1), idle))?.Id);
+        Assert.Null(await sessions.FindUserAsync(first, T0.AddDays(15), idle));
+        Assert.Null(await sessions.FindUserAsync("not-a-session", T0, idle));
+        Assert.True(await sessions.DeleteAsync(first));
+        Assert.False(await sessions.DeleteAsync(first));
+        Assert.Null(await sessions.FindUserAsync(first, T0, idle));
+        Assert.Equal(alice, (await sessions.FindUserAsync(second, T0, idle))?.Id);
+
+        // An email or display name leaves sessions alone; a role ends them.
+        Assert.Equal(UserChange.Done, await Users.UpdateAsync(alice, "analyst", false, "a@example.org", "Alice A."));
+        Assert.NotNull(await sessions.FindUserAsync(second, T0, idle));
+        Assert.Equal(UserChange.Done, await Users.UpdateAsync(alice, "viewer", false, "a@example.org", "Alice A."));
+        Assert.Null(await sessions.FindUserAsync(second, T0, idle));
+
+        var third = await sessions.CreateAsync(alice, T0, idle);
+        await Users.SetPasswordAsync(alice, "h2");
+        Assert.Null(await sessions.FindUserAsync(third, T0, idle));
+
+        var fourth = await sessions.CreateAsync(alice, T0, idle);
+        Assert.Equal(UserChange.Done, await Users.UpdateAsync(alice, "viewer", true, null, "Alice"));
+        Assert.Null(await sessions.FindUserAsync(fourth, T0, idle));
+        Assert.Equal(0, await sessions.CountForUserAsync(alice));
+
+        Assert.Equal(bob, (await sessions.FindUserAsync(bobs, T0, idle))?.Id);
+        Assert.Equal(UserChange.Done, await Users.DeleteAsync(bob));
+        Assert.Null(await sessions.FindUserAsync(bobs, T0, idle));
+        Assert.Equal(0, await sessions.CountForUserAsync(bob));
     }
 
     [Fact]

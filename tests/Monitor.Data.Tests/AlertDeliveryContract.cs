@@ -212,6 +212,31 @@ public abstract class AlertDeliveryContract(Store store) : DatabaseContract(stor
     }
 
     [Fact]
+    public async Task A_demoted_or_disabled_owners_subscriptions_are_not_matched_and_their_queued_sends_say_so_until_promoted_again()
+    {
+        var users = new Monitor.Data.Accounts.UserStore(Database);
+        var subscriptions = new SubscriptionStore(Database);
+        var deliveries = new DeliveryStore(Database);
+        await QueueAsync(T0);
+
+        Assert.Equal([_subscriptionId], (await subscriptions.ListEnabledAsync()).Select(s => s.Id));
+        await users.UpdateAsync(_userId, "viewer", false, "ana@example.org", "ana");
+        var asViewer = await subscriptions.ListEnabledAsync();
+        var content = await deliveries.LoadAsync(Assert.Single(await deliveries.ClaimDueAsync(1, TimeSpan.FromMinutes(1), T0)));
+        var suspended = await subscriptions.ListForUserAsync(_userId);
+        await users.UpdateAsync(_userId, "analyst", true, "ana@example.org", "ana");
+        var asDisabled = await subscriptions.ListEnabledAsync();
+        await users.UpdateAsync(_userId, "analyst", false, "ana@example.org", "ana");
+
+        Assert.Empty(asViewer);
+        Assert.False(content!.Owner.MaySubscribe);
+        Assert.True(Assert.Single(suspended).Suspended);
+        Assert.Empty(asDisabled);
+        Assert.Equal([_subscriptionId], (await subscriptions.ListEnabledAsync()).Select(s => s.Id));
+        Assert.False(Assert.Single(await subscriptions.ListForUserAsync(_userId)).Suspended);
+    }
+
+    [Fact]
     public async Task A_subscription_query_matches_as_the_history_search_does_on_the_current_revision()
     {
         var statements = new StatementStore(Database);

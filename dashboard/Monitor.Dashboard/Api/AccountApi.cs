@@ -1,13 +1,16 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Monitor.Contracts;
 using Monitor.Dashboard.Auth;
 using Monitor.Data.Accounts;
+using Monitor.Data.Alerts;
 
 namespace Monitor.Dashboard.Api;
 
 /// <summary>
 /// <c>/api/account</c>: who am I (with the CSRF token for writes), sign in and out, change my password, my API tokens.
-/// Sign-in is rate limited per client address and logs failures with the user name (never the password).
+/// Sign-in is rate limited per client address and per account (failures), and logs failures with the user name
+/// (never the password).
 /// </summary>
 public static partial class AccountApi
 {
@@ -27,8 +30,9 @@ public static partial class AccountApi
     /// <param name="Authenticated">False for an anonymous caller; the user fields are then null.</param>
     /// <param name="AnonymousRead">Whether reading needs no sign-in on this dashboard.</param>
     /// <param name="CsrfToken">Send it as <c>X-CSRF-TOKEN</c> with every cookie-authenticated write.</param>
+    /// <param name="SuspendedSubscriptions">Subscriptions kept but not running because the role (viewer) or the disabled flag allows none.</param>
     public sealed record MeView(bool Authenticated, long? Id, string? UserName, string? DisplayName, string? Email, string? Role,
-        bool AnonymousRead, OidcView Oidc, string? CsrfToken);
+        bool AnonymousRead, OidcView Oidc, string? CsrfToken, int SuspendedSubscriptions = 0);
 
     public sealed record TokenView(long Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt);
 
@@ -50,14 +54,16 @@ public static partial class AccountApi
         return app;
     }
 
-    private static async Task<MeView> Me(HttpContext context, UserStore users, IAntiforgery antiforgery, AccessSettings access, AuthOptions options, CancellationToken cancellationToken)
+    private static async Task<MeView> Me(HttpContext context, UserStore users, SubscriptionStore subscriptions, IAntiforgery antiforgery, AccessSettings access,
+        AuthOptions options, CancellationToken cancellationToken)
     {
         var user = context.User.Identity?.IsAuthenticated == true ? await users.FindByIdAsync(context.User.UserId(), cancellationToken) : null;
-        return View(context, user, antiforgery, access, options);
+        var suspended = user is null ? 0 : (await subscriptions.ListForUserAsync(user.Id, cancellationToken)).Count(s => s.Suspended);
+        return View(context, user, antiforgery, access, options) with { SuspendedSubscriptions = suspended };
     }
 
     private static async Task<IResult> SignIn(SignInRequest? request, HttpContext context, UserStore users, IAntiforgery antiforgery, AccessSettings access,
-        AuthOptions options, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+        AuthOptions options, AccountSignInThrottle throttle, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (request is null || string.IsNullOrWhiteSpace(request.UserName) || string.IsNullOrEmpty(request.Password))
         {
@@ -65,15 +71,24 @@ public static partial class AccountApi
         }
 
         var logger = loggers.CreateLogger(typeof(AccountApi));
-        var user = await users.FindByNameAsync(request.UserName, cancellationToken);
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (throttle.IsThrottled(request.UserName))
+        {
+            LogSignInFailed(logger, ForLog(request.UserName), address, "too many failures for this account");
+            context.Response.Headers.RetryAfter = ((int)throttle.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problem(StatusCodes.Status429TooManyRequests, "Too many sign-in attempts",
+                $"Too many failed sign-ins for this account; try again in {(int)Math.Ceiling(throttle.Window.TotalMinutes)} minutes.");
+        }
+
+        var user = await users.FindByNameAsync(request.UserName, cancellationToken);
         if (!Passwords.Verify(user?.PasswordHash, request.Password) || user is null || user.Disabled)
         {
+            throttle.RecordFailure(request.UserName);
             LogSignInFailed(logger, ForLog(request.UserName), address, user is null ? "unknown user" : user.Disabled ? "disabled" : "wrong password");
             return Problem(StatusCodes.Status401Unauthorized, "Sign-in failed", WrongCredentials);
         }
 
-        await AuthSetup.SignInAsync(context, user, time);
+        await AuthSetup.SignInAsync(context, user);
         await users.TouchSignInAsync(user.Id, time.GetUtcNow(), cancellationToken);
         LogSignedIn(logger, user.UserName, address);
         return TypedResults.Ok(View(context, user, antiforgery, access, options));
@@ -85,14 +100,21 @@ public static partial class AccountApi
             ? TypedResults.Challenge(new AuthenticationProperties { RedirectUri = OidcSignIn.LocalReturnUrl(returnUrl) }, [OidcSignIn.Scheme])
             : Problem(StatusCodes.Status404NotFound, "Single sign-on is not configured", "This dashboard has no OpenID Connect provider (Auth:Oidc:Authority).");
 
-    private static async Task<IResult> SignOut(HttpContext context)
+    // Deletes the session on the server (a copy of the cookie is worth nothing after it) and closes its hub connections.
+    private static async Task<IResult> SignOut(HttpContext context, SessionStore sessions, AccessRevocation revocation, CancellationToken cancellationToken)
     {
+        if (AuthSetup.SessionId(context.User) is { } session)
+        {
+            await sessions.DeleteAsync(session, cancellationToken);
+            await revocation.RevokeAsync(context.User.UserId(), RevokedAccess.Session, "signed out", sessionId: session, cancellationToken: cancellationToken);
+        }
+
         await context.SignOutAsync(AuthSetup.CookieScheme);
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> ChangePassword(PasswordRequest? request, HttpContext context, UserStore users, TimeProvider time, ILoggerFactory loggers,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> ChangePassword(PasswordRequest? request, HttpContext context, UserStore users, AccessRevocation revocation,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (request is null || request.CurrentPassword is null)
         {
@@ -123,10 +145,12 @@ public static partial class AccountApi
         var stamp = await users.SetPasswordAsync(user.Id, Passwords.Hash(request.NewPassword!), cancellationToken);
         LogPasswordChanged(loggers.CreateLogger(typeof(AccountApi)), user.UserName);
 
-        // The new stamp ends every other session; this one goes on with a fresh cookie.
+        // The new password ended every session and closes their hub connections; this one goes on in a new session
+        // (its page's hub reconnects with the new cookie). API tokens live on: see README, "API tokens".
+        await revocation.RevokeAsync(user.Id, RevokedAccess.Sessions, "password changed", cancellationToken: cancellationToken);
         if (AuthSetup.IsCookieUser(context.User) && stamp is not null)
         {
-            await AuthSetup.SignInAsync(context, user with { SecurityStamp = stamp }, time);
+            await AuthSetup.SignInAsync(context, user with { SecurityStamp = stamp });
         }
 
         return TypedResults.NoContent();
@@ -154,10 +178,17 @@ public static partial class AccountApi
             new CreatedTokenView(record.Id, record.Name, record.Prefix, token, record.CreatedAt, record.ExpiresAt));
     }
 
-    private static async Task<IResult> DeleteToken(long id, HttpContext context, ApiTokenStore tokens, CancellationToken cancellationToken) =>
-        await tokens.DeleteAsync(id, context.User.UserId(), cancellationToken)
-            ? TypedResults.NoContent()
-            : Problem(StatusCodes.Status404NotFound, "Unknown token", $"You have no API token with id {id}.");
+    private static async Task<IResult> DeleteToken(long id, HttpContext context, ApiTokenStore tokens, AccessRevocation revocation, CancellationToken cancellationToken)
+    {
+        var userId = context.User.UserId();
+        if (!await tokens.DeleteAsync(id, userId, cancellationToken))
+        {
+            return Problem(StatusCodes.Status404NotFound, "Unknown token", $"You have no API token with id {id}.");
+        }
+
+        await revocation.RevokeAsync(userId, RevokedAccess.Token, "API token deleted", tokenId: id, cancellationToken: cancellationToken);
+        return TypedResults.NoContent();
+    }
 
     private static MeView View(HttpContext context, UserRecord? user, IAntiforgery antiforgery, AccessSettings access, AuthOptions options)
     {

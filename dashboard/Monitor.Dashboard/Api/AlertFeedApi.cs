@@ -2,7 +2,6 @@ using System.Globalization;
 using System.ServiceModel.Syndication;
 using System.Text;
 using System.Xml;
-using Monitor.Data.Accounts;
 using Monitor.Data.Alerts;
 
 namespace Monitor.Dashboard.Api;
@@ -10,7 +9,7 @@ namespace Monitor.Dashboard.Api;
 /// <summary>
 /// <c>GET /feeds/alerts/{token}</c>: a subscription's last 50 alerts as Atom 1.0, for feed readers. No sign-in: the
 /// secret token in the URL is the credential (only its SHA-256 is stored; rotating it retires the old URL). An unknown
-/// token, or a disabled owner, answers 404.
+/// token, or a suspended subscription (its owner disabled or demoted to viewer), answers 404.
 /// </summary>
 public static class AlertFeedApi
 {
@@ -25,14 +24,13 @@ public static class AlertFeedApi
         return app;
     }
 
-    private static async Task<IResult> GetFeed(string token, HttpContext http, SubscriptionStore subscriptions, InboxStore inbox, UserStore users, CancellationToken cancellationToken)
+    private static async Task<IResult> GetFeed(string token, HttpContext http, SubscriptionStore subscriptions, InboxStore inbox, CancellationToken cancellationToken)
     {
         // The URL is a secret: keep it out of caches and out of Referer headers of the links in the feed.
         http.Response.Headers.CacheControl = "private, no-store";
         http.Response.Headers["Referrer-Policy"] = "no-referrer";
         if (token.Length > MaxTokenLength
-            || await subscriptions.FindByFeedTokenHashAsync(SubscriptionsApi.HashFeedToken(token), cancellationToken) is not { } subscription
-            || await users.FindByIdAsync(subscription.UserId, cancellationToken) is not { Disabled: false })
+            || await subscriptions.FindByFeedTokenHashAsync(SubscriptionsApi.HashFeedToken(token), cancellationToken) is not { Suspended: false } subscription)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown feed",
                 detail: "There is no alert feed at this address; its token may have been rotated.");

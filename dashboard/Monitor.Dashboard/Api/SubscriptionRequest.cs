@@ -79,7 +79,7 @@ public sealed record SubscriptionView(
     long Id, string Name, string Kind, bool Enabled, IReadOnlyList<string> Topics, string TopicMatch, IReadOnlyList<string> Sources,
     IReadOnlyList<string> DocumentTypes, double MinScore, string? Query, bool DriftOnly, int? SpikeWindowHours, double? SpikeFactor,
     QuietHoursView? QuietHours, string TimeZone, string Delivery, int DigestHour, ChannelsView Channels,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool Suspended)
 {
     /// <summary>The Atom feed's URL with its secret token: only in the answer that created it.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -96,7 +96,7 @@ public sealed record SubscriptionView(
             s.SpikeWindowHours, s.SpikeFactor, s.QuietStart is null || s.QuietEnd is null ? null : new QuietHoursView(s.QuietStart, s.QuietEnd),
             s.TimeZone, s.Delivery, s.DigestHour,
             new ChannelsView(s.InApp, s.Email, s.WebhookUrl is null ? null : new WebhookView(s.WebhookUrl, s.WebhookFormat)),
-            s.CreatedAt, s.UpdatedAt);
+            s.CreatedAt, s.UpdatedAt, s.Suspended);
     }
 }
 

@@ -1,14 +1,17 @@
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using Monitor.Contracts;
 using Monitor.Dashboard.Auth;
 using Monitor.Data.Accounts;
+using Monitor.Data.Alerts;
 
 namespace Monitor.Dashboard.Api;
 
 /// <summary>
 /// <c>/api/admin/users</c> (admins only): list, create (with a generated password shown once), change role, disabled
-/// flag, email and display name, reset a password, delete. The last enabled admin cannot be demoted, disabled or
-/// deleted (409). A new role, the disabled flag or a new password ends the user's sessions within a minute.
+/// flag, email and display name, reset a password, delete; list and remove any user's subscriptions. The last enabled admin cannot be demoted, disabled or
+/// deleted (409). A new role, the disabled flag, a new password or deletion ends the user's sessions at once and
+/// closes their hub connections on every replica.
 /// </summary>
 public static partial class UsersAdminApi
 {
@@ -21,8 +24,9 @@ public static partial class UsersAdminApi
 
     /// <param name="HasPassword">False for a user who signs in only through OpenID Connect.</param>
     /// <param name="External">Signs in through OpenID Connect.</param>
+    /// <param name="SuspendedSubscriptions">The user's subscriptions kept but not running: their role (viewer) or disabled flag allows none.</param>
     public sealed record UserView(long Id, string UserName, string DisplayName, string? Email, string Role, bool Disabled, bool HasPassword,
-        bool External, DateTimeOffset CreatedAt, DateTimeOffset? LastSignInAt);
+        bool External, DateTimeOffset CreatedAt, DateTimeOffset? LastSignInAt, int SuspendedSubscriptions = 0);
 
     /// <param name="Password">Generated; shown here once.</param>
     public sealed record CreatedUserView(UserView User, string Password);
@@ -39,14 +43,46 @@ public static partial class UsersAdminApi
         users.MapPatch("/{id:long}", Update);
         users.MapPost("/{id:long}/reset-password", ResetPassword);
         users.MapDelete("/{id:long}", Delete);
+        users.MapGet("/{id:long}/subscriptions", ListSubscriptions);
+        users.MapDelete("/{id:long}/subscriptions/{subscriptionId:long}", DeleteSubscription);
         return app;
     }
 
-    private static async Task<IEnumerable<UserView>> List(UserStore users, CancellationToken cancellationToken) =>
-        (await users.ListAsync(cancellationToken)).Select(View);
+    private static async Task<IEnumerable<UserView>> List(UserStore users, SubscriptionStore subscriptions, CancellationToken cancellationToken)
+    {
+        var suspended = await subscriptions.CountSuspendedAsync(cancellationToken);
+        return (await users.ListAsync(cancellationToken)).Select(u => View(u) with { SuspendedSubscriptions = suspended.GetValueOrDefault(u.Id) });
+    }
 
-    private static async Task<IResult> Get(long id, UserStore users, CancellationToken cancellationToken) =>
-        await users.FindByIdAsync(id, cancellationToken) is { } user ? TypedResults.Ok(View(user)) : UnknownUser(id);
+    private static async Task<IResult> Get(long id, UserStore users, SubscriptionStore subscriptions, CancellationToken cancellationToken)
+    {
+        if (await users.FindByIdAsync(id, cancellationToken) is not { } user)
+        {
+            return UnknownUser(id);
+        }
+
+        var suspended = (await subscriptions.ListForUserAsync(id, cancellationToken)).Count(s => s.Suspended);
+        return TypedResults.Ok(View(user) with { SuspendedSubscriptions = suspended });
+    }
+
+    // Any user's subscriptions, for an admin to see what a user has running (or suspended) and remove what must go.
+    private static async Task<IResult> ListSubscriptions(long id, UserStore users, SubscriptionStore subscriptions, CancellationToken cancellationToken) =>
+        await users.FindByIdAsync(id, cancellationToken) is null
+            ? UnknownUser(id)
+            : TypedResults.Ok((await subscriptions.ListForUserAsync(id, cancellationToken)).Select(SubscriptionView.From));
+
+    private static async Task<IResult> DeleteSubscription(long id, long subscriptionId, ClaimsPrincipal admin, SubscriptionStore subscriptions,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        if (!await subscriptions.DeleteAsync(subscriptionId, id, cancellationToken))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown subscription",
+                detail: $"User {id} has no subscription with id {subscriptionId}.");
+        }
+
+        LogSubscriptionDeleted(loggers.CreateLogger(typeof(UsersAdminApi)), admin.Identity?.Name ?? "?", subscriptionId, id);
+        return TypedResults.NoContent();
+    }
 
     private static async Task<IResult> Create(CreateUserRequest? request, ClaimsPrincipal admin, UserStore users, TimeProvider time, ILoggerFactory loggers,
         CancellationToken cancellationToken)
@@ -80,8 +116,8 @@ public static partial class UsersAdminApi
         return TypedResults.Created($"{Path}/{id}", new CreatedUserView(View(user!), password));
     }
 
-    private static async Task<IResult> Update(long id, UpdateUserRequest? request, ClaimsPrincipal admin, UserStore users, ILoggerFactory loggers,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> Update(long id, UpdateUserRequest? request, ClaimsPrincipal admin, UserStore users, AccessRevocation revocation,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (request is null)
         {
@@ -112,11 +148,18 @@ public static partial class UsersAdminApi
             return Outcome(outcome, id);
         }
 
+        if (role != user.Role || disabled != user.Disabled)
+        {
+            await revocation.RevokeAsync(id, RevokedAccess.User, disabled != user.Disabled ? "disabled flag changed" : "role changed",
+                cancellationToken: cancellationToken);
+        }
+
         LogUpdated(loggers.CreateLogger(typeof(UsersAdminApi)), admin.Identity?.Name ?? "?", user.UserName, role, disabled);
         return TypedResults.Ok(View((await users.FindByIdAsync(id, cancellationToken))!));
     }
 
-    private static async Task<IResult> ResetPassword(long id, ClaimsPrincipal admin, UserStore users, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> ResetPassword(long id, ClaimsPrincipal admin, UserStore users, AccessRevocation revocation, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         var password = Passwords.Generate();
         if (await users.SetPasswordAsync(id, Passwords.Hash(password), cancellationToken) is null)
@@ -124,17 +167,22 @@ public static partial class UsersAdminApi
             return UnknownUser(id);
         }
 
+        await revocation.RevokeAsync(id, RevokedAccess.Sessions, "password reset by an admin", cancellationToken: cancellationToken);
+
         LogPasswordReset(loggers.CreateLogger(typeof(UsersAdminApi)), admin.Identity?.Name ?? "?", id);
         return TypedResults.Ok(new PasswordView(password));
     }
 
-    private static async Task<IResult> Delete(long id, ClaimsPrincipal admin, UserStore users, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> Delete(long id, ClaimsPrincipal admin, UserStore users, AccessRevocation revocation, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         var outcome = await users.DeleteAsync(id, cancellationToken);
         if (outcome != UserChange.Done)
         {
             return Outcome(outcome, id);
         }
+
+        await revocation.RevokeAsync(id, RevokedAccess.User, "user deleted", cancellationToken: cancellationToken);
 
         LogDeleted(loggers.CreateLogger(typeof(UsersAdminApi)), admin.Identity?.Name ?? "?", id);
         return TypedResults.NoContent();
@@ -183,6 +231,9 @@ public static partial class UsersAdminApi
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Admin {Admin} reset the password of user {UserId}")]
     private static partial void LogPasswordReset(ILogger logger, string admin, long userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Admin {Admin} deleted subscription {SubscriptionId} of user {UserId}")]
+    private static partial void LogSubscriptionDeleted(ILogger logger, string admin, long subscriptionId, long userId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Admin {Admin} deleted user {UserId}")]
     private static partial void LogDeleted(ILogger logger, string admin, long userId);

@@ -29,7 +29,9 @@ public sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.Fail("Unknown, expired or revoked API token.");
         }
 
-        var identity = new ClaimsIdentity(AuthSetup.Claims(found.User), SchemeName);
+        var identity = new ClaimsIdentity(
+            AuthSetup.Claims(found.User).Append(new Claim(AuthSetup.TokenClaim, found.TokenId.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

@@ -16,13 +16,26 @@ public sealed class AuthOptions
 
     public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How often a sign-in cookie's security stamp is compared with the database (password, role, disabled).</summary>
-    public TimeSpan SecurityStampCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>Failed sign-ins allowed per account (user name) in each <see cref="AccountSignInWindow"/>, from any addresses.</summary>
+    public int AccountSignInFailureLimit { get; set; } = 10;
 
-    /// <summary>How long a sign-in cookie lasts without use (it slides while used).</summary>
+    public TimeSpan AccountSignInWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often each replica re-checks its open hub connections against the database (a safety net: revocations close them at once).</summary>
+    public TimeSpan ConnectionRecheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a sign-in cookie and its session last without use (they slide while used).</summary>
     public TimeSpan CookieLifetime { get; set; } = TimeSpan.FromDays(14);
 
+    /// <summary>
+    /// Origins (<c>https://host[:port]</c>) whose pages may open the live hub besides the dashboard's own, e.g. a
+    /// portal on another host. Empty by default: only the dashboard's own pages.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
     public OidcOptions Oidc { get; set; } = new();
+
+    public KeyProtectionOptions DataProtection { get; set; } = new();
 
     /// <summary>Anonymous read as configured, or the default for the setup.</summary>
     public bool AnonymousReadFor(bool hostWorkers) => AnonymousRead ?? hostWorkers;
@@ -48,4 +61,28 @@ public sealed class OidcOptions
     public bool RequireHttpsMetadata { get; set; } = true;
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Authority);
+}
+
+/// <summary>
+/// <c>Auth:DataProtection</c>: encrypt the Data Protection keys (which sign cookies and CSRF tokens) at rest in the
+/// database with a certificate's public key, so reading the table is not enough to forge a cookie. Unset: stored
+/// unencrypted. Rotation: make the new certificate <see cref="CertificatePath"/> and list the old one under
+/// <see cref="PreviousCertificates"/> until the keys it encrypted have expired (90 days).
+/// </summary>
+public sealed class KeyProtectionOptions
+{
+    /// <summary>A PKCS#12 (.pfx) file with the certificate and its private key; new keys are encrypted to it.</summary>
+    public string? CertificatePath { get; set; }
+
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>Certificates that only decrypt: older keys encrypted to them stay readable.</summary>
+    public List<CertificateFile> PreviousCertificates { get; set; } = [];
+}
+
+public sealed class CertificateFile
+{
+    public string Path { get; set; } = "";
+
+    public string? Password { get; set; }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -31,7 +32,11 @@ public static partial class AuthSetup
     /// <summary>The user's security stamp when the cookie was issued; compared with the database.</summary>
     public const string StampClaim = "monitor:stamp";
 
-    private const string StampCheckedKey = ".monitor.stamp-checked";
+    /// <summary>The cookie's session id (its SHA-256 is the <c>sessions</c> row); absent for API tokens.</summary>
+    public const string SessionClaim = "monitor:session";
+
+    /// <summary>The id of the API token a request or hub connection was authenticated with.</summary>
+    public const string TokenClaim = "monitor:token";
 
     public const string CsrfProblem = "Missing or invalid CSRF token: send the csrfToken from GET /api/account/me in the X-CSRF-TOKEN header.";
 
@@ -47,10 +52,23 @@ public static partial class AuthSetup
         services.TryAddSingleton<UserStore>();
         services.TryAddSingleton<ApiTokenStore>();
         services.TryAddSingleton<DataProtectionKeyStore>();
+        services.TryAddSingleton<SessionStore>();
+        services.TryAddSingleton<AccessRevocation>();
+        services.AddSingleton<HubOriginCheck>();
+        services.AddSingleton<AccountSignInThrottle>();
+        services.AddHostedService<ConnectionRecheck>();
         services.AddHostedService<FirstAdminService>();
 
         // One key ring for every replica, in the database; one application name, so replicas in other folders agree.
-        services.AddDataProtection().SetApplicationName("Monitor");
+        var dataProtection = services.AddDataProtection().SetApplicationName("Monitor");
+        if (options.DataProtection.CertificatePath is { Length: > 0 } certificatePath)
+        {
+            // New keys are encrypted to the current certificate; any listed certificate decrypts (rotation).
+            var current = X509CertificateLoader.LoadPkcs12FromFile(certificatePath, options.DataProtection.CertificatePassword);
+            var previous = options.DataProtection.PreviousCertificates.Select(c => X509CertificateLoader.LoadPkcs12FromFile(c.Path, c.Password));
+            dataProtection.ProtectKeysWithCertificate(current).UnprotectKeysWithAnyCertificate([current, .. previous]);
+        }
+
         services.AddOptions<KeyManagementOptions>().Configure<DataProtectionKeyStore, TimeProvider>(
             (keys, store, time) => keys.XmlRepository = new DatabaseXmlRepository(store, time));
 
@@ -73,7 +91,7 @@ public static partial class AuthSetup
                         "Sign in first (POST /api/account/sign-in), or send an API token as Authorization: Bearer."),
                     OnRedirectToAccessDenied = context => WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden",
                         "Your role does not allow this."),
-                    OnValidatePrincipal = context => ValidateStampAsync(context, options.SecurityStampCheckInterval),
+                    OnValidatePrincipal = context => ValidateSessionAsync(context, options.CookieLifetime),
                 };
             })
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
@@ -95,6 +113,9 @@ public static partial class AuthSetup
             antiforgery.HeaderName = CsrfHeader;
             antiforgery.Cookie.Name = CsrfCookieName;
             antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+
+            // Secure over HTTPS (behind a TLS proxy: with X-Forwarded-Proto trusted), as the sign-in cookie.
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
 
         services.AddRateLimiter(limiter =>
@@ -115,10 +136,11 @@ public static partial class AuthSetup
         return builder;
     }
 
-    /// <summary>Authentication, the CSRF check, authorization and the rate limiter, in that order; before the endpoints.</summary>
+    /// <summary>The hub's Origin check, authentication, the CSRF check, authorization and the rate limiter, in that order; before the endpoints.</summary>
     public static WebApplication UseMonitorAuth(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.Use(app.Services.GetRequiredService<HubOriginCheck>().InvokeAsync);
         app.UseAuthentication();
         app.Use(CheckCsrfAsync);
         app.UseAuthorization();
@@ -139,24 +161,31 @@ public static partial class AuthSetup
         ];
     }
 
-    /// <summary>Signs <paramref name="user"/> in with the cookie and makes them the request's user (for a CSRF token bound to them).</summary>
-    public static async Task SignInAsync(HttpContext context, UserRecord user, TimeProvider time)
+    /// <summary>
+    /// Signs <paramref name="user"/> in with the cookie, in a new server-side session, and makes them the request's
+    /// user (for a CSRF token bound to them).
+    /// </summary>
+    public static async Task SignInAsync(HttpContext context, UserRecord user)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(Claims(user), CookieScheme));
-        var properties = new AuthenticationProperties { IsPersistent = true };
-        MarkStampChecked(properties, time);
-        await context.SignInAsync(CookieScheme, principal, properties);
+        var principal = await StartSessionAsync(context, user);
+        await context.SignInAsync(CookieScheme, principal, new AuthenticationProperties { IsPersistent = true });
         context.User = principal;
     }
 
-    /// <summary>A cookie issued now carries a stamp that was just read from the database.</summary>
-    public static void MarkStampChecked(AuthenticationProperties properties, TimeProvider time)
+    /// <summary>A new <c>sessions</c> row for <paramref name="user"/>, and the cookie principal that carries its id.</summary>
+    public static async Task<ClaimsPrincipal> StartSessionAsync(HttpContext context, UserRecord user)
     {
-        ArgumentNullException.ThrowIfNull(properties);
-        ArgumentNullException.ThrowIfNull(time);
-        properties.SetString(StampCheckedKey, time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(user);
+        var services = context.RequestServices;
+        var session = await services.GetRequiredService<SessionStore>().CreateAsync(user.Id, services.GetRequiredService<TimeProvider>().GetUtcNow(),
+            services.GetRequiredService<AuthOptions>().CookieLifetime, context.RequestAborted);
+        return new ClaimsPrincipal(new ClaimsIdentity(Claims(user).Append(new Claim(SessionClaim, session)), CookieScheme));
     }
+
+    /// <summary>The session id of a cookie user; null for an API token or an anonymous caller.</summary>
+    public static string? SessionId(ClaimsPrincipal user) => IsCookieUser(user) ? user.FindFirstValue(SessionClaim) : null;
 
     /// <summary>True when the request's user was authenticated by the sign-in cookie (not by an API token).</summary>
     public static bool IsCookieUser(ClaimsPrincipal user) =>
@@ -168,33 +197,24 @@ public static partial class AuthSetup
         return TypedResults.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(context);
     }
 
-    // At most once per interval a cookie's stamp is compared with the user's: a new password, role or disabled flag
-    // (each writes a new stamp), or a deleted user, ends the session.
-    private static async Task ValidateStampAsync(CookieValidatePrincipalContext context, TimeSpan interval)
+    // Every cookie request must find its session, of an enabled user with the stamp the cookie was issued with: a
+    // sign-out, a new password, role or disabled flag, or a deleted user, ends the session at once (one indexed
+    // lookup per request; last_seen_at is written at most once a minute).
+    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context, TimeSpan idle)
     {
-        var time = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (long.TryParse(context.Properties.GetString(StampCheckedKey), NumberStyles.None, CultureInfo.InvariantCulture, out var checkedAt)
-            && now - checkedAt < (long)interval.TotalMilliseconds && now >= checkedAt)
-        {
-            return;
-        }
-
+        var services = context.HttpContext.RequestServices;
         var principal = context.Principal;
-        var users = context.HttpContext.RequestServices.GetRequiredService<UserStore>();
-        var id = principal?.FindFirstValue(ClaimTypes.NameIdentifier);
-        var user = long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
-            ? await users.FindByIdAsync(userId, context.HttpContext.RequestAborted)
-            : null;
-        if (user is null || user.Disabled || user.SecurityStamp != principal?.FindFirstValue(StampClaim))
+        var session = principal?.FindFirstValue(SessionClaim);
+        var user = session is null
+            ? null
+            : await services.GetRequiredService<SessionStore>().FindUserAsync(session, services.GetRequiredService<TimeProvider>().GetUtcNow(), idle,
+                context.HttpContext.RequestAborted);
+        if (user is null || user.Id.ToString(CultureInfo.InvariantCulture) != principal?.FindFirstValue(ClaimTypes.NameIdentifier)
+            || user.SecurityStamp != principal.FindFirstValue(StampClaim))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieScheme);
-            return;
         }
-
-        context.Properties.SetString(StampCheckedKey, now.ToString(CultureInfo.InvariantCulture));
-        context.ShouldRenew = true;
     }
 
     // A write to the API authenticated by the cookie must carry the anti-forgery token in X-CSRF-TOKEN: a cross-site

@@ -7,8 +7,8 @@ namespace Monitor.Dashboard.Auth;
 /// <summary>
 /// Data Protection's key ring in the database (table <c>data_protection_keys</c>), so every dashboard replica signs and
 /// reads cookies and anti-forgery tokens with the same keys, and they survive a restart. The keys are stored as Data
-/// Protection writes them (not encrypted at rest): whoever can read the database can forge a cookie, as they could
-/// already change the users table.
+/// Protection hands them over: encrypted to a certificate when <c>Auth:DataProtection:CertificatePath</c> is set,
+/// in the clear otherwise (then whoever can read the table can forge a cookie).
 /// </summary>
 public sealed class DatabaseXmlRepository(DataProtectionKeyStore store, TimeProvider time) : IXmlRepository
 {

@@ -105,11 +105,10 @@ public static partial class OidcSignIn
         await users.TouchSignInAsync(user.Id, time.GetUtcNow(), cancellationToken);
         LogSignedIn(logger, user.UserName, externalId);
 
-        // Our cookie, our claims: the same as a password sign-in.
-        context.Principal = new ClaimsPrincipal(new ClaimsIdentity(AuthSetup.Claims(user), AuthSetup.CookieScheme));
+        // Our cookie, our claims, our server-side session: the same as a password sign-in.
+        context.Principal = await AuthSetup.StartSessionAsync(context.HttpContext, user);
         context.Properties ??= new AuthenticationProperties();
         context.Properties.IsPersistent = true;
-        AuthSetup.MarkStampChecked(context.Properties, time);
     }
 
     private static async Task<UserRecord?> CreateAsync(UserStore users, ClaimsPrincipal principal, string externalId, string role, DateTimeOffset now,

@@ -34,6 +34,27 @@ public sealed partial class LiveHubLifetimeManager(
     /// <summary>The longest queue of any connection now (pushes waiting beyond the transport buffers).</summary>
     public int DeepestQueue => _outboxes.Select(o => o.Value.Depth).DefaultIfEmpty(0).Max();
 
+    /// <summary>The connections open on this replica now.</summary>
+    public IReadOnlyList<HubConnectionContext> Snapshot() => _outboxes.Select(o => o.Value.Connection).ToList();
+
+    /// <summary>Aborts every connection on this replica whose user <paramref name="match"/> covers (its session or token ended).</summary>
+    /// <returns>How many were aborted.</returns>
+    public int Abort(Func<System.Security.Claims.ClaimsPrincipal, bool> match)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        var aborted = 0;
+        foreach (var (_, outbox) in _outboxes)
+        {
+            if (outbox.Connection.User is { } user && match(user))
+            {
+                outbox.Connection.Abort();
+                aborted++;
+            }
+        }
+
+        return aborted;
+    }
+
     public override async Task OnConnectedAsync(HubConnectionContext connection)
     {
         ArgumentNullException.ThrowIfNull(connection);

@@ -75,6 +75,20 @@ public sealed class ApiTokenStore(Database database)
         return (user.ToRecord(), tokenUse.TokenId);
     }
 
+    /// <summary>The enabled user of the unexpired token <paramref name="tokenId"/>; null when it is deleted or expired, or its user disabled.</summary>
+    public async Task<UserRecord?> FindUserByTokenIdAsync(long tokenId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<UserStore.UserRow>(new CommandDefinition("""
+            SELECT u.id AS Id, u.user_name AS UserName, u.display_name AS DisplayName, u.email AS Email, u.role AS Role,
+                u.password_hash AS PasswordHash, u.external_id AS ExternalId, u.security_stamp AS SecurityStamp,
+                u.disabled AS Disabled, u.created_at AS CreatedAt, u.last_sign_in_at AS LastSignInAt
+            FROM api_tokens t JOIN users u ON u.id = t.user_id
+            WHERE t.id = @Id AND NOT u.disabled AND (t.expires_at IS NULL OR t.expires_at > @Now)
+            """, new { Id = tokenId, Now = Database.ToDb(now) }, cancellationToken: cancellationToken));
+        return row?.ToRecord();
+    }
+
     public async Task<IReadOnlyList<ApiTokenRecord>> ListAsync(long userId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

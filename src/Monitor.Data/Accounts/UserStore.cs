@@ -5,7 +5,7 @@ namespace Monitor.Data.Accounts;
 
 /// <summary>
 /// The <c>users</c> table. User names are compared lower-case. Every change that must end the user's sessions (the
-/// password, the role, the disabled flag) writes a new security stamp. Changes that could leave no enabled admin are
+/// password, the role, the disabled flag) writes a new security stamp and deletes the user's <c>sessions</c> rows. Changes that could leave no enabled admin are
 /// refused inside the same statement; on PostgreSQL the enabled admins' rows are locked first, so two admins demoting
 /// each other at once cannot both win (SQLite takes its one write lock for the statement anyway).
 /// </summary>
@@ -90,23 +90,37 @@ public sealed class UserStore(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await LockAdminsAsync(connection, cancellationToken);
+        var stamp = NewStamp();
         var changed = await connection.ExecuteAsync(new CommandDefinition(UpdateSql, new
         {
-            Id = id, Role = role, Disabled = disabled, Email = email, DisplayName = displayName, Stamp = NewStamp(),
+            Id = id, Role = role, Disabled = disabled, Email = email, DisplayName = displayName, Stamp = stamp,
         }, transaction, cancellationToken: cancellationToken));
+        if (changed == 1)
+        {
+            // A new stamp (a new role or disabled flag) ends every session of the user.
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM sessions WHERE user_id = @Id AND EXISTS (SELECT 1 FROM users WHERE id = @Id AND security_stamp = @Stamp)",
+                new { Id = id, Stamp = stamp }, transaction, cancellationToken: cancellationToken));
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return changed == 1 ? UserChange.Done : await ExistsAsync(connection, id, cancellationToken) ? UserChange.LastAdmin : UserChange.NotFound;
     }
 
-    /// <summary>Sets the password hash and writes a new security stamp, which ends the user's other sessions.</summary>
+    /// <summary>Sets the password hash, writes a new security stamp and ends every session of the user.</summary>
     /// <returns>The new stamp, or null when there is no such user.</returns>
     public async Task<string?> SetPasswordAsync(long id, string passwordHash, CancellationToken cancellationToken = default)
     {
         var stamp = NewStamp();
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var changed = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE users SET password_hash = @Hash, security_stamp = @Stamp WHERE id = @Id",
-            new { Id = id, Hash = passwordHash, Stamp = stamp }, cancellationToken: cancellationToken)) == 1 ? stamp : null;
+            new { Id = id, Hash = passwordHash, Stamp = stamp }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM sessions WHERE user_id = @Id", new { Id = id }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return changed == 1 ? stamp : null;
     }
 
     /// <summary>Deletes the user with their tokens, subscriptions and alerts, unless they are the last enabled admin.</summary>

@@ -47,7 +47,11 @@ public sealed record DeliveryRecord
 public sealed record ClaimedDelivery(long Id, long SubscriptionId, string Channel, IReadOnlyList<long> AlertIds, int Attempts, long LeaseUntil);
 
 /// <summary>A subscription's owner, as a send addresses them.</summary>
-public sealed record DeliveryOwner(long UserId, string UserName, string DisplayName, string? Email);
+public sealed record DeliveryOwner(long UserId, string UserName, string DisplayName, string? Email)
+{
+    /// <summary>False when the owner is disabled or a viewer: the send must not go out (see <see cref="Subscription.Suspended"/>).</summary>
+    public bool MaySubscribe { get; init; } = true;
+}
 
 /// <summary>What a send needs: the subscription, its owner and the alerts (oldest first).</summary>
 public sealed record DeliveryContent(Subscription Subscription, DeliveryOwner Owner, IReadOnlyList<AlertRecord> Alerts);
@@ -120,7 +124,8 @@ public sealed class DeliveryStore(Database database)
         """;
 
     private const string OwnerSql = """
-        SELECT id AS UserId, user_name AS UserName, display_name AS DisplayName, email AS Email FROM users WHERE id = @UserId
+        SELECT id AS UserId, user_name AS UserName, display_name AS DisplayName, email AS Email, role AS Role, disabled AS Disabled
+        FROM users WHERE id = @UserId
         """;
 
     /// <summary>Queues a send of <paramref name="alertIds"/> on <paramref name="channel"/>, due at <paramref name="sendAt"/>.</summary>
@@ -163,7 +168,10 @@ public sealed class DeliveryStore(Database database)
         await using (var connection = await database.OpenAsync(cancellationToken))
         {
             var row = await connection.QuerySingleOrDefaultAsync<OwnerRow>(new CommandDefinition(OwnerSql, new { subscription.UserId }, cancellationToken: cancellationToken));
-            owner = row is null ? null : new DeliveryOwner(row.UserId, row.UserName, row.DisplayName, row.Email);
+            owner = row is null ? null : new DeliveryOwner(row.UserId, row.UserName, row.DisplayName, row.Email)
+            {
+                MaySubscribe = !row.Disabled && row.Role is "analyst" or "admin",
+            };
         }
 
         if (owner is null)
@@ -250,6 +258,8 @@ public sealed class DeliveryStore(Database database)
         public string UserName { get; init; } = "";
         public string DisplayName { get; init; } = "";
         public string? Email { get; init; }
+        public string Role { get; init; } = "";
+        public bool Disabled { get; init; }
     }
 
     private sealed class DeliveryRow

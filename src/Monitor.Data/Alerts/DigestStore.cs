@@ -31,7 +31,8 @@ public sealed class DigestStore(Database database)
         """;
 
     private const string ChannelsSql = """
-        SELECT s.enabled AS Enabled, s.email AS Email, s.webhook_url AS WebhookUrl, u.email AS UserEmail, u.disabled AS UserDisabled
+        SELECT s.enabled AS Enabled, s.email AS Email, s.webhook_url AS WebhookUrl, u.email AS UserEmail, u.disabled AS UserDisabled,
+            u.role AS UserRole
         FROM subscriptions s JOIN users u ON u.id = s.user_id
         WHERE s.id = @SubscriptionId
         """;
@@ -48,8 +49,8 @@ public sealed class DigestStore(Database database)
     /// <summary>
     /// Takes the subscription's alerts whose digest is due and queues one delivery of all of them per channel, due
     /// at once: the webhook when the subscription has one; email when it asks for email, its owner has an address and
-    /// <paramref name="emailEnabled"/> (SMTP is configured). A disabled subscription or owner gets its alerts taken
-    /// (they stay in the inbox and the feed) and nothing sent.
+    /// <paramref name="emailEnabled"/> (SMTP is configured). A disabled subscription, or a suspended one (its owner
+    /// disabled or a viewer), gets its alerts taken (they stay in the inbox and the feed) and nothing sent.
     /// </summary>
     public async Task<DigestBatch> CloseAsync(long subscriptionId, DateTimeOffset now, bool emailEnabled, CancellationToken cancellationToken = default)
     {
@@ -64,7 +65,7 @@ public sealed class DigestStore(Database database)
         {
             var target = await connection.QuerySingleOrDefaultAsync<ChannelRow>(new CommandDefinition(ChannelsSql,
                 new { SubscriptionId = subscriptionId }, transaction, cancellationToken: cancellationToken));
-            if (target is { Enabled: true, UserDisabled: false })
+            if (target is { Enabled: true, UserDisabled: false, UserRole: "analyst" or "admin" })
             {
                 if (!string.IsNullOrWhiteSpace(target.WebhookUrl))
                 {
@@ -89,5 +90,6 @@ public sealed class DigestStore(Database database)
         public string? WebhookUrl { get; init; }
         public string? UserEmail { get; init; }
         public bool UserDisabled { get; init; }
+        public string UserRole { get; init; } = "";
     }
 }

@@ -78,6 +78,12 @@ public sealed record Subscription
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>
+    /// Read, not written: the owner is disabled or a viewer, whose role allows no subscriptions. A suspended
+    /// subscription is kept but raises no alerts, sends nothing and its feed answers 404, until the owner may again.
+    /// </summary>
+    public bool Suspended { get; init; }
 }
 
 public static class SubscriptionKinds

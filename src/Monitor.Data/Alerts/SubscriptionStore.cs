@@ -9,14 +9,21 @@ namespace Monitor.Data.Alerts;
 /// </summary>
 public sealed class SubscriptionStore(Database database)
 {
-    private const string Columns = """
+    /// <summary>
+    /// Of a <c>users</c> row: the owner may have subscriptions running (enabled, analyst or admin). A subscription of
+    /// any other owner is suspended: kept, but it matches nothing, sends nothing, and its feed answers 404.
+    /// </summary>
+    public const string MaySubscribeSql = "NOT disabled AND role IN ('analyst', 'admin')";
+
+    private const string Columns = $"""
         id AS Id, user_id AS UserId, name AS Name, kind AS Kind, enabled AS Enabled, topics AS Topics,
         topic_match AS TopicMatch, sources AS Sources, document_types AS DocumentTypes, min_score AS MinScore,
         query AS Query, drift_only AS DriftOnly, spike_window_hours AS SpikeWindowHours, spike_factor AS SpikeFactor,
         quiet_start AS QuietStart, quiet_end AS QuietEnd, time_zone AS TimeZone, delivery AS Delivery,
         digest_hour AS DigestHour, in_app AS InApp, email AS Email, webhook_url AS WebhookUrl,
         webhook_format AS WebhookFormat, webhook_secret AS WebhookSecret, feed_token_hash AS FeedTokenHash,
-        created_at AS CreatedAt, updated_at AS UpdatedAt
+        created_at AS CreatedAt, updated_at AS UpdatedAt,
+        NOT EXISTS (SELECT 1 FROM users WHERE users.id = subscriptions.user_id AND {MaySubscribeSql}) AS Suspended
         """;
 
     private const string InsertSql = """
@@ -75,13 +82,25 @@ public sealed class SubscriptionStore(Database database)
     public Task<IReadOnlyList<Subscription>> ListForUserAsync(long userId, CancellationToken cancellationToken = default) =>
         QueryAsync($"SELECT {Columns} FROM subscriptions WHERE user_id = @UserId ORDER BY id", new { UserId = userId }, cancellationToken);
 
-    /// <summary>Every enabled subscription of every enabled user: what the Alerts worker matches against.</summary>
+    /// <summary>Every enabled subscription of every enabled analyst or admin: what the Alerts worker matches against.</summary>
     public Task<IReadOnlyList<Subscription>> ListEnabledAsync(CancellationToken cancellationToken = default) =>
         QueryAsync($"""
             SELECT {Columns} FROM subscriptions
-            WHERE enabled AND user_id IN (SELECT id FROM users WHERE NOT disabled)
+            WHERE enabled AND user_id IN (SELECT id FROM users WHERE {MaySubscribeSql})
             ORDER BY id
             """, null, cancellationToken);
+
+    /// <summary>How many suspended subscriptions each user with any has (see <see cref="Subscription.Suspended"/>).</summary>
+    public async Task<IReadOnlyDictionary<long, int>> CountSuspendedAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long UserId, long Count)>(new CommandDefinition($"""
+            SELECT user_id, COUNT(*) FROM subscriptions
+            WHERE user_id IN (SELECT id FROM users WHERE NOT ({MaySubscribeSql}))
+            GROUP BY user_id
+            """, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.UserId, r => (int)r.Count);
+    }
 
     /// <summary>The subscription whose Atom feed token hashes to <paramref name="tokenHash"/>.</summary>
     public async Task<Subscription?> FindByFeedTokenHashAsync(string tokenHash, CancellationToken cancellationToken = default) =>
@@ -151,6 +170,7 @@ public sealed class SubscriptionStore(Database database)
         public string FeedTokenHash { get; init; } = "";
         public long CreatedAt { get; init; }
         public long UpdatedAt { get; init; }
+        public bool Suspended { get; init; }
 
         public Subscription ToSubscription() => new()
         {
@@ -162,6 +182,7 @@ public sealed class SubscriptionStore(Database database)
             QuietStart = QuietStart, QuietEnd = QuietEnd, TimeZone = TimeZone, Delivery = Delivery, DigestHour = DigestHour,
             InApp = InApp, Email = Email, WebhookUrl = WebhookUrl, WebhookFormat = WebhookFormat, WebhookSecret = WebhookSecret,
             FeedTokenHash = FeedTokenHash, CreatedAt = Database.FromDb(CreatedAt), UpdatedAt = Database.FromDb(UpdatedAt),
+            Suspended = Suspended,
         };
     }
 }

@@ -38,20 +38,42 @@ public sealed partial class Migrator(Database database)
             var applied = new List<int>();
             foreach (var (version, sql) in scripts)
             {
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                var done = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "SELECT COUNT(*) FROM schema_version WHERE version = @Version", new { Version = version }, transaction, cancellationToken: cancellationToken));
-                if (done > 0)
+                // SQLite ignores PRAGMA foreign_keys inside a transaction: it is switched before BEGIN and back after.
+                var foreignKeysOff = database.Provider == DatabaseProvider.Sqlite && sql.StartsWith(ForeignKeysOffMarker, StringComparison.Ordinal);
+                if (foreignKeysOff)
                 {
-                    continue;
+                    await connection.ExecuteAsync("PRAGMA foreign_keys = OFF");
                 }
 
-                await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken));
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO schema_version (version, applied_at) VALUES (@Version, @AppliedAt)",
-                    new { Version = version, AppliedAt = Database.ToDb(DateTimeOffset.UtcNow) }, transaction, cancellationToken: cancellationToken));
-                await transaction.CommitAsync(cancellationToken);
-                applied.Add(version);
+                try
+                {
+                    await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                    var done = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                        "SELECT COUNT(*) FROM schema_version WHERE version = @Version", new { Version = version }, transaction, cancellationToken: cancellationToken));
+                    if (done > 0)
+                    {
+                        continue;
+                    }
+
+                    await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken));
+                    if (foreignKeysOff)
+                    {
+                        await CheckForeignKeysAsync(connection, transaction, version, cancellationToken);
+                    }
+
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        "INSERT INTO schema_version (version, applied_at) VALUES (@Version, @AppliedAt)",
+                        new { Version = version, AppliedAt = Database.ToDb(DateTimeOffset.UtcNow) }, transaction, cancellationToken: cancellationToken));
+                    await transaction.CommitAsync(cancellationToken);
+                    applied.Add(version);
+                }
+                finally
+                {
+                    if (foreignKeysOff)
+                    {
+                        await connection.ExecuteAsync("PRAGMA foreign_keys = ON");
+                    }
+                }
             }
 
             return applied;
@@ -62,6 +84,23 @@ public sealed partial class Migrator(Database database)
             {
                 await connection.ExecuteAsync("SELECT pg_advisory_unlock(@Key)", new { Key = AdvisoryLockKey });
             }
+        }
+    }
+
+    /// <summary>
+    /// The first line of a SQLite script that rebuilds a table others refer to: it runs with foreign keys off (so
+    /// dropping the old table cascades to nothing), and every reference is checked before it commits.
+    /// </summary>
+    public const string ForeignKeysOffMarker = "-- migrator: foreign_keys off";
+
+    private static async Task CheckForeignKeysAsync(DbConnection connection, DbTransaction transaction, int version, CancellationToken cancellationToken)
+    {
+        var broken = (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT \"table\" FROM pragma_foreign_key_check", transaction: transaction, cancellationToken: cancellationToken))).ToList();
+        if (broken.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Migration {version} would leave rows that refer to missing rows, in {string.Join(", ", broken.Distinct(StringComparer.Ordinal))}.");
         }
     }
 

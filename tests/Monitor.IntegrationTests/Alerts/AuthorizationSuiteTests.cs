@@ -59,6 +59,8 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
         ["PATCH /api/admin/users/{id}"] = Rule.Admin,
         ["POST /api/admin/users/{id}/reset-password"] = Rule.Admin,
         ["DELETE /api/admin/users/{id}"] = Rule.Admin,
+        ["GET /api/admin/users/{id}/subscriptions"] = Rule.Admin,
+        ["DELETE /api/admin/users/{id}/subscriptions/{subscriptionId}"] = Rule.Admin,
         ["GET /feeds/alerts/{token}"] = Rule.Token,
     };
 
@@ -169,6 +171,10 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
                 return "collective-defence";
             case "GET /feeds/alerts/{token}":
                 return new Uri(subscription.GetProperty("feedUrl").GetString()!).Segments[^1];
+            case "GET /api/admin/users/{id}/subscriptions":
+                return Text(owner.Id);
+            case "DELETE /api/admin/users/{id}/subscriptions/{subscriptionId}":
+                return $"{Text(owner.Id)}/{Text(subscriptionId)}";
             case { } when endpoint.Contains("/api/admin/users/", StringComparison.Ordinal):
                 var (userId, _) = await TestAccounts.CreateUserAsync(dashboard.Database, $"suite-{Guid.NewGuid():N}"[..20], "viewer");
                 return Text(userId);
@@ -209,7 +215,11 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
 
     private static async Task<(HttpStatusCode Status, string? Title, string? Detail)> SendAsync(HttpClient http, HttpMethod method, string template, string id)
     {
-        var url = template.Replace("{id}", Uri.EscapeDataString(id), StringComparison.Ordinal).Replace("{token}", Uri.EscapeDataString(id), StringComparison.Ordinal);
+        // "user/subscription" for the one endpoint with two ids; a missing id stands for both.
+        var (first, second) = id.Split('/') is [var a, var b] ? (a, b) : (id, id);
+        var url = template.Replace("{id}", Uri.EscapeDataString(first), StringComparison.Ordinal)
+            .Replace("{subscriptionId}", Uri.EscapeDataString(second), StringComparison.Ordinal)
+            .Replace("{token}", Uri.EscapeDataString(id), StringComparison.Ordinal);
         using var request = new HttpRequestMessage(method, url);
         if (method == HttpMethod.Put)
         {

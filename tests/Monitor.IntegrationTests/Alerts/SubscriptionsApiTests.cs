@@ -55,6 +55,11 @@ public sealed class SubscriptionsApiTests(AlertsDashboard dashboard)
         { "webhook IPv6 loopback", """{"name":"x","channels":{"webhook":{"url":"http://[::1]:9/hook"}}}""", "Webhook address refused", "::1 is a loopback address" },
         { "webhook private", """{"name":"x","channels":{"webhook":{"url":"https://10.1.2.3/hook"}}}""", "Webhook address refused", "10.1.2.3 is a private address" },
         { "webhook metadata", """{"name":"x","channels":{"webhook":{"url":"http://169.254.169.254/latest/meta-data"}}}""", "Webhook address refused", "169.254.169.254 is a link-local address" },
+        { "webhook NAT64 loopback", """{"name":"x","channels":{"webhook":{"url":"http://[64:ff9b::7f00:1]:9/hook"}}}""", "Webhook address refused", "(IPv4 127.0.0.1) is a loopback address" },
+        { "webhook 6to4 metadata", """{"name":"x","channels":{"webhook":{"url":"http://[2002:a9fe:a9fe::]/latest"}}}""", "Webhook address refused", "(IPv4 169.254.169.254) is a link-local address" },
+        { "webhook IPv4-compatible private", """{"name":"x","channels":{"webhook":{"url":"http://[::10.0.0.1]/hook"}}}""", "Webhook address refused", "(IPv4 10.0.0.1) is a private address" },
+        { "webhook benchmarking", """{"name":"x","channels":{"webhook":{"url":"http://198.18.0.1/hook"}}}""", "Webhook address refused", "198.18.0.1 is a benchmarking address" },
+        { "webhook Teredo", """{"name":"x","channels":{"webhook":{"url":"http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook"}}}""", "Webhook address refused", "is a Teredo address" },
     };
 
     [Theory]

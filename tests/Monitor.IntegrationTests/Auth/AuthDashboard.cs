@@ -6,12 +6,16 @@ using Monitor.Testing;
 namespace Monitor.IntegrationTests.Auth;
 
 /// <summary>
-/// One embedded dashboard on SQLite with anonymous reading off, a sign-in limit no test reaches, and the security
-/// stamp checked every second; tests create their own users in its database.
+/// One embedded dashboard on SQLite with anonymous reading off and a sign-in limit no test reaches; tests create their
+/// own users in its database.
 /// </summary>
 public sealed class AuthDashboard : IAsyncLifetime
 {
-    public static readonly TimeSpan StampCheck = TimeSpan.FromSeconds(1);
+    /// <summary>An origin the hub admits besides its own (Auth:AllowedOrigins).</summary>
+    public const string AllowedOrigin = "http://allowed.example:8443";
+
+    /// <summary>How often the dashboard re-checks its open hub connections against the database.</summary>
+    public static readonly TimeSpan ConnectionRecheck = TimeSpan.FromSeconds(1);
 
     private readonly TempSqliteFile _sqlite = new();
 
@@ -31,7 +35,10 @@ public sealed class AuthDashboard : IAsyncLifetime
             ["Ingestion__UseDefaultSources"] = "false",
             ["Auth__AnonymousRead"] = "false",
             ["Auth__SignInPermitLimit"] = "1000",
-            ["Auth__SecurityStampCheckInterval"] = "00:00:01",
+            ["Auth__AllowedOrigins__0"] = AllowedOrigin,
+            ["Auth__ConnectionRecheckInterval"] = "00:00:01",
+            // As behind the compose proxy: X-Forwarded-Proto: https makes a request HTTPS (HSTS, Secure cookies).
+            ["ASPNETCORE_FORWARDEDHEADERS_ENABLED"] = "true",
         });
         await Dashboard.StartAsync();
         Database = TestAccounts.Sqlite(_sqlite.Path);

@@ -5,7 +5,10 @@ using Monitor.Testing;
 
 namespace Monitor.IntegrationTests.Auth;
 
-/// <summary>The embedded default: anonymous reading on, and sign-in limited to 10 attempts a minute per address.</summary>
+/// <summary>
+/// The embedded default: anonymous reading on, sign-in limited to 10 attempts a minute per address and to 10 failures
+/// per account in 15 minutes, whatever the addresses (here behind a trusted proxy, which names the client address).
+/// </summary>
 public sealed class SignInLimitTests : IAsyncLifetime
 {
     private readonly TempSqliteFile _sqlite = new();
@@ -17,6 +20,7 @@ public sealed class SignInLimitTests : IAsyncLifetime
         {
             ["Database__ConnectionString"] = $"Data Source={_sqlite.Path}",
             ["Ingestion__UseDefaultSources"] = "false",
+            ["ASPNETCORE_FORWARDEDHEADERS_ENABLED"] = "true",
         });
         await _dashboard.StartAsync();
     }
@@ -47,6 +51,41 @@ public sealed class SignInLimitTests : IAsyncLifetime
         Assert.Contains("Too many sign-in attempts", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         var retryAfter = int.Parse(limited.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(retryAfter, 1, 60);
+    }
+
+    [Fact]
+    public async Task Guesses_at_one_account_from_four_addresses_are_stopped_after_ten_failures_and_other_accounts_sign_in()
+    {
+        var database = TestAccounts.Sqlite(_sqlite.Path);
+        var (_, password) = await TestAccounts.CreateUserAsync(database, "lena", "viewer");
+        var (_, otherPassword) = await TestAccounts.CreateUserAsync(database, "mona", "viewer");
+        using var http = new HttpClient { BaseAddress = _dashboard.BaseAddress };
+
+        var statuses = new List<HttpStatusCode>();
+        for (var attempt = 0; attempt < 12; attempt++)
+        {
+            using var wrong = await SignInFromAsync(http, $"198.51.100.{attempt % 4 + 1}", "LENA", "wrong password " + attempt);
+            statuses.Add(wrong.StatusCode);
+        }
+
+        using var right = await SignInFromAsync(http, "198.51.100.9", "lena", password);
+        using var other = await SignInFromAsync(http, "198.51.100.1", "mona", otherPassword);
+
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.Unauthorized, 10).Concat([HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests]), statuses);
+        var problem = await AuthDashboard.ProblemAsync(right, HttpStatusCode.TooManyRequests);
+        Assert.Contains("this account", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.True(right.Headers.Contains("Retry-After"));
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> SignInFromAsync(HttpClient http, string address, string userName, string password)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/account/sign-in", UriKind.Relative))
+        {
+            Content = JsonContent.Create(new { userName, password }),
+        };
+        request.Headers.Add("X-Forwarded-For", address);
+        return await http.SendAsync(request);
     }
 
     [Fact]

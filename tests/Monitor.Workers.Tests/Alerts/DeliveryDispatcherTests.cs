@@ -111,6 +111,19 @@ public sealed class DeliveryDispatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_send_queued_before_its_owner_was_demoted_to_viewer_is_dead_and_never_posted()
+    {
+        var (_, deliveryId, _) = await QueueAsync("json");
+        await new Monitor.Data.Accounts.UserStore(_database).UpdateAsync(_userId, "viewer", false, "ana@example.org", "ana");
+        await using var dispatcher = await StartAsync(allowLoopback: true);
+
+        var dead = await WaitForStateAsync(deliveryId, DeliveryStates.Dead);
+
+        Assert.Empty(_receiver.Received);
+        Assert.Contains("suspended", dead.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_loopback_target_not_allowed_is_refused_at_connect_and_dead_with_the_reason()
     {
         var (_, deliveryId, _) = await QueueAsync("json");

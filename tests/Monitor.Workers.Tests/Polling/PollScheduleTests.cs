@@ -62,9 +62,9 @@ public sealed class PollScheduleTests
     }
 
     [Theory]
-    [InlineData("203.0.113.7", null)]
-    [InlineData("2001:db8::1", null)]
-    [InlineData("::ffff:10.1.2.3", "refused: 10.1.2.3 is a private address")]
+    [InlineData("93.184.215.14", null)]
+    [InlineData("2606:4700:4700::1111", null)]
+    [InlineData("::ffff:10.1.2.3", "refused: ::ffff:10.1.2.3 (IPv4 10.1.2.3) is a private address")]
     [InlineData("fd12::1", "refused: fd12::1 is a private (unique local) address")]
     [InlineData("fe80::1", "refused: fe80::1 is a link-local address")]
     [InlineData("100.64.0.1", "refused: 100.64.0.1 is a CGNAT (shared) address")]

@@ -67,6 +67,15 @@ public sealed partial class DeliveryDispatcher(
             return;
         }
 
+        // Queued before the owner was demoted to viewer or disabled: it goes to the dead letters (replayable if they
+        // may subscribe again), not out.
+        if (!content.Owner.MaySubscribe)
+        {
+            await FailAsync(delivery, new DeliveryException("The subscription is suspended: its owner is disabled or their role no longer allows subscriptions.",
+                permanent: true), cancellationToken);
+            return;
+        }
+
         if (!_channels.TryGetValue(delivery.Channel, out var channel))
         {
             await FailAsync(delivery, new DeliveryException($"No '{delivery.Channel}' channel is configured in this Alerts process (for email: Alerts:Smtp:Host).", permanent: true), cancellationToken);

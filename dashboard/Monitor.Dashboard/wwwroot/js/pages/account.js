@@ -36,6 +36,12 @@ function renderFacts(account) {
     if (asText(value) === '') continue;
     ui.facts.append(h('dt', null, label), h('dd', null, asText(value)));
   }
+  // Kept but not running: the role (viewer) allows no subscriptions. An admin can restore the role or remove them.
+  const suspended = Number(account.suspendedSubscriptions) || 0;
+  if (suspended > 0) {
+    ui.facts.append(h('dt', null, 'Subscriptions'),
+      h('dd', 'suspended-note', `${suspended} suspended: your role allows no subscriptions, so they raise no alerts and their feeds are off. Ask an admin.`));
+  }
 }
 
 function dateOrWord(value, word) {

@@ -24,9 +24,11 @@ function destination() {
 function errorMessage(error) {
   if (error?.status === 429) {
     const seconds = error.retryAfterSeconds;
-    return seconds !== null && seconds !== undefined
-      ? `Too many sign-in attempts: try again in ${seconds} s.`
-      : `Too many sign-in attempts: ${error.message}`;
+    if (seconds === null || seconds === undefined) return `Too many sign-in attempts: ${error.message}`;
+    // The per-account limit waits minutes (15 by default), the per-address one seconds.
+    return seconds >= 120
+      ? `Too many failed sign-ins for this account: try again in ${Math.ceil(seconds / 60)} min.`
+      : `Too many sign-in attempts: try again in ${seconds} s.`;
   }
   if (error?.status === 401) return error.detail || 'Wrong user name or password.';
   return `Could not sign in: ${error?.message ?? error}`;

@@ -68,6 +68,8 @@ function renderUser(user) {
   row('Created', dateOrWord(user.createdAt, 'unknown'));
   row('Last sign-in', dateOrWord(user.lastSignInAt, 'never'));
   if (user.hasPassword === false) row('Password', 'none (signs in through single sign-on)');
+  const suspended = Number(user.suspendedSubscriptions) || 0;
+  if (suspended > 0) row('Subscriptions', `${suspended} suspended: the role allows none (list or remove them at /api/admin/users/${id}/subscriptions)`);
 
   const actions = h('div', 'card-actions');
   const roleId = `role-${id}`;
