@@ -66,14 +66,26 @@ public sealed class StatementLines(Tagger tagger)
     {
         ["id"] = topic.TopicId,
         ["score"] = topic.Score,
-        ["evidence"] = new JsonArray([.. topic.Evidence.Select(e => (JsonNode)new JsonObject
+        ["evidence"] = new JsonArray([.. topic.Evidence.Select(Evidence)]),
+    };
+
+    // A semantic vote also carries its similarity; a matched term has none.
+    private static JsonNode Evidence(TopicEvidence e)
+    {
+        var item = new JsonObject
         {
             ["term"] = e.Term,
             ["field"] = e.Field,
             ["start"] = e.Start,
             ["length"] = e.Length,
-        })]),
-    };
+        };
+        if (e.Similarity is { } similarity)
+        {
+            item["similarity"] = similarity;
+        }
+
+        return item;
+    }
 
     private static JsonNode Figure(FigureValue figure) => new JsonObject
     {

@@ -20,22 +20,22 @@ public class TestSplitQualityTests
     [Fact]
     public void Micro_f1_on_the_test_split_stays_at_the_measured_level()
     {
-        // Measured 0.758 (P 0.739, R 0.776).
-        Assert.True(Hybrid.Value.MicroF1 >= 0.74, $"micro-F1 {Hybrid.Value.MicroF1:0.000}");
+        // Measured 0.743 (P 0.730, R 0.756).
+        Assert.True(Hybrid.Value.MicroF1 >= 0.72, $"micro-F1 {Hybrid.Value.MicroF1:0.000}");
     }
 
     [Fact]
     public void No_topic_falls_below_its_floor_on_the_test_split()
     {
-        // Measured: the weakest are territorial-integrity 0.600 and nato-russia-relations 0.609.
+        // Measured: the weakest are cyber-hybrid-disinformation 0.600, territorial-integrity and nuclear-chemical-threats 0.615.
         Assert.All(Hybrid.Value.Topics, t => Assert.True(t.F1 >= 0.55, $"{t.TopicId}: F1 {t.F1:0.000} (P {t.Precision:0.000}, R {t.Recall:0.000})"));
     }
 
     [Fact]
     public void Statements_about_none_of_the_topics_stay_clean()
     {
-        // Measured 43 of 52 (0.827).
-        Assert.True(Hybrid.Value.NegativesCleanShare >= 0.8, $"{Hybrid.Value.NegativesClean} of {Hybrid.Value.Negatives}");
+        // Measured 42 of 52 (0.808).
+        Assert.True(Hybrid.Value.NegativesCleanShare >= 0.78, $"{Hybrid.Value.NegativesClean} of {Hybrid.Value.Negatives}");
     }
 
     [Fact]
@@ -49,9 +49,21 @@ public class TestSplitQualityTests
     [Fact]
     public void The_semantic_layer_earns_its_cost_over_the_rules_alone()
     {
-        // Measured: hybrid 0.758 against rules 0.698, negatives clean 0.827 against 0.673.
+        // Measured: hybrid 0.743 against rules 0.698, negatives clean 0.808 against 0.673.
         Assert.True(Hybrid.Value.MicroF1 >= Rules.Value.MicroF1 + 0.03, $"hybrid {Hybrid.Value.MicroF1:0.000}, rules {Rules.Value.MicroF1:0.000}");
         Assert.True(Hybrid.Value.NegativesCleanShare > Rules.Value.NegativesCleanShare, $"hybrid {Hybrid.Value.NegativesCleanShare:0.000}, rules {Rules.Value.NegativesCleanShare:0.000}");
+    }
+
+    [Fact]
+    public void A_one_sentence_statement_is_tagged_like_a_long_one()
+    {
+        // The train statements are long excerpts; a live summary is often one sentence. Its coverage (1 of 1 sentences)
+        // is far outside what the calibration saw, and must not swing the decision (standardised features are clipped).
+        var tagger = Taggers.Create(Topics, Taggers.Mode.Hybrid);
+
+        var tags = tagger.Analyse("NATO on the annexation of Crimea", "Allies will never recognise Russia's illegal annexation of Crimea, which is Ukraine.").Topics;
+
+        Assert.Contains(tags, t => t.TopicId == "territorial-integrity");
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public static class LogisticRegression
             std[j] = variance > 1e-12 ? Math.Sqrt(variance) : 1;
         }
 
-        var x = features.Select(r => r.Select((v, j) => (v - mean[j]) / std[j]).ToArray()).ToArray();
+        var x = features.Select(r => r.Select((v, j) => Math.Clamp((v - mean[j]) / std[j], -Calibration.MaxZ, Calibration.MaxZ)).ToArray()).ToArray();
         var positives = labels.Count(l => l);
         var positiveWeight = positives == 0 || positives == n ? 1 : Math.Sqrt((double)(n - positives) / positives);
         var weights = new double[width];

@@ -163,12 +163,18 @@ public sealed record PrototypeFile(string Topic, string Kind, string Text, strin
 /// <summary>A logistic regression over standardised features, and the probability above which the topic is kept.</summary>
 public sealed record Calibration(double[] Mean, double[] Std, double[] Weights, double Bias, double Threshold)
 {
+    /// <summary>
+    /// A standardised feature is clipped to ±<see cref="MaxZ"/>: a statement unlike the train statements (a one-sentence
+    /// summary has a coverage of 1, where long speeches have 0.05) must not swing the decision on one feature.
+    /// </summary>
+    public const double MaxZ = 3;
+
     public double Probability(ReadOnlySpan<float> features)
     {
         var z = Bias;
         for (var i = 0; i < Weights.Length; i++)
         {
-            z += Weights[i] * ((features[i] - Mean[i]) / Std[i]);
+            z += Weights[i] * Standardise(features[i], i);
         }
 
         return 1 / (1 + Math.Exp(-z));
@@ -179,9 +185,11 @@ public sealed record Calibration(double[] Mean, double[] Std, double[] Weights, 
         var z = Bias;
         for (var i = 0; i < Weights.Length; i++)
         {
-            z += Weights[i] * ((features[i] - Mean[i]) / Std[i]);
+            z += Weights[i] * Standardise(features[i], i);
         }
 
         return 1 / (1 + Math.Exp(-z));
     }
+
+    internal double Standardise(double value, int i) => Math.Clamp((value - Mean[i]) / Std[i], -MaxZ, MaxZ);
 }

@@ -149,7 +149,7 @@ public sealed class TopicFeatures
             row[1] = rule.InTitle ? 1 : 0;
             row[2] = rule.TotalSentences == 0 ? 0 : (double)rule.BodySentences / rule.TotalSentences;
             row[3] = rule.InLead ? 1 : 0;
-            row[4] = Math.Log(1 + rule.Terms);
+            row[4] = Math.Min(rule.Terms, 3) / 3.0;
         }
 
         var closest = new Closest?[_topicCount];
