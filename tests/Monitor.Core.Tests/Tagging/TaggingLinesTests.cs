@@ -25,6 +25,21 @@ public class TaggingLinesTests
         Assert.Equal(("allies-count", 32d, true, "32 Allies"), ((string?)figure["id"], (double)figure["value"]!, (bool)figure["drift"]!, (string?)figure["evidence"]));
     }
 
+    [Fact]
+    public void With_the_hybrid_a_semantic_vote_is_a_line_of_evidence_with_its_similarity_and_terms_have_none()
+    {
+        var hybrid = new StatementLines(Monitor.Embeddings.Taggers.Create(TopicFile.LoadDefault(), Monitor.Embeddings.Taggers.Mode.Hybrid));
+        const string text = "Allies will never recognise Russia's illegal annexation of Crimea, which is Ukraine.";
+
+        var output = JsonNode.Parse(hybrid.TagLine($"{{\"id\": 1, \"title\": \"\", \"text\": \"{text}\"}}", 1, out _))!;
+
+        var evidence = output["topics"]!.AsArray().Single(t => (string?)t!["id"] == "territorial-integrity")!["evidence"]!.AsArray();
+        var vote = Assert.Single(evidence, e => e!["similarity"] is not null)!;
+        Assert.InRange((double)vote["similarity"]!, 0.35, 1);
+        Assert.Equal(text, text.Substring((int)vote["start"]!, (int)vote["length"]!));
+        Assert.Contains(evidence, e => (string?)e!["term"] == "annexation" && e["similarity"] is null);
+    }
+
     [Theory]
     [InlineData("not json", null, "not valid JSON")]
     [InlineData("[1, 2]", null, "expected a JSON object")]
