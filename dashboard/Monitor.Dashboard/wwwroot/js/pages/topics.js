@@ -154,7 +154,9 @@ async function showTagging() {
   let running = false;
   try {
     const tagging = await getJson('api/tagging');
-    const version = typeof tagging?.baselineVersion === 'string' ? tagging.baselineVersion.slice(0, 12) : '?';
+    const hash = typeof tagging?.baselineVersion === 'string' ? tagging.baselineVersion.slice(0, 12) : '?';
+    // "hybrid 1a2b3c…": how the tagger decides (rules and meaning, or rules alone) and the version its tags record.
+    const version = typeof tagging?.mode === 'string' ? `${tagging.mode} ${hash}` : hash;
     const retag = tagging?.retag;
     running = retag?.state === 'running';
     const total = Number(retag?.total) || 0;
