@@ -16,7 +16,7 @@ internal static class HybridCostRun
     public static void Run(TextWriter output, int statements)
     {
         var topics = TopicFile.LoadDefault();
-        var data = RealStatements.TwoKilobytes(statements);
+        var data = TwoKilobyteStatements.Real(statements);
         var rules = Taggers.Create(topics, Taggers.Mode.Rules);
         GC.Collect();
         var before = Process.GetCurrentProcess().WorkingSet64;
@@ -53,7 +53,7 @@ internal static class HybridCostRun
         for (var start = 0; start < statements; start += batch)
         {
             // Each batch starts at another offset of the corpus.
-            var data = RealStatements.TwoKilobytes(Math.Min(batch, statements - start), offset: start * 7);
+            var data = TwoKilobyteStatements.Real(Math.Min(batch, statements - start), offset: start * 7);
             Parallel.ForEach(data, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, s => hybrid.Analyse(s.Title, s.Text));
             done += data.Count;
             if (clock.Elapsed - lastReport > TimeSpan.FromSeconds(30) || done == statements)

@@ -31,7 +31,7 @@ public class HybridTaggerBenchmarks
         _calibrated = Taggers.Create(topics, Taggers.Mode.Calibrated);
         _hybridCold = Taggers.Create(topics, Taggers.Mode.Hybrid, embedder: new MiniLmEmbedder(cacheCapacity: 0));
         _hybridWarm = Taggers.Create(topics, Taggers.Mode.Hybrid);
-        _statements = RealStatements.TwoKilobytes(Statements);
+        _statements = TwoKilobyteStatements.Real(Statements);
         foreach (var (title, text) in _statements)
         {
             _hybridWarm.Analyse(title, text);
@@ -62,26 +62,29 @@ public class HybridTaggerBenchmarks
     }
 }
 
-/// <summary>Statements of exactly 2 KB made of the real corpus's texts (consecutive items joined, cut at 2 048 bytes).</summary>
-internal static class RealStatements
+/// <summary>Statements of exactly 2 048 UTF-8 bytes: consecutive labelled statements' texts joined, cut at 2 KB.</summary>
+internal static class TwoKilobyteStatements
 {
-    public static List<(string Title, string Text)> TwoKilobytes(int count, int offset = 0)
+    private const int Bytes = 2048;
+
+    /// <summary>From the real corpus (the hybrid's benchmarks).</summary>
+    public static List<(string Title, string Text)> Real(int count, int offset = 0) => From(Corpus.LoadDefault(), count, offset);
+
+    public static List<(string Title, string Text)> From(IReadOnlyList<LabelledStatement> source, int count, int offset = 0)
     {
-        const int bytes = 2048;
-        var corpus = Corpus.LoadDefault();
         var result = new List<(string, string)>(count);
         var next = offset;
         for (var s = 0; s < count; s++)
         {
-            var title = corpus[next % corpus.Count].Title;
+            var title = source[next % source.Count].Title;
             var body = new StringBuilder();
-            while (Encoding.UTF8.GetByteCount(body.ToString()) < bytes)
+            while (Encoding.UTF8.GetByteCount(body.ToString()) < Bytes)
             {
-                body.Append(corpus[next++ % corpus.Count].Text).Append('\n');
+                body.Append(source[next++ % source.Count].Text).Append(' ');
             }
 
             var text = body.ToString();
-            while (Encoding.UTF8.GetByteCount(text) > bytes)
+            while (Encoding.UTF8.GetByteCount(text) > Bytes)
             {
                 text = text[..^1];
             }

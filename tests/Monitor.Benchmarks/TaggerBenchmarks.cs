@@ -13,7 +13,6 @@ namespace Monitor.Benchmarks;
 [MemoryDiagnoser]
 public class TaggerBenchmarks
 {
-    private const int StatementBytes = 2048;
     private const int Statements = 64;
 
     private readonly List<(string Title, string Text)> _statements = [];
@@ -33,25 +32,7 @@ public class TaggerBenchmarks
             new Regex($@"\b{Regex.Escape(t.Text)}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled))];
 
         // 2 KB statements: consecutive labelled statements joined until the body reaches 2 048 UTF-8 bytes.
-        var set = Evaluator.LoadDefaultSet();
-        var next = 0;
-        for (var s = 0; s < Statements; s++)
-        {
-            var body = new StringBuilder();
-            var title = set[next % set.Count].Title;
-            while (Encoding.UTF8.GetByteCount(body.ToString()) < StatementBytes)
-            {
-                body.Append(set[next++ % set.Count].Text).Append(' ');
-            }
-
-            var text = body.ToString();
-            while (Encoding.UTF8.GetByteCount(text) > StatementBytes)
-            {
-                text = text[..^1];
-            }
-
-            _statements.Add((title, text));
-        }
+        _statements.AddRange(TwoKilobyteStatements.From(Evaluator.LoadDefaultSet(), Statements));
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Statements, Description = "naive: one regex per term")]

@@ -44,38 +44,10 @@ public static class Agreement
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
-    public static IReadOnlyList<DoubleLabel> LoadDefault()
-    {
-        using var stream = typeof(Agreement).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"The embedded labels {ResourceName} are missing");
-        using var reader = new StreamReader(stream);
-        return Parse(reader.ReadToEnd());
-    }
+    public static IReadOnlyList<DoubleLabel> LoadDefault() => Parse(Ndjson.ReadResource(ResourceName));
 
-    public static IReadOnlyList<DoubleLabel> Parse(string ndjson)
-    {
-        ArgumentNullException.ThrowIfNull(ndjson);
-        var lines = ndjson.Split('\n');
-        var labels = new List<DoubleLabel>();
-        for (var i = 0; i < lines.Length; i++)
-        {
-            if (string.IsNullOrWhiteSpace(lines[i]))
-            {
-                continue;
-            }
-
-            try
-            {
-                labels.Add(JsonSerializer.Deserialize<DoubleLabel>(lines[i], JsonOptions) ?? throw new FormatException($"Line {i + 1}: empty"));
-            }
-            catch (JsonException ex)
-            {
-                throw new FormatException($"Line {i + 1}: {ex.Message}", ex);
-            }
-        }
-
-        return labels;
-    }
+    public static IReadOnlyList<DoubleLabel> Parse(string ndjson) =>
+        Ndjson.Parse<DoubleLabel>(ndjson, JsonOptions, l => l is null || l.A is null || l.B is null ? "an id, a and b are required" : null);
 
     /// <summary>Kappa per topic, in the order of <paramref name="topicIds"/>.</summary>
     public static IReadOnlyList<TopicAgreement> PerTopic(IReadOnlyList<DoubleLabel> labels, IEnumerable<string> topicIds)

@@ -16,13 +16,7 @@ public static class Corpus
     /// <summary>Percent of the corpus in the test split.</summary>
     public const int TestPercent = 40;
 
-    public static IReadOnlyList<LabelledStatement> LoadDefault()
-    {
-        using var stream = typeof(Corpus).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"The embedded corpus {ResourceName} is missing");
-        using var reader = new StreamReader(stream);
-        return Evaluator.Parse(reader.ReadToEnd());
-    }
+    public static IReadOnlyList<LabelledStatement> LoadDefault() => Evaluator.Parse(Ndjson.ReadResource(ResourceName));
 
     /// <summary>
     /// The split of a statement: <c>test</c> when the first four bytes of the SHA-256 of its URL (its id when it has

@@ -82,45 +82,12 @@ public static class Evaluator
     };
 
     /// <summary>The labelled set shipped in this assembly (<c>Tagging/Evaluation/statements.ndjson</c>).</summary>
-    public static IReadOnlyList<LabelledStatement> LoadDefaultSet()
-    {
-        using var stream = typeof(Evaluator).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"The embedded evaluation set {ResourceName} is missing");
-        using var reader = new StreamReader(stream);
-        return Parse(reader.ReadToEnd());
-    }
+    public static IReadOnlyList<LabelledStatement> LoadDefaultSet() => Parse(Ndjson.ReadResource(ResourceName));
 
     /// <summary>Parses NDJSON labelled statements; throws <see cref="FormatException"/> naming the bad line.</summary>
-    public static IReadOnlyList<LabelledStatement> Parse(string ndjson)
-    {
-        ArgumentNullException.ThrowIfNull(ndjson);
-        var set = new List<LabelledStatement>();
-        var lines = ndjson.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            if (string.IsNullOrWhiteSpace(lines[i]))
-            {
-                continue;
-            }
-
-            try
-            {
-                var item = JsonSerializer.Deserialize<LabelledStatement>(lines[i], JsonOptions);
-                if (item is null || string.IsNullOrEmpty(item.Id) || item.Topics is null || item.Figures is null)
-                {
-                    throw new FormatException($"Line {i + 1}: an id, topics and figures are required");
-                }
-
-                set.Add(item);
-            }
-            catch (JsonException ex)
-            {
-                throw new FormatException($"Line {i + 1}: {ex.Message}", ex);
-            }
-        }
-
-        return set;
-    }
+    public static IReadOnlyList<LabelledStatement> Parse(string ndjson) =>
+        Ndjson.Parse<LabelledStatement>(ndjson, JsonOptions, item =>
+            item is null || string.IsNullOrEmpty(item.Id) || item.Topics is null || item.Figures is null ? "an id, topics and figures are required" : null);
 
     /// <summary>The counts of several reports over disjoint sets, added up (cross-validation folds).</summary>
     public static EvaluationReport Merge(IReadOnlyList<EvaluationReport> reports)
