@@ -23,6 +23,9 @@ public static class MessagingExtensions
 
         builder.Services.AddMassTransit(x =>
         {
+            // MassTransit 8.5 otherwise posts usage data (versions, OS, time zone, endpoint names) to its vendor about
+            // 5 minutes after start, outside the network guard. Only MASSTRANSIT_USAGE_TELEMETRY=true turns it back on.
+            x.DisableUsageTelemetry();
             x.SetKebabCaseEndpointNameFormatter();
             foreach (var add in consumers)
             {
