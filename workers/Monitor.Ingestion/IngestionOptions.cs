@@ -59,6 +59,15 @@ public sealed class IngestionOptions
     /// <summary>Article pages fetched at the same time from one host, for full text.</summary>
     public int ArticleRequestsPerHost { get; set; } = 2;
 
+    /// <summary>
+    /// Article pages fetched (and read into text) at the same time by one Ingestion process, whatever their hosts and
+    /// sources: with <see cref="MaxArticleBytes"/> it bounds the article bytes in flight (4 x 4 MiB by default).
+    /// </summary>
+    public int MaxConcurrentArticleFetches { get; set; } = 4;
+
+    /// <summary>An article page larger than this keeps the item's summary; real NATO and EP pages are well under 1 MiB.</summary>
+    public long MaxArticleBytes { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>A source is quiet when nothing new came for max(3 x its typical gap, this floor).</summary>
     public TimeSpan QuietFloor { get; set; } = TimeSpan.FromHours(12);
 

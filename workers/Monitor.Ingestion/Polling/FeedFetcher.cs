@@ -35,7 +35,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
     public async Task<FetchResult> FetchAsync(SourceRow source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var result = await SendAsync(new Uri(source.Url), source.Adapter, source.ETag, source.LastModified, cancellationToken);
+        var result = await SendAsync(new Uri(source.Url), source.Adapter, source.ETag, source.LastModified, Settings.MaxFeedBytes, cancellationToken);
         if (!result.NotModified)
         {
             RejectNonFeed(source.Url, result.Content);
@@ -44,14 +44,14 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
         return result;
     }
 
-    /// <summary>An article page, for the full text of a feed item (no conditional GET, same guards and limits).</summary>
+    /// <summary>An article page, for the full text of a feed item (no conditional GET, same guards, its own size cap).</summary>
     public async Task<string> FetchPageAsync(Uri url, string adapter, CancellationToken cancellationToken)
     {
-        var result = await SendAsync(url, adapter, null, null, cancellationToken);
+        var result = await SendAsync(url, adapter, null, null, Math.Min(Settings.MaxArticleBytes, Settings.MaxFeedBytes), cancellationToken);
         return Encoding.UTF8.GetString(result.Content);
     }
 
-    private async Task<FetchResult> SendAsync(Uri url, string adapter, string? etag, string? lastModified, CancellationToken cancellationToken)
+    private async Task<FetchResult> SendAsync(Uri url, string adapter, string? etag, string? lastModified, long maxBytes, CancellationToken cancellationToken)
     {
         var timeout = Settings.TimeoutFor(adapter);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -59,7 +59,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
         try
         {
             using var response = await FollowRedirectsAsync(url, adapter, etag, lastModified, deadline.Token);
-            return await ReadAsync(response, url, etag, lastModified, deadline.Token);
+            return await ReadAsync(response, url, etag, lastModified, maxBytes, deadline.Token);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -127,7 +127,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
         }
     }
 
-    private async Task<FetchResult> ReadAsync(HttpResponseMessage response, Uri url, string? etag, string? lastModified, CancellationToken cancellationToken)
+    private async Task<FetchResult> ReadAsync(HttpResponseMessage response, Uri url, string? etag, string? lastModified, long maxBytes, CancellationToken cancellationToken)
     {
         if (response.StatusCode == HttpStatusCode.NotModified)
         {
@@ -141,7 +141,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
             throw new FeedFetchException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase} from {url}{retry}", retryAt: retryAt);
         }
 
-        var content = await ReadCappedAsync(response, url, cancellationToken);
+        var content = await ReadCappedAsync(response, url, maxBytes, cancellationToken);
         if (content.Length == 0 || response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.NoContent)
         {
             var what = content.Length == 0 ? "with an empty body" : "instead of the content";
@@ -153,12 +153,12 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
     }
 
     /// <summary>Streams the body in, failing as soon as it passes the cap; a body announced as too big is not read.</summary>
-    private async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, Uri url, CancellationToken cancellationToken)
+    private async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, Uri url, long max, CancellationToken cancellationToken)
     {
-        var max = Settings.MaxFeedBytes;
+        var name = max == Settings.MaxFeedBytes ? "MaxFeedBytes" : "MaxArticleBytes";
         if (response.Content.Headers.ContentLength is { } announced && announced > max)
         {
-            throw new FeedFetchException($"{url} announces {announced:N0} bytes, more than MaxFeedBytes ({max:N0}); not read");
+            throw new FeedFetchException($"{url} announces {announced:N0} bytes, more than {name} ({max:N0}); not read");
         }
 
         // Pooled 64 KB chunks, copied once into the result: a body refused at the cap allocates nothing that stays.
@@ -180,7 +180,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
                 total += read;
                 if (total > max)
                 {
-                    throw new FeedFetchException($"{url} sent more than MaxFeedBytes ({max:N0} bytes); stopped reading");
+                    throw new FeedFetchException($"{url} sent more than {name} ({max:N0} bytes); stopped reading");
                 }
             }
 
