@@ -19,6 +19,16 @@ public sealed class IngestionOptions
     /// <summary>Sources polled at the same time by one Ingestion process.</summary>
     public int MaxConcurrentPolls { get; set; } = 4;
 
+    /// <summary>
+    /// A poll running longer than this (a trickling or hanging server, the EP Open Data Portal's slow answers) stops
+    /// counting against <see cref="MaxConcurrentPolls"/> and moves to one of <see cref="SlowPollSlots"/>, so slow
+    /// sources cannot keep healthy ones waiting for their whole timeout.
+    /// </summary>
+    public TimeSpan SlowPollAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Slow polls one Ingestion process runs beside its <see cref="MaxConcurrentPolls"/> regular ones.</summary>
+    public int SlowPollSlots { get; set; } = 8;
+
     /// <summary>Total time one request may take, from connecting to the last byte of the body (a slow server fails).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
