@@ -151,6 +151,30 @@ public sealed class Database : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>
+    /// Whether an exception (or one it wraps) says the database is unreachable or briefly unable to serve, rather than
+    /// that the statement is wrong: PostgreSQL down, restarting, out of connections, a network error, a timeout, a
+    /// busy or locked SQLite file. Such a failure ends when the database is back, however long that takes.
+    /// </summary>
+    public static bool IsTransient(Exception exception)
+    {
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            switch (ex)
+            {
+                case NpgsqlException { IsTransient: true }:
+                case SqliteException { SqliteErrorCode: 5 or 6 }:
+                case System.Net.Sockets.SocketException:
+                case TimeoutException:
+                    return true;
+                case PostgresException postgres when IsSessionEnded(postgres):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
     // 57P01 admin_shutdown (a restart or pg_terminate_backend), 57P02 crash_shutdown, 57P03 cannot_connect_now.
     private static bool IsSessionEnded(PostgresException ex) => ex.SqlState is "57P01" or "57P02" or "57P03";
 

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Monitor.Data;
 
 namespace Monitor.Hosting.Messaging;
 
@@ -34,7 +35,22 @@ public static class MessagingExtensions
 
             x.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
-                endpoint.UseMessageRetry(r => r.Exponential(8, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200)));
+                // A database outage of any length: the message is retried, unacknowledged, until the database is back,
+                // so the consumer pauses (its slots stay busy, nothing more is fetched past the prefetch) instead of
+                // moving message after message to <queue>_error. 8 retries (about 28 s) lost 32 of 3,000 statements
+                // to a 45 s PostgreSQL stop.
+                endpoint.UseMessageRetry(r =>
+                {
+                    r.Handle<Exception>(Database.IsTransient);
+                    r.Exponential(int.MaxValue, TimeSpan.FromMilliseconds(200), options.TransientRetryMaxInterval, TimeSpan.FromMilliseconds(500));
+                });
+
+                // Anything else (a bug, a message that cannot be stored) has 8 tries, then goes to the error queue.
+                endpoint.UseMessageRetry(r =>
+                {
+                    r.Ignore<Exception>(Database.IsTransient);
+                    r.Exponential(8, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
+                });
                 endpoint.PrefetchCount = options.PrefetchCount;
                 endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit ?? options.PrefetchCount;
             });

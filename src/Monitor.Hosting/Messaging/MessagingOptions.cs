@@ -20,6 +20,12 @@ public sealed class MessagingOptions
 
     /// <summary>Messages handled at once per receive endpoint; defaults to the prefetch count.</summary>
     public int? ConcurrentMessageLimit { get; set; }
+
+    /// <summary>
+    /// A message whose handling fails because the database is unreachable is retried until it is back, at most this
+    /// far apart; it never goes to the error queue for that.
+    /// </summary>
+    public TimeSpan TransientRetryMaxInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed class RabbitMqOptions
