@@ -12,5 +12,6 @@ internal static class CommandCatalog
         SourcesCommand.Create(),
         SimulateCommand.Create(),
         UsersCommand.Create(),
+        ErrorsCommand.Create(),
     ];
 }
