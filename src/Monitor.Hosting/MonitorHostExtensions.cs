@@ -13,6 +13,9 @@ using Monitor.Data.Outbox;
 using Monitor.Data.Sources;
 using Monitor.Data.Statements;
 using Monitor.Hosting.Outbox;
+using Monitor.Hosting.Telemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Serilog;
 
 namespace Monitor.Hosting;
@@ -73,6 +76,11 @@ public static class MonitorHostExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+
+        // The domain meters, scraped by Prometheus at /metrics (MapMonitorHealth) beside the health endpoints.
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService($"monitor-{processName}"))
+            .WithMetrics(metrics => metrics.AddMeter(MonitorMetrics.MeterName).AddPrometheusExporter());
         return builder;
     }
 
@@ -86,12 +94,13 @@ public static class MonitorHostExtensions
 
     /// <summary>
     /// <c>/health/live</c> answers while the process runs; <c>/health/ready</c> also checks the database and the bus
-    /// (MassTransit registers its own check with the same tag).
+    /// (MassTransit registers its own check with the same tag); <c>/metrics</c> is the Prometheus scrape.
     /// </summary>
     public static WebApplication MapMonitorHealth(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapPrometheusScrapingEndpoint();
         return app;
     }
 

@@ -5,6 +5,7 @@ using Monitor.Core.Feeds;
 using Monitor.Core.Statements;
 using Monitor.Data.Sources;
 using Monitor.Data.Statements;
+using Monitor.Hosting.Telemetry;
 using LogContext = Serilog.Context.LogContext;
 
 namespace Monitor.Ingestion.Polling;
@@ -53,6 +54,7 @@ public sealed partial class FeedPoller(
                 LogQuiet(source.Id, lastNewItemAt, SourceRhythm.QuietAfter(gap, settings.QuietFloor));
             }
 
+            MonitorMetrics.Polled(source.Id, fetched.NotModified ? "not_modified" : "success");
             if (published > 0)
             {
                 LogPublished(source.Id, published);
@@ -64,6 +66,7 @@ public sealed partial class FeedPoller(
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            MonitorMetrics.Polled(source.Id, "failure");
             await RecordFailureAsync(source, ex, cancellationToken);
         }
     }
@@ -106,6 +109,7 @@ public sealed partial class FeedPoller(
 
         // Remembered only after the broker took them: a crash in between republishes, and Persistence ignores repeats.
         await discovered.MarkDiscoveredAsync(source.Id, fresh.Select(h => (h.Item.ExternalId, h.Hash)), now, cancellationToken);
+        MonitorMetrics.StatementsDiscovered(source.Id, fresh.Count);
         return (fresh.Count, typicalGap);
     }
 
