@@ -20,6 +20,9 @@ public static class MessagingExtensions
             // Pollers and relays start after the bus is up, so nothing publishes into a bus that isn't there.
             host.WaitUntilStarted = true;
             host.StopTimeout = TimeSpan.FromSeconds(30);
+            // A consumer still busy 10 s into a stop is cancelled and its message returned to the queue. Without this, a
+            // message retried through a database outage held the stop for the whole StopTimeout and stayed unacked.
+            host.ConsumerStopTimeout = TimeSpan.FromSeconds(10);
         });
 
         builder.Services.AddMassTransit(x =>

@@ -87,6 +87,65 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         }
     }
 
+    [Fact]
+    public async Task A_worker_stopped_during_a_database_outage_returns_its_messages_to_the_queue_not_to_the_error_queue()
+    {
+        await using var rabbit = await RabbitMqVirtualHost.CreateAsync();
+        var direct = new NpgsqlConnectionStringBuilder(_postgres.ConnectionString);
+        await using var proxy = new OutageProxy(direct.Host!, direct.Port);
+        proxy.TakeDown();
+        var proxied = new NpgsqlConnectionStringBuilder(_postgres.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 5 };
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["Messaging:Transport"] = "RabbitMq";
+        builder.Configuration["Messaging:RabbitMq:Host"] = rabbit.Host;
+        builder.Configuration["Messaging:RabbitMq:Port"] = rabbit.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.Configuration["Messaging:RabbitMq:VirtualHost"] = rabbit.Name;
+        builder.Configuration["Messaging:RabbitMq:Username"] = rabbit.Username;
+        builder.Configuration["Messaging:RabbitMq:Password"] = rabbit.Password;
+        builder.Services.AddSingleton(new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = proxied.ConnectionString });
+        builder.Services.AddSingleton<Database>();
+        builder.Services.AddSingleton<StatementStore>();
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddMonitorMessaging(PersistenceWorker.AddConsumers);
+        var host = builder.Build();
+        await host.StartAsync();
+        const int count = 10;
+        for (var i = 0; i < count; i++)
+        {
+            await host.Services.GetRequiredService<IBus>().Publish(new StatementTagged(
+                new StatementDiscovered("ep-press-releases", $"ext-{i}", $"https://example.org/{i}", $"Statement {i}", "Summary.", "", Now, "en", $"hash-{i}", Now),
+                [new TopicScore("sanctions", 0.9, [])], "v1", Now));
+        }
+
+        // Every message is being retried against the unreachable database when the worker is told to stop.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var stopping = Stopwatch.StartNew();
+        await host.StopAsync();
+        host.Dispose();
+        stopping.Stop();
+
+        await using var connection = await new RabbitMQ.Client.ConnectionFactory
+        {
+            HostName = rabbit.Host, Port = rabbit.Port, VirtualHost = rabbit.Name, UserName = rabbit.Username, Password = rabbit.Password,
+        }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var waiting = (await channel.QueueDeclarePassiveAsync("store-statement")).MessageCount;
+        uint failed;
+        try
+        {
+            failed = (await channel.QueueDeclarePassiveAsync("store-statement_error")).MessageCount;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            failed = 0;
+        }
+
+        output.WriteLine($"stopped in {stopping.Elapsed.TotalSeconds:0.0} s: {waiting} back in store-statement, {failed} in store-statement_error");
+        Assert.Equal(0u, failed);
+        Assert.Equal((uint)count, waiting);
+    }
+
     public sealed class FaultCount
     {
         private int _count;
