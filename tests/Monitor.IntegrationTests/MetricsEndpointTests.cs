@@ -58,6 +58,29 @@ public sealed partial class MetricsEndpointTests(ITestOutputHelper output) : IAs
         Assert.Contains("monitor_statement_latency_seconds_count", scrape, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_workers_health_port_serves_its_metrics_too()
+    {
+        await using var feed = await FeedServer.StartAsync();
+        feed.Add(new TestFeedItem("item-1", "Allies meet", "Text.", DateTimeOffset.UtcNow));
+        using var sqlite = new TempSqliteFile();
+        var environment = Topology.Embedded(sqlite.Path, feed.FeedUrl);
+        await using var ingestion = MonitorProcess.Create("workers/Monitor.Ingestion", environment);
+        await ingestion.StartAsync();
+        using var http = new HttpClient { BaseAddress = ingestion.BaseAddress };
+        var clock = Stopwatch.StartNew();
+        string scrape;
+        do
+        {
+            await Task.Delay(500);
+            scrape = await http.GetStringAsync("/metrics");
+        }
+        while (Sum(scrape, "monitor_statements_discovered_total") == 0 && clock.Elapsed < TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, Sum(scrape, "monitor_statements_discovered_total"));
+        Assert.Matches(@"monitor_polls_total\{[^}]*result=""success""[^}]*source=""test-feed""[^}]*\} [1-9]", scrape);
+    }
+
     /// <summary>The sum of a metric's samples over all its label sets.</summary>
     private static double Sum(string scrape, string metric) =>
         Sample().Matches(scrape)
