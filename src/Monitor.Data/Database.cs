@@ -127,6 +127,12 @@ public sealed class Database : IAsyncDisposable
             source.Clear();
             return Track(await source.OpenConnectionAsync(cancellationToken));
         }
+        catch
+        {
+            // Cancelled, or an error that says nothing about the connection: it goes back to the pool, not astray.
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     private bool NeedsCheck(int processId) =>
