@@ -36,8 +36,14 @@ public static class MessagingExtensions
                 add(x);
             }
 
-            x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            x.AddConfigureEndpointsCallback((_, name, endpoint) =>
             {
+                if (options.Transport == Transport.RabbitMq && options.RabbitMq.QuorumQueues && PipelineQueues.All.Contains(name)
+                    && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    rabbit.SetQuorumQueue();
+                }
+
                 // A database outage of any length: the message is retried, unacknowledged, until the database is back,
                 // so the consumer pauses (its slots stay busy, nothing more is fetched past the prefetch) instead of
                 // moving message after message to <queue>_error. 8 retries (about 28 s) lost 32 of 3,000 statements
@@ -68,7 +74,7 @@ public static class MessagingExtensions
                         h.Username(rabbit.Username);
                         h.Password(rabbit.Password);
                     });
-                    cfg.BindPipelineQueues();
+                    cfg.BindPipelineQueues(rabbit.QuorumQueues);
                     cfg.ConfigureEndpoints(context);
                 });
             }

@@ -39,4 +39,10 @@ public sealed class RabbitMqOptions
     public string Username { get; set; } = "guest";
 
     public string Password { get; set; } = "guest";
+
+    /// <summary>
+    /// Declare the pipeline's queues (tag-statement, store-statement, match-subscriptions) as quorum queues, replicated
+    /// across a RabbitMQ cluster's nodes. Only for a new broker or vhost: RabbitMQ cannot change an existing queue's type.
+    /// </summary>
+    public bool QuorumQueues { get; set; }
 }
