@@ -56,7 +56,18 @@ public static class MonitorHostExtensions
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
                 .Enrich.WithProperty("Process", processName);
-            if (!configuration.GetSection("Serilog:WriteTo").Exists())
+            if (configuration.GetSection("Serilog:WriteTo").Exists())
+            {
+                return;
+            }
+
+            // Logs:Format=json: one JSON object per line (Serilog's compact format: @t, @mt, @l, @x, the properties,
+            // and @tr/@sp, the trace and span ids, when the event happened inside a trace), for a log collector.
+            if (string.Equals(configuration["Logs:Format"], "json", StringComparison.OrdinalIgnoreCase))
+            {
+                logger.WriteTo.Console(new Serilog.Formatting.Compact.CompactJsonFormatter());
+            }
+            else
             {
                 logger.WriteTo.Console(
                     outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Process} {SourceContext}: {Message:lj}{NewLine}{Exception}",

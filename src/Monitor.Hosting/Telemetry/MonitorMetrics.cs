@@ -30,20 +30,20 @@ public static class MonitorMetrics
 
     public static void StatementTagged(DateTimeOffset discoveredAt, DateTimeOffset now)
     {
-        Tagged.Add(1);
         RecordLatency("tagged", discoveredAt, now);
+        Tagged.Add(1);
     }
 
     public static void StatementStored(DateTimeOffset discoveredAt, DateTimeOffset now)
     {
-        Stored.Add(1);
         RecordLatency("stored", discoveredAt, now);
+        Stored.Add(1);
     }
 
     public static void StatementPushed(DateTimeOffset discoveredAt, DateTimeOffset now)
     {
-        Pushed.Add(1);
         RecordLatency("pushed", discoveredAt, now);
+        Pushed.Add(1);
     }
 
     /// <param name="result"><c>success</c>, <c>not_modified</c> or <c>failure</c>.</param>
