@@ -14,7 +14,9 @@ using Monitor.Data.Sources;
 using Monitor.Data.Statements;
 using Monitor.Hosting.Outbox;
 using Monitor.Hosting.Telemetry;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using OpenTelemetry.Resources;
 using Serilog;
 
@@ -89,9 +91,26 @@ public static class MonitorHostExtensions
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
 
         // The domain meters, scraped by Prometheus at /metrics (MapMonitorHealth) beside the health endpoints.
-        builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService($"monitor-{processName}"))
             .WithMetrics(metrics => metrics.AddMeter(MonitorMetrics.MeterName).AddPrometheusExporter());
+
+        // Telemetry:Otlp:Endpoint switches on traces (a poll, MassTransit's sends and consumes, Npgsql's commands,
+        // ASP.NET Core requests, HttpClient calls) and sends them with the metrics to an OTLP collector or Jaeger.
+        if (configuration["Telemetry:Otlp:Endpoint"] is { Length: > 0 } endpoint)
+        {
+            var protocol = string.Equals(configuration["Telemetry:Otlp:Protocol"], "grpc", StringComparison.OrdinalIgnoreCase)
+                ? OpenTelemetry.Exporter.OtlpExportProtocol.Grpc
+                : OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf;
+            telemetry
+                .WithTracing(tracing => tracing
+                    .AddSource(MonitorMetrics.MeterName, "MassTransit", "Npgsql")
+                    .AddAspNetCoreInstrumentation(options => options.Filter = context =>
+                        !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/metrics"))
+                    .AddHttpClientInstrumentation())
+                .UseOtlpExporter(protocol, new Uri(endpoint));
+        }
+
         return builder;
     }
 

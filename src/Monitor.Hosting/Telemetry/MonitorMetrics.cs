@@ -13,6 +13,9 @@ public static class MonitorMetrics
 {
     public const string MeterName = "Monitor";
 
+    /// <summary>Monitor's own spans (a poll); MassTransit, Npgsql, ASP.NET Core and HttpClient bring theirs.</summary>
+    public static readonly System.Diagnostics.ActivitySource Source = new(MeterName, "1.0");
+
     private static readonly Meter Meter = new(MeterName, "1.0");
 
     private static readonly Counter<long> Discovered = Meter.CreateCounter<long>("monitor.statements.discovered", description: "New or changed feed items published by Ingestion.");

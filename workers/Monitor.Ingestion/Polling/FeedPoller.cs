@@ -32,6 +32,10 @@ public sealed partial class FeedPoller(
     {
         ArgumentNullException.ThrowIfNull(source);
         using var _ = LogContext.PushProperty("SourceId", source.Id);
+
+        // The root of each statement's trace: what this poll publishes carries it on through the pipeline.
+        using var activity = MonitorMetrics.Source.StartActivity($"poll {source.Id}");
+        activity?.SetTag("monitor.source", source.Id);
         try
         {
             var fetched = await fetcher.FetchAsync(source, cancellationToken);
