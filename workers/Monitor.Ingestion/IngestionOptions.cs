@@ -46,6 +46,14 @@ public sealed class IngestionOptions
 
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// A body that has not come in at <see cref="MinBodyBytesPerSecond"/> on average once this long has passed since its
+    /// first byte fails the fetch: a server trickling a byte every 2 s no longer holds a poll for the whole timeout.
+    /// </summary>
+    public TimeSpan SlowBodyGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    public int MinBodyBytesPerSecond { get; set; } = 1024;
+
     /// <summary>A feed or article body larger than this fails the fetch while it streams in; nothing bigger is buffered.</summary>
     public long MaxFeedBytes { get; set; } = 10 * 1024 * 1024;
 

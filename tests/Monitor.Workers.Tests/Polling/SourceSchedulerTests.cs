@@ -42,6 +42,7 @@ public sealed class SourceSchedulerTests(ITestOutputHelper output) : IAsyncLifet
             options.SchedulerTick = TimeSpan.FromMilliseconds(100);
             // Long enough that only the scheduler can keep the healthy source going within the test.
             options.RequestTimeout = TimeSpan.FromSeconds(60);
+            options.SlowBodyGrace = TimeSpan.FromSeconds(60);
             options.SlowPollAfter = TimeSpan.FromSeconds(2);
         }, more: services => services
             .AddSingleton(database)

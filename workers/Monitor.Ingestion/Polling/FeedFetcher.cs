@@ -165,13 +165,15 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         var chunks = new List<(byte[] Buffer, int Length)>();
         long total = 0;
+        var started = time.GetTimestamp();
         try
         {
             while (true)
             {
                 var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
-                var read = await body.ReadAsync(chunk.AsMemory(0, ChunkSize), cancellationToken);
-                chunks.Add((chunk, read));
+                chunks.Add((chunk, 0));
+                var read = await ReadWithProgressAsync(body, chunk, url, started, total, cancellationToken);
+                chunks[^1] = (chunk, read);
                 if (read == 0)
                 {
                     break;
@@ -182,6 +184,8 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
                 {
                     throw new FeedFetchException($"{url} sent more than {name} ({max:N0} bytes); stopped reading");
                 }
+
+                TooSlow(url, started, total);
             }
 
             var content = new byte[total];
@@ -202,6 +206,37 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
             }
         }
     }
+
+    /// <summary>
+    /// One read of the body, given no more than <see cref="IngestionOptions.SlowBodyGrace"/> to bring a byte: time to
+    /// progress, not only the total timeout, decides how long a slow server holds a poll.
+    /// </summary>
+    private async Task<int> ReadWithProgressAsync(Stream body, byte[] chunk, Uri url, long started, long total, CancellationToken cancellationToken)
+    {
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stall.CancelAfter(Settings.SlowBodyGrace);
+        try
+        {
+            return await body.ReadAsync(chunk.AsMemory(0, ChunkSize), stall.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw SlowBody(url, started, total);
+        }
+    }
+
+    /// <summary>Past the grace period, a body arriving slower on average than the minimum rate fails the fetch.</summary>
+    private void TooSlow(Uri url, long started, long total)
+    {
+        var elapsed = time.GetElapsedTime(started);
+        if (elapsed > Settings.SlowBodyGrace && total < Settings.MinBodyBytesPerSecond * elapsed.TotalSeconds)
+        {
+            throw SlowBody(url, started, total);
+        }
+    }
+
+    private FeedFetchException SlowBody(Uri url, long started, long total) =>
+        new($"{url} sent {total:N0} bytes in {time.GetElapsedTime(started).TotalSeconds:0.0} s, less than {Settings.MinBodyBytesPerSecond:N0} bytes/s; stopped reading");
 
     /// <summary>An HTML page or an error document where a feed was expected is a failed poll with its own message.</summary>
     private static void RejectNonFeed(string url, byte[] content)
