@@ -165,14 +165,20 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         var chunks = new List<(byte[] Buffer, int Length)>();
         long total = 0;
-        var started = time.GetTimestamp();
+        long? started = null;
         try
         {
             while (true)
             {
                 var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
                 chunks.Add((chunk, 0));
-                var read = await ReadWithProgressAsync(body, chunk, url, started, total, cancellationToken);
+
+                // The first byte may be long in coming (a server that computes its answer after the headers): only the
+                // total timeout bounds it. From the first byte on, the body must keep coming.
+                var read = started is { } since
+                    ? await ReadWithProgressAsync(body, chunk, url, since, total, cancellationToken)
+                    : await body.ReadAsync(chunk.AsMemory(0, ChunkSize), cancellationToken);
+                started ??= time.GetTimestamp();
                 chunks[^1] = (chunk, read);
                 if (read == 0)
                 {
@@ -185,7 +191,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
                     throw new FeedFetchException($"{url} sent more than {name} ({max:N0} bytes); stopped reading");
                 }
 
-                TooSlow(url, started, total);
+                TooSlow(url, started.Value, total);
             }
 
             var content = new byte[total];
