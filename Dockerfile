@@ -11,8 +11,8 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 
 # Node.js and npm: building the dashboard runs `npm ci` (dashboard/Monitor.Dashboard/npm.targets), which
 # asks for Node.js 20 or later. The image is Ubuntu 24.04, whose own nodejs is 18, so the apt source is
-# NodeSource's repository for the NODE_MAJOR line.
-ARG NODE_MAJOR=20
+# NodeSource's repository for the NODE_MAJOR line: 24, the active LTS line (20 reached its end of life in April 2026).
+ARG NODE_MAJOR=24
 RUN set -eux; \
     apt-get update; \
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates curl gnupg; \

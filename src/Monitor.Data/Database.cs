@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using System.Data;
 using System.Data.Common;
+using System.Diagnostics;
 using System.Reflection;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -78,13 +81,108 @@ public sealed class Database : IAsyncDisposable
     {
         if (_postgres is not null)
         {
-            return await _postgres.OpenConnectionAsync(cancellationToken);
+            return await OpenPostgresAsync(_postgres, cancellationToken);
         }
 
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
     }
+
+    /// <summary>A pooled connection idle this long is checked with a round trip before it is handed out.</summary>
+    public static readonly TimeSpan ValidateIdleAfter = TimeSpan.FromSeconds(1);
+
+    // When each physical connection (by backend process id) was last returned to the pool.
+    private readonly ConcurrentDictionary<int, long> _returnedAt = new();
+
+    /// <summary>
+    /// A PostgreSQL restart (or a terminated backend) breaks every idle pooled connection, and the pool learns it only
+    /// when one is used: the first health check answered 503 and the first API call 500. So a connection that has sat
+    /// idle for <see cref="ValidateIdleAfter"/> is checked with one round trip first; a broken one is thrown away with
+    /// every other idle connection of the pool (they are from before the restart too), and the open is retried once.
+    /// A connection in steady use is handed out unchecked, so busy consumers pay nothing.
+    /// </summary>
+    private async Task<DbConnection> OpenPostgresAsync(NpgsqlDataSource source, CancellationToken cancellationToken)
+    {
+        var connection = await source.OpenConnectionAsync(cancellationToken);
+        var processId = connection.ProcessID;
+        if (!NeedsCheck(processId))
+        {
+            return Track(connection);
+        }
+
+        try
+        {
+            await using (var check = new NpgsqlCommand("SELECT 1", connection))
+            {
+                await check.ExecuteScalarAsync(cancellationToken);
+            }
+
+            return Track(connection);
+        }
+        catch (NpgsqlException ex) when (ex is not PostgresException || IsSessionEnded((PostgresException)ex))
+        {
+            _returnedAt.TryRemove(processId, out _);
+            await connection.DisposeAsync();
+            source.Clear();
+            return Track(await source.OpenConnectionAsync(cancellationToken));
+        }
+        catch
+        {
+            // Cancelled, or an error that says nothing about the connection: it goes back to the pool, not astray.
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private bool NeedsCheck(int processId) =>
+        !_returnedAt.TryGetValue(processId, out var returned) || Stopwatch.GetElapsedTime(returned) >= ValidateIdleAfter;
+
+    private NpgsqlConnection Track(NpgsqlConnection connection)
+    {
+        var processId = connection.ProcessID;
+        connection.StateChange += (_, change) =>
+        {
+            if (change.CurrentState == ConnectionState.Closed)
+            {
+                // Backends come and go (idle lifetime, restarts): forget them all now and then; an unknown one is checked.
+                if (_returnedAt.Count > 1000)
+                {
+                    _returnedAt.Clear();
+                }
+
+                _returnedAt[processId] = Stopwatch.GetTimestamp();
+            }
+        };
+        return connection;
+    }
+
+    /// <summary>
+    /// Whether an exception (or one it wraps) says the database is unreachable or briefly unable to serve, rather than
+    /// that the statement is wrong: PostgreSQL down, restarting, out of connections, a network error, a timeout, a
+    /// busy or locked SQLite file. Such a failure ends when the database is back, however long that takes.
+    /// </summary>
+    public static bool IsTransient(Exception exception)
+    {
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            switch (ex)
+            {
+                case NpgsqlException { IsTransient: true }:
+                case SqliteException { SqliteErrorCode: 5 or 6 }:
+                case System.Net.Sockets.SocketException:
+                case TimeoutException:
+                    return true;
+                case PostgresException postgres when IsSessionEnded(postgres):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    // 57P01 admin_shutdown (a restart or pg_terminate_backend), 57P02 crash_shutdown, 57P03 cannot_connect_now.
+    private static bool IsSessionEnded(PostgresException ex) => ex.SqlState is "57P01" or "57P02" or "57P03";
 
     /// <summary>
     /// "Is one of the list in parameter <paramref name="parameter"/>": the one place where the dialects differ in the

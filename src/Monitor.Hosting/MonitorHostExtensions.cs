@@ -13,6 +13,11 @@ using Monitor.Data.Outbox;
 using Monitor.Data.Sources;
 using Monitor.Data.Statements;
 using Monitor.Hosting.Outbox;
+using Monitor.Hosting.Telemetry;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using OpenTelemetry.Resources;
 using Serilog;
 
 namespace Monitor.Hosting;
@@ -53,7 +58,18 @@ public static class MonitorHostExtensions
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
                 .Enrich.WithProperty("Process", processName);
-            if (!configuration.GetSection("Serilog:WriteTo").Exists())
+            if (configuration.GetSection("Serilog:WriteTo").Exists())
+            {
+                return;
+            }
+
+            // Logs:Format=json: one JSON object per line (Serilog's compact format: @t, @mt, @l, @x, the properties,
+            // and @tr/@sp, the trace and span ids, when the event happened inside a trace), for a log collector.
+            if (string.Equals(configuration["Logs:Format"], "json", StringComparison.OrdinalIgnoreCase))
+            {
+                logger.WriteTo.Console(new Serilog.Formatting.Compact.CompactJsonFormatter());
+            }
+            else
             {
                 logger.WriteTo.Console(
                     outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Process} {SourceContext}: {Message:lj}{NewLine}{Exception}",
@@ -73,6 +89,28 @@ public static class MonitorHostExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+
+        // The domain meters, scraped by Prometheus at /metrics (MapMonitorHealth) beside the health endpoints.
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService($"monitor-{processName}"))
+            .WithMetrics(metrics => metrics.AddMeter(MonitorMetrics.MeterName).AddPrometheusExporter());
+
+        // Telemetry:Otlp:Endpoint switches on traces (a poll, MassTransit's sends and consumes, Npgsql's commands,
+        // ASP.NET Core requests, HttpClient calls) and sends them with the metrics to an OTLP collector or Jaeger.
+        if (configuration["Telemetry:Otlp:Endpoint"] is { Length: > 0 } endpoint)
+        {
+            var protocol = string.Equals(configuration["Telemetry:Otlp:Protocol"], "grpc", StringComparison.OrdinalIgnoreCase)
+                ? OpenTelemetry.Exporter.OtlpExportProtocol.Grpc
+                : OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf;
+            telemetry
+                .WithTracing(tracing => tracing
+                    .AddSource(MonitorMetrics.MeterName, "MassTransit", "Npgsql")
+                    .AddAspNetCoreInstrumentation(options => options.Filter = context =>
+                        !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/metrics"))
+                    .AddHttpClientInstrumentation())
+                .UseOtlpExporter(protocol, new Uri(endpoint));
+        }
+
         return builder;
     }
 
@@ -86,12 +124,13 @@ public static class MonitorHostExtensions
 
     /// <summary>
     /// <c>/health/live</c> answers while the process runs; <c>/health/ready</c> also checks the database and the bus
-    /// (MassTransit registers its own check with the same tag).
+    /// (MassTransit registers its own check with the same tag); <c>/metrics</c> is the Prometheus scrape.
     /// </summary>
     public static WebApplication MapMonitorHealth(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapPrometheusScrapingEndpoint();
         return app;
     }
 

@@ -109,7 +109,7 @@ internal static class ClientsBenchmark
     private static ServiceProvider Bus(RabbitMqVirtualHost rabbit)
     {
         var services = new ServiceCollection();
-        services.AddMassTransit(x => x.UsingRabbitMq((context, cfg) =>
+        services.AddMassTransit(x => x.DisableUsageTelemetry().UsingRabbitMq((context, cfg) =>
         {
             cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.Name, h =>
             {

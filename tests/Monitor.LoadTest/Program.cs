@@ -44,6 +44,7 @@ var dashboard = processes[0];
 var services = new ServiceCollection();
 services.AddMassTransit(x =>
 {
+    x.DisableUsageTelemetry();
     x.AddConsumer<BaselineConsumer>().Endpoint(e => e.Temporary = true);
     x.UsingRabbitMq((context, cfg) =>
     {

@@ -24,7 +24,7 @@ public sealed class PipelineBus : IAsyncDisposable
     public static async Task<PipelineBus> StartAsync(RabbitMqVirtualHost rabbit)
     {
         var services = new ServiceCollection();
-        services.AddMassTransit(x => x.UsingRabbitMq((_, cfg) =>
+        services.AddMassTransit(x => x.DisableUsageTelemetry().UsingRabbitMq((_, cfg) =>
         {
             cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.Name, h =>
             {

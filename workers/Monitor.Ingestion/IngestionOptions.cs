@@ -19,6 +19,16 @@ public sealed class IngestionOptions
     /// <summary>Sources polled at the same time by one Ingestion process.</summary>
     public int MaxConcurrentPolls { get; set; } = 4;
 
+    /// <summary>
+    /// A poll running longer than this (a trickling or hanging server, the EP Open Data Portal's slow answers) stops
+    /// counting against <see cref="MaxConcurrentPolls"/> and moves to one of <see cref="SlowPollSlots"/>, so slow
+    /// sources cannot keep healthy ones waiting for their whole timeout.
+    /// </summary>
+    public TimeSpan SlowPollAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Slow polls one Ingestion process runs beside its <see cref="MaxConcurrentPolls"/> regular ones.</summary>
+    public int SlowPollSlots { get; set; } = 8;
+
     /// <summary>Total time one request may take, from connecting to the last byte of the body (a slow server fails).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -35,6 +45,14 @@ public sealed class IngestionOptions
     };
 
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// A body that has not come in at <see cref="MinBodyBytesPerSecond"/> on average once this long has passed since its
+    /// first byte fails the fetch: a server trickling a byte every 2 s no longer holds a poll for the whole timeout.
+    /// </summary>
+    public TimeSpan SlowBodyGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    public int MinBodyBytesPerSecond { get; set; } = 1024;
 
     /// <summary>A feed or article body larger than this fails the fetch while it streams in; nothing bigger is buffered.</summary>
     public long MaxFeedBytes { get; set; } = 10 * 1024 * 1024;
@@ -58,6 +76,15 @@ public sealed class IngestionOptions
 
     /// <summary>Article pages fetched at the same time from one host, for full text.</summary>
     public int ArticleRequestsPerHost { get; set; } = 2;
+
+    /// <summary>
+    /// Article pages fetched (and read into text) at the same time by one Ingestion process, whatever their hosts and
+    /// sources: with <see cref="MaxArticleBytes"/> it bounds the article bytes in flight (4 x 4 MiB by default).
+    /// </summary>
+    public int MaxConcurrentArticleFetches { get; set; } = 4;
+
+    /// <summary>An article page larger than this keeps the item's summary; real NATO and EP pages are well under 1 MiB.</summary>
+    public long MaxArticleBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>A source is quiet when nothing new came for max(3 x its typical gap, this floor).</summary>
     public TimeSpan QuietFloor { get; set; } = TimeSpan.FromHours(12);

@@ -29,6 +29,7 @@ public static class IngestionWorker
         services.AddSingleton(sp => new NetworkGuard(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.AllowedNetworks));
         services.AddSingleton<EndpointRateLimiter>();
         services.AddSingleton<HostPoliteness>();
+        services.AddSingleton<ArticleSlots>();
         services.AddSingleton<IFullText, AdapterFullText>();
         services.AddHttpClient<FeedFetcher>((sp, http) =>
         {

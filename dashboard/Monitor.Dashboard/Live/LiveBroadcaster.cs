@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Monitor.Contracts;
 using Monitor.Dashboard.Hubs;
+using Monitor.Hosting.Telemetry;
 
 namespace Monitor.Dashboard.Live;
 
@@ -51,6 +52,8 @@ public sealed partial class LiveBroadcaster : BackgroundService
                 {
                     await clients.Group(MonitorHub.TopicGroup(topic.TopicId)).TopicStatementStored(topic.TopicId, statement);
                 }
+
+                MonitorMetrics.StatementPushed(statement.DiscoveredAt, DateTimeOffset.UtcNow);
             })
             : ValueTask.CompletedTask;
 

@@ -13,5 +13,6 @@ internal static class CommandCatalog
         SourcesCommand.Create(),
         SimulateCommand.Create(),
         UsersCommand.Create(),
+        ErrorsCommand.Create(),
     ];
 }

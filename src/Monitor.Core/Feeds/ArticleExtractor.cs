@@ -41,6 +41,16 @@ public static class ArticleExtractor
     // doceo's document header (title, document number) is page furniture, not the text.
     private const string DoceoHeaderClass = "doc_box_header";
 
+    /// <summary>
+    /// Whether a page's site is one this extractor reads (NATO, EP news and doceo): pages elsewhere are never fetched,
+    /// since nothing could be taken from them (and a feed linking to any host must not make Monitor fetch from it).
+    /// </summary>
+    public static bool Reads(Uri pageUrl)
+    {
+        ArgumentNullException.ThrowIfNull(pageUrl);
+        return pageUrl.IsAbsoluteUri && pageUrl.Scheme is ("http" or "https") && Rules.Any(rule => rule.Applies(pageUrl));
+    }
+
     /// <returns>The article body, or null when the page has none that this extractor recognises.</returns>
     public static ArticleContent? Extract(string html, Uri pageUrl)
     {

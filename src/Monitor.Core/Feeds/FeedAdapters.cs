@@ -41,14 +41,9 @@ public static class FeedAdapters
             return false;
         }
 
-        return adapter.ToLowerInvariant() switch
-        {
-            NatoJson => true,
-            EpRss or EpApi => url.Host.EndsWith("europarl.europa.eu", StringComparison.OrdinalIgnoreCase)
-                && (url.AbsolutePath.Contains("/news/", StringComparison.OrdinalIgnoreCase)
-                    || url.AbsolutePath.StartsWith("/doceo/", StringComparison.OrdinalIgnoreCase)),
-            _ => false,
-        };
+        // Only pages the extractor reads: a NATO JSON item may link to any host, and fetching a page nothing can be
+        // taken from only costs memory and an outbound request to wherever the feed points.
+        return adapter.ToLowerInvariant() is (NatoJson or EpRss or EpApi) && ArticleExtractor.Reads(url);
     }
 
     /// <exception cref="FeedFormatException">The body is not what the adapter reads, or the adapter is unknown.</exception>

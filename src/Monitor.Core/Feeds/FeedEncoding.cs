@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Monitor.Core.Feeds;
 
@@ -6,6 +8,8 @@ namespace Monitor.Core.Feeds;
 /// Bytes to text the way feed readers must: byte-order mark first, then the XML declaration, and a fallback for
 /// the usual lies (a feed declared UTF-8 that is really Windows-1252, or declared Latin-1 that is really UTF-8).
 /// The XML is then parsed from the decoded string, so the declaration can no longer mislead the parser.
+/// A UTF-8 document with a few bad bytes (one stray 0xFF in one title) stays UTF-8, the bad bytes replaced by U+FFFD;
+/// only a document whose non-ASCII bytes are mostly not UTF-8 is read as Windows-1252.
 /// </summary>
 internal static class FeedEncoding
 {
@@ -48,13 +52,40 @@ internal static class FeedEncoding
 
     private static string Utf8OrWindows1252(ReadOnlySpan<byte> bytes)
     {
-        try
+        if (Utf8.IsValid(bytes))
         {
-            return StrictUtf8.GetString(bytes);
+            return Encoding.UTF8.GetString(bytes);
         }
-        catch (DecoderFallbackException)
+
+        // Judge the whole document, not its first bad byte: valid multi-byte sequences (é is C3 A9) are vanishingly
+        // rare in Windows-1252 text, so where they outnumber the invalid bytes the document is UTF-8 with damage.
+        var (valid, invalid) = CountUtf8Sequences(bytes);
+        return valid >= invalid ? Encoding.UTF8.GetString(bytes) : Windows1252.GetString(bytes);
+    }
+
+    /// <summary>Multi-byte UTF-8 sequences that decode, and invalid subsequences, in the non-ASCII part of the bytes.</summary>
+    private static (int Valid, int Invalid) CountUtf8Sequences(ReadOnlySpan<byte> bytes)
+    {
+        int valid = 0, invalid = 0;
+        while (true)
         {
-            return Windows1252.GetString(bytes);
+            var next = bytes.IndexOfAnyExceptInRange((byte)0x00, (byte)0x7F);
+            if (next < 0)
+            {
+                return (valid, invalid);
+            }
+
+            bytes = bytes[next..];
+            if (Rune.DecodeFromUtf8(bytes, out _, out var consumed) == OperationStatus.Done)
+            {
+                valid++;
+            }
+            else
+            {
+                invalid++;
+            }
+
+            bytes = bytes[Math.Max(consumed, 1)..];
         }
     }
 

@@ -66,7 +66,7 @@ public sealed record Subscription
 
     public string? WebhookUrl { get; init; }
 
-    /// <summary>"json" (Monitor's payload) or "chat" (<c>{"text": …}</c>, accepted by Slack, Teams and Mattermost).</summary>
+    /// <summary>"json" (Monitor's payload) or "chat" (<c>{"text": …}</c>, accepted by Slack and Mattermost; Teams' Workflows want an Adaptive Card).</summary>
     public string WebhookFormat { get; init; } = "json";
 
     /// <summary>The HMAC-SHA256 key webhook requests are signed with (kept: it is needed to sign).</summary>

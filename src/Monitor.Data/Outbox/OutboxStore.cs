@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 
@@ -13,6 +14,9 @@ public sealed class OutboxMessage
     public string MessageType { get; init; } = "";
 
     public string Payload { get; init; } = "";
+
+    /// <summary>The W3C traceparent of the trace the event was written in, when there was one.</summary>
+    public string? TraceParent { get; init; }
 }
 
 /// <summary>
@@ -25,8 +29,8 @@ public sealed class OutboxStore(Database database)
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private const string InsertSql = """
-        INSERT INTO outbox (message_id, message_type, payload, created_at)
-        VALUES (@MessageId, @MessageType, @Payload, @CreatedAt)
+        INSERT INTO outbox (message_id, message_type, payload, created_at, trace_parent)
+        VALUES (@MessageId, @MessageType, @Payload, @CreatedAt, @TraceParent)
         """;
 
     // The outer predicate repeats the lock test so that two relays racing on PostgreSQL (READ COMMITTED re-checks
@@ -39,7 +43,7 @@ public sealed class OutboxStore(Database database)
             ORDER BY id
             LIMIT @Limit)
           AND (locked_until IS NULL OR locked_until < @Now)
-        RETURNING id AS Id, message_id AS MessageId, message_type AS MessageType, payload AS Payload
+        RETURNING id AS Id, message_id AS MessageId, message_type AS MessageType, payload AS Payload, trace_parent AS TraceParent
         """;
 
     private readonly string _deleteSql = $"DELETE FROM outbox WHERE id {database.InList("Ids")}";
@@ -52,6 +56,7 @@ public sealed class OutboxStore(Database database)
             MessageType = typeof(T).FullName,
             Payload = JsonSerializer.Serialize(message, Json),
             CreatedAt = Database.ToDb(now),
+            TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null,
         }, transaction);
 
     public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(int limit, TimeSpan lockFor, DateTimeOffset now, CancellationToken cancellationToken)

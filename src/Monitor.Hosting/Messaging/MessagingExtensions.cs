@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Monitor.Data;
 
 namespace Monitor.Hosting.Messaging;
 
@@ -19,19 +20,46 @@ public static class MessagingExtensions
             // Pollers and relays start after the bus is up, so nothing publishes into a bus that isn't there.
             host.WaitUntilStarted = true;
             host.StopTimeout = TimeSpan.FromSeconds(30);
+            // A consumer still busy 10 s into a stop is cancelled and its message returned to the queue. Without this, a
+            // message retried through a database outage held the stop for the whole StopTimeout and stayed unacked.
+            host.ConsumerStopTimeout = TimeSpan.FromSeconds(10);
         });
 
         builder.Services.AddMassTransit(x =>
         {
+            // MassTransit 8.5 otherwise posts usage data (versions, OS, time zone, endpoint names) to its vendor about
+            // 5 minutes after start, outside the network guard. Only MASSTRANSIT_USAGE_TELEMETRY=true turns it back on.
+            x.DisableUsageTelemetry();
             x.SetKebabCaseEndpointNameFormatter();
             foreach (var add in consumers)
             {
                 add(x);
             }
 
-            x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            x.AddConfigureEndpointsCallback((_, name, endpoint) =>
             {
-                endpoint.UseMessageRetry(r => r.Exponential(8, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200)));
+                if (options.Transport == Transport.RabbitMq && options.RabbitMq.QuorumQueues && PipelineQueues.All.Contains(name)
+                    && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    rabbit.SetQuorumQueue();
+                }
+
+                // A database outage of any length: the message is retried, unacknowledged, until the database is back,
+                // so the consumer pauses (its slots stay busy, nothing more is fetched past the prefetch) instead of
+                // moving message after message to <queue>_error. 8 retries (about 28 s) lost 32 of 3,000 statements
+                // to a 45 s PostgreSQL stop.
+                endpoint.UseMessageRetry(r =>
+                {
+                    r.Handle<Exception>(Database.IsTransient);
+                    r.Exponential(int.MaxValue, TimeSpan.FromMilliseconds(200), options.TransientRetryMaxInterval, TimeSpan.FromMilliseconds(500));
+                });
+
+                // Anything else (a bug, a message that cannot be stored) has 8 tries, then goes to the error queue.
+                endpoint.UseMessageRetry(r =>
+                {
+                    r.Ignore<Exception>(Database.IsTransient);
+                    r.Exponential(8, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
+                });
                 endpoint.PrefetchCount = options.PrefetchCount;
                 endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit ?? options.PrefetchCount;
             });
@@ -46,7 +74,7 @@ public static class MessagingExtensions
                         h.Username(rabbit.Username);
                         h.Password(rabbit.Password);
                     });
-                    cfg.BindPipelineQueues();
+                    cfg.BindPipelineQueues(rabbit.QuorumQueues);
                     cfg.ConfigureEndpoints(context);
                 });
             }

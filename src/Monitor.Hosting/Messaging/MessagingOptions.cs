@@ -20,6 +20,12 @@ public sealed class MessagingOptions
 
     /// <summary>Messages handled at once per receive endpoint; defaults to the prefetch count.</summary>
     public int? ConcurrentMessageLimit { get; set; }
+
+    /// <summary>
+    /// A message whose handling fails because the database is unreachable is retried until it is back, at most this
+    /// far apart; it never goes to the error queue for that.
+    /// </summary>
+    public TimeSpan TransientRetryMaxInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed class RabbitMqOptions
@@ -33,4 +39,10 @@ public sealed class RabbitMqOptions
     public string Username { get; set; } = "guest";
 
     public string Password { get; set; } = "guest";
+
+    /// <summary>
+    /// Declare the pipeline's queues (tag-statement, store-statement, match-subscriptions) as quorum queues, replicated
+    /// across a RabbitMQ cluster's nodes. Only for a new broker or vhost: RabbitMQ cannot change an existing queue's type.
+    /// </summary>
+    public bool QuorumQueues { get; set; }
 }

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Monitor.Contracts;
 using Monitor.Data.Outbox;
+using Monitor.Hosting.Telemetry;
 
 namespace Monitor.Hosting.Outbox;
 
@@ -54,13 +56,18 @@ public sealed partial class OutboxRelay(OutboxStore outbox, OutboxSignal signal,
         return batch.Count;
     }
 
-    private Task PublishAsync(OutboxMessage message, CancellationToken cancellationToken)
+    private async Task PublishAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
         var type = typeof(StatementStored).Assembly.GetType(message.MessageType)
             ?? throw new InvalidOperationException($"Outbox message {message.Id} has unknown type '{message.MessageType}'.");
         var body = JsonSerializer.Deserialize(message.Payload, type, OutboxStore.Json)!;
         var messageId = Guid.Parse(message.MessageId);
-        return bus.Publish(body, type, context => context.MessageId = messageId, cancellationToken);
+
+        // Published inside the trace the event was written in, so the trace goes on from the consumer that stored it.
+        using var activity = ActivityContext.TryParse(message.TraceParent, null, out var parent)
+            ? MonitorMetrics.Source.StartActivity("outbox relay", ActivityKind.Internal, parent)
+            : null;
+        await bus.Publish(body, type, context => context.MessageId = messageId, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Relayed {Count} outbox messages")]

@@ -100,4 +100,17 @@ public class FeedNormalisationTests
         Assert.False(FeedAdapters.WantsFullText(FeedAdapters.Rss, doceo));
         Assert.False(FeedAdapters.WantsFullText(FeedAdapters.EpThinkTank, doceo));
     }
+
+    [Theory]
+    [InlineData("https://evil.example/x")]
+    [InlineData("https://nato.int.evil.example/x")]
+    [InlineData("http://127.0.0.1:5088/articles/1")]
+    [InlineData("https://www.europarl.europa.eu/thinktank/en/x")]
+    public void A_nato_json_item_linking_to_a_page_the_extractor_does_not_read_is_not_fetched(string url)
+    {
+        var item = new FeedItem("/en/x", url, "T", "S", "", null, null, "en");
+
+        Assert.False(ArticleExtractor.Reads(new Uri(url)));
+        Assert.False(FeedAdapters.WantsFullText(FeedAdapters.NatoJson, item));
+    }
 }

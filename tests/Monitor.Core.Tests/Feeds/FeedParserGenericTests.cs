@@ -306,6 +306,37 @@ public class FeedParserGenericTests
         Assert.Equal("Sécurité", item.Title);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void One_invalid_byte_in_a_utf_8_feed_is_replaced_and_every_other_item_keeps_its_text(bool byteOrderMark)
+    {
+        var xml = Rss("""
+            <item><title>Résolution du Parlement européen</title><link>/r</link></item>
+            <item><title>Broken BAD title</title><link>/b</link></item>
+            <item><title>Zaporizhzhia – Запоріжжя</title><link>/z</link></item>
+            """);
+        var utf8 = Encoding.UTF8.GetBytes(xml);
+        var bad = utf8.AsSpan().IndexOf("BAD"u8);
+        byte[] bytes = [.. byteOrderMark ? Encoding.UTF8.GetPreamble() : [], .. utf8[..bad], 0xFF, .. utf8[(bad + 3)..]];
+
+        var items = ParseBytes(bytes);
+
+        Assert.Equal(["Résolution du Parlement européen", "Broken \uFFFD title", "Zaporizhzhia – Запоріжжя"], items.Select(i => i.Title));
+    }
+
+    [Fact]
+    public void A_feed_declared_windows_1252_is_decoded_by_its_declaration_even_with_a_byte_that_is_not_windows_1252()
+    {
+        var xml = Rss("<item><title>Défense – sécurité ÿ</title><link>/d</link></item>")
+            .Replace("UTF-8", "windows-1252", StringComparison.Ordinal);
+        var bytes = CodePagesEncodingProvider.Instance.GetEncoding(1252)!.GetBytes(xml);
+
+        var item = Assert.Single(ParseBytes(bytes));
+
+        Assert.Equal("Défense – sécurité ÿ", item.Title);
+    }
+
     [Fact]
     public void A_utf_16_feed_with_a_byte_order_mark_is_read()
     {

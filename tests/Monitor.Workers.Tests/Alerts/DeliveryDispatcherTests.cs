@@ -75,6 +75,35 @@ public sealed class DeliveryDispatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sends_are_counted_by_channel_and_result_for_the_metrics_endpoint()
+    {
+        // The meter is process-wide and other tests send too: count only this test's channel-result pairs, at least.
+        var counted = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Monitor.Hosting.Telemetry.MonitorMetrics.MeterName && instrument.Name == "monitor.alert.deliveries")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var labels = tags.ToArray().ToDictionary(t => t.Key, t => t.Value?.ToString());
+            counted.AddOrUpdate($"{labels["channel"]}/{labels["result"]}", value, (_, total) => total + value);
+        });
+        listener.Start();
+        _receiver.FailFirst = 2;
+        var (_, deliveryId, _) = await QueueAsync("chat");
+        await using var dispatcher = await StartAsync(allowLoopback: true);
+
+        await WaitForStateAsync(deliveryId, DeliveryStates.Delivered);
+
+        Assert.True(counted.GetValueOrDefault("webhook/retry") >= 2, string.Join(", ", counted));
+        Assert.True(counted.GetValueOrDefault("webhook/delivered") >= 1, string.Join(", ", counted));
+    }
+
+    [Fact]
     public async Task A_receiver_that_always_fails_leaves_the_delivery_dead_and_a_replay_sends_it_again()
     {
         _receiver.AlwaysFail = true;

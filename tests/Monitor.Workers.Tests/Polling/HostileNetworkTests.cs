@@ -111,6 +111,25 @@ public sealed class HostileNetworkTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_body_that_trickles_slower_than_the_minimum_rate_fails_long_before_the_total_timeout()
+    {
+        await using var services = FetcherHarness.Services(options =>
+        {
+            FetcherHarness.AllowTestFeeds(options);
+            options.RequestTimeout = TimeSpan.FromSeconds(60);
+            options.SlowBodyGrace = TimeSpan.FromSeconds(2);
+        });
+        _server.Behaviour = FeedBehaviour.SlowLoris;
+        var clock = Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<FeedFetchException>(() => services.Fetcher().FetchAsync(FetcherHarness.Source(_server.FeedUrl), default));
+
+        output.WriteLine($"trickle at 2 bytes/s, 60 s timeout: failed after {clock.ElapsedMilliseconds} ms: {error.Message}");
+        Assert.Contains("less than 1,024 bytes/s", error.Message, StringComparison.Ordinal);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.8), TimeSpan.FromSeconds(6));
+    }
+
+    [Fact]
     public async Task A_redirect_loop_fails_with_a_clear_error()
     {
         await using var services = FetcherHarness.Services(FetcherHarness.AllowTestFeeds);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Monitor.Data.Alerts;
+using Monitor.Hosting.Telemetry;
 
 namespace Monitor.Alerts.Delivery;
 
@@ -102,6 +103,7 @@ public sealed partial class DeliveryDispatcher(
 
         await store.MarkDeliveredAsync(delivery, null, time.GetUtcNow(), cancellationToken);
         LogDelivered(delivery.Id, delivery.Channel, delivery.SubscriptionId, delivery.AlertIds.Count, delivery.Attempts + 1);
+        MonitorMetrics.AlertDelivery(delivery.Channel, "delivered");
     }
 
     private async Task FailAsync(ClaimedDelivery delivery, DeliveryException failure, CancellationToken cancellationToken)
@@ -111,12 +113,14 @@ public sealed partial class DeliveryDispatcher(
         {
             await store.MarkDeadAsync(delivery, failure.StatusCode, failure.Message, cancellationToken);
             LogDead(delivery.Id, delivery.Channel, delivery.SubscriptionId, attempts, failure.Message);
+            MonitorMetrics.AlertDelivery(delivery.Channel, "dead");
             return;
         }
 
         var delay = RetryDelay(options.Value, attempts, Random.Shared.NextDouble());
         await store.RecordFailureAsync(delivery, failure.StatusCode, failure.Message, time.GetUtcNow() + delay, cancellationToken);
         LogFailed(delivery.Id, delivery.Channel, delivery.SubscriptionId, attempts, failure.Message, delay);
+        MonitorMetrics.AlertDelivery(delivery.Channel, "retry");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} ({Channel}, subscription {SubscriptionId}, {Alerts} alerts) delivered on attempt {Attempt}")]

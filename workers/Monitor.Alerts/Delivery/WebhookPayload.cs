@@ -61,7 +61,7 @@ public static class WebhookPayload
         return "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed));
     }
 
-    /// <summary>Plain lines that Slack, Mattermost and Teams incoming webhooks all show as they are (links auto-detected).</summary>
+    /// <summary>Plain lines that Slack and Mattermost incoming webhooks show as they are (links auto-detected).</summary>
     private static string ChatText(DeliveryMessage message)
     {
         var text = new StringBuilder();

@@ -7,6 +7,7 @@ using Monitor.Contracts;
 using Monitor.Data.Alerts;
 using Monitor.Data.History;
 using Monitor.Hosting.Outbox;
+using Monitor.Hosting.Telemetry;
 
 namespace Monitor.Alerts.Matching;
 
@@ -68,6 +69,7 @@ public sealed partial class MatchSubscriptionsConsumer(
             }
 
             LogAlert(stored.Alert.Id, subscription.Id, subscription.UserId, alert.DedupeKey, string.Join(", ", alert.Alert.MatchedTopics), stored.DeliveryIds.Count);
+            MonitorMetrics.AlertRaised();
         }
 
         if (raised.Any(r => r is not null))

@@ -4,10 +4,11 @@ namespace Monitor.Ingestion.Polling;
 
 /// <summary>
 /// Completes a feed item that carries only a summary with the body of its article page, fetched through the same
-/// guarded client, a few pages per host at a time. A page that cannot be fetched or read keeps the summary: a warning,
+/// guarded client, a few pages per host and a few in the whole process at a time, each read up to
+/// <see cref="IngestionOptions.MaxArticleBytes"/>. A page that cannot be fetched or read keeps the summary: a warning,
 /// never a failed poll.
 /// </summary>
-public sealed partial class ArticleFetcher(FeedFetcher fetcher, IFullText fullText, HostPoliteness hosts, ILogger<ArticleFetcher> logger)
+public sealed partial class ArticleFetcher(FeedFetcher fetcher, IFullText fullText, HostPoliteness hosts, ArticleSlots slots, ILogger<ArticleFetcher> logger)
 {
     public async Task<FeedItem> CompleteAsync(string sourceId, string adapter, FeedItem item, CancellationToken cancellationToken)
     {
@@ -25,13 +26,16 @@ public sealed partial class ArticleFetcher(FeedFetcher fetcher, IFullText fullTe
 
         try
         {
-            string html;
+            // The host's slot first, then the process's: a process slot is never held waiting for a busy host. The
+            // process slot covers reading the page too, the page's text and document tree being its largest copies.
+            ArticleContent? article;
             using (await hosts.EnterAsync(page.Host, cancellationToken))
+            using (await slots.EnterAsync(cancellationToken))
             {
-                html = await fetcher.FetchPageAsync(page, adapter, cancellationToken);
+                var html = await fetcher.FetchPageAsync(page, adapter, cancellationToken);
+                article = fullText.Extract(html, page);
             }
 
-            var article = fullText.Extract(html, page);
             if (article is null || string.IsNullOrWhiteSpace(article.Text))
             {
                 LogNoArticle(sourceId, page);

@@ -35,7 +35,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
     public async Task<FetchResult> FetchAsync(SourceRow source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var result = await SendAsync(new Uri(source.Url), source.Adapter, source.ETag, source.LastModified, cancellationToken);
+        var result = await SendAsync(new Uri(source.Url), source.Adapter, source.ETag, source.LastModified, Settings.MaxFeedBytes, cancellationToken);
         if (!result.NotModified)
         {
             RejectNonFeed(source.Url, result.Content);
@@ -44,14 +44,14 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
         return result;
     }
 
-    /// <summary>An article page, for the full text of a feed item (no conditional GET, same guards and limits).</summary>
+    /// <summary>An article page, for the full text of a feed item (no conditional GET, same guards, its own size cap).</summary>
     public async Task<string> FetchPageAsync(Uri url, string adapter, CancellationToken cancellationToken)
     {
-        var result = await SendAsync(url, adapter, null, null, cancellationToken);
+        var result = await SendAsync(url, adapter, null, null, Math.Min(Settings.MaxArticleBytes, Settings.MaxFeedBytes), cancellationToken);
         return Encoding.UTF8.GetString(result.Content);
     }
 
-    private async Task<FetchResult> SendAsync(Uri url, string adapter, string? etag, string? lastModified, CancellationToken cancellationToken)
+    private async Task<FetchResult> SendAsync(Uri url, string adapter, string? etag, string? lastModified, long maxBytes, CancellationToken cancellationToken)
     {
         var timeout = Settings.TimeoutFor(adapter);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -59,7 +59,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
         try
         {
             using var response = await FollowRedirectsAsync(url, adapter, etag, lastModified, deadline.Token);
-            return await ReadAsync(response, url, etag, lastModified, deadline.Token);
+            return await ReadAsync(response, url, etag, lastModified, maxBytes, deadline.Token);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -127,7 +127,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
         }
     }
 
-    private async Task<FetchResult> ReadAsync(HttpResponseMessage response, Uri url, string? etag, string? lastModified, CancellationToken cancellationToken)
+    private async Task<FetchResult> ReadAsync(HttpResponseMessage response, Uri url, string? etag, string? lastModified, long maxBytes, CancellationToken cancellationToken)
     {
         if (response.StatusCode == HttpStatusCode.NotModified)
         {
@@ -141,7 +141,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
             throw new FeedFetchException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase} from {url}{retry}", retryAt: retryAt);
         }
 
-        var content = await ReadCappedAsync(response, url, cancellationToken);
+        var content = await ReadCappedAsync(response, url, maxBytes, cancellationToken);
         if (content.Length == 0 || response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.NoContent)
         {
             var what = content.Length == 0 ? "with an empty body" : "instead of the content";
@@ -153,25 +153,33 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
     }
 
     /// <summary>Streams the body in, failing as soon as it passes the cap; a body announced as too big is not read.</summary>
-    private async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, Uri url, CancellationToken cancellationToken)
+    private async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, Uri url, long max, CancellationToken cancellationToken)
     {
-        var max = Settings.MaxFeedBytes;
+        var name = max == Settings.MaxFeedBytes ? "MaxFeedBytes" : "MaxArticleBytes";
         if (response.Content.Headers.ContentLength is { } announced && announced > max)
         {
-            throw new FeedFetchException($"{url} announces {announced:N0} bytes, more than MaxFeedBytes ({max:N0}); not read");
+            throw new FeedFetchException($"{url} announces {announced:N0} bytes, more than {name} ({max:N0}); not read");
         }
 
         // Pooled 64 KB chunks, copied once into the result: a body refused at the cap allocates nothing that stays.
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         var chunks = new List<(byte[] Buffer, int Length)>();
         long total = 0;
+        long? started = null;
         try
         {
             while (true)
             {
                 var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
-                var read = await body.ReadAsync(chunk.AsMemory(0, ChunkSize), cancellationToken);
-                chunks.Add((chunk, read));
+                chunks.Add((chunk, 0));
+
+                // The first byte may be long in coming (a server that computes its answer after the headers): only the
+                // total timeout bounds it. From the first byte on, the body must keep coming.
+                var read = started is { } since
+                    ? await ReadWithProgressAsync(body, chunk, url, since, total, cancellationToken)
+                    : await body.ReadAsync(chunk.AsMemory(0, ChunkSize), cancellationToken);
+                started ??= time.GetTimestamp();
+                chunks[^1] = (chunk, read);
                 if (read == 0)
                 {
                     break;
@@ -180,8 +188,10 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
                 total += read;
                 if (total > max)
                 {
-                    throw new FeedFetchException($"{url} sent more than MaxFeedBytes ({max:N0} bytes); stopped reading");
+                    throw new FeedFetchException($"{url} sent more than {name} ({max:N0} bytes); stopped reading");
                 }
+
+                TooSlow(url, started.Value, total);
             }
 
             var content = new byte[total];
@@ -202,6 +212,37 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
             }
         }
     }
+
+    /// <summary>
+    /// One read of the body, given no more than <see cref="IngestionOptions.SlowBodyGrace"/> to bring a byte: time to
+    /// progress, not only the total timeout, decides how long a slow server holds a poll.
+    /// </summary>
+    private async Task<int> ReadWithProgressAsync(Stream body, byte[] chunk, Uri url, long started, long total, CancellationToken cancellationToken)
+    {
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stall.CancelAfter(Settings.SlowBodyGrace);
+        try
+        {
+            return await body.ReadAsync(chunk.AsMemory(0, ChunkSize), stall.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw SlowBody(url, started, total);
+        }
+    }
+
+    /// <summary>Past the grace period, a body arriving slower on average than the minimum rate fails the fetch.</summary>
+    private void TooSlow(Uri url, long started, long total)
+    {
+        var elapsed = time.GetElapsedTime(started);
+        if (elapsed > Settings.SlowBodyGrace && total < Settings.MinBodyBytesPerSecond * elapsed.TotalSeconds)
+        {
+            throw SlowBody(url, started, total);
+        }
+    }
+
+    private FeedFetchException SlowBody(Uri url, long started, long total) =>
+        new($"{url} sent {total:N0} bytes in {time.GetElapsedTime(started).TotalSeconds:0.0} s, less than {Settings.MinBodyBytesPerSecond:N0} bytes/s; stopped reading");
 
     /// <summary>An HTML page or an error document where a feed was expected is a failed poll with its own message.</summary>
     private static void RejectNonFeed(string url, byte[] content)

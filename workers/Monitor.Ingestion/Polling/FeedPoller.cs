@@ -5,6 +5,7 @@ using Monitor.Core.Feeds;
 using Monitor.Core.Statements;
 using Monitor.Data.Sources;
 using Monitor.Data.Statements;
+using Monitor.Hosting.Telemetry;
 using LogContext = Serilog.Context.LogContext;
 
 namespace Monitor.Ingestion.Polling;
@@ -31,6 +32,10 @@ public sealed partial class FeedPoller(
     {
         ArgumentNullException.ThrowIfNull(source);
         using var _ = LogContext.PushProperty("SourceId", source.Id);
+
+        // The root of each statement's trace: what this poll publishes carries it on through the pipeline.
+        using var activity = MonitorMetrics.Source.StartActivity($"poll {source.Id}");
+        activity?.SetTag("monitor.source", source.Id);
         try
         {
             var fetched = await fetcher.FetchAsync(source, cancellationToken);
@@ -53,6 +58,7 @@ public sealed partial class FeedPoller(
                 LogQuiet(source.Id, lastNewItemAt, SourceRhythm.QuietAfter(gap, settings.QuietFloor));
             }
 
+            MonitorMetrics.Polled(source.Id, fetched.NotModified ? "not_modified" : "success");
             if (published > 0)
             {
                 LogPublished(source.Id, published);
@@ -64,6 +70,7 @@ public sealed partial class FeedPoller(
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            MonitorMetrics.Polled(source.Id, "failure");
             await RecordFailureAsync(source, ex, cancellationToken);
         }
     }
@@ -106,6 +113,7 @@ public sealed partial class FeedPoller(
 
         // Remembered only after the broker took them: a crash in between republishes, and Persistence ignores repeats.
         await discovered.MarkDiscoveredAsync(source.Id, fresh.Select(h => (h.Item.ExternalId, h.Hash)), now, cancellationToken);
+        MonitorMetrics.StatementsDiscovered(source.Id, fresh.Count);
         return (fresh.Count, typicalGap);
     }
 

@@ -5,7 +5,8 @@ namespace Monitor.Ingestion.Polling;
 
 /// <summary>
 /// Registers the configured sources, then polls whichever are due, a few at a time. Claiming a due source is one
-/// atomic UPDATE, so several Ingestion replicas share the work; a slow source holds one slot, never the others.
+/// atomic UPDATE, so several Ingestion replicas share the work; a slow source holds one slot, never the others, and a
+/// poll that has run long moves to a slow slot so it does not hold a regular one either.
 /// </summary>
 public sealed partial class SourceScheduler(
     IOptions<IngestionOptions> options,
@@ -22,18 +23,18 @@ public sealed partial class SourceScheduler(
         await seeder.SeedAsync(configured, stoppingToken);
         LogStarted(configured.Count, string.Join(", ", configured.Select(s => s.Id)));
 
-        var running = new List<Task>();
+        var running = new List<(Task Poll, long Started)>();
         while (!stoppingToken.IsCancellationRequested)
         {
-            running.RemoveAll(task => task.IsCompleted);
-            var free = settings.MaxConcurrentPolls - running.Count;
+            running.RemoveAll(poll => poll.Poll.IsCompleted);
+            var free = FreeSlots(running.Count, running.Count(poll => time.GetElapsedTime(poll.Started) < settings.SlowPollAfter), settings);
             if (free > 0)
             {
                 try
                 {
                     foreach (var source in await sources.ClaimDueAsync(time.GetUtcNow(), free, settings.PollLease, stoppingToken))
                     {
-                        running.Add(PollAsync(source, stoppingToken));
+                        running.Add((PollAsync(source, stoppingToken), time.GetTimestamp()));
                     }
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -52,8 +53,16 @@ public sealed partial class SourceScheduler(
             }
         }
 
-        await Task.WhenAll(running);
+        await Task.WhenAll(running.Select(poll => poll.Poll));
     }
+
+    /// <summary>
+    /// Polls that may start now. A poll past <see cref="IngestionOptions.SlowPollAfter"/> no longer holds one of the
+    /// <see cref="IngestionOptions.MaxConcurrentPolls"/> regular slots, only one of the slow ones: four sources that
+    /// trickle a byte every 2 s used to hold every slot for their whole timeout while healthy sources fell due.
+    /// </summary>
+    internal static int FreeSlots(int running, int recent, IngestionOptions settings) =>
+        Math.Min(settings.MaxConcurrentPolls - recent, settings.MaxConcurrentPolls + Math.Max(0, settings.SlowPollSlots) - running);
 
     private async Task PollAsync(SourceRow source, CancellationToken cancellationToken)
     {

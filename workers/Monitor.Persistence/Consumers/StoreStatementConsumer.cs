@@ -2,6 +2,7 @@ using MassTransit;
 using Monitor.Contracts;
 using Monitor.Data.Statements;
 using Monitor.Hosting.Outbox;
+using Monitor.Hosting.Telemetry;
 
 namespace Monitor.Persistence.Consumers;
 
@@ -14,7 +15,8 @@ public sealed partial class StoreStatementConsumer(StatementStore store, OutboxS
     public async Task Consume(ConsumeContext<StatementTagged> context)
     {
         var statement = context.Message.Statement;
-        var stored = await store.StoreAsync(context.Message, time.GetUtcNow(), context.CancellationToken);
+        var now = time.GetUtcNow();
+        var stored = await store.StoreAsync(context.Message, now, context.CancellationToken);
         if (stored is null)
         {
             LogUnchanged(statement.SourceId, statement.ExternalId, statement.DocumentReference);
@@ -22,6 +24,7 @@ public sealed partial class StoreStatementConsumer(StatementStore store, OutboxS
         }
 
         outbox.Notify();
+        MonitorMetrics.StatementStored(statement.DiscoveredAt, now);
         LogStored(stored.StatementId, stored.Revision, statement.SourceId, statement.ExternalId);
     }
 

@@ -1,6 +1,7 @@
 using MassTransit;
 using Monitor.Contracts;
 using Monitor.Core.Tagging;
+using Monitor.Hosting.Telemetry;
 
 namespace Monitor.Tagging.Consumers;
 
@@ -14,10 +15,12 @@ public sealed partial class TagStatementConsumer(Tagger tagger, TimeProvider tim
         var result = tagger.Analyse(statement.Title, text);
         var drifted = result.Figures.Count(f => f.Drift);
         LogTagged(statement.SourceId, statement.ExternalId, result.Topics.Count, result.Figures.Count, drifted, tagger.BaselineVersion);
-        await context.Publish(new StatementTagged(statement, result.Topics, tagger.BaselineVersion, time.GetUtcNow())
+        var now = time.GetUtcNow();
+        await context.Publish(new StatementTagged(statement, result.Topics, tagger.BaselineVersion, now)
         {
             Figures = result.Figures,
         });
+        MonitorMetrics.StatementTagged(statement.DiscoveredAt, now);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Tagged {SourceId}/{ExternalId} with {TopicCount} topics and {FigureCount} figures ({DriftCount} drifted) (baseline {BaselineVersion})")]

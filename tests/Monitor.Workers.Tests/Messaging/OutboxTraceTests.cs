@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Monitor.Contracts;
+using Monitor.Data;
+using Monitor.Data.Migrations;
+using Monitor.Data.Outbox;
+using Monitor.Data.Statements;
+using Monitor.Hosting.Outbox;
+using Monitor.Hosting.Telemetry;
+using Monitor.Testing;
+
+namespace Monitor.Workers.Tests.Messaging;
+
+/// <summary>
+/// One trace per statement: the event a consumer writes to the outbox is published later by the relay, outside the
+/// consumer's trace, so the outbox row carries the trace it was written in and the relay publishes inside it.
+/// </summary>
+public sealed class OutboxTraceTests : IAsyncLifetime, IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+    private readonly TempSqliteFile _file = new();
+    private readonly ConcurrentQueue<Activity> _stopped = new();
+    private readonly ActivityListener _listener;
+    private Database _database = null!;
+
+    public OutboxTraceTests()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is MonitorMetrics.MeterName or "MassTransit" || source.Name == nameof(OutboxTraceTests),
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = _stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    public async Task InitializeAsync()
+    {
+        _database = new Database(new DatabaseOptions { ConnectionString = $"Data Source={_file.Path}" });
+        await new Migrator(_database).MigrateAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _file.Dispose();
+    }
+
+    [Fact]
+    public async Task The_relay_publishes_a_stored_statement_inside_the_trace_that_stored_it()
+    {
+        using var source = new ActivitySource(nameof(OutboxTraceTests));
+        ActivityTraceId storedIn;
+        using (var consume = source.StartActivity("consume StatementTagged")!)
+        {
+            storedIn = consume.TraceId;
+            await new StatementStore(_database).StoreAsync(new StatementTagged(
+                new StatementDiscovered("ep-press-releases", "ext-1", "https://example.org/1", "Title", "Summary.", "", Now, "en", "hash-1", Now),
+                [new TopicScore("sanctions", 0.9, [])], "v1", Now), Now);
+        }
+
+        await using var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(_database)
+            .AddSingleton<OutboxStore>()
+            .AddSingleton<OutboxSignal>()
+            .AddSingleton(TimeProvider.System)
+            .AddMassTransitTestHarness()
+            .BuildServiceProvider(true);
+        var harness = services.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var relay = new OutboxRelay(services.GetRequiredService<OutboxStore>(), services.GetRequiredService<OutboxSignal>(),
+            services.GetRequiredService<IBus>(), TimeProvider.System, NullLogger<OutboxRelay>.Instance);
+        await relay.StartAsync(default);
+        try
+        {
+            Assert.True(await harness.Published.Any<StatementStored>());
+        }
+        finally
+        {
+            await relay.StopAsync(default);
+            await harness.Stop();
+        }
+
+        var published = _stopped.Where(a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Producer).ToList();
+        Assert.NotEmpty(published);
+        Assert.All(published, a => Assert.Equal(storedIn, a.TraceId));
+    }
+}
