@@ -25,7 +25,9 @@ internal static class LoadStatements
     /// </summary>
     public static StatementDiscovered Create(string run, int i, int? bodyBytes = null)
     {
-        var text = bodyBytes is { } bytes ? Text(i, bytes) : string.Join(' ', Enumerable.Range(0, 12).Select(k => Sentences[(i + k) % Sentences.Length]));
+        // Each sentence names its statement, so no two statements share a sentence: the Tagging worker's embedding cache
+        // (which answers sentences it has seen) does not make the load look cheaper than new statements are.
+        var text = bodyBytes is { } bytes ? Text(i, bytes) : string.Join(' ', Enumerable.Range(0, 12).Select(k => $"{Sentences[(i + k) % Sentences.Length]} (Statement {run}-{i}, point {k + 1}.)"));
         var id = i.ToString(CultureInfo.InvariantCulture);
         return new StatementDiscovered($"load-{run}", $"load-{run}-{id}", $"https://example.org/load/{run}/{id}",
             $"Load statement {id}: {Sentences[i % Sentences.Length]}", text, "", DateTimeOffset.UtcNow, "en",
