@@ -49,8 +49,13 @@ public sealed class SemanticModel
     /// <summary>The file as read.</summary>
     public ModelFile File { get; }
 
+    // Parsed once per process: the worker, its identity for /api/tagging and every tagger built share it.
+    private static readonly Lazy<SemanticModel?> Default = new(ReadDefault);
+
     /// <summary>The model shipped in this assembly, or null when none was trained.</summary>
-    public static SemanticModel? LoadDefault()
+    public static SemanticModel? LoadDefault() => Default.Value;
+
+    private static SemanticModel? ReadDefault()
     {
         using var stream = typeof(SemanticModel).Assembly.GetManifestResourceStream(ResourceName);
         if (stream is null)
