@@ -81,7 +81,12 @@ internal static class EvalCommand
 
                     if (split is "test" or "both")
                     {
-                        sets.Add(("test split of the real corpus (locked: never tuned on)", Corpus.Test(corpus), false));
+                        var test = Corpus.Test(corpus);
+                        sets.Add(("test split of the real corpus (locked: never tuned on)", test, false));
+                        foreach (var round in test.Select(i => i.Round ?? 1).Distinct().Order())
+                        {
+                            sets.Add(($"test split, collection round {round} only", [.. test.Where(i => (i.Round ?? 1) == round)], false));
+                        }
                     }
                 }
             }

@@ -12,6 +12,7 @@ namespace Monitor.Core.Tests.Tagging;
 public class SemanticLayerTests
 {
     private static readonly TopicFile Topics = TopicFile.LoadDefault();
+    private static readonly int SimBest = TopicFeatures.HybridNames.ToList().IndexOf("sim-best");
 
     [Fact]
     public void Typographic_quotes_dashes_and_spaces_are_normalised_and_long_sentences_cut_on_a_word()
@@ -31,8 +32,8 @@ public class SemanticLayerTests
         var view = new Tagger(Topics).Rules("Doorstep", sentence + ".", out _);
         var topic = Index("no-direct-involvement");
 
-        Assert.Equal(1.0, features.Compute(view, excludeSource: null).Rows[topic][5], 3);
-        Assert.Equal(0.0, features.Compute(view, excludeSource: "item-1").Rows[topic][5], 3);
+        Assert.Equal(1.0, features.Compute(view, excludeSource: null).Rows[topic][SimBest], 3);
+        Assert.Equal(0.0, features.Compute(view, excludeSource: "item-1").Rows[topic][SimBest], 3);
     }
 
     [Fact]
@@ -132,6 +133,28 @@ public class SemanticLayerTests
         Assert.Empty(tagger.Analyse("New", "Fisheries ministers agreed quotas for the Baltic herring stock.").Topics);
     }
 
+    [Fact]
+    public void Word_profiles_learn_a_topic_s_own_vocabulary_and_keep_the_none_profile_apart()
+    {
+        var topicIds = Topics.Topics.Select(t => t.Id).ToList();
+        var train = new List<(string, string, IReadOnlyCollection<string>)>();
+        for (var i = 0; i < 12; i++)
+        {
+            train.Add(($"Doorstep {i}", $"Thousands more troops to the eastern part of the Alliance, rotation {i}.", ["deterrence-eastern-flank"]));
+            train.Add(($"Plenary {i}", $"Fisheries quotas for the herring stock agreed by the committee, vote {i}.", []));
+        }
+
+        var profiles = new WordProfiles(WordProfiles.Train(train, topicIds), topicIds);
+        var east = profiles.Similarities("Press point", "More troops go to the eastern part of the Alliance.");
+        var fish = profiles.Similarities("Press point", "The committee agreed herring quotas.");
+        var topic = Index("deterrence-eastern-flank");
+
+        Assert.Equal(topicIds.Count + 1, east.Length);
+        Assert.True(east[topic] > 0.5 && east[^1] < 0.1, $"east {east[topic]:0.00}, none {east[^1]:0.00}");
+        Assert.True(fish[topic] < 0.1 && fish[^1] > 0.5, $"east {fish[topic]:0.00}, none {fish[^1]:0.00}");
+        Assert.Equal(0, east[Index("sanctions")]);
+    }
+
     private static int Index(string topic) => Topics.Topics.Select((t, i) => (t.Id, i)).Single(x => x.Id == topic).i;
 
     // A model with one calibrated topic whose only semantic prototype is the given sentence: kept when the best
@@ -142,7 +165,7 @@ public class SemanticLayerTests
         var mean = new double[width];
         var std = Enumerable.Repeat(1.0, width).ToArray();
         var hybridWeights = new double[width];
-        hybridWeights[5] = 20; // sim-best
+        hybridWeights[SimBest] = 20;
         var ruleWeights = new double[TopicFeatures.RuleNames.Count];
         ruleWeights[0] = 20; // rule-score
         var file = new ModelFile("test", embedder.ModelId, Topics.Version, "test", TopicFeatures.RuleNames, TopicFeatures.HybridNames,

@@ -16,32 +16,34 @@ public class TestSplitQualityTests
     private static readonly IReadOnlyList<LabelledStatement> Test = Corpus.Test(Corpus.LoadDefault());
     private static readonly Lazy<EvaluationReport> Hybrid = new(() => Evaluator.Evaluate(Taggers.Create(Topics, Taggers.Mode.Hybrid), Topics, Test));
     private static readonly Lazy<EvaluationReport> Rules = new(() => Evaluator.Evaluate(Taggers.Create(Topics, Taggers.Mode.Rules), Topics, Test));
+    private static readonly Lazy<EvaluationReport> Calibrated = new(() => Evaluator.Evaluate(Taggers.Create(Topics, Taggers.Mode.Calibrated), Topics, Test));
 
     [Fact]
     public void Micro_f1_on_the_test_split_stays_at_the_measured_level()
     {
-        // Measured 0.743 (P 0.730, R 0.756).
-        Assert.True(Hybrid.Value.MicroF1 >= 0.72, $"micro-F1 {Hybrid.Value.MicroF1:0.000}");
+        // Measured 0.734 (P 0.717, R 0.751) on the 218 test statements of both collection rounds.
+        Assert.True(Hybrid.Value.MicroF1 >= 0.71, $"micro-F1 {Hybrid.Value.MicroF1:0.000}");
     }
 
     [Fact]
     public void No_topic_falls_below_its_floor_on_the_test_split()
     {
-        // Measured: the weakest are cyber-hybrid-disinformation 0.600, territorial-integrity and nuclear-chemical-threats 0.615.
-        Assert.All(Hybrid.Value.Topics, t => Assert.True(t.F1 >= 0.55, $"{t.TopicId}: F1 {t.F1:0.000} (P {t.Precision:0.000}, R {t.Recall:0.000})"));
+        // Measured: the weakest are no-direct-involvement 0.462 (3 of 8 found), nato-russia-relations 0.625,
+        // cyber-hybrid-disinformation 0.629.
+        Assert.All(Hybrid.Value.Topics, t => Assert.True(t.F1 >= 0.45, $"{t.TopicId}: F1 {t.F1:0.000} (P {t.Precision:0.000}, R {t.Recall:0.000})"));
     }
 
     [Fact]
     public void Statements_about_none_of_the_topics_stay_clean()
     {
-        // Measured 42 of 52 (0.808).
-        Assert.True(Hybrid.Value.NegativesCleanShare >= 0.78, $"{Hybrid.Value.NegativesClean} of {Hybrid.Value.Negatives}");
+        // Measured 60 of 72 (0.833).
+        Assert.True(Hybrid.Value.NegativesCleanShare >= 0.80, $"{Hybrid.Value.NegativesClean} of {Hybrid.Value.Negatives}");
     }
 
     [Fact]
     public void Figure_drift_and_recall_stay_at_the_measured_level()
     {
-        // Measured: drift precision 5 of 6, recall 17 of 25.
+        // Measured: drift precision 5 of 6, recall 17 of 26.
         Assert.True(Hybrid.Value.DriftPrecision >= 0.8, $"drift precision {Hybrid.Value.DriftPrecision:0.000} ({Hybrid.Value.DriftCorrect} of {Hybrid.Value.DriftFound})");
         Assert.True(Hybrid.Value.FigureRecall >= 0.65, $"figure recall {Hybrid.Value.FigureRecall:0.000}");
     }
@@ -49,9 +51,18 @@ public class TestSplitQualityTests
     [Fact]
     public void The_semantic_layer_earns_its_cost_over_the_rules_alone()
     {
-        // Measured: hybrid 0.743 against rules 0.698, negatives clean 0.808 against 0.673.
+        // Measured: hybrid 0.734 against rules 0.690, negatives clean 0.833 against 0.681.
         Assert.True(Hybrid.Value.MicroF1 >= Rules.Value.MicroF1 + 0.03, $"hybrid {Hybrid.Value.MicroF1:0.000}, rules {Rules.Value.MicroF1:0.000}");
         Assert.True(Hybrid.Value.NegativesCleanShare > Rules.Value.NegativesCleanShare, $"hybrid {Hybrid.Value.NegativesCleanShare:0.000}, rules {Rules.Value.NegativesCleanShare:0.000}");
+    }
+
+    [Fact]
+    public void Without_the_model_the_calibrated_rules_with_word_profiles_stay_at_their_measured_level()
+    {
+        // Tagging:Semantic:Enabled=false. Measured 0.742 micro-F1 and 56 of 72 negatives clean (0.698 before the word
+        // profiles were added).
+        Assert.True(Calibrated.Value.MicroF1 >= 0.72, $"micro-F1 {Calibrated.Value.MicroF1:0.000}");
+        Assert.True(Calibrated.Value.NegativesCleanShare >= 0.75, $"{Calibrated.Value.NegativesClean} of {Calibrated.Value.Negatives}");
     }
 
     [Fact]

@@ -20,6 +20,12 @@ public sealed record LabelledStatement(
 
     /// <summary>Publication date as precise as known: <c>2022-03-01</c>, <c>2023-07</c> or <c>2024</c>.</summary>
     public string? Date { get; init; }
+
+    /// <summary>
+    /// The real corpus's collection round (docs/corpus.md): 1 for the first 437 statements, 2 for those added later.
+    /// A later round's test statements were never seen before the model they measure was trained.
+    /// </summary>
+    public int? Round { get; init; }
 }
 
 /// <summary>A baseline figure value a reader finds stated in a labelled statement.</summary>

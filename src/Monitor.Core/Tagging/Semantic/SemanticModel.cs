@@ -44,7 +44,7 @@ public sealed class SemanticModel
     public IReadOnlyDictionary<string, Calibration> Probes { get; }
 
     /// <summary>What <see cref="TopicFeatures"/> compares statements with.</summary>
-    public SemanticParts Parts => new(Prototypes, Neighbours, Probes);
+    public SemanticParts Parts => new(Prototypes, Neighbours, Probes) { Words = File.Words };
 
     /// <summary>The file as read.</summary>
     public ModelFile File { get; }
@@ -151,6 +151,9 @@ public sealed record ModelFile(
 
     /// <summary>The linear probe per topic over a statement's mean vector.</summary>
     public IReadOnlyDictionary<string, Calibration>? Probes { get; init; }
+
+    /// <summary>The tf-idf word profile per topic (<see cref="WordProfiles"/>).</summary>
+    public WordProfilesFile? Words { get; init; }
 }
 
 /// <summary>A stored train statement: its id, topics and mean vector (base64 of half floats).</summary>
@@ -160,7 +163,11 @@ public sealed record NeighbourFile(string Source, IReadOnlyList<string> Topics, 
 public sealed record Neighbour(string Source, HashSet<string> Topics, float[] Vector);
 
 /// <summary>The trained parts the semantic features compare a statement with.</summary>
-public sealed record SemanticParts(IReadOnlyList<Prototype> Prototypes, IReadOnlyList<Neighbour> Neighbours, IReadOnlyDictionary<string, Calibration> Probes);
+public sealed record SemanticParts(IReadOnlyList<Prototype> Prototypes, IReadOnlyList<Neighbour> Neighbours, IReadOnlyDictionary<string, Calibration> Probes)
+{
+    /// <summary>The word profiles (rule-side features: used with or without an embedder).</summary>
+    public WordProfilesFile? Words { get; init; }
+}
 
 /// <summary>A stored prototype: <see cref="Vector"/> is base64 of half floats.</summary>
 public sealed record PrototypeFile(string Topic, string Kind, string Text, string? Source, string Vector);

@@ -133,12 +133,29 @@ public static class SemanticTrainer
 
         progress?.Invoke($"{probes.Count} probes");
 
-        // 4. Features of every train statement, never compared with its own examples or itself as a neighbour.
-        var parts = new SemanticParts(prototypes, neighbours, probes);
+        // 4. Word profiles per topic; each train statement's similarities come from profiles made without its fold.
+        var topicIds = topics.Topics.Select(t => t.Id).ToList();
+        var texts = train.Select(item => (item.Title, item.Text, (IReadOnlyCollection<string>)item.Topics)).ToList();
+        var words = WordProfiles.Train(texts, topicIds);
+        var heldOutWords = new double[train.Count][];
+        for (var fold = 0; fold < Folds; fold++)
+        {
+            var profiles = new WordProfiles(WordProfiles.Train([.. texts.Where((_, i) => folds[i] != fold)], topicIds), topicIds);
+            for (var i = 0; i < train.Count; i++)
+            {
+                if (folds[i] == fold)
+                {
+                    heldOutWords[i] = profiles.Similarities(train[i].Title, train[i].Text);
+                }
+            }
+        }
+
+        // 5. Features of every train statement, never compared with its own examples or itself as a neighbour.
+        var parts = new SemanticParts(prototypes, neighbours, probes) { Words = words };
         var hybrid = new TopicFeatures(topics, parts, embedder, maxSentences);
         var ruleOnly = new TopicFeatures(topics, parts, null, maxSentences);
-        var hybridRows = views.Select((v, i) => hybrid.Compute(v, train[i].Id, heldOutProbes[i]).Rows).ToList();
-        var ruleRows = views.Select((v, i) => ruleOnly.Compute(v, train[i].Id).Rows).ToList();
+        var hybridRows = views.Select((v, i) => hybrid.Compute(v, train[i].Id, heldOutProbes[i], heldOutWords[i]).Rows).ToList();
+        var ruleRows = views.Select((v, i) => ruleOnly.Compute(v, train[i].Id, null, heldOutWords[i]).Rows).ToList();
 
         var ruleModels = new Dictionary<string, Calibration>(StringComparer.Ordinal);
         var hybridModels = new Dictionary<string, Calibration>(StringComparer.Ordinal);
@@ -170,6 +187,7 @@ public static class SemanticTrainer
         {
             Neighbours = [.. neighbours.Select(n => new NeighbourFile(n.Source, [.. n.Topics.Order(StringComparer.Ordinal)], SemanticModel.Encode(n.Vector)))],
             Probes = probes,
+            Words = words,
         };
     }
 

@@ -17,7 +17,7 @@ namespace Monitor.Core.Tagging.Semantic;
 public sealed class TopicFeatures
 {
     /// <summary>Rule features (also the first of the hybrid features).</summary>
-    public static readonly IReadOnlyList<string> RuleNames = ["rule-score", "rule-in-title", "rule-coverage", "rule-in-lead", "rule-terms"];
+    public static readonly IReadOnlyList<string> RuleNames = ["rule-score", "rule-in-title", "rule-coverage", "rule-in-lead", "rule-terms", "words", "words-margin", "words-over-none"];
 
     /// <summary>Hybrid features: the rule features, then the semantic ones.</summary>
     public static readonly IReadOnlyList<string> HybridNames =
@@ -43,6 +43,7 @@ public sealed class TopicFeatures
     private readonly IReadOnlyList<Neighbour> _neighbours;
     private readonly Calibration?[] _probes;
     private readonly string[] _topicIds;
+    private readonly WordProfiles? _words;
 
     public TopicFeatures(TopicFile topics, SemanticParts parts, ISentenceEmbedder? embedder, int maxSentences = 8)
     {
@@ -52,6 +53,7 @@ public sealed class TopicFeatures
         _neighbours = parts.Neighbours;
         _topicIds = [.. topics.Topics.Select(t => t.Id)];
         _probes = [.. _topicIds.Select(id => parts.Probes.GetValueOrDefault(id))];
+        _words = parts.Words is { } words ? new WordProfiles(words, _topicIds) : null;
         _topicCount = topics.Topics.Count;
         _embedder = embedder;
         _maxSentences = Math.Max(2, maxSentences);
@@ -126,13 +128,14 @@ public sealed class TopicFeatures
     /// Features of every topic (row per topic, <see cref="HybridNames"/> or <see cref="RuleNames"/> long), and per topic the
     /// sentence and prototype that came closest. Prototypes from <paramref name="excludeSource"/> are not compared.
     /// </summary>
-    public Result Compute(RuleView view, string? excludeSource) => Compute(view, excludeSource, null);
+    public Result Compute(RuleView view, string? excludeSource) => Compute(view, excludeSource, null, null);
 
     /// <summary>
-    /// As <see cref="Compute(RuleView, string?)"/>; <paramref name="probes"/>, when given, replaces the probe feature
-    /// per topic (training: each train statement's probe value from a probe fitted without its fold).
+    /// As <see cref="Compute(RuleView, string?)"/>; <paramref name="probes"/> and <paramref name="words"/>, when given,
+    /// replace the probe and word-profile similarities per topic (training: each train statement's values from a probe
+    /// and profiles made without its fold).
     /// </summary>
-    public Result Compute(RuleView view, string? excludeSource, double[]? probes)
+    public Result Compute(RuleView view, string? excludeSource, double[]? probes, double[]? words)
     {
         ArgumentNullException.ThrowIfNull(view);
         var width = Semantic ? HybridNames.Count : RuleNames.Count;
@@ -152,6 +155,23 @@ public sealed class TopicFeatures
             row[4] = Math.Min(rule.Terms, 3) / 3.0;
         }
 
+        words ??= _words?.Similarities(view.Title, view.Text);
+        if (words is not null)
+        {
+            for (var t = 0; t < _topicCount; t++)
+            {
+                var other = 0.0;
+                for (var u = 0; u < _topicCount; u++)
+                {
+                    other = u == t ? other : Math.Max(other, words[u]);
+                }
+
+                rows[t][5] = words[t];
+                rows[t][6] = words[t] - other;
+                rows[t][7] = words[t] - words[_topicCount];
+            }
+        }
+
         var closest = new Closest?[_topicCount];
         if (_embedder is null)
         {
@@ -169,7 +189,7 @@ public sealed class TopicFeatures
         Neighbourhood(statement, excludeSource, rows);
         for (var t = 0; t < _topicCount; t++)
         {
-            rows[t][15] = probes?[t] ?? _probes[t]?.Probability(statement) ?? 0;
+            rows[t][18] = probes?[t] ?? _probes[t]?.Probability(statement) ?? 0;
         }
 
         var noneBest = 0.0;
@@ -208,13 +228,13 @@ public sealed class TopicFeatures
 
             best[t] = max;
             var row = rows[t];
-            row[5] = max;
-            row[7] = title;
-            row[8] = lead;
-            row[9] = (double)covered / selected.Count;
-            row[10] = noneBest;
-            row[11] = max - noneBest;
-            row[12] = row[0] * max;
+            row[8] = max;
+            row[10] = title;
+            row[11] = lead;
+            row[12] = (double)covered / selected.Count;
+            row[13] = noneBest;
+            row[14] = max - noneBest;
+            row[15] = row[0] * max;
         }
 
         for (var t = 0; t < _topicCount; t++)
@@ -228,7 +248,7 @@ public sealed class TopicFeatures
                 }
             }
 
-            rows[t][6] = best[t] - other;
+            rows[t][9] = best[t] - other;
         }
 
         return new Result(rows, closest);
@@ -284,10 +304,10 @@ public sealed class TopicFeatures
         {
             var id = _topicIds[t];
             var votes = top.Where(x => x.Neighbour.Topics.Contains(id)).Sum(x => Math.Max(0, x.Similarity));
-            rows[t][13] = total > 0 ? votes / total : 0;
+            rows[t][16] = total > 0 ? votes / total : 0;
             var positive = scored.FirstOrDefault(x => x.Neighbour.Topics.Contains(id)).Similarity;
             var negative = scored.FirstOrDefault(x => !x.Neighbour.Topics.Contains(id)).Similarity;
-            rows[t][14] = positive - negative;
+            rows[t][17] = positive - negative;
         }
     }
 
