@@ -29,9 +29,11 @@ internal static class HybridCostRun
         var after = Process.GetCurrentProcess().WorkingSet64;
         output.WriteLine($"Model load (first statement included): {load.Elapsed.TotalMilliseconds:0} ms; resident memory {before / 1048576} MB -> {after / 1048576} MB (+{(after - before) / 1048576} MB)");
 
+        var calibrated = Taggers.Create(topics, Taggers.Mode.Calibrated);
         var rulesCpu = CpuPerStatement(rules, data);
+        var calibratedCpu = CpuPerStatement(calibrated, data);
         var hybridCpu = CpuPerStatement(hybrid, data);
-        output.WriteLine($"CPU per 2 KB statement, one thread: rules {rulesCpu * 1000:0.0} µs, hybrid {hybridCpu * 1000:0.0} µs (ratio {hybridCpu / rulesCpu:0})");
+        output.WriteLine($"CPU per 2 KB statement, one thread: rules {rulesCpu * 1000:0.0} µs, rules + calibration (word profiles, no model) {calibratedCpu * 1000:0.0} µs (ratio {calibratedCpu / rulesCpu:0.0}), hybrid {hybridCpu * 1000:0.0} µs (ratio {hybridCpu / rulesCpu:0})");
 
         var cores = Environment.ProcessorCount;
         var wall = Stopwatch.StartNew();

@@ -61,6 +61,11 @@ internal sealed class FigureReader
 
         for (var i = 0; i < tokens.Count; i++)
         {
+            if (NumberOf(tokens, i) is { } change)
+            {
+                ReadChange(tokens, source, fieldName, contexts, field, found, i, change);
+            }
+
             var number = tokens[i];
             if (!number.IsNumber || IsYear(tokens, source, i))
             {
@@ -102,6 +107,61 @@ internal sealed class FigureReader
         }
     }
 
+    // "doubled the number of battlegroups in the eastern part of the Alliance from four to eight": "number of", one of a
+    // figure's units, then "to" and a cardinal within ChangeWindow tokens of the same sentence states the new value.
+    private const int ChangeWindow = 12;
+
+    private (int Unit, int Value)? NumberOf(TokenBuffer tokens, int i)
+    {
+        if (i + 3 >= tokens.Count || !tokens.Text(i).SequenceEqual("number") || !tokens.Text(i + 1).SequenceEqual("of"))
+        {
+            return null;
+        }
+
+        var sentence = tokens[i].Sentence;
+        for (var u = 0; u < _units.Count; u++)
+        {
+            if (!Follows(tokens, i + 2, _units[u].Tokens, sentence))
+            {
+                continue;
+            }
+
+            var after = i + 2 + _units[u].Tokens.Length;
+            for (var j = after; j < Math.Min(tokens.Count - 1, after + ChangeWindow); j++)
+            {
+                if (tokens[j].Sentence != sentence)
+                {
+                    break;
+                }
+
+                if (tokens.Text(j).SequenceEqual("to") && tokens[j + 1] is { IsNumber: true, Ordinal: false } && tokens[j + 1].Sentence == sentence)
+                {
+                    return (u, j + 1);
+                }
+            }
+
+            return null;
+        }
+
+        return null;
+    }
+
+    private void ReadChange(TokenBuffer tokens, string source, string fieldName, List<ContextHit> contexts, Tagger.Field field, List<FigureValue> found, int at, (int Unit, int Value) change)
+    {
+        var (unit, index) = _units[change.Unit];
+        var (figure, context, exclusions, _) = _figures[index];
+        var number = tokens[change.Value];
+        if (IsYear(tokens, source, change.Value) || Vetoed(tokens, at, at + 1 + unit.Length, _exclusions) || Vetoed(tokens, at, at + 1 + unit.Length, exclusions)
+            || (context >= 0 && !InSentence(contexts, context, field, tokens, number.Sentence))
+            || (figure.MinValue is { } min && number.Number < (double)min) || (figure.MaxValue is { } max && number.Number > (double)max)
+            || Reported(found, figure.Id, number.Number))
+        {
+            return;
+        }
+
+        found.Add(new FigureValue(figure.Id, number.Number, (double)figure.Value, !number.Number.Equals((double)figure.Value), source[tokens[at].Start..number.End], fieldName, tokens[at].Start));
+    }
+
     // "In 2014 NATO Allies agreed": four plain digits from 1900 to 2100 are a year, never a count ("2,000 troops" and
     // "2 000 troops" keep their separator and still count).
     private static bool IsYear(TokenBuffer tokens, string source, int index)
@@ -123,9 +183,15 @@ internal sealed class FigureReader
         return true;
     }
 
-    // "In 1949, 12 Allies signed": a value dated by a year just before it is history, not the current figure.
+    // "In 1949, 12 Allies signed": a value dated by a year just before it is history, not the current figure. The end of a
+    // change is not: "since 1949, NATO's membership has increased from 12 to 32 countries" states 32.
     private static bool AfterYear(TokenBuffer tokens, int number)
     {
+        if (number >= 3 && tokens.Text(number - 1).SequenceEqual("to") && tokens[number - 2].IsNumber && tokens.Text(number - 3).SequenceEqual("from"))
+        {
+            return false;
+        }
+
         for (var i = Math.Max(0, number - LookBehind); i < number; i++)
         {
             var token = tokens[i];

@@ -25,6 +25,11 @@ public class RealFigureSentenceTests
     [InlineData("Nowadays, the people in our countries have something that is even more powerful than that: a political and military alliance of 30 nations.", "allies-count", 30)]
     [InlineData("In NATO, you are part of a family of 31 democracies from Europe and North America.", "allies-count", 31)]
     [InlineData("A little while ago, I concluded the first of our regular meetings, this year, with the 30 NATO Chiefs of Defence and, SACEUR and SACT attending.", "allies-count", 30)]
+    // A change states its new value: "the number of <unit> ... to N" (nato-040, nato-149), and "from X to N <unit>" after
+    // a year that dates the start (nato-226).
+    [InlineData("We doubled the number of battlegroups in the eastern part of the Alliance from four to eight, and now we have increased our ability to reinforce them up to brigade level.", "battlegroups-count", 8)]
+    [InlineData("And doubling the number of battlegroups from four to eight.", "battlegroups-count", 8)]
+    [InlineData("Since 1949, NATO\u2019s membership has increased from 12 to 32 countries through 10 rounds of enlargement.", "allies-count", 32)]
     // Forces rather than troops under NATO command (nato-066).
     [InlineData("And 40,000 forces under direct NATO command, mostly in the eastern part of the alliance.", "troops-under-nato-command-east", 40000)]
     public void A_stated_value_is_read(string sentence, string figure, double value)
@@ -48,8 +53,6 @@ public class RealFigureSentenceTests
     [InlineData("As we speak, our exercise BALTOPS is underway. With over 7,000 forces from 14 NATO Allies, and Finland and Sweden.")]
     [InlineData("Germany added 8 billion extra for military support to Ukraine; twenty Allies have established a coalition for air defence.")]
     [InlineData("During the exercise, some 1,000 cyber defenders from 26 Allies, Finland, Georgia, Ireland, Japan, Sweden and Switzerland took part.")]
-    // "From four to eight": the numbers are not followed by a unit (nato-149).
-    [InlineData("And doubling the number of battlegroups from four to eight.")]
     public void A_date_a_prospect_or_another_count_is_not_read(string sentence)
     {
         Assert.Empty(Rules.Analyse("", sentence).Figures);
