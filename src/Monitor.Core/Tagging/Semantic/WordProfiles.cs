@@ -32,9 +32,16 @@ public sealed class WordProfiles
         "says", "today", "yesterday", "us", "one", "two", "three", "new", "may", "must", "shall", "within", "upon", "per",
     };
 
-    private readonly IReadOnlyDictionary<string, double> _idf;
-    private readonly IReadOnlyDictionary<string, double>?[] _profiles;
-    private readonly IReadOnlyDictionary<string, double>? _none;
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> StopLookup = StopWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    [ThreadStatic]
+    private static TermScanner? t_scanner;
+
+    // The vocabulary as ids: a statement's terms are looked up by span (no string per word), and the profiles are dense
+    // arrays over the ids (the last one is the "none" profile), so a similarity is one array read per term of the statement.
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _ids;
+    private readonly double[] _idf;
+    private readonly float[]?[] _profiles;
 
     /// <param name="file">As trained (<see cref="Train"/>).</param>
     /// <param name="topicIds">The topic file's ids, in its order: the profiles are looked up by id.</param>
@@ -42,9 +49,16 @@ public sealed class WordProfiles
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(topicIds);
-        _idf = file.Idf;
-        _profiles = [.. topicIds.Select(id => file.Topics.GetValueOrDefault(id))];
-        _none = file.Topics.GetValueOrDefault(NoTopic);
+        var ids = new Dictionary<string, int>(file.Idf.Count, StringComparer.Ordinal);
+        _idf = new double[file.Idf.Count];
+        foreach (var (term, idf) in file.Idf)
+        {
+            _idf[ids.Count] = idf;
+            ids[term] = ids.Count;
+        }
+
+        _ids = ids.GetAlternateLookup<ReadOnlySpan<char>>();
+        _profiles = [.. topicIds.Append(NoTopic).Select(id => file.Topics.GetValueOrDefault(id) is { } profile ? Dense(profile, ids) : null)];
     }
 
     /// <summary>The profile of the statements about none of the topics is stored under this id.</summary>
@@ -56,15 +70,62 @@ public sealed class WordProfiles
     /// </summary>
     public double[] Similarities(string? title, string? text)
     {
-        var vector = Vector(title, text, _idf);
-        var result = new double[_profiles.Length + 1];
-        for (var t = 0; t < _profiles.Length; t++)
+        var scanner = t_scanner ??= new TermScanner();
+        var counts = scanner.Counts;
+        counts.Clear();
+        foreach (var (field, weight) in (ReadOnlySpan<(string?, int)>)[(title, 2), (text, 1)])
         {
-            result[t] = _profiles[t] is { } profile ? Cosine(vector, profile) : 0;
+            scanner.Scan(field);
+            for (var k = 0; k < scanner.Count; k++)
+            {
+                if (_ids.TryGetValue(scanner.Term(k), out var id))
+                {
+                    counts[id] = counts.GetValueOrDefault(id) + weight;
+                }
+            }
         }
 
-        result[^1] = _none is null ? 0 : Cosine(vector, _none);
+        double norm = 0;
+        foreach (var (id, count) in counts)
+        {
+            var w = (1 + Math.Log(count)) * _idf[id];
+            norm += w * w;
+        }
+
+        var result = new double[_profiles.Length];
+        if (norm == 0)
+        {
+            return result;
+        }
+
+        norm = Math.Sqrt(norm);
+        foreach (var (id, count) in counts)
+        {
+            var w = (1 + Math.Log(count)) * _idf[id] / norm;
+            for (var t = 0; t < _profiles.Length; t++)
+            {
+                if (_profiles[t] is { } profile)
+                {
+                    result[t] += w * profile[id];
+                }
+            }
+        }
+
         return result;
+    }
+
+    private static float[] Dense(IReadOnlyDictionary<string, double> profile, Dictionary<string, int> ids)
+    {
+        var dense = new float[ids.Count];
+        foreach (var (term, weight) in profile)
+        {
+            if (ids.TryGetValue(term, out var id))
+            {
+                dense[id] = (float)weight;
+            }
+        }
+
+        return dense;
     }
 
     /// <summary>Profiles of every topic with a positive among <paramref name="statements"/>.</summary>
@@ -121,31 +182,81 @@ public sealed class WordProfiles
     // Term counts of a statement: kept words and adjacent kept-word pairs; title terms count twice.
     private static Dictionary<string, int> Counts(string? title, string? text)
     {
+        var scanner = t_scanner ??= new TermScanner();
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        Add(title, 2);
-        Add(text, 1);
-        return counts;
-
-        void Add(string? field, int weight)
+        foreach (var (field, weight) in (ReadOnlySpan<(string?, int)>)[(title, 2), (text, 1)])
         {
-            string? previous = null;
-            foreach (var token in Tokens.Split(field))
+            scanner.Scan(field);
+            for (var k = 0; k < scanner.Count; k++)
             {
-                if (token.Length < 2 || StopWords.Contains(token) || char.IsDigit(token[0]))
+                var term = scanner.Term(k).ToString();
+                counts[term] = counts.GetValueOrDefault(term) + weight;
+            }
+        }
+
+        return counts;
+    }
+
+    /// <summary>
+    /// The terms of a field, the one definition training and tagging share: the tagger's tokens without stop words, numbers
+    /// and one-letter words, and each pair of adjacent kept words ("eastern flank"), written into a reused buffer.
+    /// </summary>
+    private sealed class TermScanner
+    {
+        private readonly TokenBuffer _tokens = new();
+        private readonly List<(int Start, int Length)> _terms = [];
+        private char[] _chars = new char[4096];
+        private int _used;
+
+        public Dictionary<int, int> Counts { get; } = [];
+
+        public int Count => _terms.Count;
+
+        public ReadOnlySpan<char> Term(int index) => _chars.AsSpan(_terms[index].Start, _terms[index].Length);
+
+        public void Scan(string? field)
+        {
+            _terms.Clear();
+            _used = 0;
+            _tokens.Scan(field);
+            var previous = -1;
+            for (var i = 0; i < _tokens.Count; i++)
+            {
+                var token = _tokens.Text(i);
+                if (token.Length < 2 || char.IsDigit(token[0]) || StopLookup.Contains(token))
                 {
-                    previous = null;
+                    previous = -1;
                     continue;
                 }
 
-                counts[token] = counts.GetValueOrDefault(token) + weight;
-                if (previous is not null)
+                Add(token, default);
+                if (previous >= 0)
                 {
-                    var pair = previous + " " + token;
-                    counts[pair] = counts.GetValueOrDefault(pair) + weight;
+                    Add(_tokens.Text(previous), token);
                 }
 
-                previous = token;
+                previous = i;
             }
+        }
+
+        // Writes "first" or "first second" into the buffer as the next term.
+        private void Add(ReadOnlySpan<char> first, ReadOnlySpan<char> second)
+        {
+            var length = first.Length + (second.IsEmpty ? 0 : second.Length + 1);
+            if (_used + length > _chars.Length)
+            {
+                Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _used + length));
+            }
+
+            first.CopyTo(_chars.AsSpan(_used));
+            if (!second.IsEmpty)
+            {
+                _chars[_used + first.Length] = ' ';
+                second.CopyTo(_chars.AsSpan(_used + first.Length + 1));
+            }
+
+            _terms.Add((_used, length));
+            _used += length;
         }
     }
 
@@ -170,23 +281,6 @@ public sealed class WordProfiles
         }
 
         return vector;
-    }
-
-    private static Dictionary<string, double> Vector(string? title, string? text, IReadOnlyDictionary<string, double> idf) =>
-        Weigh(Counts(title, text), idf);
-
-    private static double Cosine(Dictionary<string, double> vector, IReadOnlyDictionary<string, double> profile)
-    {
-        double dot = 0;
-        foreach (var (term, weight) in vector)
-        {
-            if (profile.TryGetValue(term, out var p))
-            {
-                dot += weight * p;
-            }
-        }
-
-        return dot;
     }
 }
 
