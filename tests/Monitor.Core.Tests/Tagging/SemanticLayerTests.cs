@@ -95,6 +95,22 @@ public class SemanticLayerTests
     }
 
     [Fact]
+    public void A_monotone_feature_never_takes_a_negative_weight()
+    {
+        // The second feature is anti-correlated with the label in these rows; constrained, it is left out (weight 0).
+        var rows = Enumerable.Range(0, 40).Select(i => new[] { i < 10 ? 1.0 : 0.0, i < 10 ? 0.0 : 1.0 + (i * 0.01) }).ToList();
+        var labels = Enumerable.Range(0, 40).Select(i => i < 10).ToList();
+
+        var free = LogisticRegression.Fit(rows, labels);
+        var monotone = LogisticRegression.Fit(rows, labels, monotone: [true, true]);
+
+        Assert.True(free.Weights[1] < 0, $"{free.Weights[1]}");
+        Assert.Equal(0, monotone.Weights[1]);
+        Assert.True(monotone.Weights[0] > 0);
+        Assert.All(Enumerable.Range(0, 40), i => Assert.Equal(labels[i], monotone.Probability(rows[i]) >= 0.5));
+    }
+
+    [Fact]
     public void A_model_file_round_trips_and_a_broken_one_says_what_is_wrong()
     {
         var embedder = new BagOfWords();

@@ -21,16 +21,15 @@ public class TestSplitQualityTests
     [Fact]
     public void Micro_f1_on_the_test_split_stays_at_the_measured_level()
     {
-        // Measured 0.734 (P 0.717, R 0.751) on the 218 test statements of both collection rounds.
-        Assert.True(Hybrid.Value.MicroF1 >= 0.71, $"micro-F1 {Hybrid.Value.MicroF1:0.000}");
+        // Measured 0.738 (P 0.711, R 0.767) on the 218 test statements of both collection rounds.
+        Assert.True(Hybrid.Value.MicroF1 >= 0.72, $"micro-F1 {Hybrid.Value.MicroF1:0.000}");
     }
 
     [Fact]
     public void No_topic_falls_below_its_floor_on_the_test_split()
     {
-        // Measured: the weakest are no-direct-involvement 0.462 (3 of 8 found), nato-russia-relations 0.625,
-        // cyber-hybrid-disinformation 0.629.
-        Assert.All(Hybrid.Value.Topics, t => Assert.True(t.F1 >= 0.45, $"{t.TopicId}: F1 {t.F1:0.000} (P {t.Precision:0.000}, R {t.Recall:0.000})"));
+        // Measured: the weakest are nato-russia-relations 0.625, collective-defence 0.627, cyber-hybrid-disinformation 0.629.
+        Assert.All(Hybrid.Value.Topics, t => Assert.True(t.F1 >= 0.60, $"{t.TopicId}: F1 {t.F1:0.000} (P {t.Precision:0.000}, R {t.Recall:0.000})"));
     }
 
     [Fact]
@@ -51,7 +50,7 @@ public class TestSplitQualityTests
     [Fact]
     public void The_semantic_layer_earns_its_cost_over_the_rules_alone()
     {
-        // Measured: hybrid 0.734 against rules 0.690, negatives clean 0.833 against 0.681.
+        // Measured: hybrid 0.738 against rules 0.690, negatives clean 0.833 against 0.681.
         Assert.True(Hybrid.Value.MicroF1 >= Rules.Value.MicroF1 + 0.03, $"hybrid {Hybrid.Value.MicroF1:0.000}, rules {Rules.Value.MicroF1:0.000}");
         Assert.True(Hybrid.Value.NegativesCleanShare > Rules.Value.NegativesCleanShare, $"hybrid {Hybrid.Value.NegativesCleanShare:0.000}, rules {Rules.Value.NegativesCleanShare:0.000}");
     }
@@ -59,7 +58,7 @@ public class TestSplitQualityTests
     [Fact]
     public void Without_the_model_the_calibrated_rules_with_word_profiles_stay_at_their_measured_level()
     {
-        // Tagging:Semantic:Enabled=false. Measured 0.725 micro-F1 and 57 of 72 negatives clean (0.698 before the word
+        // Tagging:Semantic:Enabled=false. Measured 0.731 micro-F1 and 58 of 72 negatives clean (0.698 before the word
         // profiles were added).
         Assert.True(Calibrated.Value.MicroF1 >= 0.70, $"micro-F1 {Calibrated.Value.MicroF1:0.000}");
         Assert.True(Calibrated.Value.NegativesCleanShare >= 0.75, $"{Calibrated.Value.NegativesClean} of {Calibrated.Value.Negatives}");

@@ -7,7 +7,9 @@ namespace Monitor.Core.Tagging.Semantic;
 public static class LogisticRegression
 {
     /// <summary>Fits one topic; positives weigh sqrt(negatives / positives) so that rare topics are not ignored.</summary>
-    public static Calibration Fit(IReadOnlyList<double[]> features, IReadOnlyList<bool> labels, double l2 = 1.0, int iterations = 1500, double rate = 0.3)
+    /// <param name="monotone">Features whose weight may not be negative (evidence for the topic by construction): a
+    /// constraint that keeps a few hundred statements from learning that more similarity means less topic.</param>
+    public static Calibration Fit(IReadOnlyList<double[]> features, IReadOnlyList<bool> labels, double l2 = 1.0, int iterations = 1500, double rate = 0.3, IReadOnlyList<bool>? monotone = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
@@ -60,6 +62,10 @@ public static class LogisticRegression
             for (var j = 0; j < width; j++)
             {
                 weights[j] -= rate * ((gradient[j] / totalWeight) + (l2 * weights[j] / totalWeight));
+                if (monotone is not null && monotone[j] && weights[j] < 0)
+                {
+                    weights[j] = 0;
+                }
             }
 
             bias -= rate * biasGradient / totalWeight;
