@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Dapper;
+using Monitor.Contracts;
 using Monitor.Data;
 using Monitor.Data.Alerts;
 using Monitor.Data.Outbox;
@@ -27,7 +28,10 @@ public sealed class InfrastructureFaultTests(ITestOutputHelper output) : IAsyncL
     /// <summary>Statements per fault: half before the fault, half as it starts.</summary>
     private const int PerFault = 40;
 
+    private const int InFlightAtOutage = 10;
+
     private static readonly TimeSpan DatabaseOutage = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan BrokerOutage = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan FeedGap = TimeSpan.FromMilliseconds(200);
 
     private readonly HashSet<string> _added = [];
@@ -81,12 +85,33 @@ public sealed class InfrastructureFaultTests(ITestOutputHelper output) : IAsyncL
             await RunFaultAsync($"kill -9 {name}", process.KillAsync, () => process.RestartAsync());
         }
 
-        await RunFaultAsync("RabbitMQ restart", _rabbit.StopAsync, _rabbit.StartAgainAsync);
+        // Down for 10 s: what the feed adds meanwhile waits, and flows the moment the broker is back.
+        await RunFaultAsync("RabbitMQ restart", _rabbit.StopAsync, async () =>
+        {
+            await Task.Delay(BrokerOutage);
+            await _rabbit.StartAgainAsync();
+        });
+
+        // Ingestion needs the database to publish, so a stream from the feed stops at the outage. What was already
+        // published when the database stopped is the test: 10 statements go into the broker during the outage, as
+        // Ingestion publishes them the moment before it stops; Tagging takes them, Persistence must wait with them.
         await RunFaultAsync($"PostgreSQL stopped {DatabaseOutage.TotalMinutes:0} min", _postgres.StopAsync, async () =>
         {
-            await Task.Delay(DatabaseOutage);
+            var outage = Stopwatch.StartNew();
+            await using (var bus = await PipelineBus.StartAsync(_rabbit.Host, _rabbit.Port, "/", _rabbit.Username, _rabbit.Password))
+            {
+                for (var i = 0; i < InFlightAtOutage; i++)
+                {
+                    var (id, title, text) = NextStatement();
+                    var now = DateTimeOffset.UtcNow;
+                    await bus.PublishAsync(new StatementDiscovered("test-feed", id, $"https://example.org/statements/{id}", title, text, text,
+                        now, "en", $"hash-{id}", now));
+                }
+            }
+
+            await Task.Delay(DatabaseOutage - outage.Elapsed);
             await _postgres.StartAgainAsync();
-        });
+        }, feedDuring: PerFault - (PerFault / 2) - InFlightAtOutage);
 
         var table = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.MachineName} ({Environment.ProcessorCount} cores), {nameof(InfrastructureFaultTests)}:")
@@ -139,12 +164,12 @@ public sealed class InfrastructureFaultTests(ITestOutputHelper output) : IAsyncL
         Assert.True(ready, $"The first statement did not cross the pipeline: {await DescribeAsync()}");
     }
 
-    private async Task RunFaultAsync(string fault, Func<Task> inject, Func<Task> recover)
+    private async Task RunFaultAsync(string fault, Func<Task> inject, Func<Task> recover, int feedDuring = PerFault - (PerFault / 2))
     {
         var before = _added.Count;
         await FeedAsync(PerFault / 2);
         await inject();
-        var feeding = FeedAsync(PerFault - (PerFault / 2));
+        var feeding = FeedAsync(feedDuring);
         await recover();
         var over = Stopwatch.StartNew();
         await feeding;
@@ -168,7 +193,7 @@ public sealed class InfrastructureFaultTests(ITestOutputHelper output) : IAsyncL
         _table.Add(string.Create(CultureInfo.InvariantCulture,
             $"| {fault} | {statements} | {lost} | {duplicated} | {(complete ? $"{recoveredIn.TotalSeconds:0.0} s" : "no")} |"));
         output.WriteLine($"{fault}: {statements} statements, lost {lost}, duplicated {duplicated}, recovered in {recoveredIn.TotalSeconds:0.0} s; " +
-            $"client: {_client.Pushes.Count} pushes, {_client.CaughtUp.Count} caught up, {_client.Reconnects} reconnects; webhook: {_receiver.Received.Count} requests" +
+            $"client: {_client.Pushes.Count} pushes, {_client.CaughtUp.Count} caught up, {_client.Reconnects} reconnects, {_client.CatchUpRequests} catch-ups asked by the server; webhook: {_receiver.Received.Count} requests" +
             (failures.Count == 0 ? "" : $"\n  {string.Join("\n  ", failures)}"));
         _failures.AddRange(failures.Select(f => $"{fault}: {f}"));
     }
@@ -178,13 +203,22 @@ public sealed class InfrastructureFaultTests(ITestOutputHelper output) : IAsyncL
     {
         for (var i = 0; i < count; i++)
         {
+            var (id, title, text) = NextStatement();
+            _feed.Add(new TestFeedItem(id, title, text, DateTimeOffset.UtcNow));
+            await Task.Delay(FeedGap);
+        }
+    }
+
+    /// <summary>A new statement's id, title and text, counted as added; the rules tag it, so it matches the subscription.</summary>
+    private (string Id, string Title, string Text) NextStatement()
+    {
+        lock (_added)
+        {
             var n = _added.Count;
             var id = $"fault-{n}";
             _added.Add(id);
-            _feed.Add(new TestFeedItem(id, $"Statement {n}: Allies reaffirm Article 5 and sanctions on Russia",
-                $"NATO Allies condemned nuclear threats in statement {n} and said collective defence remains iron-clad. New sanctions against Russia were adopted.",
-                DateTimeOffset.UtcNow));
-            await Task.Delay(FeedGap);
+            return (id, $"Statement {n}: Allies reaffirm Article 5 and sanctions on Russia",
+                $"NATO Allies condemned nuclear threats in statement {n} and said collective defence remains iron-clad. New sanctions against Russia were adopted.");
         }
     }
 

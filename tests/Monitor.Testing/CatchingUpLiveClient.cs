@@ -41,12 +41,23 @@ public sealed class CatchingUpLiveClient : IAsyncDisposable
         _connection.Reconnected += connectionId =>
         {
             Interlocked.Increment(ref _reconnects);
-            _ = CatchUpUntilDoneAsync();
+            _ = CatchUpUntilDoneAsync(null);
             return Task.CompletedTask;
         };
+
+        // The server's bus was away (a broker restart): as live.js, catch up from what the server last had.
+        _connection.On<DateTimeOffset>("CatchUp", since =>
+        {
+            Interlocked.Increment(ref _catchUpRequests);
+            _ = CatchUpUntilDoneAsync(since);
+        });
     }
 
     private int _reconnects;
+    private int _catchUpRequests;
+
+    /// <summary>How often the server asked for a catch-up (its bus was away).</summary>
+    public int CatchUpRequests => _catchUpRequests;
 
     /// <summary>Every push, in arrival order, repeats included.</summary>
     public ConcurrentQueue<StatementStored> Pushes { get; } = new();
@@ -94,10 +105,16 @@ public sealed class CatchingUpLiveClient : IAsyncDisposable
         }
     }
 
-    private async Task CatchUpUntilDoneAsync()
+    private async Task CatchUpUntilDoneAsync(DateTimeOffset? since)
     {
-        // The gap starts at what the client had before this connection; fixed now, as live.js fixes it.
+        // The gap starts at what the client had before this connection, or earlier where the server says so; fixed now,
+        // as live.js fixes it.
         var from = new DateTimeOffset(Interlocked.Read(ref _newestStoredAtTicks), TimeSpan.Zero);
+        if (since is { } serverSince && serverSince < from)
+        {
+            from = serverSince;
+        }
+
         await _catchUpGate.WaitAsync();
         try
         {
