@@ -52,11 +52,11 @@ public sealed class ErrorQueuesPageTests(DashboardFixture fixture)
         }
 
         await Assertions.Expect(card.Locator(".card-flags")).ToHaveTextAsync("1 message");
-        await card.GetByRole(AriaRole.Button, new() { Name = $"Show the first messages of {Queue}_error" }).ClickAsync();
+        await card.GetByRole(AriaRole.Button, new() { Name = $"Show messages of {Queue}_error" }).ClickAsync();
         await Assertions.Expect(card.Locator(".error-reason")).ToHaveTextAsync("System.InvalidOperationException: The statement could not be stored: <b>bold</b> stays text");
         await Assertions.Expect(card.Locator(".error-message strong")).ToHaveTextAsync("urn:message:Monitor.Contracts:StatementTagged");
 
-        await card.GetByRole(AriaRole.Button, new() { Name = $"Replay every message of {Queue}_error into its queue" }).ClickAsync();
+        await card.GetByRole(AriaRole.Button, new() { Name = $"Replay all of {Queue}_error" }).ClickAsync();
         await Assertions.Expect(page.Locator("#errors-status")).ToHaveTextAsync($"Replayed 1 messages into {Queue}.");
         Assert.Equal(0u, (await channel.QueueDeclarePassiveAsync(Queue + "_error")).MessageCount);
         Assert.Equal(1u, (await channel.QueueDeclarePassiveAsync(Queue)).MessageCount);

@@ -53,7 +53,7 @@ function renderQueue(queue) {
     } finally {
       button.disabled = false;
     }
-  }, `Show the first messages of ${name}`));
+  }, `Show messages of ${name}`));
   actions.append(actionButton('Replay all', 'action', async (event) => {
     const button = event.currentTarget;
     button.disabled = true;
@@ -66,7 +66,7 @@ function renderQueue(queue) {
       setStatus(status, error.detail || error.message, true);
       button.disabled = false;
     }
-  }, `Replay every message of ${name} into its queue`));
+  }, `Replay all of ${name}`));
   item.append(head, actions, status, preview);
   return item;
 }
