@@ -6,7 +6,8 @@
 #
 # Services: RabbitMQ (AMQP 5672, management API 15672), PostgreSQL (5432), Chromium; promtool (Debian's prometheus
 # package) checks deploy/prometheus. The fault tests start a RabbitMQ node and a PostgreSQL cluster of their own from
-# the same packages (never the shared ones).
+# the native packages (never the shared ones), so they need rabbitmq-server and postgresql installed: the native way
+# installs them; with MONITOR_INFRA=docker install them yourself (the tests fail naming what is missing).
 # With a reachable Docker engine, RabbitMQ and PostgreSQL come from docker-compose.yml; otherwise from
 # Debian's packages, installed when missing and started without systemd. Safe to run again and again:
 # it installs, starts and creates only what is missing.
@@ -340,7 +341,8 @@ fi
 
 # deploy/prometheus (docker-compose.yml's Prometheus): the configuration, the alert rules, and the rules' own unit
 # tests; the Grafana dashboard's queries and a live scrape are checked with promtool by the .NET tests.
-# promtool comes from Debian's prometheus package (installed above; its server is not started without systemd).
+# promtool comes from Debian's prometheus package (installed above; without systemd its server is not started, with
+# systemd Debian starts it on :9090: `systemctl disable --now prometheus` if it is not wanted).
 section "Prometheus configuration and alert rules (promtool)"
 : "${MONITOR_TEST_PROMTOOL:=$(command -v promtool || echo /usr/bin/promtool)}"
 export MONITOR_TEST_PROMTOOL
