@@ -4,7 +4,10 @@
 #   bash scripts/test.sh                                  # everything
 #   bash scripts/test.sh --filter "FullyQualifiedName~Tagging"   # extra args go to `dotnet test`
 #
-# Services: RabbitMQ (AMQP 5672, management API 15672), PostgreSQL (5432), Chromium.
+# Services: RabbitMQ (AMQP 5672, management API 15672), PostgreSQL (5432), Chromium; promtool (Debian's prometheus
+# package) checks deploy/prometheus. The fault tests start a RabbitMQ node and a PostgreSQL cluster of their own from
+# the native packages (never the shared ones), so they need rabbitmq-server and postgresql installed: the native way
+# installs them; with MONITOR_INFRA=docker install them yourself (the tests fail naming what is missing).
 # With a reachable Docker engine, RabbitMQ and PostgreSQL come from docker-compose.yml; otherwise from
 # Debian's packages, installed when missing and started without systemd. Safe to run again and again:
 # it installs, starts and creates only what is missing.
@@ -281,11 +284,11 @@ if [[ ${MONITOR_SKIP_INFRA:-0} == 1 ]]; then
 else
   section "Packages"
   if [[ $INFRA == docker ]]; then
-    install_missing_packages chromium curl
+    install_missing_packages chromium curl prometheus
     # pg_isready for the wait below.
     command -v pg_isready >/dev/null 2>&1 || apt_install postgresql-client
   else
-    install_missing_packages rabbitmq-server postgresql chromium curl
+    install_missing_packages rabbitmq-server postgresql chromium curl prometheus
   fi
 
   if [[ $INFRA == docker ]]; then
@@ -333,6 +336,20 @@ if [[ ${MONITOR_SKIP_DOTNET:-0} == 1 ]]; then
   section "dotnet build and test: skipped (MONITOR_SKIP_DOTNET=1)"
   exit 0
 fi
+
+# ---------------------------------------------------------------- Prometheus configuration
+
+# deploy/prometheus (docker-compose.yml's Prometheus): the configuration, the alert rules, and the rules' own unit
+# tests; the Grafana dashboard's queries and a live scrape are checked with promtool by the .NET tests.
+# promtool comes from Debian's prometheus package (installed above; without systemd its server is not started, with
+# systemd Debian starts it on :9090: `systemctl disable --now prometheus` if it is not wanted).
+section "Prometheus configuration and alert rules (promtool)"
+: "${MONITOR_TEST_PROMTOOL:=$(command -v promtool || echo /usr/bin/promtool)}"
+export MONITOR_TEST_PROMTOOL
+[[ -x $MONITOR_TEST_PROMTOOL ]] || die "no promtool at $MONITOR_TEST_PROMTOOL (Debian package prometheus)"
+"$MONITOR_TEST_PROMTOOL" check config deploy/prometheus/prometheus.yml
+"$MONITOR_TEST_PROMTOOL" check rules deploy/prometheus/alerts.yml
+(cd deploy/prometheus && "$MONITOR_TEST_PROMTOOL" test rules alerts.test.yml)
 
 # ---------------------------------------------------------------- build and test
 

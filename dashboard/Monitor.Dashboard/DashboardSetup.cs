@@ -64,6 +64,8 @@ public static class DashboardSetup
         bus.AddConsumer<PushAlertConsumer>().Endpoint(e => (e.Temporary, e.InstanceId) = (true, replica));
         bus.AddConsumer<PushSourceHealthConsumer>().Endpoint(e => (e.Temporary, e.InstanceId) = (true, replica));
         bus.AddConsumer<CloseRevokedConnectionsConsumer>().Endpoint(e => (e.Temporary, e.InstanceId) = (true, replica));
+        // After a broker restart the temporary queues come back empty: the clients catch up on what was missed.
+        bus.AddReceiveEndpointObserver<Live.BusGapObserver>();
     }
 
     /// <summary><c>--Demo:Enabled=true</c>: the feed simulator in process, its feeds registered as sources.</summary>

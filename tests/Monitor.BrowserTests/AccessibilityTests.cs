@@ -20,6 +20,7 @@ public sealed class AccessibilityTests(DashboardFixture fixture)
     [InlineData("subscriptions.html", "#subscriptions > li.subscription")]
     [InlineData("account.html", "#tokens > li.token")]
     [InlineData("users.html", "#users > li.user")]
+    [InlineData("errors.html", "#errors-panel")]
     public async Task Every_page_passes_the_axe_WCAG_2_1_A_and_AA_rules(string path, string? signedInContent = null)
     {
         // The account pages are checked signed in, with their lists filled (a seeded subscription and alert).

@@ -31,6 +31,7 @@ public sealed class ContentSecurityPolicyTests(DashboardFixture fixture)
     [InlineData("subscriptions.html", "#subscriptions > li.subscription")]
     [InlineData("account.html", "#tokens > li.token")]
     [InlineData("users.html", "#users > li.user")]
+    [InlineData("errors.html", "#errors-panel")]
     public async Task Every_page_runs_under_the_strict_policy_with_no_violation(string path, string? content)
     {
         path = path.Replace("{statement}", fixture.Sanctions.StatementId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);

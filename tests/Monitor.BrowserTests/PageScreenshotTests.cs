@@ -26,6 +26,7 @@ public sealed class PageScreenshotTests(DashboardFixture fixture, ITestOutputHel
     [InlineData("subscriptions.html", "subscriptions", "#subscriptions > li.subscription", true)]
     [InlineData("account.html", "account", "#tokens > li.token", true)]
     [InlineData("users.html", "users", "#users > li.user", true)]
+    [InlineData("errors.html", "errors", "#errors-panel", true)]
     public async Task Each_page_loads_cleanly_and_is_kept_as_a_screenshot(string path, string dataPage, string content, bool signedIn = false)
     {
         path = path.Replace("{statement}", fixture.Sanctions.StatementId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);

@@ -21,15 +21,19 @@ public sealed class PipelineBus : IAsyncDisposable
         _bus = bus;
     }
 
-    public static async Task<PipelineBus> StartAsync(RabbitMqVirtualHost rabbit)
+    public static Task<PipelineBus> StartAsync(RabbitMqVirtualHost rabbit) =>
+        StartAsync(rabbit.Host, rabbit.Port, rabbit.Name, rabbit.Username, rabbit.Password);
+
+    /// <summary>On a broker given by its address (a test's own RabbitMQ node).</summary>
+    public static async Task<PipelineBus> StartAsync(string host, int port, string virtualHost, string username, string password)
     {
         var services = new ServiceCollection();
         services.AddMassTransit(x => x.DisableUsageTelemetry().UsingRabbitMq((_, cfg) =>
         {
-            cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.Name, h =>
+            cfg.Host(host, (ushort)port, virtualHost, h =>
             {
-                h.Username(rabbit.Username);
-                h.Password(rabbit.Password);
+                h.Username(username);
+                h.Password(password);
             });
             cfg.Publish<StatementDiscovered>(p => p.BindQueue($"{typeof(StatementDiscovered).Namespace}:{nameof(StatementDiscovered)}", "tag-statement"));
         }));

@@ -14,14 +14,19 @@ public static class Topology
     /// <summary>Test feeds are served on 127.0.0.1, a loopback address Ingestion refuses unless allowed.</summary>
     public const string TestFeedNetwork = "127.0.0.1/32";
 
-    public static Dictionary<string, string> Distributed(RabbitMqVirtualHost rabbit, string postgres, Uri feed, int pollSeconds = 1) => new()
+    public static Dictionary<string, string> Distributed(RabbitMqVirtualHost rabbit, string postgres, Uri feed, int pollSeconds = 1) =>
+        Distributed(rabbit.Host, rabbit.Port, rabbit.Name, rabbit.Username, rabbit.Password, postgres, feed, pollSeconds);
+
+    /// <summary>As above, on a broker given by its address (a test's own RabbitMQ node).</summary>
+    public static Dictionary<string, string> Distributed(
+        string rabbitHost, int rabbitPort, string virtualHost, string username, string password, string postgres, Uri feed, int pollSeconds = 1) => new()
     {
         ["Messaging__Transport"] = "RabbitMq",
-        ["Messaging__RabbitMq__Host"] = rabbit.Host,
-        ["Messaging__RabbitMq__Port"] = rabbit.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Messaging__RabbitMq__VirtualHost"] = rabbit.Name,
-        ["Messaging__RabbitMq__Username"] = rabbit.Username,
-        ["Messaging__RabbitMq__Password"] = rabbit.Password,
+        ["Messaging__RabbitMq__Host"] = rabbitHost,
+        ["Messaging__RabbitMq__Port"] = rabbitPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Messaging__RabbitMq__VirtualHost"] = virtualHost,
+        ["Messaging__RabbitMq__Username"] = username,
+        ["Messaging__RabbitMq__Password"] = password,
         ["Database__Provider"] = "Postgres",
         ["Database__ConnectionString"] = postgres,
         ["Dashboard__HostWorkers"] = "false",

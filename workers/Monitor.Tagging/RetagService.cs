@@ -1,5 +1,6 @@
 using Monitor.Core.Tagging;
 using Monitor.Data.Tagging;
+using Monitor.Hosting.Telemetry;
 
 namespace Monitor.Tagging;
 
@@ -33,10 +34,12 @@ public sealed partial class RetagService(
             if (run.FinishedAt is not null)
             {
                 LogUpToDate(version, run.Total);
+                MonitorMetrics.RetagProgress(run.Done, run.Total);
                 return;
             }
 
             LogStarting(version, run.Total, run.Done);
+            MonitorMetrics.RetagProgress(run.Done, run.Total);
             while (!stoppingToken.IsCancellationRequested)
             {
                 if (!await store.TryLeaseAsync(version, _owner, time.GetUtcNow(), lease, stoppingToken))
@@ -57,6 +60,7 @@ public sealed partial class RetagService(
                     await store.FinishAsync(version, _owner, time.GetUtcNow(), stoppingToken);
                     var finished = await store.EnsureRunAsync(version, time.GetUtcNow(), stoppingToken);
                     LogFinished(version, finished.Done, finished.Total);
+                    MonitorMetrics.RetagProgress(finished.Done, finished.Total);
                     return;
                 }
 
@@ -73,6 +77,7 @@ public sealed partial class RetagService(
 
                 var progress = await store.EnsureRunAsync(version, time.GetUtcNow(), stoppingToken);
                 LogProgress(version, progress.Done, progress.Total);
+                MonitorMetrics.RetagProgress(progress.Done, progress.Total);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

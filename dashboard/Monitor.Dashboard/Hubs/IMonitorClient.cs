@@ -19,4 +19,10 @@ public interface IMonitorClient
     Task AlertTriggered(AlertTriggered alert);
 
     Task SourceHealthChanged(SourceHealthChanged health);
+
+    /// <summary>
+    /// This replica's bus was away (a broker restart) and pushes from <paramref name="since"/> on may be missing: the
+    /// client asks <c>/api/live/since</c> from there, as after a reconnect of its own.
+    /// </summary>
+    Task CatchUp(DateTimeOffset since);
 }

@@ -43,7 +43,33 @@ public sealed partial class LiveBroadcaster : BackgroundService
     private readonly HashSet<string> _seen = [];
     private readonly Queue<string> _seenOrder = new();
 
-    public ValueTask StatementStoredAsync(StatementStored statement, CancellationToken cancellationToken) =>
+    private long _newestStoredAtTicks;
+
+    /// <summary>
+    /// This replica's bus came back after a gap (a broker restart): events published while its temporary queue was gone
+    /// never reach it. Tells every client to catch up from the newest statement this replica received before the gap.
+    /// </summary>
+    public ValueTask BusGapAsync()
+    {
+        var ticks = Interlocked.Read(ref _newestStoredAtTicks);
+        var since = ticks == 0 ? DateTimeOffset.UtcNow : new DateTimeOffset(ticks, TimeSpan.Zero);
+        LogBusGap(since);
+        return Enqueue(clients => clients.All.CatchUp(since));
+    }
+
+    public ValueTask StatementStoredAsync(StatementStored statement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        var ticks = statement.StoredAt.UtcTicks;
+        long seen;
+        while (ticks > (seen = Interlocked.Read(ref _newestStoredAtTicks)) && Interlocked.CompareExchange(ref _newestStoredAtTicks, ticks, seen) != seen)
+        {
+        }
+
+        return PushStatementAsync(statement);
+    }
+
+    private ValueTask PushStatementAsync(StatementStored statement) =>
         FirstTime($"statement:{statement.StatementId}:{statement.Revision}")
             ? Enqueue(async clients =>
             {
@@ -180,6 +206,9 @@ public sealed partial class LiveBroadcaster : BackgroundService
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Live push: {Connections} clients, deepest client queue {DeepestQueue}, broadcaster queue {QueueDepth}; dropped since start: {DroppedClients} clients, {DroppedEvents} events")]
     private partial void LogStatus(int connections, int deepestQueue, int queueDepth, long droppedClients, long droppedEvents);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The bus came back after a gap: the live clients catch up on statements stored since {Since:o}")]
+    private partial void LogBusGap(DateTimeOffset since);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pushing an event to the dashboard clients failed")]
     private partial void LogPushFailed(Exception exception);

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Monitor.Cli.Errors;
+using Monitor.Hosting.Messaging;
 
 namespace Monitor.Cli.Commands;
 

@@ -44,7 +44,8 @@ public sealed record DeliveryRecord
 }
 
 /// <summary>A pending delivery this process holds until <see cref="LeaseUntil"/>; its updates name the lease.</summary>
-public sealed record ClaimedDelivery(long Id, long SubscriptionId, string Channel, IReadOnlyList<long> AlertIds, int Attempts, long LeaseUntil);
+/// <param name="TraceParent">The trace the send was queued in (W3C traceparent), when there was one.</param>
+public sealed record ClaimedDelivery(long Id, long SubscriptionId, string Channel, IReadOnlyList<long> AlertIds, int Attempts, long LeaseUntil, string? TraceParent = null);
 
 /// <summary>A subscription's owner, as a send addresses them.</summary>
 public sealed record DeliveryOwner(long UserId, string UserName, string DisplayName, string? Email)
@@ -96,7 +97,8 @@ public sealed class DeliveryStore(Database database)
             ORDER BY next_attempt_at, id
             LIMIT @Limit)
           AND state = 'pending' AND next_attempt_at <= @Now AND (lease_until IS NULL OR lease_until < @Now)
-        RETURNING id AS Id, subscription_id AS SubscriptionId, channel AS Channel, alert_ids AS AlertIds, attempts AS Attempts
+        RETURNING id AS Id, subscription_id AS SubscriptionId, channel AS Channel, alert_ids AS AlertIds, attempts AS Attempts,
+            trace_parent AS TraceParent
         """;
 
     private const string DeliveredSql = """
@@ -134,11 +136,20 @@ public sealed class DeliveryStore(Database database)
     {
         ArgumentNullException.ThrowIfNull(connection);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            INSERT INTO deliveries (subscription_id, channel, alert_ids, state, attempts, next_attempt_at, created_at)
-            VALUES (@SubscriptionId, @Channel, @AlertIds, 'pending', 0, @SendAt, @Now)
+            INSERT INTO deliveries (subscription_id, channel, alert_ids, state, attempts, next_attempt_at, created_at, trace_parent)
+            VALUES (@SubscriptionId, @Channel, @AlertIds, 'pending', 0, @SendAt, @Now, @TraceParent)
             RETURNING id
             """,
-            new { SubscriptionId = subscriptionId, Channel = channel, AlertIds = JsonSerializer.Serialize(alertIds), SendAt = Database.ToDb(sendAt), Now = Database.ToDb(now) },
+            new
+            {
+                SubscriptionId = subscriptionId,
+                Channel = channel,
+                AlertIds = JsonSerializer.Serialize(alertIds),
+                SendAt = Database.ToDb(sendAt),
+                Now = Database.ToDb(now),
+                // The trace the alert was raised in (its statement's), for the send to go out inside it.
+                TraceParent = System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } current ? current.Id : null,
+            },
             transaction, cancellationToken: cancellationToken));
     }
 
@@ -150,7 +161,7 @@ public sealed class DeliveryStore(Database database)
         var rows = await connection.QueryAsync<DeliveryRow>(new CommandDefinition(ClaimSql,
             new { Now = Database.ToDb(now), LeaseUntil = lease, Limit = limit }, cancellationToken: cancellationToken));
         return rows.OrderBy(r => r.Id)
-            .Select(r => new ClaimedDelivery(r.Id, r.SubscriptionId, r.Channel, JsonSerializer.Deserialize<List<long>>(r.AlertIds) ?? [], r.Attempts, lease))
+            .Select(r => new ClaimedDelivery(r.Id, r.SubscriptionId, r.Channel, JsonSerializer.Deserialize<List<long>>(r.AlertIds) ?? [], r.Attempts, lease, r.TraceParent))
             .ToList();
     }
 
@@ -275,6 +286,7 @@ public sealed class DeliveryStore(Database database)
         public long CreatedAt { get; init; }
         public long? DeliveredAt { get; init; }
         public string AlertIds { get; init; } = "[]";
+        public string? TraceParent { get; init; }
 
         public DeliveryRecord ToRecord() => new()
         {

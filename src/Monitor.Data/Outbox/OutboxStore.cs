@@ -87,4 +87,16 @@ public sealed class OutboxStore(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM outbox", cancellationToken: cancellationToken));
     }
+
+    private const string BacklogSql = "SELECT COUNT(*) AS Pending, MIN(created_at) AS OldestAt FROM outbox";
+
+    /// <summary>Events waiting to be published, and when the oldest of them was written (null when none wait).</summary>
+    public async Task<OutboxBacklog> BacklogAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleAsync<(long Pending, long? OldestAt)>(new CommandDefinition(BacklogSql, cancellationToken: cancellationToken));
+        return new OutboxBacklog(row.Pending, Database.FromDb(row.OldestAt));
+    }
 }
+
+public sealed record OutboxBacklog(long Pending, DateTimeOffset? OldestAt);

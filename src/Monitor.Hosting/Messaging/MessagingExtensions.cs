@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Monitor.Data;
 
@@ -83,6 +84,14 @@ public static class MessagingExtensions
                 x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
             }
         });
+
+        if (options.Transport == Transport.RabbitMq)
+        {
+            // The queue-depth gauges (monitor_queue_messages, monitor_queue_consumers).
+            builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, Telemetry.QueueDepthMonitor>(
+                services => ActivatorUtilities.CreateInstance<Telemetry.QueueDepthMonitor>(services, options)));
+        }
+
         return builder;
     }
 }

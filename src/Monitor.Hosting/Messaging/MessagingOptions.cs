@@ -45,4 +45,7 @@ public sealed class RabbitMqOptions
     /// across a RabbitMQ cluster's nodes. Only for a new broker or vhost: RabbitMQ cannot change an existing queue's type.
     /// </summary>
     public bool QuorumQueues { get; set; }
+
+    /// <summary>RabbitMQ's management API, for the admin page's error queues; by default port 15672 of <see cref="Host"/>.</summary>
+    public string? ManagementUrl { get; set; }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Monitor.Cli.Errors;
+using Monitor.Hosting.Messaging;
 using Monitor.Testing;
 using RabbitMQ.Client;
 

@@ -65,6 +65,14 @@ public sealed class OutboxTraceTests : IAsyncLifetime, IDisposable
                 [new TopicScore("sanctions", 0.9, [])], "v1", Now), Now);
         }
 
+        // The event's message id is fixed in the outbox row: it tells this test's publish from those of tests running
+        // beside it (the listener hears every MassTransit activity in the process).
+        string messageId;
+        await using (var connection = await _database.OpenAsync())
+        {
+            messageId = await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection, "SELECT message_id FROM outbox") ?? "";
+        }
+
         await using var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton(_database)
@@ -88,7 +96,8 @@ public sealed class OutboxTraceTests : IAsyncLifetime, IDisposable
             await harness.Stop();
         }
 
-        var published = _stopped.Where(a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Producer).ToList();
+        var published = _stopped.Where(a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Producer
+            && a.TagObjects.Any(t => string.Equals(t.Value?.ToString(), messageId, StringComparison.OrdinalIgnoreCase))).ToList();
         Assert.NotEmpty(published);
         Assert.All(published, a => Assert.Equal(storedIn, a.TraceId));
     }

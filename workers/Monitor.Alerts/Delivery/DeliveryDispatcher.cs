@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Monitor.Data.Alerts;
 using Monitor.Hosting.Telemetry;
@@ -62,6 +63,10 @@ public sealed partial class DeliveryDispatcher(
 
     private async Task SendAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
     {
+        // Inside the trace the alert was raised in: its statement's trace goes on to the webhook's HTTP request.
+        using var activity = ActivityContext.TryParse(delivery.TraceParent, null, out var parent)
+            ? MonitorMetrics.Source.StartActivity($"send {delivery.Channel}", ActivityKind.Internal, parent)
+            : null;
         var content = await store.LoadAsync(delivery, cancellationToken);
         if (content is null)
         {

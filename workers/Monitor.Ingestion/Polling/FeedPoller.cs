@@ -59,6 +59,7 @@ public sealed partial class FeedPoller(
             }
 
             MonitorMetrics.Polled(source.Id, fetched.NotModified ? "not_modified" : "success");
+            MonitorMetrics.SourceObserved(source.Id, SourceHealth.Healthy, 0, quiet);
             if (published > 0)
             {
                 LogPublished(source.Id, published);
@@ -134,6 +135,7 @@ public sealed partial class FeedPoller(
             LogRecordFailed(recordEx, source.Id);
         }
 
+        MonitorMetrics.SourceObserved(source.Id, health, failures, source.Quiet);
         LogPollFailed(source.Id, failures, health, error, nextPollAt);
     }
 

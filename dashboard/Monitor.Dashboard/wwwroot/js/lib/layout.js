@@ -68,6 +68,7 @@ export const ACCOUNT_PAGES = [
   ['alerts', 'alerts.html', 'Alerts', 'viewer'],
   ['subscriptions', 'subscriptions.html', 'Subscriptions', 'analyst'],
   ['users', 'users.html', 'Users', 'admin'],
+  ['errors', 'errors.html', 'Error queues', 'admin'],
 ];
 
 let unreadBadge = null;

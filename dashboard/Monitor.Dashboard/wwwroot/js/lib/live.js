@@ -235,6 +235,12 @@ export function createLive(options) {
     });
     // Only sent to clients that joined a topic group; registered so the client does not warn about it.
     built.on('TopicStatementStored', () => {});
+    // The server's bus was away (a broker restart): pushes after `since` (the newest statement it had) may be missing.
+    built.on('CatchUp', (since) => {
+      const ms = Date.parse(since);
+      if (Number.isFinite(ms)) pendingFrom = pendingFrom === null ? ms : Math.min(pendingFrom, ms);
+      catchUp();
+    });
     built.onreconnecting(() => setState('reconnecting'));
     built.onreconnecting(() => markGap());
     built.onreconnected(() => {

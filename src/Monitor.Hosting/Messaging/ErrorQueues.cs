@@ -6,7 +6,7 @@ using System.Text.Json.Serialization;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
-namespace Monitor.Cli.Errors;
+namespace Monitor.Hosting.Messaging;
 
 /// <summary>An error queue and how many messages wait in it.</summary>
 public sealed record ErrorQueue(string Name, long Messages);
