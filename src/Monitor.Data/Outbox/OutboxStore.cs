@@ -59,6 +59,52 @@ public sealed class OutboxStore(Database database)
             TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null,
         }, transaction);
 
+    /// <summary>An event to enqueue, with the trace it belongs to (W3C traceparent) when there is one.</summary>
+    public sealed record Outgoing(object Message, string? TraceParent);
+
+    private const string InsertManyUnnestSql = """
+        INSERT INTO outbox (message_id, message_type, payload, created_at, trace_parent)
+        SELECT m, t, p, @CreatedAt, tp FROM unnest(@MessageIds::text[], @MessageTypes::text[], @Payloads::text[], @TraceParents::text[]) AS u(m, t, p, tp)
+        """;
+
+    /// <summary>
+    /// Enqueues several events in the caller's transaction: one statement on PostgreSQL, a prepared insert per event on
+    /// SQLite (in the process, no round trip). Each gets its own message id, fixed now.
+    /// </summary>
+    public static async Task EnqueueManyAsync(DbConnection connection, DbTransaction transaction, DatabaseProvider provider, IReadOnlyList<Outgoing> messages, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        if (provider == DatabaseProvider.Postgres)
+        {
+            await connection.ExecuteAsync(InsertManyUnnestSql, new
+            {
+                MessageIds = messages.Select(_ => Guid.NewGuid().ToString()).ToArray(),
+                MessageTypes = messages.Select(m => m.Message.GetType().FullName).ToArray(),
+                Payloads = messages.Select(m => JsonSerializer.Serialize(m.Message, m.Message.GetType(), Json)).ToArray(),
+                TraceParents = messages.Select(m => m.TraceParent).ToArray(),
+                CreatedAt = Database.ToDb(now),
+            }, transaction);
+            return;
+        }
+
+        foreach (var message in messages)
+        {
+            await connection.ExecuteAsync(InsertSql, new
+            {
+                MessageId = Guid.NewGuid().ToString(),
+                MessageType = message.Message.GetType().FullName,
+                Payload = JsonSerializer.Serialize(message.Message, message.Message.GetType(), Json),
+                CreatedAt = Database.ToDb(now),
+                message.TraceParent,
+            }, transaction);
+        }
+    }
+
     public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(int limit, TimeSpan lockFor, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using Monitor.Contracts;
@@ -76,6 +78,19 @@ public sealed class StatementStore(Database database)
         ON CONFLICT DO NOTHING
         """;
 
+    private const string InsertTopicsUnnestSql = """
+        INSERT INTO statement_topics (statement_id, revision, topic_id, score, evidence, baseline_version)
+        SELECT * FROM unnest(@StatementIds::bigint[], @Revisions::integer[], @TopicIds::text[], @Scores::double precision[],
+                             @Evidence::text[], @BaselineVersions::text[])
+        """;
+
+    private const string InsertFiguresUnnestSql = """
+        INSERT INTO statement_figures (statement_id, revision, figure_id, value, baseline, drift, evidence, field, evidence_start)
+        SELECT * FROM unnest(@StatementIds::bigint[], @Revisions::integer[], @FigureIds::text[], @Values::double precision[],
+                             @Baselines::double precision[], @Drifts::integer[], @Evidence::text[], @Fields::text[], @Starts::integer[])
+        ON CONFLICT DO NOTHING
+        """;
+
     private const string LatestSql = """
         SELECT s.id AS StatementId, s.current_revision AS Revision, s.source_id AS SourceId, s.external_id AS ExternalId,
                s.url AS Url, s.title AS Title, s.summary AS Summary, s.published_at AS PublishedAt,
@@ -109,28 +124,92 @@ public sealed class StatementStore(Database database)
 
     private async Task<StatementStored?> StoreOnceAsync(StatementTagged tagged, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var s = tagged.Statement;
-        var values = new
+        var values = Values.Of(tagged.Statement, now);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var (outcome, bumped) = await StoreRowsAsync(connection, transaction, values);
+        switch (outcome)
         {
-            s.SourceId,
-            s.ExternalId,
-            s.Url,
-            s.Title,
-            s.Summary,
-            s.Body,
-            s.Language,
-            s.DocumentType,
-            s.BodyHtml,
-            s.PublishedRaw,
-            DocumentReference = string.IsNullOrWhiteSpace(s.DocumentReference) ? null : s.DocumentReference.Trim(),
-            PublishedAt = Database.ToDb(s.PublishedAt),
-            s.ContentHash,
-            DiscoveredAt = Database.ToDb(s.DiscoveredAt),
-            Now = Database.ToDb(now),
-        };
+            case Outcome.Linked:
+                await transaction.CommitAsync(cancellationToken);
+                return null;
+            case Outcome.Nothing or Outcome.UndoBump:
+                // Content it already had (a bump for it is undone), or another feed's copy that is not a newer edit.
+                await transaction.RollbackAsync(cancellationToken);
+                return null;
+        }
+
+        var pending = new Pending(tagged, bumped!, now, Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null);
+        await WriteTagsAndEventsAsync(connection, transaction, [pending]);
+        await transaction.CommitAsync(cancellationToken);
+        return pending.Stored;
+    }
+
+    /// <summary>
+    /// Stores a batch of statements in one transaction: the same rules as <see cref="StoreAsync"/>, applied in order
+    /// (a later item sees an earlier one), with the topic rows, figures and outbox events of the whole batch written
+    /// by one statement each, so the daily topic roll-up is touched once per (topic, day) per batch.
+    /// </summary>
+    /// <returns>One entry per item, in order: its event, or null when it stored nothing new.</returns>
+    /// <exception cref="BatchNeedsSingleStoreException">An item needs a step only a transaction of its own can take (a bump
+    /// to undo, a race on a document reference); nothing of the batch was stored: store each item with <see cref="StoreAsync"/>.</exception>
+    public async Task<IReadOnlyList<StatementStored?>> StoreBatchAsync(IReadOnlyList<BatchItem> items, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var results = new StatementStored?[items.Count];
+        if (items.Count == 0)
+        {
+            return results;
+        }
 
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var pending = new List<Pending>(items.Count);
+        var index = new List<int>(items.Count);
+        try
+        {
+            for (var i = 0; i < items.Count; i++)
+            {
+                var (outcome, bumped) = await StoreRowsAsync(connection, transaction, Values.Of(items[i].Tagged.Statement, now));
+                if (outcome == Outcome.UndoBump)
+                {
+                    throw new BatchNeedsSingleStoreException();
+                }
+
+                if (outcome == Outcome.Stored)
+                {
+                    pending.Add(new Pending(items[i].Tagged, bumped!, now, items[i].TraceParent));
+                    index.Add(i);
+                }
+            }
+        }
+        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "ux_statements_document_reference")
+        {
+            throw new BatchNeedsSingleStoreException();
+        }
+
+        await WriteTagsAndEventsAsync(connection, transaction, pending);
+        await transaction.CommitAsync(cancellationToken);
+        for (var k = 0; k < pending.Count; k++)
+        {
+            results[index[k]] = pending[k].Stored;
+        }
+
+        return results;
+    }
+
+    private enum Outcome
+    {
+        Stored,
+        Nothing,
+        Linked,
+        UndoBump,
+    }
+
+    // The statement, link and revision rows of one item. What it found decides whether the caller commits, rolls back
+    // or goes on to the item's topics.
+    private static async Task<(Outcome Outcome, RevisionRow? Bumped)> StoreRowsAsync(DbConnection connection, DbTransaction transaction, Values values)
+    {
         var statementId = await connection.QuerySingleOrDefaultAsync<long?>(FindLinkSql, values, transaction);
         var linked = false;
         if (statementId is null && values.DocumentReference is not null)
@@ -172,8 +251,7 @@ public sealed class StatementStore(Database database)
             if (bumped is null)
             {
                 // Content it already had, or another feed's copy that is not a newer edit: keep only a new link.
-                await (linked ? transaction.CommitAsync(cancellationToken) : transaction.RollbackAsync(cancellationToken));
-                return null;
+                return (linked ? Outcome.Linked : Outcome.Nothing, null);
             }
         }
 
@@ -189,60 +267,124 @@ public sealed class StatementStore(Database database)
             values.DiscoveredAt,
             values.Now,
         }, transaction);
-        if (revision is null)
+
+        // No revision: content this statement already had. The bump must be undone: store nothing, announce nothing.
+        return revision is null ? (Outcome.UndoBump, null) : (Outcome.Stored, bumped);
+    }
+
+    // Topics, figures and events of every stored item, one statement each on PostgreSQL (arrays through unnest). Topic rows
+    // go in topic id order: their roll-up trigger locks each (topic, day) count, and one order for every writer means
+    // concurrent batches queue on those locks instead of deadlocking.
+    private async Task WriteTagsAndEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Pending> pending)
+    {
+        if (pending.Count == 0)
         {
-            // Content this statement already had: undo the bump, store nothing, announce nothing.
-            await transaction.RollbackAsync(cancellationToken);
-            return null;
+            return;
         }
 
-        if (tagged.Topics.Count > 0)
+        var topics = pending
+            .SelectMany(p => p.Tagged.Topics.Select(t => (p.Bumped.Id, p.Bumped.Revision, t, p.Tagged.BaselineVersion)))
+            .OrderBy(r => r.t.TopicId, StringComparer.Ordinal).ThenBy(r => r.Id).ToList();
+        var figures = pending.SelectMany(p => p.Tagged.Figures.Select(f => (p.Bumped.Id, p.Bumped.Revision, f))).ToList();
+        if (database.Provider == DatabaseProvider.Postgres)
         {
-            var topics = new DynamicParameters(new { StatementId = bumped.Id, bumped.Revision, tagged.BaselineVersion });
-            // In topic id order: the rows' triggers lock each topic's day count, and one order for every writer
-            // means concurrent statements queue on those locks instead of deadlocking.
-            var ordered = tagged.Topics.OrderBy(t => t.TopicId, StringComparer.Ordinal).ToList();
-            for (var i = 0; i < ordered.Count; i++)
+            if (topics.Count > 0)
             {
-                topics.Add($"TopicId{i}", ordered[i].TopicId);
-                topics.Add($"Score{i}", ordered[i].Score);
-                topics.Add($"Evidence{i}", JsonSerializer.Serialize(ordered[i].Evidence, OutboxStore.Json));
+                await connection.ExecuteAsync(InsertTopicsUnnestSql, new
+                {
+                    StatementIds = topics.Select(r => r.Id).ToArray(),
+                    Revisions = topics.Select(r => r.Revision).ToArray(),
+                    TopicIds = topics.Select(r => r.t.TopicId).ToArray(),
+                    Scores = topics.Select(r => r.t.Score).ToArray(),
+                    Evidence = topics.Select(r => JsonSerializer.Serialize(r.t.Evidence, OutboxStore.Json)).ToArray(),
+                    BaselineVersions = topics.Select(r => r.BaselineVersion).ToArray(),
+                }, transaction);
             }
 
-            await connection.ExecuteAsync(InsertTopicsSql.GetOrAdd(tagged.Topics.Count, BuildInsertTopicsSql), topics, transaction);
-        }
-
-        foreach (var figure in tagged.Figures)
-        {
-            await connection.ExecuteAsync(InsertFigureSql, new
+            if (figures.Count > 0)
             {
-                StatementId = bumped.Id,
-                bumped.Revision,
-                figure.FigureId,
-                figure.Value,
-                figure.Baseline,
-                Drift = figure.Drift ? 1 : 0,
-                figure.Evidence,
-                figure.Field,
-                figure.Start,
-            }, transaction);
+                await connection.ExecuteAsync(InsertFiguresUnnestSql, new
+                {
+                    StatementIds = figures.Select(r => r.Id).ToArray(),
+                    Revisions = figures.Select(r => r.Revision).ToArray(),
+                    FigureIds = figures.Select(r => r.f.FigureId).ToArray(),
+                    Values = figures.Select(r => r.f.Value).ToArray(),
+                    Baselines = figures.Select(r => r.f.Baseline).ToArray(),
+                    Drifts = figures.Select(r => r.f.Drift ? 1 : 0).ToArray(),
+                    Evidence = figures.Select(r => r.f.Evidence).ToArray(),
+                    Fields = figures.Select(r => r.f.Field).ToArray(),
+                    Starts = figures.Select(r => r.f.Start).ToArray(),
+                }, transaction);
+            }
+        }
+        else
+        {
+            // SQLite runs in the process: a statement per row costs no round trip, and the batch is one transaction.
+            foreach (var chunk in topics.Chunk(50))
+            {
+                var parameters = new DynamicParameters();
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    parameters.Add($"StatementId{i}", chunk[i].Id);
+                    parameters.Add($"Revision{i}", chunk[i].Revision);
+                    parameters.Add($"TopicId{i}", chunk[i].t.TopicId);
+                    parameters.Add($"Score{i}", chunk[i].t.Score);
+                    parameters.Add($"Evidence{i}", JsonSerializer.Serialize(chunk[i].t.Evidence, OutboxStore.Json));
+                    parameters.Add($"BaselineVersion{i}", chunk[i].BaselineVersion);
+                }
+
+                await connection.ExecuteAsync(InsertTopicsSql.GetOrAdd(chunk.Length, BuildInsertTopicsSql), parameters, transaction);
+            }
+
+            foreach (var (id, revision, figure) in figures)
+            {
+                await connection.ExecuteAsync(InsertFigureSql, new
+                {
+                    StatementId = id,
+                    Revision = revision,
+                    figure.FigureId,
+                    figure.Value,
+                    figure.Baseline,
+                    Drift = figure.Drift ? 1 : 0,
+                    figure.Evidence,
+                    figure.Field,
+                    figure.Start,
+                }, transaction);
+            }
         }
 
-        var stored = new StatementStored(bumped.Id, bumped.Revision, s.SourceId, s.ExternalId, s.Url, s.Title, s.Summary,
-            s.PublishedAt, tagged.Topics, s.DiscoveredAt, now)
-        {
-            DocumentType = s.DocumentType,
-            Language = s.Language,
-            Figures = tagged.Figures,
-        };
-        await OutboxStore.EnqueueAsync(connection, transaction, stored, now);
-        await transaction.CommitAsync(cancellationToken);
-        return stored;
+        await OutboxStore.EnqueueManyAsync(connection, transaction, database.Provider,
+            pending.Select(p => new OutboxStore.Outgoing(p.Stored, p.TraceParent)).ToList(), pending[0].Now);
     }
 
     private static string BuildInsertTopicsSql(int count) =>
         "INSERT INTO statement_topics (statement_id, revision, topic_id, score, evidence, baseline_version) VALUES " +
-        string.Join(", ", Enumerable.Range(0, count).Select(i => $"(@StatementId, @Revision, @TopicId{i}, @Score{i}, @Evidence{i}, @BaselineVersion)"));
+        string.Join(", ", Enumerable.Range(0, count).Select(i => $"(@StatementId{i}, @Revision{i}, @TopicId{i}, @Score{i}, @Evidence{i}, @BaselineVersion{i})"));
+
+    /// <summary>One statement of a batch, with the trace it was consumed in (its event is published inside that trace).</summary>
+    public sealed record BatchItem(StatementTagged Tagged, string? TraceParent);
+
+    private sealed record Pending(StatementTagged Tagged, RevisionRow Bumped, DateTimeOffset Now, string? TraceParent)
+    {
+        public StatementStored Stored { get; } = new(Bumped.Id, Bumped.Revision, Tagged.Statement.SourceId, Tagged.Statement.ExternalId,
+            Tagged.Statement.Url, Tagged.Statement.Title, Tagged.Statement.Summary, Tagged.Statement.PublishedAt, Tagged.Topics,
+            Tagged.Statement.DiscoveredAt, Now)
+        {
+            DocumentType = Tagged.Statement.DocumentType,
+            Language = Tagged.Statement.Language,
+            Figures = Tagged.Figures,
+        };
+    }
+
+    private sealed record Values(string SourceId, string ExternalId, string Url, string Title, string Summary, string Body,
+        string? Language, string DocumentType, string? BodyHtml, string? PublishedRaw, string? DocumentReference, long? PublishedAt,
+        string ContentHash, long DiscoveredAt, long Now)
+    {
+        public static Values Of(StatementDiscovered s, DateTimeOffset now) => new(s.SourceId, s.ExternalId, s.Url, s.Title, s.Summary,
+            s.Body, s.Language, s.DocumentType, s.BodyHtml, s.PublishedRaw,
+            string.IsNullOrWhiteSpace(s.DocumentReference) ? null : s.DocumentReference.Trim(),
+            Database.ToDb(s.PublishedAt), s.ContentHash, Database.ToDb(s.DiscoveredAt), Database.ToDb(now));
+    }
 
     public async Task<IReadOnlyList<StatementStored>> GetLatestAsync(int limit, CancellationToken cancellationToken = default)
     {
