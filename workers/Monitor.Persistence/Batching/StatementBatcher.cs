@@ -28,9 +28,14 @@ public sealed partial class StatementBatcher(StatementStore store, OutboxSignal 
     private long _batches;
     private long _statements;
     private long _fallbacks;
+    private long _failed;
 
-    /// <summary>Batches written, statements in them, and batches written again one statement at a time, since start.</summary>
-    public (long Batches, long Statements, long Fallbacks) Counts => (Interlocked.Read(ref _batches), Interlocked.Read(ref _statements), Interlocked.Read(ref _fallbacks));
+    /// <summary>
+    /// Since start: batches written, the statements in them, batches written again one statement at a time, and
+    /// statements whose message was failed (to be retried).
+    /// </summary>
+    public (long Batches, long Statements, long Fallbacks, long Failed) Counts =>
+        (Interlocked.Read(ref _batches), Interlocked.Read(ref _statements), Interlocked.Read(ref _fallbacks), Interlocked.Read(ref _failed));
 
     /// <summary>Stores the statement in the next batch; completes when that batch is committed.</summary>
     public Task<StatementStored?> StoreAsync(StatementTagged tagged, CancellationToken cancellationToken)
@@ -110,6 +115,7 @@ public sealed partial class StatementBatcher(StatementStore store, OutboxSignal 
         catch (Exception ex) when (Database.IsTransient(ex))
         {
             // The database is unreachable: every message is retried until it is back, as a lone one would be.
+            Interlocked.Add(ref _failed, batch.Count);
             batch.ForEach(e => e.Done.TrySetException(ex));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -143,6 +149,7 @@ public sealed partial class StatementBatcher(StatementStore store, OutboxSignal 
         }
         catch (Exception ex)
         {
+            Interlocked.Increment(ref _failed);
             entry.Done.TrySetException(ex);
         }
     }
