@@ -424,6 +424,26 @@ public abstract class StoreContract(Store store) : DatabaseContract(store)
     }
 
     [Fact]
+    public async Task A_batch_links_another_feeds_copy_of_a_known_document_and_stores_the_new_ones_beside_it()
+    {
+        var store = new StatementStore(Database);
+        var original = Tagged("ep-1", "Resolution", "hash-1") with { Statement = Tagged("ep-1", "Resolution", "hash-1").Statement with { DocumentReference = "TA-10-2026-0001" } };
+        var known = await store.StoreAsync(original, T0);
+        var copy = Tagged("api-1", "Resolution", "hash-copy", source: "ep-api") with { Statement = Tagged("api-1", "Resolution", "hash-copy", source: "ep-api").Statement with { DocumentReference = "TA-10-2026-0001" } };
+
+        var results = await store.StoreBatchAsync([new(Tagged("ep-2", "New one", "hash-2"), null), new(copy, null), new(Tagged("ep-3", "New two", "hash-3"), null)], T0.AddMinutes(1));
+
+        Assert.NotNull(known);
+        Assert.Equal(1, results[0]?.Revision);
+        Assert.Null(results[1]);
+        Assert.Equal(1, results[2]?.Revision);
+        Assert.Equal(3, await store.CountAsync());
+        Assert.Equal(3, await new OutboxStore(Database).CountAsync());
+        Assert.Contains(await store.GetLinksAsync(known.StatementId), l => l.SourceId == "ep-api" && l.ExternalId == "api-1");
+        Assert.Single(await store.GetLinksAsync(results[0]!.StatementId));
+    }
+
+    [Fact]
     public async Task A_batch_with_one_statement_the_database_refuses_stores_nothing_and_the_good_ones_store_alone_after()
     {
         var store = new StatementStore(Database);

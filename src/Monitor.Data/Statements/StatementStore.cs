@@ -166,11 +166,23 @@ public sealed class StatementStore(Database database)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var pending = new List<Pending>(items.Count);
         var index = new List<int>(items.Count);
+        var values = items.Select(item => Values.Of(item.Tagged.Statement, now)).ToList();
         try
         {
+            // PostgreSQL: the statements new to every feed (most of a burst) take a few multi-row statements in all.
+            var bulk = database.Provider == DatabaseProvider.Postgres
+                ? await StoreNewInBulkAsync(connection, transaction, values)
+                : new Dictionary<int, RevisionRow>();
             for (var i = 0; i < items.Count; i++)
             {
-                var (outcome, bumped) = await StoreRowsAsync(connection, transaction, Values.Of(items[i].Tagged.Statement, now));
+                if (bulk.TryGetValue(i, out var inserted))
+                {
+                    pending.Add(new Pending(items[i].Tagged, inserted, now, items[i].TraceParent));
+                    index.Add(i);
+                    continue;
+                }
+
+                var (outcome, bumped) = await StoreRowsAsync(connection, transaction, values[i]);
                 if (outcome == Outcome.UndoBump)
                 {
                     throw new BatchNeedsSingleStoreException();
@@ -204,6 +216,145 @@ public sealed class StatementStore(Database database)
         Nothing,
         Linked,
         UndoBump,
+    }
+
+    // Which items of a batch name a (source, external id) or a document reference that is already linked; the others
+    // are new to every feed, unless the batch names them twice (those go one by one, in order).
+    private const string FindLinksBulkSql = """
+        SELECT l.source_id AS SourceId, l.external_id AS ExternalId FROM statement_links l
+        JOIN unnest(@SourceIds::text[], @ExternalIds::text[]) AS k(source_id, external_id)
+          ON l.source_id = k.source_id AND l.external_id = k.external_id
+        """;
+
+    private const string FindReferencesBulkSql = "SELECT document_reference FROM statements WHERE document_reference = ANY(@References)";
+
+    // As UpsertStatementSql, for many rows. A conflict here is another process inserting the same item at the same
+    // moment: the row is bumped as one by one would, and a bump for content it already had sends the batch one by one.
+    private const string InsertStatementsBulkSql = """
+        INSERT INTO statements (source_id, external_id, url, title, summary, body, language, published_at,
+                                first_seen_at, updated_at, current_revision, content_hash, document_type, body_html, published_raw,
+                                document_reference)
+        SELECT source_id, external_id, url, title, summary, body, language, published_at, @Now, @Now, 1, content_hash,
+               document_type, body_html, published_raw, document_reference
+        FROM unnest(@SourceIds::text[], @ExternalIds::text[], @Urls::text[], @Titles::text[], @Summaries::text[], @Bodies::text[],
+                    @Languages::text[], @PublishedAts::bigint[], @ContentHashes::text[], @DocumentTypes::text[], @BodyHtmls::text[],
+                    @PublishedRaws::text[], @DocumentReferences::text[])
+             AS u(source_id, external_id, url, title, summary, body, language, published_at, content_hash, document_type, body_html,
+                  published_raw, document_reference)
+        ON CONFLICT (source_id, external_id) DO UPDATE
+        SET current_revision = statements.current_revision + 1, url = excluded.url, title = excluded.title,
+            summary = excluded.summary, body = excluded.body, language = excluded.language,
+            published_at = excluded.published_at, updated_at = excluded.updated_at, content_hash = excluded.content_hash,
+            document_type = excluded.document_type, body_html = excluded.body_html, published_raw = excluded.published_raw,
+            document_reference = COALESCE(statements.document_reference, excluded.document_reference)
+        RETURNING id AS Id, current_revision AS Revision, source_id AS SourceId, external_id AS ExternalId
+        """;
+
+    private const string InsertLinksBulkSql = """
+        INSERT INTO statement_links (source_id, external_id, statement_id, url, first_seen_at)
+        SELECT *, @Now FROM unnest(@SourceIds::text[], @ExternalIds::text[], @StatementIds::bigint[], @Urls::text[])
+        ON CONFLICT (source_id, external_id) DO NOTHING
+        """;
+
+    private const string InsertRevisionsBulkSql = """
+        INSERT INTO statement_revisions (statement_id, revision, content_hash, title, summary, body, published_at,
+                                         discovered_at, stored_at)
+        SELECT statement_id, revision, content_hash, title, summary, body, published_at, discovered_at, @Now
+        FROM unnest(@StatementIds::bigint[], @Revisions::integer[], @ContentHashes::text[], @Titles::text[], @Summaries::text[],
+                    @Bodies::text[], @PublishedAts::bigint[], @DiscoveredAts::bigint[])
+             AS u(statement_id, revision, content_hash, title, summary, body, published_at, discovered_at)
+        ON CONFLICT (statement_id, content_hash) DO NOTHING
+        RETURNING statement_id
+        """;
+
+    /// <summary>
+    /// Inserts the items of a batch that are new to every feed with one statement per table (unnest): statements, links,
+    /// revisions. Returns them by their index in the batch; the rest are left to the one-by-one path.
+    /// </summary>
+    private static async Task<Dictionary<int, RevisionRow>> StoreNewInBulkAsync(DbConnection connection, DbTransaction transaction, List<Values> values)
+    {
+        var keyCount = values.CountBy(v => (v.SourceId, v.ExternalId)).ToDictionary(g => g.Key, g => g.Value);
+        var referenceCount = values.Where(v => v.DocumentReference is not null).CountBy(v => v.DocumentReference!).ToDictionary(g => g.Key, g => g.Value, StringComparer.Ordinal);
+        var candidates = Enumerable.Range(0, values.Count)
+            .Where(i => keyCount[(values[i].SourceId, values[i].ExternalId)] == 1
+                        && (values[i].DocumentReference is null || referenceCount[values[i].DocumentReference!] == 1))
+            .ToList();
+        if (candidates.Count < 2)
+        {
+            return [];
+        }
+
+        var linked = (await connection.QueryAsync<(string SourceId, string ExternalId)>(FindLinksBulkSql, new
+        {
+            SourceIds = candidates.Select(i => values[i].SourceId).ToArray(),
+            ExternalIds = candidates.Select(i => values[i].ExternalId).ToArray(),
+        }, transaction)).ToHashSet();
+        var references = candidates.Select(i => values[i].DocumentReference).OfType<string>().ToArray();
+        var referenced = references.Length == 0
+            ? []
+            : (await connection.QueryAsync<string>(FindReferencesBulkSql, new { References = references }, transaction)).ToHashSet(StringComparer.Ordinal);
+        var fresh = candidates
+            .Where(i => !linked.Contains((values[i].SourceId, values[i].ExternalId))
+                        && (values[i].DocumentReference is null || !referenced.Contains(values[i].DocumentReference!)))
+            .ToList();
+        if (fresh.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = fresh.Select(i => values[i]).ToList();
+        var now = rows[0].Now;
+        var inserted = (await connection.QueryAsync<BulkRow>(InsertStatementsBulkSql, new
+        {
+            Now = now,
+            SourceIds = rows.Select(v => v.SourceId).ToArray(),
+            ExternalIds = rows.Select(v => v.ExternalId).ToArray(),
+            Urls = rows.Select(v => v.Url).ToArray(),
+            Titles = rows.Select(v => v.Title).ToArray(),
+            Summaries = rows.Select(v => v.Summary).ToArray(),
+            Bodies = rows.Select(v => v.Body).ToArray(),
+            Languages = rows.Select(v => v.Language).ToArray(),
+            PublishedAts = rows.Select(v => v.PublishedAt).ToArray(),
+            ContentHashes = rows.Select(v => v.ContentHash).ToArray(),
+            DocumentTypes = rows.Select(v => v.DocumentType).ToArray(),
+            BodyHtmls = rows.Select(v => v.BodyHtml).ToArray(),
+            PublishedRaws = rows.Select(v => v.PublishedRaw).ToArray(),
+            DocumentReferences = rows.Select(v => v.DocumentReference).ToArray(),
+        }, transaction)).ToDictionary(r => (r.SourceId, r.ExternalId));
+        var result = new Dictionary<int, RevisionRow>(fresh.Count);
+        foreach (var i in fresh)
+        {
+            var row = inserted[(values[i].SourceId, values[i].ExternalId)];
+            result[i] = new RevisionRow { Id = row.Id, Revision = row.Revision };
+        }
+
+        await connection.ExecuteAsync(InsertLinksBulkSql, new
+        {
+            Now = now,
+            SourceIds = rows.Select(v => v.SourceId).ToArray(),
+            ExternalIds = rows.Select(v => v.ExternalId).ToArray(),
+            StatementIds = fresh.Select(i => result[i].Id).ToArray(),
+            Urls = rows.Select(v => v.Url).ToArray(),
+        }, transaction);
+        var revisions = (await connection.QueryAsync<long>(InsertRevisionsBulkSql, new
+        {
+            Now = now,
+            StatementIds = fresh.Select(i => result[i].Id).ToArray(),
+            Revisions = fresh.Select(i => result[i].Revision).ToArray(),
+            ContentHashes = rows.Select(v => v.ContentHash).ToArray(),
+            Titles = rows.Select(v => v.Title).ToArray(),
+            Summaries = rows.Select(v => v.Summary).ToArray(),
+            Bodies = rows.Select(v => v.Body).ToArray(),
+            PublishedAts = rows.Select(v => v.PublishedAt).ToArray(),
+            DiscoveredAts = rows.Select(v => v.DiscoveredAt).ToArray(),
+        }, transaction)).Count();
+        if (revisions != fresh.Count)
+        {
+            // A racing process stored the same content first: the bump must be undone, which only one by one can do.
+            throw new BatchNeedsSingleStoreException();
+        }
+
+        return result;
     }
 
     // The statement, link and revision rows of one item. What it found decides whether the caller commits, rolls back
@@ -458,6 +609,17 @@ public sealed class StatementStore(Database database)
         public long DiscoveredAt { get; init; }
 
         public long StoredAt { get; init; }
+    }
+
+    private sealed class BulkRow
+    {
+        public long Id { get; init; }
+
+        public int Revision { get; init; }
+
+        public string SourceId { get; init; } = "";
+
+        public string ExternalId { get; init; } = "";
     }
 
     private sealed class RevisionRow
