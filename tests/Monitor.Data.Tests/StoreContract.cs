@@ -444,6 +444,22 @@ public abstract class StoreContract(Store store) : DatabaseContract(store)
     }
 
     [Fact]
+    public async Task Events_a_batch_writes_claimed_are_left_to_their_writer_until_the_claim_runs_out_then_a_relay_takes_them()
+    {
+        var store = new StatementStore(Database);
+        var outbox = new OutboxStore(Database);
+
+        var result = await store.StoreBatchAsync([new(Tagged("ep-1", "One", "hash-1"), null), new(Tagged("ep-2", "Two", "hash-2"), null)], T0, T0.AddSeconds(30));
+
+        Assert.Equal(2, result.Events.Count);
+        Assert.Equal(result.Stored.Select(s => s!.StatementId), result.Events.Select(e => ((StatementStored)e.Message).StatementId));
+        Assert.Empty(await outbox.ClaimAsync(10, TimeSpan.FromSeconds(30), T0.AddSeconds(29), CancellationToken.None));
+        var relayed = await outbox.ClaimAsync(10, TimeSpan.FromSeconds(30), T0.AddSeconds(31), CancellationToken.None);
+        Assert.Equal(result.Events.Select(e => e.MessageId.ToString()), relayed.Select(m => m.MessageId));
+        Assert.Equal(result.Events.Select(e => e.Id), relayed.Select(m => m.Id));
+    }
+
+    [Fact]
     public async Task A_batch_with_one_statement_the_database_refuses_stores_nothing_and_the_good_ones_store_alone_after()
     {
         var store = new StatementStore(Database);

@@ -70,13 +70,21 @@ try
         await Pipeline(bus, client, options.Warmup, rate: null);
     }
 
-    var results = new List<Result>
+    // Where the burst's CPU goes, per process (from /proc), printed after the burst.
+    var meter = new CpuMeter(processes, topology.Database.ConnectionString, topology.Database.Name);
+    var results = new List<Result> { await Baseline(bus, options.Statements, rate: null) };
+    var cpuBefore = await meter.SnapshotAsync();
+    var burstClock = Stopwatch.StartNew();
+    results.Add(await Pipeline(bus, client, options.Statements, rate: null));
+    Console.WriteLine("CPU per statement in the pipeline's burst:\n" + CpuMeter.Report(cpuBefore, await meter.SnapshotAsync(), options.Statements, burstClock.Elapsed));
+    foreach (var line in processes.Where(p => p.Name.Contains("Persistence", StringComparison.Ordinal))
+                 .SelectMany(p => p.Output.Split('\n')).Where(l => l.Contains("batches (largest", StringComparison.Ordinal)))
     {
-        await Baseline(bus, options.Statements, rate: null),
-        await Pipeline(bus, client, options.Statements, rate: null),
-        await Baseline(bus, paced, options.Rate),
-        await Pipeline(bus, client, paced, options.Rate),
-    };
+        Console.WriteLine($"  Persistence: {line.Trim()}");
+    }
+
+    results.Add(await Baseline(bus, paced, options.Rate));
+    results.Add(await Pipeline(bus, client, paced, options.Rate));
 
     Console.WriteLine();
     Console.WriteLine("| run | statements | sent at | received/s | p50 ms | p95 ms | p99 ms |");

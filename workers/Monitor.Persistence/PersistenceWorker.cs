@@ -1,6 +1,8 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Monitor.Data.Outbox;
 using Monitor.Hosting;
+using Monitor.Hosting.Outbox;
 using Monitor.Hosting.Messaging;
 using Monitor.Persistence.Batching;
 using Monitor.Persistence.Consumers;
@@ -21,6 +23,8 @@ public static class PersistenceWorker
     {
         ArgumentNullException.ThrowIfNull(bus);
         bus.TryAddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(PersistenceOptions.SectionName).Get<PersistenceOptions>() ?? new PersistenceOptions());
+        bus.TryAddSingleton<OutboxStore>();
+        bus.TryAddSingleton<OutboxPublisher>();
         bus.TryAddSingleton<StatementBatcher>();
         bus.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StatementBatcherHost>());
         bus.AddConsumer<StoreStatementConsumer>().Endpoint(e => e.Name = PipelineQueues.StoreStatement);

@@ -153,13 +153,21 @@ public sealed class StatementStore(Database database)
     /// <returns>One entry per item, in order: its event, or null when it stored nothing new.</returns>
     /// <exception cref="BatchNeedsSingleStoreException">An item needs a step only a transaction of its own can take (a bump
     /// to undo, a race on a document reference); nothing of the batch was stored: store each item with <see cref="StoreAsync"/>.</exception>
-    public async Task<IReadOnlyList<StatementStored?>> StoreBatchAsync(IReadOnlyList<BatchItem> items, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<StatementStored?>> StoreBatchAsync(IReadOnlyList<BatchItem> items, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        (await StoreBatchAsync(items, now, null, cancellationToken)).Stored;
+
+    /// <summary>
+    /// As <see cref="StoreBatchAsync(IReadOnlyList{BatchItem}, DateTimeOffset, CancellationToken)"/>; with
+    /// <paramref name="claimUntil"/> the batch's outbox events are written claimed by the caller until then, and returned
+    /// for it to publish right after the commit (see <see cref="OutboxStore.EnqueueManyAsync"/>).
+    /// </summary>
+    public async Task<BatchResult> StoreBatchAsync(IReadOnlyList<BatchItem> items, DateTimeOffset now, DateTimeOffset? claimUntil, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
         var results = new StatementStored?[items.Count];
         if (items.Count == 0)
         {
-            return results;
+            return new BatchResult(results, []);
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -200,15 +208,18 @@ public sealed class StatementStore(Database database)
             throw new BatchNeedsSingleStoreException();
         }
 
-        await WriteTagsAndEventsAsync(connection, transaction, pending);
+        var events = await WriteTagsAndEventsAsync(connection, transaction, pending, claimUntil);
         await transaction.CommitAsync(cancellationToken);
         for (var k = 0; k < pending.Count; k++)
         {
             results[index[k]] = pending[k].Stored;
         }
 
-        return results;
+        return new BatchResult(results, events);
     }
+
+    /// <summary>What a batch stored (one entry per item, null for nothing new) and the outbox events it wrote.</summary>
+    public sealed record BatchResult(IReadOnlyList<StatementStored?> Stored, IReadOnlyList<OutboxStore.Enqueued> Events);
 
     private enum Outcome
     {
@@ -426,11 +437,12 @@ public sealed class StatementStore(Database database)
     // Topics, figures and events of every stored item, one statement each on PostgreSQL (arrays through unnest). Topic rows
     // go in topic id order: their roll-up trigger locks each (topic, day) count, and one order for every writer means
     // concurrent batches queue on those locks instead of deadlocking.
-    private async Task WriteTagsAndEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Pending> pending)
+    private async Task<IReadOnlyList<OutboxStore.Enqueued>> WriteTagsAndEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Pending> pending,
+        DateTimeOffset? claimUntil = null)
     {
         if (pending.Count == 0)
         {
-            return;
+            return [];
         }
 
         var topics = pending
@@ -504,8 +516,8 @@ public sealed class StatementStore(Database database)
             }
         }
 
-        await OutboxStore.EnqueueManyAsync(connection, transaction, database.Provider,
-            pending.Select(p => new OutboxStore.Outgoing(p.Stored, p.TraceParent)).ToList(), pending[0].Now);
+        return await OutboxStore.EnqueueManyAsync(connection, transaction, database.Provider,
+            pending.Select(p => new OutboxStore.Outgoing(p.Stored, p.TraceParent)).ToList(), pending[0].Now, claimUntil);
     }
 
     private static string BuildInsertTopicsSql(int count) =>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Monitor.Contracts;
 using Monitor.Data;
+using Monitor.Data.Outbox;
 using Monitor.Data.Statements;
 using Monitor.Hosting.Outbox;
 using Monitor.Hosting.Telemetry;
@@ -21,14 +22,22 @@ namespace Monitor.Persistence.Batching;
 /// that fails because the database is unreachable fails every message with that error, and each is retried until the
 /// database is back, as before.
 /// </remarks>
-public sealed partial class StatementBatcher(StatementStore store, OutboxSignal outbox, TimeProvider time, PersistenceOptions options, ILogger<StatementBatcher> logger)
+public sealed partial class StatementBatcher(
+    StatementStore store, OutboxSignal outbox, OutboxPublisher publisher, Database database, TimeProvider time, PersistenceOptions options,
+    ILogger<StatementBatcher> logger)
     : BackgroundService
 {
     private readonly Channel<Entry> _queue = Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions { SingleReader = false });
+
+    // Events of committed batches, published in commit order by one loop while the writers go on to the next batch.
+    private readonly Channel<IReadOnlyList<OutboxStore.Enqueued>> _events = Channel.CreateUnbounded<IReadOnlyList<OutboxStore.Enqueued>>(
+        new UnboundedChannelOptions { SingleReader = true });
     private long _batches;
     private long _statements;
     private long _fallbacks;
     private long _failed;
+    private long _busyTicks;
+    private int _largest;
 
     /// <summary>
     /// Since start: batches written, the statements in them, batches written again one statement at a time, and
@@ -51,10 +60,13 @@ public sealed partial class StatementBatcher(StatementStore store, OutboxSignal 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var writers = Enumerable.Range(0, Math.Max(1, options.BatchWriters)).Select(_ => WriteLoopAsync(stoppingToken)).ToList();
+        _ = ReportAsync(TimeSpan.FromSeconds(10), stoppingToken);
+        var writers = Enumerable.Range(0, Writers).Select(_ => WriteLoopAsync(stoppingToken)).ToList();
+        var publishing = PublishLoopAsync(stoppingToken);
         try
         {
             await Task.WhenAll(writers);
+            await publishing;
         }
         finally
         {
@@ -63,6 +75,25 @@ public sealed partial class StatementBatcher(StatementStore store, OutboxSignal 
             {
                 left.Done.TrySetCanceled(stoppingToken);
             }
+        }
+    }
+
+    /// <summary>Batches written at once: <see cref="PersistenceOptions.BatchWriters"/>, else 2 on PostgreSQL (one batch's
+    /// round trips overlap the other's work) and 1 on SQLite (one writer at a time anyway).</summary>
+    private int Writers => Math.Max(1, options.BatchWriters ?? (database.Provider == DatabaseProvider.Postgres ? 2 : 1));
+
+    private async Task PublishLoopAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var events in _events.Reader.ReadAllAsync(stoppingToken))
+            {
+                await publisher.PublishAsync(events, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // What is left is claimed for OutboxPublisher.ClaimFor; then any process's relay publishes it.
         }
     }
 
@@ -81,7 +112,10 @@ public sealed partial class StatementBatcher(StatementStore store, OutboxSignal 
 
                 if (batch.Count > 0)
                 {
+                    var started = Stopwatch.GetTimestamp();
                     await WriteAsync(batch, stoppingToken);
+                    Interlocked.Add(ref _busyTicks, Stopwatch.GetTimestamp() - started);
+                    InterlockedMax(ref _largest, batch.Count);
                 }
             }
         }
@@ -94,22 +128,19 @@ public sealed partial class StatementBatcher(StatementStore store, OutboxSignal 
     private async Task WriteAsync(List<Entry> batch, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (batch.Count == 1)
-        {
-            await WriteOneAsync(batch[0], now, cancellationToken);
-            return;
-        }
-
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _statements, batch.Count);
         try
         {
-            var results = await store.StoreBatchAsync(batch.Select(e => new StatementStore.BatchItem(e.Tagged, e.TraceParent)).ToList(), now, cancellationToken);
-            Interlocked.Increment(ref _batches);
-            Interlocked.Add(ref _statements, batch.Count);
-            outbox.Notify();
+            // The events are written claimed by this process and published by it right after the commit: no relay round
+            // trip, no wait for the relay to wake.
+            var result = await store.StoreBatchAsync(batch.Select(e => new StatementStore.BatchItem(e.Tagged, e.TraceParent)).ToList(), now,
+                now + OutboxPublisher.ClaimFor, cancellationToken);
+            _events.Writer.TryWrite(result.Events);
             for (var i = 0; i < batch.Count; i++)
             {
-                Stored(results[i], now);
-                batch[i].Done.TrySetResult(results[i]);
+                Stored(result.Stored[i], now);
+                batch[i].Done.TrySetResult(result.Stored[i]);
             }
         }
         catch (Exception ex) when (Database.IsTransient(ex))
@@ -120,9 +151,13 @@ public sealed partial class StatementBatcher(StatementStore store, OutboxSignal 
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // One statement may be bad: write each alone, so that only a bad one fails its message.
-            Interlocked.Increment(ref _fallbacks);
-            LogBatchFallback(batch.Count, ex.GetType().Name, ex.Message);
+            // One statement may be bad, or need a transaction of its own: write each alone, so that only a bad one fails.
+            if (ex is not BatchNeedsSingleStoreException)
+            {
+                Interlocked.Increment(ref _fallbacks);
+                LogBatchFallback(batch.Count, ex.GetType().Name, ex.Message);
+            }
+
             foreach (var entry in batch)
             {
                 await WriteOneAsync(entry, now, cancellationToken);
@@ -154,6 +189,44 @@ public sealed partial class StatementBatcher(StatementStore store, OutboxSignal 
         }
     }
 
+    private static void InterlockedMax(ref int target, int value)
+    {
+        for (var seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, seen) == seen)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>What the batcher did in each period with work: statements, batches, the largest, how busy the writers were.</summary>
+    private async Task ReportAsync(TimeSpan every, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(every);
+        var last = (Batches: 0L, Statements: 0L, Fallbacks: 0L, Failed: 0L);
+        var lastBusy = 0L;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var now = Counts;
+                var busy = Interlocked.Read(ref _busyTicks);
+                if (now != last)
+                {
+                    var largest = Interlocked.Exchange(ref _largest, 0);
+                    LogReport(now.Statements - last.Statements, now.Batches - last.Batches, largest, now.Fallbacks - last.Fallbacks,
+                        (double)(busy - lastBusy) / Stopwatch.Frequency / every.TotalSeconds / Writers);
+                }
+
+                (last, lastBusy) = (now, busy);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     private static void Stored(StatementStored? stored, DateTimeOffset now)
     {
         if (stored is not null)
@@ -166,6 +239,9 @@ public sealed partial class StatementBatcher(StatementStore store, OutboxSignal 
     {
         public TaskCompletionSource<StatementStored?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stored {Statements} statements in {Batches} batches (largest {Largest}, {Fallbacks} written again one by one); writers busy {Busy:P0}")]
+    private partial void LogReport(long statements, long batches, int largest, long fallbacks, double busy);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} statements failed ({ExceptionType}: {Reason}); writing each alone so that only a bad one fails")]
     private partial void LogBatchFallback(int count, string exceptionType, string reason);
