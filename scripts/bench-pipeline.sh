@@ -69,9 +69,10 @@ loadtest() {
   shift
   env "$@" dotnet tests/Monitor.LoadTest/bin/Release/net10.0/Monitor.LoadTest.dll --statements "$STATEMENTS" --rate "$RATE" --warmup "$WARMUP" \
     >"$log" 2>&1 || { echo "(the load tool failed or missed statements: $log)" >&2; }
-  cat "$log" >>"$WORK/all.log"
   grep -E '^\|' "$log"
   grep -E '^Delivered|^Burst' "$log" || true
+  # Where the burst's CPU went, per process, and Persistence's batches (stderr: shown, not parsed).
+  awk '/^CPU per statement/ { on = 1 } /^Running/ { on = 0 } on' "$log" >&2
 }
 
 burst_rate() { awk -F'|' '$2 ~ /pipeline/ && $4 ~ /burst/ { gsub(/ /, "", $5); print $5 }'; }
