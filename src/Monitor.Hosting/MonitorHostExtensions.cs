@@ -118,6 +118,7 @@ public static class MonitorHostExtensions
     public static IServiceCollection AddOutboxRelay(this IServiceCollection services)
     {
         services.TryAddSingleton<OutboxSignal>();
+        services.TryAddSingleton<OutboxPublisher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutboxRelay>());
         return services;
     }

@@ -386,6 +386,94 @@ public abstract class StoreContract(Store store) : DatabaseContract(store)
             "baseline-v1",
             T0);
 
+    [Fact]
+    public async Task A_batch_stores_what_the_same_statements_one_by_one_store_with_one_event_each_and_exact_day_counts()
+    {
+        var store = new StatementStore(Database);
+        var first = Tagged("ep-1", "First", "hash-1");
+        var batch = new List<StatementStore.BatchItem>
+        {
+            new(first, null),
+            new(Tagged("ep-2", "Second", "hash-2") with { Topics = [new TopicScore("sanctions", 0.9, []), new TopicScore("condemnation-withdrawal", 0.5, [])] }, null),
+            new(first, null), // a repeat inside the batch: nothing new
+            new(Tagged("ep-1", "First, edited", "hash-1b"), null), // an edit inside the batch: revision 2
+            new(Tagged("ep-3", "Third", "hash-3") with { Figures = [new FigureValue("allies", 33, 32, true, "33 Allies", "body", 12)] }, null),
+        };
+
+        var results = await store.StoreBatchAsync(batch, T0);
+
+        Assert.Equal(5, results.Count);
+        Assert.Equal([1, 1, 0, 2, 1], results.Select(r => r?.Revision ?? 0));
+        Assert.Equal(results[0]!.StatementId, results[3]!.StatementId);
+        Assert.Equal(3, await store.CountAsync());
+        Assert.Equal(4, await store.CountRevisionsAsync());
+        Assert.Equal(4, await new OutboxStore(Database).CountAsync());
+        var latest = (await store.GetLatestAsync(10)).ToDictionary(s => s.ExternalId);
+        Assert.Equal("First, edited", latest["ep-1"].Title);
+        Assert.Equal(["condemnation-withdrawal", "sanctions"], latest["ep-2"].Topics.Select(t => t.TopicId).Order());
+        Assert.Equal(new FigureValue("allies", 33, 32, true, "33 Allies", "body", 12), Assert.Single(latest["ep-3"].Figures));
+
+        // The roll-up counts each statement's current revision once: ep-1 (revision 2), ep-2 and ep-3 on one day.
+        await using var connection = await Database.OpenAsync();
+        var counts = (await connection.QueryAsync<(string TopicId, long Statements)>(
+            "SELECT topic_id, statements FROM topic_day_counts WHERE statements <> 0 ORDER BY topic_id")).ToList();
+        var exact = (await connection.QueryAsync<(string TopicId, long Statements)>(
+            "SELECT topic_id, COUNT(*) FROM statement_topics WHERE current_sort_at IS NOT NULL GROUP BY topic_id ORDER BY topic_id")).ToList();
+        Assert.Equal([("condemnation-withdrawal", 3L), ("sanctions", 1L)], counts);
+        Assert.Equal(exact, counts);
+    }
+
+    [Fact]
+    public async Task A_batch_links_another_feeds_copy_of_a_known_document_and_stores_the_new_ones_beside_it()
+    {
+        var store = new StatementStore(Database);
+        var original = Tagged("ep-1", "Resolution", "hash-1") with { Statement = Tagged("ep-1", "Resolution", "hash-1").Statement with { DocumentReference = "TA-10-2026-0001" } };
+        var known = await store.StoreAsync(original, T0);
+        var copy = Tagged("api-1", "Resolution", "hash-copy", source: "ep-api") with { Statement = Tagged("api-1", "Resolution", "hash-copy", source: "ep-api").Statement with { DocumentReference = "TA-10-2026-0001" } };
+
+        var results = await store.StoreBatchAsync([new(Tagged("ep-2", "New one", "hash-2"), null), new(copy, null), new(Tagged("ep-3", "New two", "hash-3"), null)], T0.AddMinutes(1));
+
+        Assert.NotNull(known);
+        Assert.Equal(1, results[0]?.Revision);
+        Assert.Null(results[1]);
+        Assert.Equal(1, results[2]?.Revision);
+        Assert.Equal(3, await store.CountAsync());
+        Assert.Equal(3, await new OutboxStore(Database).CountAsync());
+        Assert.Contains(await store.GetLinksAsync(known.StatementId), l => l.SourceId == "ep-api" && l.ExternalId == "api-1");
+        Assert.Single(await store.GetLinksAsync(results[0]!.StatementId));
+    }
+
+    [Fact]
+    public async Task Events_a_batch_writes_claimed_are_left_to_their_writer_until_the_claim_runs_out_then_a_relay_takes_them()
+    {
+        var store = new StatementStore(Database);
+        var outbox = new OutboxStore(Database);
+
+        var result = await store.StoreBatchAsync([new(Tagged("ep-1", "One", "hash-1"), null), new(Tagged("ep-2", "Two", "hash-2"), null)], T0, T0.AddSeconds(30));
+
+        Assert.Equal(2, result.Events.Count);
+        Assert.Equal(result.Stored.Select(s => s!.StatementId), result.Events.Select(e => ((StatementStored)e.Message).StatementId));
+        Assert.Empty(await outbox.ClaimAsync(10, TimeSpan.FromSeconds(30), T0.AddSeconds(29), CancellationToken.None));
+        var relayed = await outbox.ClaimAsync(10, TimeSpan.FromSeconds(30), T0.AddSeconds(31), CancellationToken.None);
+        Assert.Equal(result.Events.Select(e => e.MessageId.ToString()), relayed.Select(m => m.MessageId));
+        Assert.Equal(result.Events.Select(e => e.Id), relayed.Select(m => m.Id));
+    }
+
+    [Fact]
+    public async Task A_batch_with_one_statement_the_database_refuses_stores_nothing_and_the_good_ones_store_alone_after()
+    {
+        var store = new StatementStore(Database);
+        var good = Tagged("ep-1", "Good", "hash-1");
+        var bad = Tagged("ep-2", "Bad", "hash-2") with { Statement = Tagged("ep-2", "Bad", "hash-2").Statement with { Title = null! } };
+
+        await Assert.ThrowsAnyAsync<Exception>(() => store.StoreBatchAsync([new(good, null), new(bad, null)], T0));
+
+        Assert.Equal(0, await store.CountAsync());
+        Assert.Equal(0, await new OutboxStore(Database).CountAsync());
+        Assert.NotNull(await store.StoreAsync(good, T0));
+        Assert.Equal(1, await store.CountAsync());
+    }
+
     private static StatementTagged Tagged(string externalId, string title, string hash, string source = "ep-press-releases") =>
         new(new StatementDiscovered(source, externalId, $"https://example.org/{externalId}", title, "Summary", "Body",
                 T0.AddHours(-1), "en", hash, T0),

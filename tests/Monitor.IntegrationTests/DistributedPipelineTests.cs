@@ -50,6 +50,43 @@ public sealed class DistributedPipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_burst_is_stored_in_batches_and_reaches_the_SignalR_client_once_per_statement_in_coalesced_pushes()
+    {
+        // Persistence starts after the burst is queued, so it meets a backlog: batches, a relay of 200 events at a time,
+        // and a dashboard that receives them faster than one push per statement.
+        var rulesOnly = new Dictionary<string, string> { ["Tagging__Semantic__Enabled"] = "false" };
+        var dashboard = _topology.Create(Topology.Dashboard, rulesOnly);
+        var tagging = _topology.Create("workers/Monitor.Tagging", rulesOnly);
+        await Task.WhenAll(dashboard.StartAsync(), tagging.StartAsync());
+        await using var client = await LiveClient.ConnectAsync(dashboard.BaseAddress);
+        await using var bus = await PipelineBus.StartAsync(_topology.Rabbit);
+        const int count = 400;
+        var sources = new HashSet<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var statement = PipelineBus.Statement("burst", $"Burst statement {i}: Allies agreed new sanctions against Russia", $"Sanctions package {i}.");
+            sources.Add(statement.ExternalId);
+            await bus.PublishAsync(statement);
+        }
+
+        await StartAsync("workers/Monitor.Persistence");
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (client.Statements.Count(s => sources.Contains(s.Statement.ExternalId)) < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+
+        // A while longer: a repeat would come after the first copy.
+        await Task.Delay(2000);
+        var received = client.Statements.Where(s => sources.Contains(s.Statement.ExternalId)).Select(s => s.Statement.ExternalId).ToList();
+        Assert.Equal(count, received.Distinct().Count());
+        Assert.Equal(count, received.Count);
+        Assert.True(client.CoalescedPushes > 0, "every statement came in a push of its own: nothing was coalesced");
+        Assert.True(client.CoalescedPushes < count / 2, $"{client.CoalescedPushes} coalesced pushes for {count} statements");
+        Assert.Equal(count, await new StatementStore(_topology.OpenDatabase()).CountAsync());
+    }
+
+    [Fact]
     public async Task Statements_published_before_the_workers_start_wait_in_their_queues()
     {
         // Ingestion first and alone: the pipeline queues must exist before Tagging has ever run.

@@ -225,6 +225,7 @@ internal static class ClientsBenchmark
         {
             _connection = connection;
             connection.On<Probe>("StatementStored", Received);
+            connection.On<Probe[]>("StatementsStored", list => Array.ForEach(list, Received));
             connection.Closed += _ =>
             {
                 Closed = true;

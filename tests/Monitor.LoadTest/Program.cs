@@ -26,7 +26,7 @@ if (args.Length > 0 && args[0] == "clients")
 }
 
 var options = LoadOptions.Parse(args);
-Console.WriteLine($"Monitor pipeline load test: {options.Statements} in a burst, {options.Rate}/s for 30 s, {options.Replicas} Tagging/Persistence replicas");
+Console.WriteLine($"Monitor pipeline load test: {options.Statements} in a burst, {options.Rate}/s for 30 s, {options.Replicas} Tagging/Persistence replicas, {options.Warmup} to warm up");
 
 // Ingestion polls an empty feed: the tool publishes the discoveries itself, so it can time them.
 await using var topology = await DistributedTopology.CreateAsync(pollSeconds: 3600);
@@ -64,13 +64,27 @@ try
 {
     await using var client = await LiveClient.ConnectAsync(dashboard.BaseAddress);
     var paced = options.Rate * 30;
-    var results = new List<Result>
+    if (options.Warmup > 0)
     {
-        await Baseline(bus, options.Statements, rate: null),
-        await Pipeline(bus, client, options.Statements, rate: null),
-        await Baseline(bus, paced, options.Rate),
-        await Pipeline(bus, client, paced, options.Rate),
-    };
+        // Like rawpipe's warm-up: JIT tiers, pools and caches settle before anything is measured; not reported.
+        await Pipeline(bus, client, options.Warmup, rate: null);
+    }
+
+    // Where the burst's CPU goes, per process (from /proc), printed after the burst.
+    var meter = new CpuMeter(processes, topology.Database.ConnectionString, topology.Database.Name);
+    var results = new List<Result> { await Baseline(bus, options.Statements, rate: null) };
+    var cpuBefore = await meter.SnapshotAsync();
+    var burstClock = Stopwatch.StartNew();
+    results.Add(await Pipeline(bus, client, options.Statements, rate: null));
+    Console.WriteLine("CPU per statement in the pipeline's burst:\n" + CpuMeter.Report(cpuBefore, await meter.SnapshotAsync(), options.Statements, burstClock.Elapsed));
+    foreach (var line in processes.Where(p => p.Name.Contains("Persistence", StringComparison.Ordinal))
+                 .SelectMany(p => p.Output.Split('\n')).Where(l => l.Contains("batches (largest", StringComparison.Ordinal)))
+    {
+        Console.WriteLine($"  Persistence: {line.Trim()}");
+    }
+
+    results.Add(await Baseline(bus, paced, options.Rate));
+    results.Add(await Pipeline(bus, client, paced, options.Rate));
 
     Console.WriteLine();
     Console.WriteLine("| run | statements | sent at | received/s | p50 ms | p95 ms | p99 ms |");
@@ -78,7 +92,9 @@ try
     results.ForEach(r => Console.WriteLine(r.Row));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"\nBurst: the pipeline delivers {results[1].PerSecond / results[0].PerSecond:0.000}x the baseline's messages per second. At {options.Rate}/s: pipeline p50 {results[3].P50 / results[2].P50:0.0}x and p99 {results[3].P99 / results[2].P99:0.0}x the baseline's."));
-    return results.All(r => r.Count == r.Expected) ? 0 : 1;
+    var repeats = client.Statements.GroupBy(s => (s.Statement.StatementId, s.Statement.Revision)).Sum(g => g.Count() - 1);
+    Console.WriteLine($"Delivered to the SignalR client: {client.Statements.Count} pushes, {repeats} repeats of a statement already received.");
+    return results.All(r => r.Count == r.Expected) && repeats == 0 ? 0 : 1;
 }
 finally
 {

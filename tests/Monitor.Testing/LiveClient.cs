@@ -11,6 +11,7 @@ namespace Monitor.Testing;
 public sealed class LiveClient : IAsyncDisposable
 {
     private readonly HubConnection _connection;
+    private int _coalescedPushes;
 
     private LiveClient(HubConnection connection)
     {
@@ -19,7 +20,28 @@ public sealed class LiveClient : IAsyncDisposable
         connection.On<AlertTriggered>(nameof(AlertTriggered), a => Alerts.Enqueue(a));
         connection.On<SourceHealthChanged>(nameof(SourceHealthChanged), h => Health.Enqueue(h));
         connection.On<string, StatementStored>("TopicStatementStored", (topic, s) => TopicStatements.Enqueue((topic, s)));
+
+        // Statements queued together on the server come in one push; each counts as if it had come alone.
+        connection.On<StatementStored[]>("StatementsStored", list =>
+        {
+            Interlocked.Increment(ref _coalescedPushes);
+            var now = DateTimeOffset.UtcNow;
+            foreach (var s in list)
+            {
+                Statements.Enqueue((s, now));
+            }
+        });
+        connection.On<string, StatementStored[]>("TopicStatementsStored", (topic, list) =>
+        {
+            foreach (var s in list)
+            {
+                TopicStatements.Enqueue((topic, s));
+            }
+        });
     }
+
+    /// <summary>Pushes that carried several statements at once (the server coalesces them under load).</summary>
+    public int CoalescedPushes => Volatile.Read(ref _coalescedPushes);
 
     /// <summary>What arrived through the per-topic groups this client joined.</summary>
     public ConcurrentQueue<(string TopicId, StatementStored Statement)> TopicStatements { get; } = new();

@@ -1,6 +1,10 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Monitor.Data.Outbox;
 using Monitor.Hosting;
+using Monitor.Hosting.Outbox;
 using Monitor.Hosting.Messaging;
+using Monitor.Persistence.Batching;
 using Monitor.Persistence.Consumers;
 
 namespace Monitor.Persistence;
@@ -14,6 +18,15 @@ public static class PersistenceWorker
         return builder;
     }
 
-    public static void AddConsumers(IBusRegistrationConfigurator bus) =>
+    /// <summary>The store consumer and the batcher it hands statements to (a bus registration is a service collection).</summary>
+    public static void AddConsumers(IBusRegistrationConfigurator bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        bus.TryAddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(PersistenceOptions.SectionName).Get<PersistenceOptions>() ?? new PersistenceOptions());
+        bus.TryAddSingleton<OutboxStore>();
+        bus.TryAddSingleton<OutboxPublisher>();
+        bus.TryAddSingleton<StatementBatcher>();
+        bus.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StatementBatcherHost>());
         bus.AddConsumer<StoreStatementConsumer>().Endpoint(e => e.Name = PipelineQueues.StoreStatement);
+    }
 }

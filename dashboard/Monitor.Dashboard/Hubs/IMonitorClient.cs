@@ -7,8 +7,17 @@ public interface IMonitorClient
 {
     Task StatementStored(StatementStored statement);
 
+    /// <summary>
+    /// Several statements in one push, oldest first: what <see cref="StatementStored"/> would have sent one by one, sent
+    /// together when statements arrive faster than they are pushed. A client treats each as a <see cref="StatementStored"/>.
+    /// </summary>
+    Task StatementsStored(IReadOnlyList<StatementStored> statements);
+
     /// <summary>Sent to the clients that joined a topic's group, beside the broadcast to all.</summary>
     Task TopicStatementStored(string topicId, StatementStored statement);
+
+    /// <summary>Several statements of one topic in one push, as <see cref="StatementsStored"/> is to <see cref="StatementStored"/>.</summary>
+    Task TopicStatementsStored(string topicId, IReadOnlyList<StatementStored> statements);
 
     /// <summary>
     /// Sent only to the connections of the alert's owner (<c>Clients.User(userId)</c>: a signed-in connection whose user

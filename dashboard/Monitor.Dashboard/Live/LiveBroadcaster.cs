@@ -13,15 +13,20 @@ namespace Monitor.Dashboard.Live;
 /// after a crash, and a client must see each revision once. A bus consumer never waits here: the queue is bounded
 /// and, when full, drops its oldest event (logged and counted) rather than hold up the pipeline. The loop itself
 /// never waits on a client either: <see cref="LiveHubLifetimeManager"/> gives each connection its own bounded queue.
+/// Under load, statements queued one behind another go out as one push (<see cref="IMonitorClient.StatementsStored"/>):
+/// a burst costs each client a few large messages instead of thousands of small ones, and nothing is left out.
 /// </summary>
 public sealed partial class LiveBroadcaster : BackgroundService
 {
     private const int RememberedKeys = 100_000;
 
+    /// <summary>The most statements in one push.</summary>
+    public const int MaxCoalesced = 200;
+
     private readonly IHubContext<MonitorHub, IMonitorClient> _hub;
     private readonly ILogger<LiveBroadcaster> _logger;
     private readonly LiveHubLifetimeManager _clients;
-    private readonly Channel<Func<IHubClients<IMonitorClient>, Task>> _queue;
+    private readonly Channel<Push> _queue;
     private long _droppedEvents;
 
     public LiveBroadcaster(IHubContext<MonitorHub, IMonitorClient> hub, LiveHubLifetimeManager clients, ILogger<LiveBroadcaster> logger, IOptions<LiveOptions> options)
@@ -29,7 +34,7 @@ public sealed partial class LiveBroadcaster : BackgroundService
         _hub = hub;
         _clients = clients;
         _logger = logger;
-        _queue = Channel.CreateBounded<Func<IHubClients<IMonitorClient>, Task>>(
+        _queue = Channel.CreateBounded<Push>(
             new BoundedChannelOptions(Math.Max(1, options.Value.BroadcastQueueCapacity)) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest },
             _ => EventDropped());
     }
@@ -66,22 +71,13 @@ public sealed partial class LiveBroadcaster : BackgroundService
         {
         }
 
-        return PushStatementAsync(statement);
+        if (FirstTime($"statement:{statement.StatementId}:{statement.Revision}"))
+        {
+            _queue.Writer.TryWrite(new Push(statement, null));
+        }
+
+        return ValueTask.CompletedTask;
     }
-
-    private ValueTask PushStatementAsync(StatementStored statement) =>
-        FirstTime($"statement:{statement.StatementId}:{statement.Revision}")
-            ? Enqueue(async clients =>
-            {
-                await clients.All.StatementStored(statement);
-                foreach (var topic in statement.Topics)
-                {
-                    await clients.Group(MonitorHub.TopicGroup(topic.TopicId)).TopicStatementStored(topic.TopicId, statement);
-                }
-
-                MonitorMetrics.StatementPushed(statement.DiscoveredAt, DateTimeOffset.UtcNow);
-            })
-            : ValueTask.CompletedTask;
 
     /// <summary>
     /// An alert goes to its owner's connections only (SignalR's user id is <c>users.id</c>), never to all, and only when
@@ -101,17 +97,61 @@ public sealed partial class LiveBroadcaster : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _ = ReportAsync(TimeSpan.FromMinutes(1), stoppingToken);
-        await foreach (var push in _queue.Reader.ReadAllAsync(stoppingToken))
+        var reader = _queue.Reader;
+        var statements = new List<StatementStored>(MaxCoalesced);
+        while (await reader.WaitToReadAsync(stoppingToken))
         {
-            try
+            while (reader.TryRead(out var push))
             {
-                await push(_hub.Clients);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogPushFailed(ex);
+                try
+                {
+                    if (push.Statement is null)
+                    {
+                        await push.Send!(_hub.Clients);
+                        continue;
+                    }
+
+                    // The statements queued right behind this one go with it, in order; anything else keeps its place.
+                    statements.Clear();
+                    statements.Add(push.Statement);
+                    while (statements.Count < MaxCoalesced && reader.TryPeek(out var next) && next.Statement is not null && reader.TryRead(out next))
+                    {
+                        statements.Add(next.Statement!);
+                    }
+
+                    await PushStatementsAsync(_hub.Clients, statements);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogPushFailed(ex);
+                }
             }
         }
+    }
+
+    private static async Task PushStatementsAsync(IHubClients<IMonitorClient> clients, List<StatementStored> statements)
+    {
+        if (statements.Count == 1)
+        {
+            var statement = statements[0];
+            await clients.All.StatementStored(statement);
+            foreach (var topic in statement.Topics)
+            {
+                await clients.Group(MonitorHub.TopicGroup(topic.TopicId)).TopicStatementStored(topic.TopicId, statement);
+            }
+        }
+        else
+        {
+            // Copies: the list is reused for the next push, and SignalR may serialise after this returns.
+            await clients.All.StatementsStored(statements.ToArray());
+            foreach (var topic in statements.SelectMany(s => s.Topics.Select(t => (t.TopicId, Statement: s))).GroupBy(p => p.TopicId))
+            {
+                await clients.Group(MonitorHub.TopicGroup(topic.Key)).TopicStatementsStored(topic.Key, topic.Select(p => p.Statement).ToArray());
+            }
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        statements.ForEach(s => MonitorMetrics.StatementPushed(s.DiscoveredAt, now));
     }
 
     // The per-user send is SignalR's default: it writes to each of the user's connections and completes when the
@@ -142,11 +182,14 @@ public sealed partial class LiveBroadcaster : BackgroundService
     }
 
     // DropOldest: a full queue never refuses a write, it drops the oldest event (EventDropped) and takes this one.
-    private ValueTask Enqueue(Func<IHubClients<IMonitorClient>, Task> push)
+    private ValueTask Enqueue(Func<IHubClients<IMonitorClient>, Task> send)
     {
-        _queue.Writer.TryWrite(push);
+        _queue.Writer.TryWrite(new Push(null, send));
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>A statement (coalesced with its neighbours) or any other push.</summary>
+    private sealed record Push(StatementStored? Statement, Func<IHubClients<IMonitorClient>, Task>? Send);
 
     private void EventDropped()
     {
@@ -207,9 +250,9 @@ public sealed partial class LiveBroadcaster : BackgroundService
         Message = "Live push: {Connections} clients, deepest client queue {DeepestQueue}, broadcaster queue {QueueDepth}; dropped since start: {DroppedClients} clients, {DroppedEvents} events")]
     private partial void LogStatus(int connections, int deepestQueue, int queueDepth, long droppedClients, long droppedEvents);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The bus came back after a gap: the live clients catch up on statements stored since {Since:o}")]
-    private partial void LogBusGap(DateTimeOffset since);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pushing an event to the dashboard clients failed")]
     private partial void LogPushFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The bus came back after a gap: the live clients catch up on statements stored since {Since:o}")]
+    private partial void LogBusGap(DateTimeOffset since);
 }

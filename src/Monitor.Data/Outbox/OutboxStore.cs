@@ -59,6 +59,78 @@ public sealed class OutboxStore(Database database)
             TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null,
         }, transaction);
 
+    /// <summary>An event to enqueue, with the trace it belongs to (W3C traceparent) when there is one.</summary>
+    public sealed record Outgoing(object Message, string? TraceParent);
+
+    /// <summary>An event written by <see cref="EnqueueManyAsync"/>: its row, its fixed message id, and the event itself.</summary>
+    public sealed record Enqueued(long Id, Guid MessageId, object Message, string? TraceParent);
+
+    private const string InsertManyUnnestSql = """
+        INSERT INTO outbox (message_id, message_type, payload, created_at, trace_parent, locked_until)
+        SELECT m, t, p, @CreatedAt, tp, @LockedUntil FROM unnest(@MessageIds::text[], @MessageTypes::text[], @Payloads::text[], @TraceParents::text[]) AS u(m, t, p, tp)
+        RETURNING id AS Id, message_id AS MessageId
+        """;
+
+    private const string InsertClaimedSql = """
+        INSERT INTO outbox (message_id, message_type, payload, created_at, trace_parent, locked_until)
+        VALUES (@MessageId, @MessageType, @Payload, @CreatedAt, @TraceParent, @LockedUntil)
+        RETURNING id
+        """;
+
+    /// <summary>
+    /// Enqueues several events in the caller's transaction: one statement on PostgreSQL, a prepared insert per event on
+    /// SQLite (in the process, no round trip). Each gets its own message id, fixed now. With <paramref name="claimUntil"/>
+    /// the rows are written already claimed by the caller until then: it publishes them itself right after the commit
+    /// (<c>OutboxPublisher</c>) and no relay takes them unless that has not happened by then.
+    /// </summary>
+    public static async Task<IReadOnlyList<Enqueued>> EnqueueManyAsync(DbConnection connection, DbTransaction transaction, DatabaseProvider provider,
+        IReadOnlyList<Outgoing> messages, DateTimeOffset now, DateTimeOffset? claimUntil = null)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = messages.Select(_ => Guid.NewGuid()).ToArray();
+        var payloads = messages.Select(m => JsonSerializer.Serialize(m.Message, m.Message.GetType(), Json)).ToArray();
+        var lockedUntil = Database.ToDb(claimUntil);
+        var rows = new long[messages.Count];
+        if (provider == DatabaseProvider.Postgres)
+        {
+            var written = (await connection.QueryAsync<(long Id, string MessageId)>(InsertManyUnnestSql, new
+            {
+                MessageIds = ids.Select(id => id.ToString()).ToArray(),
+                MessageTypes = messages.Select(m => m.Message.GetType().FullName).ToArray(),
+                Payloads = payloads,
+                TraceParents = messages.Select(m => m.TraceParent).ToArray(),
+                CreatedAt = Database.ToDb(now),
+                LockedUntil = lockedUntil,
+            }, transaction)).ToDictionary(r => r.MessageId, r => r.Id, StringComparer.Ordinal);
+            for (var i = 0; i < ids.Length; i++)
+            {
+                rows[i] = written[ids[i].ToString()];
+            }
+        }
+        else
+        {
+            for (var i = 0; i < messages.Count; i++)
+            {
+                rows[i] = await connection.ExecuteScalarAsync<long>(InsertClaimedSql, new
+                {
+                    MessageId = ids[i].ToString(),
+                    MessageType = messages[i].Message.GetType().FullName,
+                    Payload = payloads[i],
+                    CreatedAt = Database.ToDb(now),
+                    messages[i].TraceParent,
+                    LockedUntil = lockedUntil,
+                }, transaction);
+            }
+        }
+
+        return [.. messages.Select((m, i) => new Enqueued(rows[i], ids[i], m.Message, m.TraceParent))];
+    }
+
     public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(int limit, TimeSpan lockFor, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using Monitor.Contracts;
@@ -76,6 +78,19 @@ public sealed class StatementStore(Database database)
         ON CONFLICT DO NOTHING
         """;
 
+    private const string InsertTopicsUnnestSql = """
+        INSERT INTO statement_topics (statement_id, revision, topic_id, score, evidence, baseline_version)
+        SELECT * FROM unnest(@StatementIds::bigint[], @Revisions::integer[], @TopicIds::text[], @Scores::double precision[],
+                             @Evidence::text[], @BaselineVersions::text[])
+        """;
+
+    private const string InsertFiguresUnnestSql = """
+        INSERT INTO statement_figures (statement_id, revision, figure_id, value, baseline, drift, evidence, field, evidence_start)
+        SELECT * FROM unnest(@StatementIds::bigint[], @Revisions::integer[], @FigureIds::text[], @Values::double precision[],
+                             @Baselines::double precision[], @Drifts::integer[], @Evidence::text[], @Fields::text[], @Starts::integer[])
+        ON CONFLICT DO NOTHING
+        """;
+
     private const string LatestSql = """
         SELECT s.id AS StatementId, s.current_revision AS Revision, s.source_id AS SourceId, s.external_id AS ExternalId,
                s.url AS Url, s.title AS Title, s.summary AS Summary, s.published_at AS PublishedAt,
@@ -109,28 +124,254 @@ public sealed class StatementStore(Database database)
 
     private async Task<StatementStored?> StoreOnceAsync(StatementTagged tagged, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var s = tagged.Statement;
-        var values = new
+        var values = Values.Of(tagged.Statement, now);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var (outcome, bumped) = await StoreRowsAsync(connection, transaction, values);
+        switch (outcome)
         {
-            s.SourceId,
-            s.ExternalId,
-            s.Url,
-            s.Title,
-            s.Summary,
-            s.Body,
-            s.Language,
-            s.DocumentType,
-            s.BodyHtml,
-            s.PublishedRaw,
-            DocumentReference = string.IsNullOrWhiteSpace(s.DocumentReference) ? null : s.DocumentReference.Trim(),
-            PublishedAt = Database.ToDb(s.PublishedAt),
-            s.ContentHash,
-            DiscoveredAt = Database.ToDb(s.DiscoveredAt),
-            Now = Database.ToDb(now),
-        };
+            case Outcome.Linked:
+                await transaction.CommitAsync(cancellationToken);
+                return null;
+            case Outcome.Nothing or Outcome.UndoBump:
+                // Content it already had (a bump for it is undone), or another feed's copy that is not a newer edit.
+                await transaction.RollbackAsync(cancellationToken);
+                return null;
+        }
+
+        var pending = new Pending(tagged, bumped!, now, Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null);
+        await WriteTagsAndEventsAsync(connection, transaction, [pending]);
+        await transaction.CommitAsync(cancellationToken);
+        return pending.Stored;
+    }
+
+    /// <summary>
+    /// Stores a batch of statements in one transaction: the same rules as <see cref="StoreAsync"/>, applied in order
+    /// (a later item sees an earlier one), with the topic rows, figures and outbox events of the whole batch written
+    /// by one statement each, so the daily topic roll-up is touched once per (topic, day) per batch.
+    /// </summary>
+    /// <returns>One entry per item, in order: its event, or null when it stored nothing new.</returns>
+    /// <exception cref="BatchNeedsSingleStoreException">An item needs a step only a transaction of its own can take (a bump
+    /// to undo, a race on a document reference); nothing of the batch was stored: store each item with <see cref="StoreAsync"/>.</exception>
+    public async Task<IReadOnlyList<StatementStored?>> StoreBatchAsync(IReadOnlyList<BatchItem> items, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        (await StoreBatchAsync(items, now, null, cancellationToken)).Stored;
+
+    /// <summary>
+    /// As <see cref="StoreBatchAsync(IReadOnlyList{BatchItem}, DateTimeOffset, CancellationToken)"/>; with
+    /// <paramref name="claimUntil"/> the batch's outbox events are written claimed by the caller until then, and returned
+    /// for it to publish right after the commit (see <see cref="OutboxStore.EnqueueManyAsync"/>).
+    /// </summary>
+    public async Task<BatchResult> StoreBatchAsync(IReadOnlyList<BatchItem> items, DateTimeOffset now, DateTimeOffset? claimUntil, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var results = new StatementStored?[items.Count];
+        if (items.Count == 0)
+        {
+            return new BatchResult(results, []);
+        }
 
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var pending = new List<Pending>(items.Count);
+        var index = new List<int>(items.Count);
+        var values = items.Select(item => Values.Of(item.Tagged.Statement, now)).ToList();
+        try
+        {
+            // PostgreSQL: the statements new to every feed (most of a burst) take a few multi-row statements in all.
+            var bulk = database.Provider == DatabaseProvider.Postgres
+                ? await StoreNewInBulkAsync(connection, transaction, values)
+                : new Dictionary<int, RevisionRow>();
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (bulk.TryGetValue(i, out var inserted))
+                {
+                    pending.Add(new Pending(items[i].Tagged, inserted, now, items[i].TraceParent));
+                    index.Add(i);
+                    continue;
+                }
+
+                var (outcome, bumped) = await StoreRowsAsync(connection, transaction, values[i]);
+                if (outcome == Outcome.UndoBump)
+                {
+                    throw new BatchNeedsSingleStoreException();
+                }
+
+                if (outcome == Outcome.Stored)
+                {
+                    pending.Add(new Pending(items[i].Tagged, bumped!, now, items[i].TraceParent));
+                    index.Add(i);
+                }
+            }
+        }
+        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "ux_statements_document_reference")
+        {
+            throw new BatchNeedsSingleStoreException();
+        }
+
+        var events = await WriteTagsAndEventsAsync(connection, transaction, pending, claimUntil);
+        await transaction.CommitAsync(cancellationToken);
+        for (var k = 0; k < pending.Count; k++)
+        {
+            results[index[k]] = pending[k].Stored;
+        }
+
+        return new BatchResult(results, events);
+    }
+
+    /// <summary>What a batch stored (one entry per item, null for nothing new) and the outbox events it wrote.</summary>
+    public sealed record BatchResult(IReadOnlyList<StatementStored?> Stored, IReadOnlyList<OutboxStore.Enqueued> Events);
+
+    private enum Outcome
+    {
+        Stored,
+        Nothing,
+        Linked,
+        UndoBump,
+    }
+
+    // Which items of a batch name a (source, external id) or a document reference that is already linked; the others
+    // are new to every feed, unless the batch names them twice (those go one by one, in order).
+    private const string FindLinksBulkSql = """
+        SELECT l.source_id AS SourceId, l.external_id AS ExternalId FROM statement_links l
+        JOIN unnest(@SourceIds::text[], @ExternalIds::text[]) AS k(source_id, external_id)
+          ON l.source_id = k.source_id AND l.external_id = k.external_id
+        """;
+
+    private const string FindReferencesBulkSql = "SELECT document_reference FROM statements WHERE document_reference = ANY(@References)";
+
+    // As UpsertStatementSql, for many rows. A conflict here is another process inserting the same item at the same
+    // moment: the row is bumped as one by one would, and a bump for content it already had sends the batch one by one.
+    private const string InsertStatementsBulkSql = """
+        INSERT INTO statements (source_id, external_id, url, title, summary, body, language, published_at,
+                                first_seen_at, updated_at, current_revision, content_hash, document_type, body_html, published_raw,
+                                document_reference)
+        SELECT source_id, external_id, url, title, summary, body, language, published_at, @Now, @Now, 1, content_hash,
+               document_type, body_html, published_raw, document_reference
+        FROM unnest(@SourceIds::text[], @ExternalIds::text[], @Urls::text[], @Titles::text[], @Summaries::text[], @Bodies::text[],
+                    @Languages::text[], @PublishedAts::bigint[], @ContentHashes::text[], @DocumentTypes::text[], @BodyHtmls::text[],
+                    @PublishedRaws::text[], @DocumentReferences::text[])
+             AS u(source_id, external_id, url, title, summary, body, language, published_at, content_hash, document_type, body_html,
+                  published_raw, document_reference)
+        ON CONFLICT (source_id, external_id) DO UPDATE
+        SET current_revision = statements.current_revision + 1, url = excluded.url, title = excluded.title,
+            summary = excluded.summary, body = excluded.body, language = excluded.language,
+            published_at = excluded.published_at, updated_at = excluded.updated_at, content_hash = excluded.content_hash,
+            document_type = excluded.document_type, body_html = excluded.body_html, published_raw = excluded.published_raw,
+            document_reference = COALESCE(statements.document_reference, excluded.document_reference)
+        RETURNING id AS Id, current_revision AS Revision, source_id AS SourceId, external_id AS ExternalId
+        """;
+
+    private const string InsertLinksBulkSql = """
+        INSERT INTO statement_links (source_id, external_id, statement_id, url, first_seen_at)
+        SELECT *, @Now FROM unnest(@SourceIds::text[], @ExternalIds::text[], @StatementIds::bigint[], @Urls::text[])
+        ON CONFLICT (source_id, external_id) DO NOTHING
+        """;
+
+    private const string InsertRevisionsBulkSql = """
+        INSERT INTO statement_revisions (statement_id, revision, content_hash, title, summary, body, published_at,
+                                         discovered_at, stored_at)
+        SELECT statement_id, revision, content_hash, title, summary, body, published_at, discovered_at, @Now
+        FROM unnest(@StatementIds::bigint[], @Revisions::integer[], @ContentHashes::text[], @Titles::text[], @Summaries::text[],
+                    @Bodies::text[], @PublishedAts::bigint[], @DiscoveredAts::bigint[])
+             AS u(statement_id, revision, content_hash, title, summary, body, published_at, discovered_at)
+        ON CONFLICT (statement_id, content_hash) DO NOTHING
+        RETURNING statement_id
+        """;
+
+    /// <summary>
+    /// Inserts the items of a batch that are new to every feed with one statement per table (unnest): statements, links,
+    /// revisions. Returns them by their index in the batch; the rest are left to the one-by-one path.
+    /// </summary>
+    private static async Task<Dictionary<int, RevisionRow>> StoreNewInBulkAsync(DbConnection connection, DbTransaction transaction, List<Values> values)
+    {
+        var keyCount = values.CountBy(v => (v.SourceId, v.ExternalId)).ToDictionary(g => g.Key, g => g.Value);
+        var referenceCount = values.Where(v => v.DocumentReference is not null).CountBy(v => v.DocumentReference!).ToDictionary(g => g.Key, g => g.Value, StringComparer.Ordinal);
+        var candidates = Enumerable.Range(0, values.Count)
+            .Where(i => keyCount[(values[i].SourceId, values[i].ExternalId)] == 1
+                        && (values[i].DocumentReference is null || referenceCount[values[i].DocumentReference!] == 1))
+            .ToList();
+        if (candidates.Count < 2)
+        {
+            return [];
+        }
+
+        var linked = (await connection.QueryAsync<(string SourceId, string ExternalId)>(FindLinksBulkSql, new
+        {
+            SourceIds = candidates.Select(i => values[i].SourceId).ToArray(),
+            ExternalIds = candidates.Select(i => values[i].ExternalId).ToArray(),
+        }, transaction)).ToHashSet();
+        var references = candidates.Select(i => values[i].DocumentReference).OfType<string>().ToArray();
+        var referenced = references.Length == 0
+            ? []
+            : (await connection.QueryAsync<string>(FindReferencesBulkSql, new { References = references }, transaction)).ToHashSet(StringComparer.Ordinal);
+        var fresh = candidates
+            .Where(i => !linked.Contains((values[i].SourceId, values[i].ExternalId))
+                        && (values[i].DocumentReference is null || !referenced.Contains(values[i].DocumentReference!)))
+            .ToList();
+        if (fresh.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = fresh.Select(i => values[i]).ToList();
+        var now = rows[0].Now;
+        var inserted = (await connection.QueryAsync<BulkRow>(InsertStatementsBulkSql, new
+        {
+            Now = now,
+            SourceIds = rows.Select(v => v.SourceId).ToArray(),
+            ExternalIds = rows.Select(v => v.ExternalId).ToArray(),
+            Urls = rows.Select(v => v.Url).ToArray(),
+            Titles = rows.Select(v => v.Title).ToArray(),
+            Summaries = rows.Select(v => v.Summary).ToArray(),
+            Bodies = rows.Select(v => v.Body).ToArray(),
+            Languages = rows.Select(v => v.Language).ToArray(),
+            PublishedAts = rows.Select(v => v.PublishedAt).ToArray(),
+            ContentHashes = rows.Select(v => v.ContentHash).ToArray(),
+            DocumentTypes = rows.Select(v => v.DocumentType).ToArray(),
+            BodyHtmls = rows.Select(v => v.BodyHtml).ToArray(),
+            PublishedRaws = rows.Select(v => v.PublishedRaw).ToArray(),
+            DocumentReferences = rows.Select(v => v.DocumentReference).ToArray(),
+        }, transaction)).ToDictionary(r => (r.SourceId, r.ExternalId));
+        var result = new Dictionary<int, RevisionRow>(fresh.Count);
+        foreach (var i in fresh)
+        {
+            var row = inserted[(values[i].SourceId, values[i].ExternalId)];
+            result[i] = new RevisionRow { Id = row.Id, Revision = row.Revision };
+        }
+
+        await connection.ExecuteAsync(InsertLinksBulkSql, new
+        {
+            Now = now,
+            SourceIds = rows.Select(v => v.SourceId).ToArray(),
+            ExternalIds = rows.Select(v => v.ExternalId).ToArray(),
+            StatementIds = fresh.Select(i => result[i].Id).ToArray(),
+            Urls = rows.Select(v => v.Url).ToArray(),
+        }, transaction);
+        var revisions = (await connection.QueryAsync<long>(InsertRevisionsBulkSql, new
+        {
+            Now = now,
+            StatementIds = fresh.Select(i => result[i].Id).ToArray(),
+            Revisions = fresh.Select(i => result[i].Revision).ToArray(),
+            ContentHashes = rows.Select(v => v.ContentHash).ToArray(),
+            Titles = rows.Select(v => v.Title).ToArray(),
+            Summaries = rows.Select(v => v.Summary).ToArray(),
+            Bodies = rows.Select(v => v.Body).ToArray(),
+            PublishedAts = rows.Select(v => v.PublishedAt).ToArray(),
+            DiscoveredAts = rows.Select(v => v.DiscoveredAt).ToArray(),
+        }, transaction)).Count();
+        if (revisions != fresh.Count)
+        {
+            // A racing process stored the same content first: the bump must be undone, which only one by one can do.
+            throw new BatchNeedsSingleStoreException();
+        }
+
+        return result;
+    }
+
+    // The statement, link and revision rows of one item. What it found decides whether the caller commits, rolls back
+    // or goes on to the item's topics.
+    private static async Task<(Outcome Outcome, RevisionRow? Bumped)> StoreRowsAsync(DbConnection connection, DbTransaction transaction, Values values)
+    {
         var statementId = await connection.QuerySingleOrDefaultAsync<long?>(FindLinkSql, values, transaction);
         var linked = false;
         if (statementId is null && values.DocumentReference is not null)
@@ -172,8 +413,7 @@ public sealed class StatementStore(Database database)
             if (bumped is null)
             {
                 // Content it already had, or another feed's copy that is not a newer edit: keep only a new link.
-                await (linked ? transaction.CommitAsync(cancellationToken) : transaction.RollbackAsync(cancellationToken));
-                return null;
+                return (linked ? Outcome.Linked : Outcome.Nothing, null);
             }
         }
 
@@ -189,60 +429,125 @@ public sealed class StatementStore(Database database)
             values.DiscoveredAt,
             values.Now,
         }, transaction);
-        if (revision is null)
+
+        // No revision: content this statement already had. The bump must be undone: store nothing, announce nothing.
+        return revision is null ? (Outcome.UndoBump, null) : (Outcome.Stored, bumped);
+    }
+
+    // Topics, figures and events of every stored item, one statement each on PostgreSQL (arrays through unnest). Topic rows
+    // go in topic id order: their roll-up trigger locks each (topic, day) count, and one order for every writer means
+    // concurrent batches queue on those locks instead of deadlocking.
+    private async Task<IReadOnlyList<OutboxStore.Enqueued>> WriteTagsAndEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Pending> pending,
+        DateTimeOffset? claimUntil = null)
+    {
+        if (pending.Count == 0)
         {
-            // Content this statement already had: undo the bump, store nothing, announce nothing.
-            await transaction.RollbackAsync(cancellationToken);
-            return null;
+            return [];
         }
 
-        if (tagged.Topics.Count > 0)
+        var topics = pending
+            .SelectMany(p => p.Tagged.Topics.Select(t => (p.Bumped.Id, p.Bumped.Revision, t, p.Tagged.BaselineVersion)))
+            .OrderBy(r => r.t.TopicId, StringComparer.Ordinal).ThenBy(r => r.Id).ToList();
+        var figures = pending.SelectMany(p => p.Tagged.Figures.Select(f => (p.Bumped.Id, p.Bumped.Revision, f))).ToList();
+        if (database.Provider == DatabaseProvider.Postgres)
         {
-            var topics = new DynamicParameters(new { StatementId = bumped.Id, bumped.Revision, tagged.BaselineVersion });
-            // In topic id order: the rows' triggers lock each topic's day count, and one order for every writer
-            // means concurrent statements queue on those locks instead of deadlocking.
-            var ordered = tagged.Topics.OrderBy(t => t.TopicId, StringComparer.Ordinal).ToList();
-            for (var i = 0; i < ordered.Count; i++)
+            if (topics.Count > 0)
             {
-                topics.Add($"TopicId{i}", ordered[i].TopicId);
-                topics.Add($"Score{i}", ordered[i].Score);
-                topics.Add($"Evidence{i}", JsonSerializer.Serialize(ordered[i].Evidence, OutboxStore.Json));
+                await connection.ExecuteAsync(InsertTopicsUnnestSql, new
+                {
+                    StatementIds = topics.Select(r => r.Id).ToArray(),
+                    Revisions = topics.Select(r => r.Revision).ToArray(),
+                    TopicIds = topics.Select(r => r.t.TopicId).ToArray(),
+                    Scores = topics.Select(r => r.t.Score).ToArray(),
+                    Evidence = topics.Select(r => JsonSerializer.Serialize(r.t.Evidence, OutboxStore.Json)).ToArray(),
+                    BaselineVersions = topics.Select(r => r.BaselineVersion).ToArray(),
+                }, transaction);
             }
 
-            await connection.ExecuteAsync(InsertTopicsSql.GetOrAdd(tagged.Topics.Count, BuildInsertTopicsSql), topics, transaction);
-        }
-
-        foreach (var figure in tagged.Figures)
-        {
-            await connection.ExecuteAsync(InsertFigureSql, new
+            if (figures.Count > 0)
             {
-                StatementId = bumped.Id,
-                bumped.Revision,
-                figure.FigureId,
-                figure.Value,
-                figure.Baseline,
-                Drift = figure.Drift ? 1 : 0,
-                figure.Evidence,
-                figure.Field,
-                figure.Start,
-            }, transaction);
+                await connection.ExecuteAsync(InsertFiguresUnnestSql, new
+                {
+                    StatementIds = figures.Select(r => r.Id).ToArray(),
+                    Revisions = figures.Select(r => r.Revision).ToArray(),
+                    FigureIds = figures.Select(r => r.f.FigureId).ToArray(),
+                    Values = figures.Select(r => r.f.Value).ToArray(),
+                    Baselines = figures.Select(r => r.f.Baseline).ToArray(),
+                    Drifts = figures.Select(r => r.f.Drift ? 1 : 0).ToArray(),
+                    Evidence = figures.Select(r => r.f.Evidence).ToArray(),
+                    Fields = figures.Select(r => r.f.Field).ToArray(),
+                    Starts = figures.Select(r => r.f.Start).ToArray(),
+                }, transaction);
+            }
+        }
+        else
+        {
+            // SQLite runs in the process: a statement per row costs no round trip, and the batch is one transaction.
+            foreach (var chunk in topics.Chunk(50))
+            {
+                var parameters = new DynamicParameters();
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    parameters.Add($"StatementId{i}", chunk[i].Id);
+                    parameters.Add($"Revision{i}", chunk[i].Revision);
+                    parameters.Add($"TopicId{i}", chunk[i].t.TopicId);
+                    parameters.Add($"Score{i}", chunk[i].t.Score);
+                    parameters.Add($"Evidence{i}", JsonSerializer.Serialize(chunk[i].t.Evidence, OutboxStore.Json));
+                    parameters.Add($"BaselineVersion{i}", chunk[i].BaselineVersion);
+                }
+
+                await connection.ExecuteAsync(InsertTopicsSql.GetOrAdd(chunk.Length, BuildInsertTopicsSql), parameters, transaction);
+            }
+
+            foreach (var (id, revision, figure) in figures)
+            {
+                await connection.ExecuteAsync(InsertFigureSql, new
+                {
+                    StatementId = id,
+                    Revision = revision,
+                    figure.FigureId,
+                    figure.Value,
+                    figure.Baseline,
+                    Drift = figure.Drift ? 1 : 0,
+                    figure.Evidence,
+                    figure.Field,
+                    figure.Start,
+                }, transaction);
+            }
         }
 
-        var stored = new StatementStored(bumped.Id, bumped.Revision, s.SourceId, s.ExternalId, s.Url, s.Title, s.Summary,
-            s.PublishedAt, tagged.Topics, s.DiscoveredAt, now)
-        {
-            DocumentType = s.DocumentType,
-            Language = s.Language,
-            Figures = tagged.Figures,
-        };
-        await OutboxStore.EnqueueAsync(connection, transaction, stored, now);
-        await transaction.CommitAsync(cancellationToken);
-        return stored;
+        return await OutboxStore.EnqueueManyAsync(connection, transaction, database.Provider,
+            pending.Select(p => new OutboxStore.Outgoing(p.Stored, p.TraceParent)).ToList(), pending[0].Now, claimUntil);
     }
 
     private static string BuildInsertTopicsSql(int count) =>
         "INSERT INTO statement_topics (statement_id, revision, topic_id, score, evidence, baseline_version) VALUES " +
-        string.Join(", ", Enumerable.Range(0, count).Select(i => $"(@StatementId, @Revision, @TopicId{i}, @Score{i}, @Evidence{i}, @BaselineVersion)"));
+        string.Join(", ", Enumerable.Range(0, count).Select(i => $"(@StatementId{i}, @Revision{i}, @TopicId{i}, @Score{i}, @Evidence{i}, @BaselineVersion{i})"));
+
+    /// <summary>One statement of a batch, with the trace it was consumed in (its event is published inside that trace).</summary>
+    public sealed record BatchItem(StatementTagged Tagged, string? TraceParent);
+
+    private sealed record Pending(StatementTagged Tagged, RevisionRow Bumped, DateTimeOffset Now, string? TraceParent)
+    {
+        public StatementStored Stored { get; } = new(Bumped.Id, Bumped.Revision, Tagged.Statement.SourceId, Tagged.Statement.ExternalId,
+            Tagged.Statement.Url, Tagged.Statement.Title, Tagged.Statement.Summary, Tagged.Statement.PublishedAt, Tagged.Topics,
+            Tagged.Statement.DiscoveredAt, Now)
+        {
+            DocumentType = Tagged.Statement.DocumentType,
+            Language = Tagged.Statement.Language,
+            Figures = Tagged.Figures,
+        };
+    }
+
+    private sealed record Values(string SourceId, string ExternalId, string Url, string Title, string Summary, string Body,
+        string? Language, string DocumentType, string? BodyHtml, string? PublishedRaw, string? DocumentReference, long? PublishedAt,
+        string ContentHash, long DiscoveredAt, long Now)
+    {
+        public static Values Of(StatementDiscovered s, DateTimeOffset now) => new(s.SourceId, s.ExternalId, s.Url, s.Title, s.Summary,
+            s.Body, s.Language, s.DocumentType, s.BodyHtml, s.PublishedRaw,
+            string.IsNullOrWhiteSpace(s.DocumentReference) ? null : s.DocumentReference.Trim(),
+            Database.ToDb(s.PublishedAt), s.ContentHash, Database.ToDb(s.DiscoveredAt), Database.ToDb(now));
+    }
 
     public async Task<IReadOnlyList<StatementStored>> GetLatestAsync(int limit, CancellationToken cancellationToken = default)
     {
@@ -316,6 +621,17 @@ public sealed class StatementStore(Database database)
         public long DiscoveredAt { get; init; }
 
         public long StoredAt { get; init; }
+    }
+
+    private sealed class BulkRow
+    {
+        public long Id { get; init; }
+
+        public int Revision { get; init; }
+
+        public string SourceId { get; init; } = "";
+
+        public string ExternalId { get; init; } = "";
     }
 
     private sealed class RevisionRow

@@ -63,6 +63,12 @@ public static class MessagingExtensions
                 });
                 endpoint.PrefetchCount = options.PrefetchCount;
                 endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit ?? options.PrefetchCount;
+                if (name == PipelineQueues.StoreStatement)
+                {
+                    // Persistence writes what its consumers hold in batches: as many in hand as one batch may take.
+                    endpoint.PrefetchCount = options.StorePrefetchCount;
+                    endpoint.ConcurrentMessageLimit = options.StorePrefetchCount;
+                }
             });
 
             if (options.Transport == Transport.RabbitMq)

@@ -22,6 +22,12 @@ public sealed class MessagingOptions
     public int? ConcurrentMessageLimit { get; set; }
 
     /// <summary>
+    /// Messages fetched ahead and handled at once on <c>store-statement</c>: Persistence writes the statements it holds
+    /// in batches of up to this many, one transaction each.
+    /// </summary>
+    public int StorePrefetchCount { get; set; } = 200;
+
+    /// <summary>
     /// A message whose handling fails because the database is unreachable is retried until it is back, at most this
     /// far apart; it never goes to the error queue for that.
     /// </summary>

@@ -93,6 +93,7 @@ public sealed class InAppAlertTests(AlertsDashboard dashboard)
             _connection = connection;
             connection.On<AlertTriggered>(nameof(AlertTriggered), a => Alerts.Enqueue(a));
             connection.On<StatementStored>(nameof(StatementStored), s => Statements.Enqueue(s));
+            connection.On<StatementStored[]>("StatementsStored", list => Array.ForEach(list, Statements.Enqueue));
         }
 
         public ConcurrentQueue<AlertTriggered> Alerts { get; } = new();

@@ -3,28 +3,43 @@ using Monitor.Contracts;
 using Monitor.Data.Statements;
 using Monitor.Hosting.Outbox;
 using Monitor.Hosting.Telemetry;
+using Monitor.Persistence.Batching;
 
 namespace Monitor.Persistence.Consumers;
 
 /// <summary>
 /// Stores a tagged statement. The <see cref="StatementStored"/> event is written to the outbox in the same
 /// transaction and relayed after commit: a redelivered message finds its content already stored and adds nothing.
+/// A first try joins the batch being gathered (<see cref="StatementBatcher"/>); a retry is stored alone, so that a bad
+/// message never fails a batch twice.
 /// </summary>
-public sealed partial class StoreStatementConsumer(StatementStore store, OutboxSignal outbox, TimeProvider time, ILogger<StoreStatementConsumer> logger) : IConsumer<StatementTagged>
+public sealed partial class StoreStatementConsumer(StatementBatcher batcher, StatementStore store, OutboxSignal outbox, TimeProvider time, ILogger<StoreStatementConsumer> logger) : IConsumer<StatementTagged>
 {
     public async Task Consume(ConsumeContext<StatementTagged> context)
     {
         var statement = context.Message.Statement;
-        var now = time.GetUtcNow();
-        var stored = await store.StoreAsync(context.Message, now, context.CancellationToken);
+        StatementStored? stored;
+        if (context.GetRetryAttempt() == 0 && context.GetRedeliveryCount() == 0)
+        {
+            stored = await batcher.StoreAsync(context.Message, context.CancellationToken);
+        }
+        else
+        {
+            var now = time.GetUtcNow();
+            stored = await store.StoreAsync(context.Message, now, context.CancellationToken);
+            if (stored is not null)
+            {
+                outbox.Notify();
+                MonitorMetrics.StatementStored(statement.DiscoveredAt, now);
+            }
+        }
+
         if (stored is null)
         {
             LogUnchanged(statement.SourceId, statement.ExternalId, statement.DocumentReference);
             return;
         }
 
-        outbox.Notify();
-        MonitorMetrics.StatementStored(statement.DiscoveredAt, now);
         LogStored(stored.StatementId, stored.Revision, statement.SourceId, statement.ExternalId);
     }
 

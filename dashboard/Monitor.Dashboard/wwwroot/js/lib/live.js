@@ -224,6 +224,10 @@ export function createLive(options) {
       .configureLogging(signalR.LogLevel.Warning)
       .build();
     built.on('StatementStored', (raw) => accept(raw, 'live'));
+    // Under load the server sends the statements queued together in one push, oldest first.
+    built.on('StatementsStored', (list) => {
+      if (Array.isArray(list)) for (const raw of list) accept(raw, 'live');
+    });
     // Sent only to the signed-in owner's connections: the header counts it, the page may show it.
     built.on('AlertTriggered', (raw) => {
       noteAlertTriggered(raw);
@@ -235,6 +239,7 @@ export function createLive(options) {
     });
     // Only sent to clients that joined a topic group; registered so the client does not warn about it.
     built.on('TopicStatementStored', () => {});
+    built.on('TopicStatementsStored', () => {});
     // The server's bus was away (a broker restart): pushes after `since` (the newest statement it had) may be missing.
     built.on('CatchUp', (since) => {
       const ms = Date.parse(since);
