@@ -23,6 +23,7 @@ app.MapUsersAdminApi();
 app.MapMonitorApi();
 app.MapTaggingApi();
 app.MapSourcesAdminApi();
+app.MapBackfillAdminApi();
 app.MapAlertsApi();
 app.MapHub<MonitorHub>(MonitorHub.Path);
 return await app.RunMonitorAsync();

@@ -14,6 +14,10 @@ public static class PersistenceWorker
         return builder;
     }
 
-    public static void AddConsumers(IBusRegistrationConfigurator bus) =>
+    public static void AddConsumers(IBusRegistrationConfigurator bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<StoreStatementConsumer>().Endpoint(e => e.Name = PipelineQueues.StoreStatement);
+        bus.AddConsumer<StoreBackfilledStatementConsumer>().Endpoint(e => e.Name = PipelineQueues.StoreStatementBackfill);
+    }
 }

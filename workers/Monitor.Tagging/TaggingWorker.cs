@@ -22,6 +22,7 @@ public static class TaggingWorker
         var mode = ModeOf(options);
         builder.Services.AddSingleton(_ => Taggers.Create(topics, mode, options.Semantic.MaxSentences));
         builder.Services.AddSingleton(Taggers.Identify(topics, mode));
+        builder.Services.AddSingleton<BackfillTagger>();
         builder.Services.AddSingleton<RetagStore>();
         builder.Services.AddHostedService<RetagService>();
         return builder;
@@ -43,6 +44,10 @@ public static class TaggingWorker
         return Taggers.Identify(topics, ModeOf(options));
     }
 
-    public static void AddConsumers(IBusRegistrationConfigurator bus) =>
+    public static void AddConsumers(IBusRegistrationConfigurator bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<TagStatementConsumer>().Endpoint(e => e.Name = PipelineQueues.TagStatement);
+        bus.AddConsumer<TagBackfilledStatementConsumer>().Endpoint(e => e.Name = PipelineQueues.TagStatementBackfill);
+    }
 }

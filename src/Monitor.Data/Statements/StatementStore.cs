@@ -234,8 +234,15 @@ public sealed class StatementStore(Database database)
             DocumentType = s.DocumentType,
             Language = s.Language,
             Figures = tagged.Figures,
+            Backfill = s.Backfill,
         };
-        await OutboxStore.EnqueueAsync(connection, transaction, stored, now);
+
+        // A backfilled statement is history: its event is relayed only when a subscription asks for history.
+        if (!s.Backfill || s.AlertHistory)
+        {
+            await OutboxStore.EnqueueAsync(connection, transaction, stored, now);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return stored;
     }

@@ -21,6 +21,12 @@ public sealed class MessagingOptions
     /// <summary>Messages handled at once per receive endpoint; defaults to the prefetch count.</summary>
     public int? ConcurrentMessageLimit { get; set; }
 
+    /// <summary>Messages fetched ahead per backfill endpoint (<see cref="PipelineQueues.Backfill"/>).</summary>
+    public int BackfillPrefetchCount { get; set; } = 16;
+
+    /// <summary>Backfilled messages handled at once per endpoint: few, so history never takes the live path's CPU.</summary>
+    public int BackfillConcurrentMessageLimit { get; set; } = 2;
+
     /// <summary>
     /// A message whose handling fails because the database is unreachable is retried until it is back, at most this
     /// far apart; it never goes to the error queue for that.
