@@ -109,7 +109,7 @@ public sealed class BackfillStore(Database database)
     private const string CheckpointSql = """
         UPDATE backfill_jobs SET
             next_url = @NextUrl,
-            pages = pages + 1,
+            pages = pages + @Pages,
             items_found = items_found + @Found,
             items_published = items_published + @Published,
             run_ms = run_ms + @RunMs,
@@ -231,7 +231,7 @@ public sealed class BackfillStore(Database database)
     }
 
     /// <summary>Records a page's progress and the next checkpoint; returns the job's state now (null: the lease was lost).</summary>
-    public async Task<string?> CheckpointAsync(long id, string owner, BackfillProgress progress, DateTimeOffset now, TimeSpan leaseFor, CancellationToken cancellationToken = default)
+    public async Task<string?> CheckpointAsync(long id, string owner, BackfillProgress progress, int pages, DateTimeOffset now, TimeSpan leaseFor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(progress);
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -240,6 +240,7 @@ public sealed class BackfillStore(Database database)
             Id = id,
             Owner = owner,
             progress.NextUrl,
+            Pages = pages,
             progress.Found,
             progress.Published,
             progress.RunMs,
@@ -281,6 +282,28 @@ public sealed class BackfillStore(Database database)
             From = Database.ToDb(from),
             To = Database.ToDb(to),
         }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Which of these items of a source are stored, as a statement of that source or as another feed's copy linked to
+    /// one: the backfill's proof that a page is done (an in-memory bus loses what it held when its process is killed).
+    /// </summary>
+    public async Task<IReadOnlySet<string>> StoredIdsAsync(string sourceId, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(externalIds);
+        if (externalIds.Count == 0)
+        {
+            return new HashSet<string>();
+        }
+
+        var sql = $"""
+            SELECT external_id FROM statements WHERE source_id = @SourceId AND external_id {database.InList("Ids")}
+            UNION
+            SELECT external_id FROM statement_links WHERE source_id = @SourceId AND external_id {database.InList("Ids")}
+            """;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<string>(new CommandDefinition(sql, new { SourceId = sourceId, Ids = externalIds.ToArray() }, cancellationToken: cancellationToken));
+        return rows.ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Whether any enabled subscription asks for history, so backfilled statements must be matched too.</summary>

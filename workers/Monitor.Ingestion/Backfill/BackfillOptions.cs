@@ -17,6 +17,12 @@ public sealed class BackfillOptions
     /// </summary>
     public double RequestsPerSecondPerHost { get; set; } = 2;
 
+    /// <summary>
+    /// Pages walked ahead of the last page whose items are all stored. The checkpoint is the first page not yet
+    /// stored, so a kill costs at most this many pages walked again; it also bounds what a backfill has queued.
+    /// </summary>
+    public int MaxPagesInFlight { get; set; } = 10;
+
     /// <summary>Fetch each item's article page for its full text, as live polling does (one more request per item).</summary>
     public bool FullText { get; set; } = true;
 

@@ -47,39 +47,73 @@ public sealed partial class BackfillWalker(
         var endpoint = await send.GetSendEndpoint(PipelineQueues.TagStatementBackfillAddress);
         var next = job.NextUrl is { } url ? new Uri(url) : null;
         var failures = job.Failures;
+
+        // Pages walked whose items are not all stored yet, oldest first. The checkpoint is the first of them: a kill
+        // loses what an in-memory bus held, so a page counts as done only once its items are in the database, and a
+        // resumed walk starts again at the first page that was not. At most MaxPagesInFlight pages wait: that is
+        // also the backpressure that keeps a backfill from flooding its queues.
+        var pending = new Queue<(Uri Page, HashSet<string> Ids)>();
         LogWalking(job.Id, job.SourceId, job.SinceDay, job.UntilDay, next);
-        while (next is not null && !cancellationToken.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested)
         {
             var watch = Stopwatch.StartNew();
-            BackfillProgress progress;
-            try
+            var progress = new BackfillProgress(null, 0, 0, 0, null);
+            var pages = 0;
+            if (next is not null && pending.Count < Math.Max(1, settings.MaxPagesInFlight))
             {
-                progress = await PageAsync(job, adapter, next, endpoint, settings, cancellationToken);
+                var current = next;
+                try
+                {
+                    var (page, ids) = await PageAsync(job, adapter, current, endpoint, settings, cancellationToken);
+                    pending.Enqueue((current, ids));
+                    progress = page;
+                    pages = 1;
+                    next = page.NextUrl is { } n ? new Uri(n) : null;
+                    failures = 0;
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is FeedFetchException or FeedFormatException or HttpRequestException)
+                {
+                    failures++;
+                    var now = time.GetUtcNow();
+                    var retryAt = (ex as FeedFetchException)?.RetryAt ?? now + Backoff(failures, settings);
+                    var giveUp = failures >= settings.MaxFailures;
+                    await jobs.RecordFailureAsync(job.Id, owner, ex.Message, watch.ElapsedMilliseconds, retryAt, giveUp, now, cancellationToken);
+                    LogPageFailed(job.Id, current, failures, ex.Message, giveUp ? null : retryAt);
+                    return;
+                }
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is FeedFetchException or FeedFormatException or HttpRequestException)
+            else
             {
-                failures++;
-                var now = time.GetUtcNow();
-                var retryAt = (ex as FeedFetchException)?.RetryAt ?? now + Backoff(failures, settings);
-                var giveUp = failures >= settings.MaxFailures;
-                await jobs.RecordFailureAsync(job.Id, owner, ex.Message, watch.ElapsedMilliseconds, retryAt, giveUp, now, cancellationToken);
-                LogPageFailed(job.Id, next, failures, ex.Message, giveUp ? null : retryAt);
-                return;
+                await Task.Delay(ConfirmInterval, time, cancellationToken);
             }
 
-            failures = 0;
-            var state = await jobs.CheckpointAsync(job.Id, owner, progress with { RunMs = watch.ElapsedMilliseconds }, time.GetUtcNow(), settings.Lease, cancellationToken);
+            while (pending.TryPeek(out var front))
+            {
+                if (front.Ids.Count > 0)
+                {
+                    front.Ids.ExceptWith(await jobs.StoredIdsAsync(job.SourceId, front.Ids, cancellationToken));
+                }
+
+                if (front.Ids.Count > 0)
+                {
+                    break;
+                }
+
+                pending.Dequeue();
+            }
+
+            var checkpoint = pending.TryPeek(out var first) ? first.Page : next;
+            var state = await jobs.CheckpointAsync(job.Id, owner, progress with { NextUrl = checkpoint?.AbsoluteUri, RunMs = watch.ElapsedMilliseconds }, pages,
+                time.GetUtcNow(), settings.Lease, cancellationToken);
             if (state != BackfillStates.Running)
             {
                 LogStopped(job.Id, state ?? "taken over by another process");
                 return;
             }
-
-            next = progress.NextUrl is { } n ? new Uri(n) : null;
         }
     }
 
-    private async Task<BackfillProgress> PageAsync(BackfillJob job, string adapter, Uri page, ISendEndpoint endpoint, BackfillOptions settings, CancellationToken cancellationToken)
+    private async Task<(BackfillProgress Progress, HashSet<string> Ids)> PageAsync(BackfillJob job, string adapter, Uri page, ISendEndpoint endpoint, BackfillOptions settings, CancellationToken cancellationToken)
     {
         await rate.WaitAsync(page.Host, cancellationToken);
         var fetched = await fetcher.FetchArchivePageAsync(page, adapter, cancellationToken);
@@ -95,12 +129,16 @@ public sealed partial class BackfillWalker(
         var oldest = items.Where(i => i.PublishedAt is not null).Select(i => i.PublishedAt).Min();
         if (inRange.Count == 0)
         {
-            return new BackfillProgress(next?.AbsoluteUri, 0, 0, 0, oldest);
+            return (new BackfillProgress(next?.AbsoluteUri, 0, 0, 0, oldest), []);
         }
 
+        // Live polling's dedup (the content last published per item), and for a backfill also the proof that it
+        // was stored: an item published into a bus that was then killed is sent again.
         var hashed = inRange.Select(item => (Item: item, Hash: ContentHash.Compute(item.Title, item.Summary, item.Body))).ToList();
-        var known = await discovered.GetHashesAsync(job.SourceId, hashed.Select(h => h.Item.ExternalId).ToList(), cancellationToken);
-        var fresh = hashed.Where(h => !known.TryGetValue(h.Item.ExternalId, out var hash) || hash != h.Hash).ToList();
+        var ids = hashed.Select(h => h.Item.ExternalId).ToList();
+        var known = await discovered.GetHashesAsync(job.SourceId, ids, cancellationToken);
+        var stored = await jobs.StoredIdsAsync(job.SourceId, ids, cancellationToken);
+        var fresh = hashed.Where(h => !known.TryGetValue(h.Item.ExternalId, out var hash) || hash != h.Hash || !stored.Contains(h.Item.ExternalId)).ToList();
         if (fresh.Count > 0)
         {
             var completed = await Task.WhenAll(fresh.Select(h => CompleteAsync(job.SourceId, adapter, h.Item, settings, cancellationToken)));
@@ -124,7 +162,7 @@ public sealed partial class BackfillWalker(
             await discovered.MarkDiscoveredAsync(job.SourceId, fresh.Select(h => (h.Item.ExternalId, h.Hash)), now, cancellationToken);
         }
 
-        return new BackfillProgress(next?.AbsoluteUri, inRange.Count, fresh.Count, 0, oldest);
+        return (new BackfillProgress(next?.AbsoluteUri, inRange.Count, fresh.Count, 0, oldest), fresh.Select(h => h.Item.ExternalId).ToHashSet(StringComparer.Ordinal));
     }
 
     private async Task<FeedItem> CompleteAsync(string sourceId, string adapter, FeedItem item, BackfillOptions settings, CancellationToken cancellationToken)
@@ -137,6 +175,8 @@ public sealed partial class BackfillWalker(
         await rate.WaitAsync(page.Host, cancellationToken);
         return await articles.CompleteAsync(sourceId, adapter, item, cancellationToken);
     }
+
+    private static readonly TimeSpan ConfirmInterval = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Exponential with full jitter: first backoff × 2^(n-1), capped.</summary>
     private static TimeSpan Backoff(int failures, BackfillOptions settings)
