@@ -23,6 +23,9 @@ public sealed class TaggingOptions
     /// </summary>
     public string BackfillMode { get; set; } = "calibrated";
 
+    /// <summary>Re-tag backfilled statements with the live tagger in the background (<c>BackfillRefiner</c>), when they were tagged by another.</summary>
+    public bool RefineBackfill { get; set; } = true;
+
     /// <summary>The semantic layer (<c>Tagging:Semantic</c>).</summary>
     public SemanticOptions Semantic { get; set; } = new();
 }

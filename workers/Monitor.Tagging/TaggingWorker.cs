@@ -25,6 +25,7 @@ public static class TaggingWorker
         builder.Services.AddSingleton<BackfillTagger>();
         builder.Services.AddSingleton<RetagStore>();
         builder.Services.AddHostedService<RetagService>();
+        builder.Services.AddHostedService<BackfillRefiner>();
         return builder;
     }
 

@@ -26,3 +26,10 @@ CREATE INDEX ix_backfill_jobs_runnable ON backfill_jobs (not_before) WHERE state
 
 -- A subscription that asks for history also matches backfilled statements (by default they raise no alerts).
 ALTER TABLE subscriptions ADD COLUMN include_history boolean NOT NULL DEFAULT FALSE;
+
+-- A statement stored by a backfill: the revision the backfill stored (the live view's catch-up leaves it out while it
+-- is still that revision: history, not news) and the version of the tagger that tagged it, until the background
+-- refinement re-tags it with the live tagger (NULL once refined, or when the backfill used the live tagger).
+ALTER TABLE statements ADD COLUMN backfill_revision integer NULL;
+ALTER TABLE statements ADD COLUMN backfill_tags text NULL;
+CREATE INDEX ix_statements_backfill_tags ON statements (id) WHERE backfill_tags IS NOT NULL;
