@@ -18,6 +18,11 @@ public static class PersistenceWorker
     {
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<StoreStatementConsumer>().Endpoint(e => e.Name = PipelineQueues.StoreStatement);
-        bus.AddConsumer<StoreBackfilledStatementConsumer>().Endpoint(e => e.Name = PipelineQueues.StoreStatementBackfill);
+        bus.AddConsumer<StoreBackfilledStatementConsumer>().Endpoint(e =>
+        {
+            // Sent to by name only: bound to the message type's exchange it would also get every live one published.
+            e.Name = PipelineQueues.StoreStatementBackfill;
+            e.ConfigureConsumeTopology = false;
+        });
     }
 }

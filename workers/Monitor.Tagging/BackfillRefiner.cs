@@ -8,10 +8,12 @@ namespace Monitor.Tagging;
 /// Refines the tags of backfilled statements: a backfill tags with the rules first (<see cref="BackfillTagger"/>, about
 /// 0.03 ms a statement) so history is searchable at once; this service then re-tags those statements with the live
 /// tagger (the hybrid: about 40 ms of CPU a statement), one statement at a time on one thread, so on a 2-core machine
-/// the live path keeps a core. Progress (refined, waiting, rate, time left) is logged every 30 s.
+/// the live path keeps a core, and only while no backfill is walking (the backfill's own pages and stores come first).
+/// Progress (refined, waiting, rate, time left) is logged every 30 s.
 /// </summary>
 public sealed partial class BackfillRefiner(
     RetagStore store,
+    Monitor.Data.Backfill.BackfillStore backfills,
     Tagger tagger,
     TaggingOptions options,
     TimeProvider time,
@@ -35,6 +37,13 @@ public sealed partial class BackfillRefiner(
         {
             try
             {
+                if (await backfills.AnyRunningAsync(stoppingToken))
+                {
+                    await Task.Delay(Idle, time, stoppingToken);
+                    busy.Restart();
+                    continue;
+                }
+
                 var batch = await store.NextBackfilledAsync(version, 50, stoppingToken);
                 if (batch.Count == 0)
                 {

@@ -49,6 +49,11 @@ public static class TaggingWorker
     {
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<TagStatementConsumer>().Endpoint(e => e.Name = PipelineQueues.TagStatement);
-        bus.AddConsumer<TagBackfilledStatementConsumer>().Endpoint(e => e.Name = PipelineQueues.TagStatementBackfill);
+        bus.AddConsumer<TagBackfilledStatementConsumer>().Endpoint(e =>
+        {
+            // Sent to by name only: bound to the message type's exchange it would also get every live one published.
+            e.Name = PipelineQueues.TagStatementBackfill;
+            e.ConfigureConsumeTopology = false;
+        });
     }
 }

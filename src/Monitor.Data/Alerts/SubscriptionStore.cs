@@ -136,7 +136,7 @@ public sealed class SubscriptionStore(Database database)
         s.Id, s.UserId, s.Name, s.Kind, s.Enabled,
         Topics = JsonSerializer.Serialize(s.Topics), s.TopicMatch,
         Sources = JsonSerializer.Serialize(s.Sources), DocumentTypes = JsonSerializer.Serialize(s.DocumentTypes),
-        s.MinScore, s.Query, s.DriftOnly, s.SpikeWindowHours, s.SpikeFactor, s.QuietStart, s.QuietEnd, s.TimeZone,
+        s.MinScore, s.Query, s.DriftOnly, s.IncludeHistory, s.SpikeWindowHours, s.SpikeFactor, s.QuietStart, s.QuietEnd, s.TimeZone,
         s.Delivery, s.DigestHour, s.InApp, s.Email, s.WebhookUrl, s.WebhookFormat, s.WebhookSecret, s.FeedTokenHash,
         CreatedAt = Database.ToDb(s.CreatedAt), UpdatedAt = Database.ToDb(s.UpdatedAt),
     };
@@ -155,6 +155,7 @@ public sealed class SubscriptionStore(Database database)
         public double MinScore { get; init; }
         public string? Query { get; init; }
         public bool DriftOnly { get; init; }
+        public bool IncludeHistory { get; init; }
         public int? SpikeWindowHours { get; init; }
         public double? SpikeFactor { get; init; }
         public string? QuietStart { get; init; }
@@ -178,7 +179,7 @@ public sealed class SubscriptionStore(Database database)
             Topics = JsonSerializer.Deserialize<List<string>>(Topics) ?? [], TopicMatch = TopicMatch,
             Sources = JsonSerializer.Deserialize<List<string>>(Sources) ?? [],
             DocumentTypes = JsonSerializer.Deserialize<List<string>>(DocumentTypes) ?? [],
-            MinScore = MinScore, Query = Query, DriftOnly = DriftOnly, SpikeWindowHours = SpikeWindowHours, SpikeFactor = SpikeFactor,
+            MinScore = MinScore, Query = Query, DriftOnly = DriftOnly, IncludeHistory = IncludeHistory, SpikeWindowHours = SpikeWindowHours, SpikeFactor = SpikeFactor,
             QuietStart = QuietStart, QuietEnd = QuietEnd, TimeZone = TimeZone, Delivery = Delivery, DigestHour = DigestHour,
             InApp = InApp, Email = Email, WebhookUrl = WebhookUrl, WebhookFormat = WebhookFormat, WebhookSecret = WebhookSecret,
             FeedTokenHash = FeedTokenHash, CreatedAt = Database.FromDb(CreatedAt), UpdatedAt = Database.FromDb(UpdatedAt),

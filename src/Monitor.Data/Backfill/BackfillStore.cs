@@ -306,16 +306,12 @@ public sealed class BackfillStore(Database database)
         return rows.ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>
-    /// Marks a revision as stored by a backfill, tagged by <paramref name="tagsVersion"/>: left out of the live view's
-    /// catch-up, and re-tagged by the background refinement when that is not the live tagger's version.
-    /// </summary>
-    public async Task MarkBackfilledAsync(long statementId, int revision, string tagsVersion, CancellationToken cancellationToken = default)
+    /// <summary>Whether any backfill is walking now (the background refinement waits for them to end).</summary>
+    public async Task<bool> AnyRunningAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE statements SET backfill_revision = @Revision, backfill_tags = @TagsVersion WHERE id = @StatementId AND current_revision = @Revision",
-            new { StatementId = statementId, Revision = revision, TagsVersion = tagsVersion }, cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM backfill_jobs WHERE state = 'running'", cancellationToken: cancellationToken)) > 0;
     }
 
     /// <summary>Whether any enabled subscription asks for history, so backfilled statements must be matched too.</summary>

@@ -31,6 +31,9 @@ public sealed class StatementStore(Database database)
         RETURNING id AS Id, current_revision AS Revision
         """;
 
+    private const string MarkBackfilledSql =
+        "UPDATE statements SET backfill_revision = @Revision, backfill_tags = @TagsVersion WHERE id = @StatementId";
+
     private const string FindLinkSql = "SELECT statement_id FROM statement_links WHERE source_id = @SourceId AND external_id = @ExternalId";
 
     private const string FindByReferenceSql = "SELECT id FROM statements WHERE document_reference = @DocumentReference";
@@ -237,7 +240,13 @@ public sealed class StatementStore(Database database)
             Backfill = s.Backfill,
         };
 
-        // A backfilled statement is history: its event is relayed only when a subscription asks for history.
+        // A backfilled statement is history: marked so (the live catch-up leaves it out; the refinement re-tags it when
+        // another tagger than the live one tagged it), and its event relayed only when a subscription asks for history.
+        if (s.Backfill)
+        {
+            await connection.ExecuteAsync(MarkBackfilledSql, new { StatementId = bumped.Id, bumped.Revision, TagsVersion = tagged.BaselineVersion }, transaction);
+        }
+
         if (!s.Backfill || s.AlertHistory)
         {
             await OutboxStore.EnqueueAsync(connection, transaction, stored, now);
