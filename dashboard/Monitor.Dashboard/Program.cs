@@ -24,6 +24,7 @@ app.MapMonitorApi();
 app.MapTaggingApi();
 app.MapSourcesAdminApi();
 app.MapErrorQueuesAdminApi();
+app.MapBackfillAdminApi();
 app.MapAlertsApi();
 app.MapHub<MonitorHub>(MonitorHub.Path);
 return await app.RunMonitorAsync();

@@ -32,4 +32,14 @@ public sealed record StatementDiscovered(
     /// one statement.
     /// </summary>
     public string? DocumentReference { get; init; }
+
+    /// <summary>
+    /// Found by a backfill of the source's archive, not by live polling. It travels its own lower-priority queues
+    /// (<c>tag-statement-backfill</c>, <c>store-statement-backfill</c>), keeps its original publication date, is not
+    /// pushed to the live stream and raises no alert unless a subscription asks for history. False (live) by default.
+    /// </summary>
+    public bool Backfill { get; init; }
+
+    /// <summary>For a backfilled statement: some subscription asks for history, so its stored event is still published.</summary>
+    public bool AlertHistory { get; init; }
 }

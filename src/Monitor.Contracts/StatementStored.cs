@@ -24,4 +24,7 @@ public sealed record StatementStored(
 
     /// <summary>Values stated for the baseline figures; any with <see cref="FigureValue.Drift"/> differ from the briefing.</summary>
     public IReadOnlyList<FigureValue> Figures { get; init; } = [];
+
+    /// <summary>Stored from a backfill (see <see cref="StatementDiscovered.Backfill"/>): history, not news; never pushed live.</summary>
+    public bool Backfill { get; init; }
 }

@@ -32,6 +32,9 @@ public sealed class FeedSimulator : IAsyncDisposable
 
     public FeedSimulatorOptions Options { get; }
 
+    /// <summary>The generated archive of historical statements under <c>/archive/</c>.</summary>
+    public SimulatedArchive Archive { get; private set; } = null!;
+
     /// <summary>http://127.0.0.1:port/</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -60,6 +63,8 @@ public sealed class FeedSimulator : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxConcurrentConnections = null);
         var app = builder.Build();
         var simulator = new FeedSimulator(app, options);
+        simulator.Archive = new SimulatedArchive(options.Archive);
+        simulator.Archive.Map(app);
         app.MapSimulatedFeeds(simulator);
         app.MapSimulatorControl(simulator);
         await app.StartAsync(cancellationToken);

@@ -17,4 +17,7 @@ public sealed class FeedSimulatorOptions
 
     /// <summary>The statement writer's seed: the same seed writes the same statements.</summary>
     public int Seed { get; set; } = 2026;
+
+    /// <summary>The generated archive under <c>/archive/</c> (<see cref="SimulatedArchive"/>): 100,000 items by default.</summary>
+    public ArchiveOptions Archive { get; set; } = new();
 }

@@ -83,6 +83,7 @@ public static class MonitorHostExtensions
         builder.Services.AddSingleton<Migrator>();
         builder.Services.AddSingleton<SourceStore>();
         builder.Services.AddSingleton<SourceAdminStore>();
+        builder.Services.AddSingleton<Monitor.Data.Backfill.BackfillStore>();
         builder.Services.AddSingleton<StatementStore>();
         builder.Services.AddSingleton<DiscoveredItemStore>();
         builder.Services.AddSingleton<OutboxStore>();

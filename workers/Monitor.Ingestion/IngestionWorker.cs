@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Monitor.Hosting.Net;
+using Monitor.Ingestion.Backfill;
 using Monitor.Ingestion.Polling;
 
 namespace Monitor.Ingestion;
@@ -17,6 +18,14 @@ public static class IngestionWorker
             .ValidateOnStart();
         builder.Services.AddIngestionPolling();
         builder.Services.AddHostedService<SourceScheduler>();
+        builder.Services.AddOptions<BackfillOptions>()
+            .Bind(builder.Configuration.GetSection(BackfillOptions.SectionName))
+            .Validate(options => options.RequestsPerSecondPerHost > 0 && options.MaxConcurrentJobs > 0 && options.Lease > TimeSpan.Zero,
+                "Backfill:RequestsPerSecondPerHost, MaxConcurrentJobs and Lease must be positive")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<BackfillHostRate>();
+        builder.Services.AddScoped<BackfillWalker>();
+        builder.Services.AddHostedService<BackfillRunner>();
         return builder;
     }
 

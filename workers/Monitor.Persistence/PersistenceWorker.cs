@@ -18,7 +18,7 @@ public static class PersistenceWorker
         return builder;
     }
 
-    /// <summary>The store consumer and the batcher it hands statements to (a bus registration is a service collection).</summary>
+    /// <summary>The store consumers and the batcher live statements are handed to (a bus registration is a service collection).</summary>
     public static void AddConsumers(IBusRegistrationConfigurator bus)
     {
         ArgumentNullException.ThrowIfNull(bus);
@@ -28,5 +28,11 @@ public static class PersistenceWorker
         bus.TryAddSingleton<StatementBatcher>();
         bus.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StatementBatcherHost>());
         bus.AddConsumer<StoreStatementConsumer>().Endpoint(e => e.Name = PipelineQueues.StoreStatement);
+        bus.AddConsumer<StoreBackfilledStatementConsumer>().Endpoint(e =>
+        {
+            // Sent to by name only: bound to the message type's exchange it would also get every live one published.
+            e.Name = PipelineQueues.StoreStatementBackfill;
+            e.ConfigureConsumeTopology = false;
+        });
     }
 }

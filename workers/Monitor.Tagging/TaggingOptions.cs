@@ -17,6 +17,15 @@ public sealed class TaggingOptions
     /// <summary>How long a replica's re-tagging lease lasts without renewal.</summary>
     public int RetagLeaseSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// How backfilled statements are tagged: <c>calibrated</c> (default, rules first: the background re-tag refines
+    /// them with the live tagger), <c>rules</c>, or <c>live</c> (the live tagger, e.g. the hybrid at ~40 ms a statement).
+    /// </summary>
+    public string BackfillMode { get; set; } = "calibrated";
+
+    /// <summary>Re-tag backfilled statements with the live tagger in the background (<c>BackfillRefiner</c>), when they were tagged by another.</summary>
+    public bool RefineBackfill { get; set; } = true;
+
     /// <summary>The semantic layer (<c>Tagging:Semantic</c>).</summary>
     public SemanticOptions Semantic { get; set; } = new();
 }

@@ -22,8 +22,10 @@ public static class TaggingWorker
         var mode = ModeOf(options);
         builder.Services.AddSingleton(_ => Taggers.Create(topics, mode, options.Semantic.MaxSentences));
         builder.Services.AddSingleton(Taggers.Identify(topics, mode));
+        builder.Services.AddSingleton<BackfillTagger>();
         builder.Services.AddSingleton<RetagStore>();
         builder.Services.AddHostedService<RetagService>();
+        builder.Services.AddHostedService<BackfillRefiner>();
         return builder;
     }
 
@@ -43,6 +45,15 @@ public static class TaggingWorker
         return Taggers.Identify(topics, ModeOf(options));
     }
 
-    public static void AddConsumers(IBusRegistrationConfigurator bus) =>
+    public static void AddConsumers(IBusRegistrationConfigurator bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<TagStatementConsumer>().Endpoint(e => e.Name = PipelineQueues.TagStatement);
+        bus.AddConsumer<TagBackfilledStatementConsumer>().Endpoint(e =>
+        {
+            // Sent to by name only: bound to the message type's exchange it would also get every live one published.
+            e.Name = PipelineQueues.TagStatementBackfill;
+            e.ConfigureConsumeTopology = false;
+        });
+    }
 }

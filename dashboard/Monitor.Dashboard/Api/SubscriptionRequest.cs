@@ -45,6 +45,9 @@ public sealed record SubscriptionRequest
 
     public bool? DriftOnly { get; init; }
 
+    /// <summary>Also alert on statements stored by a backfill (history); default false.</summary>
+    public bool? IncludeHistory { get; init; }
+
     /// <summary>Kind "spike": 1 to 168 hours.</summary>
     public int? SpikeWindowHours { get; init; }
 
@@ -81,6 +84,9 @@ public sealed record SubscriptionView(
     QuietHoursView? QuietHours, string TimeZone, string Delivery, int DigestHour, ChannelsView Channels,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool Suspended)
 {
+    /// <summary>Also alerts on backfilled statements (history).</summary>
+    public bool IncludeHistory { get; init; }
+
     /// <summary>The Atom feed's URL with its secret token: only in the answer that created it.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? FeedUrl { get; init; }
@@ -96,7 +102,7 @@ public sealed record SubscriptionView(
             s.SpikeWindowHours, s.SpikeFactor, s.QuietStart is null || s.QuietEnd is null ? null : new QuietHoursView(s.QuietStart, s.QuietEnd),
             s.TimeZone, s.Delivery, s.DigestHour,
             new ChannelsView(s.InApp, s.Email, s.WebhookUrl is null ? null : new WebhookView(s.WebhookUrl, s.WebhookFormat)),
-            s.CreatedAt, s.UpdatedAt, s.Suspended);
+            s.CreatedAt, s.UpdatedAt, s.Suspended) { IncludeHistory = s.IncludeHistory };
     }
 }
 
@@ -301,7 +307,7 @@ public static partial class SubscriptionValidation
         return (new Subscription
         {
             Name = name, Kind = kind, Enabled = request.Enabled ?? true, Topics = topics, TopicMatch = topicMatch, Sources = sources,
-            DocumentTypes = documentTypes, MinScore = minScore, Query = query, DriftOnly = request.DriftOnly ?? false,
+            DocumentTypes = documentTypes, MinScore = minScore, Query = query, DriftOnly = request.DriftOnly ?? false, IncludeHistory = request.IncludeHistory ?? false,
             SpikeWindowHours = spike ? request.SpikeWindowHours : null, SpikeFactor = spike ? request.SpikeFactor : null,
             QuietStart = quietStart, QuietEnd = quietEnd, TimeZone = timeZone, Delivery = delivery, DigestHour = digestHour,
             InApp = channels.InApp ?? true, Email = email, WebhookUrl = webhookUrl, WebhookFormat = webhookFormat,

@@ -11,6 +11,7 @@ internal static class CommandCatalog
         EvalCommand.Create(),
         TrainCommand.Create(),
         SourcesCommand.Create(),
+        BackfillCommand.Create(),
         SimulateCommand.Create(),
         UsersCommand.Create(),
         ErrorsCommand.Create(),

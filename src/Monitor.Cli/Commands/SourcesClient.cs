@@ -77,6 +77,19 @@ internal sealed class SourcesClient(HttpClient http)
         return await ReadAsync<Source>(response, cancellationToken);
     }
 
+    /// <summary>Any other admin endpoint (e.g. <c>api/admin/backfills</c>): JSON in, JSON out, a refusal as its message.</summary>
+    public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, options: Json);
+        }
+
+        using var response = await http.SendAsync(request, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
     public async Task RemoveAsync(string id, CancellationToken cancellationToken)
     {
         using var response = await http.DeleteAsync(new Uri($"{Path}/{Uri.EscapeDataString(id)}", UriKind.Relative), cancellationToken);

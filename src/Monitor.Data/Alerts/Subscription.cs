@@ -40,6 +40,9 @@ public sealed record Subscription
     /// <summary>Only statements stating a baseline figure that differs from the briefing.</summary>
     public bool DriftOnly { get; init; }
 
+    /// <summary>Also match statements stored by a backfill (history); by default they raise no alert.</summary>
+    public bool IncludeHistory { get; init; }
+
     public int? SpikeWindowHours { get; init; }
 
     public double? SpikeFactor { get; init; }

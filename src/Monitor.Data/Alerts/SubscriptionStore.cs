@@ -18,7 +18,7 @@ public sealed class SubscriptionStore(Database database)
     private const string Columns = $"""
         id AS Id, user_id AS UserId, name AS Name, kind AS Kind, enabled AS Enabled, topics AS Topics,
         topic_match AS TopicMatch, sources AS Sources, document_types AS DocumentTypes, min_score AS MinScore,
-        query AS Query, drift_only AS DriftOnly, spike_window_hours AS SpikeWindowHours, spike_factor AS SpikeFactor,
+        query AS Query, drift_only AS DriftOnly, include_history AS IncludeHistory, spike_window_hours AS SpikeWindowHours, spike_factor AS SpikeFactor,
         quiet_start AS QuietStart, quiet_end AS QuietEnd, time_zone AS TimeZone, delivery AS Delivery,
         digest_hour AS DigestHour, in_app AS InApp, email AS Email, webhook_url AS WebhookUrl,
         webhook_format AS WebhookFormat, webhook_secret AS WebhookSecret, feed_token_hash AS FeedTokenHash,
@@ -28,10 +28,10 @@ public sealed class SubscriptionStore(Database database)
 
     private const string InsertSql = """
         INSERT INTO subscriptions (user_id, name, kind, enabled, topics, topic_match, sources, document_types, min_score,
-            query, drift_only, spike_window_hours, spike_factor, quiet_start, quiet_end, time_zone, delivery, digest_hour,
+            query, drift_only, include_history, spike_window_hours, spike_factor, quiet_start, quiet_end, time_zone, delivery, digest_hour,
             in_app, email, webhook_url, webhook_format, webhook_secret, feed_token_hash, created_at, updated_at)
         VALUES (@UserId, @Name, @Kind, @Enabled, @Topics, @TopicMatch, @Sources, @DocumentTypes, @MinScore,
-            @Query, @DriftOnly, @SpikeWindowHours, @SpikeFactor, @QuietStart, @QuietEnd, @TimeZone, @Delivery, @DigestHour,
+            @Query, @DriftOnly, @IncludeHistory, @SpikeWindowHours, @SpikeFactor, @QuietStart, @QuietEnd, @TimeZone, @Delivery, @DigestHour,
             @InApp, @Email, @WebhookUrl, @WebhookFormat, @WebhookSecret, @FeedTokenHash, @CreatedAt, @UpdatedAt)
         RETURNING id
         """;
@@ -39,7 +39,7 @@ public sealed class SubscriptionStore(Database database)
     // The owner, the feed token and the webhook secret are not changed by an update (they have their own calls).
     private const string UpdateSql = """
         UPDATE subscriptions SET name = @Name, kind = @Kind, enabled = @Enabled, topics = @Topics, topic_match = @TopicMatch,
-            sources = @Sources, document_types = @DocumentTypes, min_score = @MinScore, query = @Query, drift_only = @DriftOnly,
+            sources = @Sources, document_types = @DocumentTypes, min_score = @MinScore, query = @Query, drift_only = @DriftOnly, include_history = @IncludeHistory,
             spike_window_hours = @SpikeWindowHours, spike_factor = @SpikeFactor, quiet_start = @QuietStart,
             quiet_end = @QuietEnd, time_zone = @TimeZone, delivery = @Delivery, digest_hour = @DigestHour, in_app = @InApp,
             email = @Email, webhook_url = @WebhookUrl, webhook_format = @WebhookFormat, updated_at = @UpdatedAt
@@ -136,7 +136,7 @@ public sealed class SubscriptionStore(Database database)
         s.Id, s.UserId, s.Name, s.Kind, s.Enabled,
         Topics = JsonSerializer.Serialize(s.Topics), s.TopicMatch,
         Sources = JsonSerializer.Serialize(s.Sources), DocumentTypes = JsonSerializer.Serialize(s.DocumentTypes),
-        s.MinScore, s.Query, s.DriftOnly, s.SpikeWindowHours, s.SpikeFactor, s.QuietStart, s.QuietEnd, s.TimeZone,
+        s.MinScore, s.Query, s.DriftOnly, s.IncludeHistory, s.SpikeWindowHours, s.SpikeFactor, s.QuietStart, s.QuietEnd, s.TimeZone,
         s.Delivery, s.DigestHour, s.InApp, s.Email, s.WebhookUrl, s.WebhookFormat, s.WebhookSecret, s.FeedTokenHash,
         CreatedAt = Database.ToDb(s.CreatedAt), UpdatedAt = Database.ToDb(s.UpdatedAt),
     };
@@ -155,6 +155,7 @@ public sealed class SubscriptionStore(Database database)
         public double MinScore { get; init; }
         public string? Query { get; init; }
         public bool DriftOnly { get; init; }
+        public bool IncludeHistory { get; init; }
         public int? SpikeWindowHours { get; init; }
         public double? SpikeFactor { get; init; }
         public string? QuietStart { get; init; }
@@ -178,7 +179,7 @@ public sealed class SubscriptionStore(Database database)
             Topics = JsonSerializer.Deserialize<List<string>>(Topics) ?? [], TopicMatch = TopicMatch,
             Sources = JsonSerializer.Deserialize<List<string>>(Sources) ?? [],
             DocumentTypes = JsonSerializer.Deserialize<List<string>>(DocumentTypes) ?? [],
-            MinScore = MinScore, Query = Query, DriftOnly = DriftOnly, SpikeWindowHours = SpikeWindowHours, SpikeFactor = SpikeFactor,
+            MinScore = MinScore, Query = Query, DriftOnly = DriftOnly, IncludeHistory = IncludeHistory, SpikeWindowHours = SpikeWindowHours, SpikeFactor = SpikeFactor,
             QuietStart = QuietStart, QuietEnd = QuietEnd, TimeZone = TimeZone, Delivery = Delivery, DigestHour = DigestHour,
             InApp = InApp, Email = Email, WebhookUrl = WebhookUrl, WebhookFormat = WebhookFormat, WebhookSecret = WebhookSecret,
             FeedTokenHash = FeedTokenHash, CreatedAt = Database.FromDb(CreatedAt), UpdatedAt = Database.FromDb(UpdatedAt),

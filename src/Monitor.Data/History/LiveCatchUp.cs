@@ -48,7 +48,7 @@ public sealed partial class HistoryStore
 {
     // statements.updated_at is the stored_at of the current revision (both are set to the same "now" in the
     // transaction that stores it), so ix_statements_latest (updated_at DESC, id DESC), read backwards, walks exactly
-    // this order from @After on. The revision row gives DiscoveredAt as the pushed StatementStored has it.
+    // this order from @After on. A statement a backfill stored (and nothing revised since) is history, never news. The revision row gives DiscoveredAt as the pushed StatementStored has it.
     private const string StoredSinceSql = """
         SELECT s.id AS StatementId, s.current_revision AS Revision, s.source_id AS SourceId, s.external_id AS ExternalId,
                s.url AS Url, s.title AS Title, s.summary AS Summary, s.published_at AS PublishedAt,
@@ -57,6 +57,7 @@ public sealed partial class HistoryStore
         FROM statements s
         JOIN statement_revisions r ON r.statement_id = s.id AND r.revision = s.current_revision
         WHERE s.updated_at >= @After
+          AND (s.backfill_revision IS NULL OR s.backfill_revision <> s.current_revision)
         """;
 
     /// <summary>

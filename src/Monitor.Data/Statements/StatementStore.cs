@@ -33,6 +33,9 @@ public sealed class StatementStore(Database database)
         RETURNING id AS Id, current_revision AS Revision
         """;
 
+    private const string MarkBackfilledSql =
+        "UPDATE statements SET backfill_revision = @Revision, backfill_tags = @TagsVersion WHERE id = @StatementId";
+
     private const string FindLinkSql = "SELECT statement_id FROM statement_links WHERE source_id = @SourceId AND external_id = @ExternalId";
 
     private const string FindByReferenceSql = "SELECT id FROM statements WHERE document_reference = @DocumentReference";
@@ -516,8 +519,24 @@ public sealed class StatementStore(Database database)
             }
         }
 
+        // A backfilled statement is history: marked so (the live catch-up leaves it out; the refinement re-tags it when
+        // another tagger than the live one tagged it), and its event relayed only when a subscription asks for history.
+        foreach (var p in pending)
+        {
+            if (p.Tagged.Statement.Backfill)
+            {
+                await connection.ExecuteAsync(MarkBackfilledSql, new { StatementId = p.Bumped.Id, p.Bumped.Revision, TagsVersion = p.Tagged.BaselineVersion }, transaction);
+            }
+        }
+
+        var announced = pending.Where(p => !p.Tagged.Statement.Backfill || p.Tagged.Statement.AlertHistory).ToList();
+        if (announced.Count == 0)
+        {
+            return [];
+        }
+
         return await OutboxStore.EnqueueManyAsync(connection, transaction, database.Provider,
-            pending.Select(p => new OutboxStore.Outgoing(p.Stored, p.TraceParent)).ToList(), pending[0].Now, claimUntil);
+            announced.Select(p => new OutboxStore.Outgoing(p.Stored, p.TraceParent)).ToList(), pending[0].Now, claimUntil);
     }
 
     private static string BuildInsertTopicsSql(int count) =>
@@ -536,6 +555,7 @@ public sealed class StatementStore(Database database)
             DocumentType = Tagged.Statement.DocumentType,
             Language = Tagged.Statement.Language,
             Figures = Tagged.Figures,
+            Backfill = Tagged.Statement.Backfill,
         };
     }
 

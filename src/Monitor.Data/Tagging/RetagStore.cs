@@ -121,6 +121,65 @@ public sealed class RetagStore(Database database)
             return false;
         }
 
+        await ReplaceTagsAsync(connection, transaction, version, item, topics, figures, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Statements a backfill tagged with another tagger than <paramref name="version"/> (the rules first, for speed),
+    /// waiting for the background refinement, in id order.
+    /// </summary>
+    public async Task<IReadOnlyList<RetagItem>> NextBackfilledAsync(string version, int count, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
+            """
+            SELECT s.id AS StatementId, s.current_revision AS Revision, r.title AS Title, r.summary AS Summary, r.body AS Body
+            FROM statements s
+            JOIN statement_revisions r ON r.statement_id = s.id AND r.revision = s.current_revision
+            WHERE s.backfill_tags IS NOT NULL AND s.backfill_tags <> @Version
+            ORDER BY s.id
+            LIMIT @Count
+            """,
+            new { Version = version, Count = count }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new RetagItem(r.StatementId, (int)r.Revision, r.Title, r.Summary, r.Body))];
+    }
+
+    /// <summary>Backfilled statements still waiting for the refinement with <paramref name="version"/>; those already tagged by it are cleared.</summary>
+    public async Task<long> CountBackfilledAsync(string version, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE statements SET backfill_tags = NULL WHERE backfill_tags = @Version", new { Version = version }, cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM statements WHERE backfill_tags IS NOT NULL", cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Replaces a backfilled revision's tags with the live tagger's and clears its mark, in one transaction.</summary>
+    public async Task RefineBackfilledAsync(string version, RetagItem item, IReadOnlyList<TopicScore> topics, IReadOnlyList<FigureValue> figures, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(topics);
+        ArgumentNullException.ThrowIfNull(figures);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ReplaceTagsAsync(connection, transaction, version, item, topics, figures, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE statements SET backfill_tags = NULL WHERE id = @StatementId",
+            new { item.StatementId }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task ReplaceTagsAsync(
+        System.Data.Common.DbConnection connection,
+        System.Data.Common.DbTransaction transaction,
+        string version,
+        RetagItem item,
+        IReadOnlyList<TopicScore> topics,
+        IReadOnlyList<FigureValue> figures,
+        CancellationToken cancellationToken)
+    {
         var key = new { item.StatementId, item.Revision };
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM statement_topics WHERE statement_id = @StatementId AND revision = @Revision", key, transaction, cancellationToken: cancellationToken));
@@ -159,8 +218,6 @@ public sealed class RetagStore(Database database)
                 transaction, cancellationToken: cancellationToken));
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        return true;
     }
 
     /// <summary>Marks the run finished (the lease holder found nothing after its checkpoint).</summary>

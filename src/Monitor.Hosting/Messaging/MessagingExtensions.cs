@@ -61,8 +61,9 @@ public static class MessagingExtensions
                     r.Ignore<Exception>(Database.IsTransient);
                     r.Exponential(8, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
                 });
-                endpoint.PrefetchCount = options.PrefetchCount;
-                endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit ?? options.PrefetchCount;
+                var backfill = PipelineQueues.Backfill.Contains(name);
+                endpoint.PrefetchCount = backfill ? options.BackfillPrefetchCount : options.PrefetchCount;
+                endpoint.ConcurrentMessageLimit = backfill ? options.BackfillConcurrentMessageLimit : options.ConcurrentMessageLimit ?? options.PrefetchCount;
                 if (name == PipelineQueues.StoreStatement)
                 {
                     // Persistence writes what its consumers hold in batches: as many in hand as one batch may take.

@@ -21,6 +21,12 @@ public sealed class MessagingOptions
     /// <summary>Messages handled at once per receive endpoint; defaults to the prefetch count.</summary>
     public int? ConcurrentMessageLimit { get; set; }
 
+    /// <summary>Messages fetched ahead per backfill endpoint (<see cref="PipelineQueues.Backfill"/>).</summary>
+    public int BackfillPrefetchCount { get; set; } = 16;
+
+    /// <summary>Backfilled messages handled at once per endpoint: few, so history never takes the live path's CPU.</summary>
+    public int BackfillConcurrentMessageLimit { get; set; } = 2;
+
     /// <summary>
     /// Messages fetched ahead and handled at once on <c>store-statement</c>: Persistence writes the statements it holds
     /// in batches of up to this many, one transaction each.

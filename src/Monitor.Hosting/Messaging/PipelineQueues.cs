@@ -16,6 +16,21 @@ public static class PipelineQueues
 
     public static readonly IReadOnlyList<string> All = [TagStatement, StoreStatement, MatchSubscriptions];
 
+    /// <summary>
+    /// The backfill's own path (statements found in archives, <see cref="StatementDiscovered.Backfill"/>): sent, not
+    /// published, to these queues, consumed with fewer messages at a time, so live statements never wait behind history.
+    /// Declared by their first send and their consumers (classic durable queues).
+    /// </summary>
+    public const string TagStatementBackfill = "tag-statement-backfill";
+
+    public const string StoreStatementBackfill = "store-statement-backfill";
+
+    public static readonly IReadOnlyList<string> Backfill = [TagStatementBackfill, StoreStatementBackfill];
+
+    public static readonly Uri TagStatementBackfillAddress = new($"queue:{TagStatementBackfill}");
+
+    public static readonly Uri StoreStatementBackfillAddress = new($"queue:{StoreStatementBackfill}");
+
     /// <param name="quorum">Declare them as quorum queues (<see cref="RabbitMqOptions.QuorumQueues"/>); the consumers'
     /// endpoints must say the same, or RabbitMQ refuses the second declaration.</param>
     internal static void BindPipelineQueues(this IRabbitMqBusFactoryConfigurator cfg, bool quorum)

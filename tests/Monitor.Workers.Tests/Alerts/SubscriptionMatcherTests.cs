@@ -73,6 +73,18 @@ public sealed class SubscriptionMatcherTests
         Assert.Empty(SubscriptionMatcher.SpikeTopics(Any, statement));
     }
 
+    [Fact]
+    public void A_backfilled_statement_matches_only_subscriptions_that_ask_for_history_and_never_counts_for_a_spike()
+    {
+        var history = Statement(("sanctions", 0.6)) with { Backfill = true };
+        var spike = Any with { Kind = SubscriptionKinds.Spike, Topics = ["sanctions"], MinScore = 0.5, IncludeHistory = true };
+
+        Assert.Null(SubscriptionMatcher.Match(Any, history));
+        Assert.Equal(["sanctions"], SubscriptionMatcher.Match(Any with { IncludeHistory = true }, history));
+        Assert.NotNull(SubscriptionMatcher.Match(Any, history with { Backfill = false }));
+        Assert.Empty(SubscriptionMatcher.SpikeTopics(spike, history));
+    }
+
     private static StatementStored Statement(params (string Topic, double Score)[] topics) =>
         new(1, 1, "nato-news", "ext-1", "https://example.org/1", "Title", "Summary", Now,
             topics.Select(t => new TopicScore(t.Topic, t.Score, [])).ToList(), Now, Now);

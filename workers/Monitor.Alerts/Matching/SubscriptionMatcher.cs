@@ -21,6 +21,7 @@ public static class SubscriptionMatcher
         ArgumentNullException.ThrowIfNull(subscription);
         ArgumentNullException.ThrowIfNull(statement);
         if (subscription.Kind != SubscriptionKinds.Statements
+            || (statement.Backfill && !subscription.IncludeHistory)
             || (subscription.Sources.Count > 0 && !Contains(subscription.Sources, statement.SourceId))
             || (subscription.DocumentTypes.Count > 0 && !Contains(subscription.DocumentTypes, statement.DocumentType))
             || (subscription.DriftOnly && !HasDrift(statement.Figures)))
@@ -56,7 +57,8 @@ public static class SubscriptionMatcher
     {
         ArgumentNullException.ThrowIfNull(subscription);
         ArgumentNullException.ThrowIfNull(statement);
-        return subscription.Kind == SubscriptionKinds.Spike && subscription.Topics.Count > 0
+        // History is not a spike: a backfill of old statements says nothing about today's volume.
+        return subscription.Kind == SubscriptionKinds.Spike && subscription.Topics.Count > 0 && !statement.Backfill
             ? Scored(statement.Topics, subscription.MinScore, subscription.Topics) ?? []
             : [];
     }

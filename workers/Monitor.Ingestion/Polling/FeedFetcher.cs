@@ -44,6 +44,22 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
         return result;
     }
 
+    /// <summary>
+    /// A page of a source's archive (backfill): no conditional GET, the feed's guards and cap. An empty answer (204, or
+    /// 200 with no body) is the end of a list, as the EP Open Data API answers past its last item: empty content.
+    /// </summary>
+    public async Task<FetchResult> FetchArchivePageAsync(Uri url, string adapter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var result = await SendAsync(url, adapter, null, null, Settings.MaxFeedBytes, cancellationToken, emptyIsEnd: true);
+        if (result.Content.Length > 0)
+        {
+            RejectNonFeed(url.ToString(), result.Content);
+        }
+
+        return result;
+    }
+
     /// <summary>An article page, for the full text of a feed item (no conditional GET, same guards, its own size cap).</summary>
     public async Task<string> FetchPageAsync(Uri url, string adapter, CancellationToken cancellationToken)
     {
@@ -51,7 +67,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
         return Encoding.UTF8.GetString(result.Content);
     }
 
-    private async Task<FetchResult> SendAsync(Uri url, string adapter, string? etag, string? lastModified, long maxBytes, CancellationToken cancellationToken)
+    private async Task<FetchResult> SendAsync(Uri url, string adapter, string? etag, string? lastModified, long maxBytes, CancellationToken cancellationToken, bool emptyIsEnd = false)
     {
         var timeout = Settings.TimeoutFor(adapter);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -59,7 +75,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
         try
         {
             using var response = await FollowRedirectsAsync(url, adapter, etag, lastModified, deadline.Token);
-            return await ReadAsync(response, url, etag, lastModified, maxBytes, deadline.Token);
+            return await ReadAsync(response, url, etag, lastModified, maxBytes, deadline.Token, emptyIsEnd);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -127,7 +143,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
         }
     }
 
-    private async Task<FetchResult> ReadAsync(HttpResponseMessage response, Uri url, string? etag, string? lastModified, long maxBytes, CancellationToken cancellationToken)
+    private async Task<FetchResult> ReadAsync(HttpResponseMessage response, Uri url, string? etag, string? lastModified, long maxBytes, CancellationToken cancellationToken, bool emptyIsEnd = false)
     {
         if (response.StatusCode == HttpStatusCode.NotModified)
         {
@@ -142,6 +158,11 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
         }
 
         var content = await ReadCappedAsync(response, url, maxBytes, cancellationToken);
+        if (emptyIsEnd && response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent && content.Length == 0)
+        {
+            return new FetchResult(false, [], null, null);
+        }
+
         if (content.Length == 0 || response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.NoContent)
         {
             var what = content.Length == 0 ? "with an empty body" : "instead of the content";

@@ -39,6 +39,7 @@ const ui = {
   minScore: document.getElementById('sub-min-score'),
   query: document.getElementById('sub-query'),
   drift: document.getElementById('sub-drift'),
+  history: document.getElementById('sub-history'),
   delivery: document.getElementById('sub-delivery'),
   digestHourField: document.getElementById('digest-hour-field'),
   digestHour: document.getElementById('sub-digest-hour'),
@@ -174,6 +175,7 @@ function readForm() {
     minScore: number(ui.minScore, 0),
     query: query === '' ? null : query,
     driftOnly: ui.drift.checked,
+    includeHistory: ui.history.checked,
     // Only a spike subscription has a window and a factor.
     spikeWindowHours: spike ? Math.round(number(ui.spikeWindow, 24)) : null,
     spikeFactor: spike ? number(ui.spikeFactor, 3) : null,
@@ -202,6 +204,7 @@ function writeForm(view) {
   ui.minScore.value = String(typeof v.minScore === 'number' ? v.minScore : 0);
   ui.query.value = asText(v.query);
   ui.drift.checked = v.driftOnly === true;
+  ui.history.checked = v.includeHistory === true;
   ui.spikeWindow.value = String(typeof v.spikeWindowHours === 'number' ? v.spikeWindowHours : 24);
   ui.spikeFactor.value = String(typeof v.spikeFactor === 'number' ? v.spikeFactor : 3);
   ui.quiet.checked = v.quietHours !== null && v.quietHours !== undefined;
@@ -333,6 +336,7 @@ function summaryRows(view) {
     if (typeof view.minScore === 'number' && view.minScore > 0) parts.push(`score ≥ ${view.minScore.toFixed(2)}`);
     if (asText(view.query) !== '') parts.push(`words: “${asText(view.query)}”`);
     if (view.driftOnly) parts.push('figure drift only');
+    if (view.includeHistory) parts.push('backfilled history too');
     rows.push(['Matches', parts.join(' · ')]);
   }
   const zone = asText(view.timeZone) || 'UTC';
@@ -419,7 +423,7 @@ function toRequest(view) {
   return {
     name: view.name, kind: view.kind, enabled: view.enabled, topics: view.topics ?? [], topicMatch: view.topicMatch ?? 'any',
     sources: view.sources ?? [], documentTypes: view.documentTypes ?? [], minScore: view.minScore ?? 0, query: view.query ?? null,
-    driftOnly: view.driftOnly === true, spikeWindowHours: view.spikeWindowHours ?? null, spikeFactor: view.spikeFactor ?? null,
+    driftOnly: view.driftOnly === true, includeHistory: view.includeHistory === true, spikeWindowHours: view.spikeWindowHours ?? null, spikeFactor: view.spikeFactor ?? null,
     quietHours: view.quietHours ?? null, timeZone: view.timeZone ?? 'UTC', delivery: view.delivery ?? 'immediate',
     digestHour: view.digestHour ?? 8, channels: view.channels ?? { inApp: true, email: false, webhook: null },
   };
