@@ -12,6 +12,7 @@ namespace Monitor.LoadTest;
 internal sealed class CpuMeter(IReadOnlyList<MonitorProcess> processes, string postgres, string database)
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+    private const string PostgresPrefix = "postgres backend ";
 
     public async Task<Dictionary<string, double>> SnapshotAsync()
     {
@@ -30,7 +31,12 @@ internal sealed class CpuMeter(IReadOnlyList<MonitorProcess> processes, string p
         }
 
         seconds["load tool"] = Read(Environment.ProcessId);
-        seconds["PostgreSQL (this database)"] = (await BackendsAsync()).Sum(Read);
+        // Per backend: one that exits between two snapshots takes its CPU with it, and must not count as negative.
+        foreach (var pid in await BackendsAsync())
+        {
+            seconds[$"{PostgresPrefix}{pid}"] = Read(pid);
+        }
+
         seconds["RabbitMQ (whole broker)"] = Directory.EnumerateDirectories("/proc")
             .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
             .Where(pid => pid > 0 && Comm(pid) == "beam.smp").Sum(Read);
@@ -40,7 +46,12 @@ internal sealed class CpuMeter(IReadOnlyList<MonitorProcess> processes, string p
     /// <summary>CPU milliseconds per statement of each process between two snapshots, busiest first.</summary>
     public static string Report(Dictionary<string, double> before, Dictionary<string, double> after, int statements, TimeSpan wall)
     {
-        var rows = after.Select(a => (a.Key, Ms: (a.Value - before.GetValueOrDefault(a.Key)) * 1000 / Math.Max(1, statements)))
+        var perStatement = 1000.0 / Math.Max(1, statements);
+        var postgres = after.Where(a => a.Key.StartsWith(PostgresPrefix, StringComparison.Ordinal))
+            .Sum(a => Math.Max(0, a.Value - before.GetValueOrDefault(a.Key)));
+        var rows = after.Where(a => !a.Key.StartsWith(PostgresPrefix, StringComparison.Ordinal))
+            .Select(a => (Key: a.Key, Ms: (a.Value - before.GetValueOrDefault(a.Key)) * perStatement))
+            .Append((Key: "PostgreSQL (this database's backends)", Ms: postgres * perStatement))
             .OrderByDescending(r => r.Ms).ToList();
         var monitor = rows.Where(r => !r.Key.StartsWith("RabbitMQ", StringComparison.Ordinal) && r.Key != "load tool").Sum(r => r.Ms);
         return string.Join("\n", rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"  {r.Key}: {r.Ms:0.00} ms")))
