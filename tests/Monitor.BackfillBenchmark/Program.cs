@@ -14,7 +14,7 @@ using Monitor.Testing;
 //
 //   dotnet build Monitor.sln -c Release
 //   dotnet run -c Release --no-build --project tests/Monitor.BackfillBenchmark -- embedded [--items 100000] [--semantic on|off] [--refine-minutes 5]
-//   dotnet run -c Release --no-build --project tests/Monitor.BackfillBenchmark -- distributed [...]
+//   dotnet run -c Release --no-build --project tests/Monitor.BackfillBenchmark -- distributed [...] [--set Key=Value ...]
 var mode = args.FirstOrDefault() ?? "embedded";
 if (mode is not ("embedded" or "distributed"))
 {
@@ -26,6 +26,7 @@ var items = IntArg("--items", 100_000);
 var rate = IntArg("--rate", 2_000);
 var semantic = (Arg("--semantic") ?? "on") == "on";
 var refineMinutes = IntArg("--refine-minutes", 0);
+Console.WriteLine($"EP Open Data limit of 500 requests per 5 minutes: {(Arg("--ep-limit") == "on" ? "in force" : "lifted (--ep-limit on keeps it)")}");
 var archive = new ArchiveOptions
 {
     NatoItems = items * 4 / 10,
@@ -38,19 +39,25 @@ Console.WriteLine($"Backfill benchmark, {mode}: {archive.Total:N0} archive items
 
 await using var simulator = await FeedSimulator.StartAsync(new FeedSimulatorOptions { Archive = archive });
 var site = simulator.BaseAddress;
+
+// Live news beside the backfill: one new statement a second on an RSS feed polled every second, timed from discovery
+// to a SignalR client of the dashboard (the issue's "live before history": p99 under 1 s while the backfill runs).
+var live = simulator.AddFeed("live-news", FeedShape.Rss, initialItems: 0);
 var sources = new (string Id, string Adapter, string Url)[]
 {
     ("nato-archive", "nato-json", new Uri(site, "archive/nato/news/search.json?searchText=&sortBy=dateDesc&pageSize=50&page=1").ToString()),
     ("ep-archive", "ep-api", new Uri(site, "archive/ep/api/v2/adopted-texts/feed").ToString()),
     ("thinktank-archive", "ep-thinktank", new Uri(site, "archive/thinktank/rss?startDate=01/11/2026").ToString()),
     ("atom-archive", "rss", new Uri(site, "archive/atom/0.xml").ToString()),
+    ("live-news", "rss", live.Url.ToString()),
 };
 var settings = new Dictionary<string, string>
 {
     ["Ingestion__UseDefaultSources"] = "false",
     ["Ingestion__AllowedNetworks__0"] = Topology.TestFeedNetwork,
-    // The EP API's 500 requests per 5 minutes is the real site's limit, not the simulator's: the benchmark measures Monitor.
-    ["Ingestion__RateLimitedAdapters__0"] = "none",
+    // The EP API's 500 requests per 5 minutes is the real site's limit, not the simulator's: lifted unless --ep-limit on
+    // (a list setting cannot be emptied from configuration, so the permits are raised instead).
+    ["Ingestion__RateLimitPermits"] = Arg("--ep-limit") == "on" ? "500" : "1000000",
     ["Backfill__RequestsPerSecondPerHost"] = rate.ToString(CultureInfo.InvariantCulture),
     ["Backfill__MaxConcurrentJobs"] = "4",
     ["Backfill__MaxPagesInFlight"] = "20",
@@ -58,12 +65,22 @@ var settings = new Dictionary<string, string>
     ["Tagging__Semantic__Enabled"] = semantic ? "true" : "false",
     ["Serilog__MinimumLevel__Default"] = "Warning",
 };
+// --set Key=Value (repeatable): any other setting for every process, e.g. --set Messaging__BackfillConcurrentMessageLimit=8.
+for (var i = 0; i < args.Length - 1; i++)
+{
+    if (args[i] == "--set" && args[i + 1].Split('=', 2) is [var key, var value])
+    {
+        settings[key] = value;
+        Console.WriteLine($"  setting {key}={value}");
+    }
+}
+
 for (var i = 0; i < sources.Length; i++)
 {
     settings[$"Ingestion__Sources__{i}__Id"] = sources[i].Id;
     settings[$"Ingestion__Sources__{i}__Url"] = sources[i].Url;
     settings[$"Ingestion__Sources__{i}__Adapter"] = sources[i].Adapter;
-    settings[$"Ingestion__Sources__{i}__PollIntervalSeconds"] = "86400";
+    settings[$"Ingestion__Sources__{i}__PollIntervalSeconds"] = sources[i].Id == "live-news" ? "1" : "86400";
 }
 
 var processes = new List<MonitorProcess>();
@@ -96,7 +113,17 @@ try
     var cpuBefore = processes.ToDictionary(p => p.Name, Cpu);
     var serverBefore = await ServerCpuAsync();
     var wall = Stopwatch.StartNew();
-    foreach (var source in sources)
+    await using var client = await LiveClient.ConnectAsync(dashboard.BaseAddress);
+    using var liveNews = new CancellationTokenSource();
+    var publishing = Task.Run(async () =>
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        while (await timer.WaitForNextTickAsync(liveNews.Token).ConfigureAwait(false))
+        {
+            simulator.Publish(live.Id);
+        }
+    });
+    foreach (var source in sources.Where(source => source.Id != "live-news"))
     {
         using var response = await admin.PostAsJsonAsync("/api/admin/backfills", new { sourceId = source.Id, since = "2022-01-01", until = archive.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
         response.EnsureSuccessStatusCode();
@@ -107,7 +134,7 @@ try
     while (true)
     {
         var jobs = await admin.GetFromJsonAsync<JsonElement[]>("/api/admin/backfills") ?? [];
-        stored = await CountAsync(database, "SELECT COUNT(*) FROM statements");
+        stored = await CountAsync(database, "SELECT COUNT(*) FROM statements WHERE source_id <> 'live-news'");
         var done = jobs.All(j => j.GetProperty("state").GetString() == "done");
         if (lastPrint.Elapsed > TimeSpan.FromSeconds(15) || (done && stored >= archive.Total))
         {
@@ -136,6 +163,28 @@ try
     }
 
     var elapsed = wall.Elapsed;
+    await liveNews.CancelAsync();
+    try
+    {
+        await publishing;
+    }
+    catch (OperationCanceledException)
+    {
+    }
+
+    // Discovery to the client, for the live statements published while the backfill ran (those still in flight at its
+    // end are given 5 s to arrive).
+    await Task.Delay(TimeSpan.FromSeconds(5));
+    var pushed = client.Statements.ToArray();
+    var latencies = pushed.Where(p => p.Statement.SourceId == "live-news").Select(p => (p.ReceivedAt - p.Statement.DiscoveredAt).TotalMilliseconds).Order().ToArray();
+    var history = pushed.Count(p => p.Statement.SourceId != "live-news");
+    var pushedIds = pushed.Where(p => p.Statement.SourceId != "live-news").Select(p => p.Statement.StatementId).Distinct().ToArray();
+    long pushedBackfilled;
+    await using (var connection = await database.OpenAsync())
+    {
+        pushedBackfilled = pushedIds.Length == 0 ? 0 : await connection.ExecuteScalarAsync<long>(
+            $"SELECT COUNT(*) FROM statements WHERE backfill_revision IS NOT NULL AND id {database.InList("Ids")}", new { Ids = pushedIds });
+    }
     var cpuAfter = processes.ToDictionary(p => p.Name, Cpu);
     var serverAfter = await ServerCpuAsync();
 
@@ -152,6 +201,10 @@ try
     Console.WriteLine($"| setup | items | stored | wall time | items/s | full-text 'sanctions' | January 2022 | earliest first mention | tags waiting for refinement |");
     Console.WriteLine($"|---|---:|---:|---:|---:|---:|---:|---|---:|");
     Console.WriteLine($"| {mode} | {archive.Total:N0} | {stored:N0} | {elapsed:m\\:ss} | {stored / elapsed.TotalSeconds:N0} | {search:N0} | {january:N0} | {firstMention ?? "—"} | {pending:N0} |");
+    Console.WriteLine();
+    Console.WriteLine($"Live news during the backfill: {latencies.Length} statements pushed, discovery to SignalR client p50 {Percentile(latencies, 0.5):N0} ms, "
+        + $"p99 {Percentile(latencies, 0.99):N0} ms, max {(latencies.Length > 0 ? latencies[^1] : double.NaN):N0} ms; statements of the archive sources pushed live: {history} "
+        + $"(live polling's first look at them), of which stored by a backfill: {pushedBackfilled}");
     Console.WriteLine();
     Console.WriteLine("| process | CPU time | share of one core over the run | CPU per item |");
     Console.WriteLine("|---|---:|---:|---:|");
@@ -248,6 +301,9 @@ static Task<Dictionary<string, TimeSpan>> ServerCpuAsync()
 
     return Task.FromResult(totals);
 }
+
+static double Percentile(double[] sorted, double p) =>
+    sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
 static async Task<long> CountAsync(Monitor.Data.Database database, string sql)
 {

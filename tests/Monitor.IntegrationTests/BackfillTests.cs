@@ -52,7 +52,7 @@ public sealed class BackfillTests : IAsyncLifetime
             ["Ingestion__Sources__2__Url"] = _live.Url.ToString(),
             ["Ingestion__Sources__2__Adapter"] = "rss",
             ["Ingestion__Sources__2__PollIntervalSeconds"] = "1",
-            ["Ingestion__RateLimitedAdapters__0"] = "none",
+            ["Ingestion__RateLimitPermits"] = "1000000",
             ["Backfill__RequestsPerSecondPerHost"] = "25",
             ["Backfill__Lease"] = "00:00:03",
             ["Backfill__Tick"] = "00:00:00.500",

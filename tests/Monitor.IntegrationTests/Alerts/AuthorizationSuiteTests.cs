@@ -55,6 +55,10 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
         ["POST /api/admin/sources/{id}/pause"] = Rule.Admin,
         ["POST /api/admin/sources/{id}/resume"] = Rule.Admin,
         ["DELETE /api/admin/sources/{id}"] = Rule.Admin,
+        ["GET /api/admin/backfills/{id}"] = Rule.Admin,
+        ["POST /api/admin/backfills/{id}/pause"] = Rule.Admin,
+        ["POST /api/admin/backfills/{id}/resume"] = Rule.Admin,
+        ["POST /api/admin/backfills/{id}/cancel"] = Rule.Admin,
         ["GET /api/admin/users/{id}"] = Rule.Admin,
         ["PATCH /api/admin/users/{id}"] = Rule.Admin,
         ["POST /api/admin/users/{id}/reset-password"] = Rule.Admin,
@@ -178,6 +182,27 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
             case { } when endpoint.Contains("/api/admin/users/", StringComparison.Ordinal):
                 var (userId, _) = await TestAccounts.CreateUserAsync(dashboard.Database, $"suite-{Guid.NewGuid():N}"[..20], "viewer");
                 return Text(userId);
+            case { } when endpoint.Contains("/api/admin/backfills/", StringComparison.Ordinal):
+                // A backfill of a source on a documentation address (the network guard refuses it at connect time).
+                var archived = $"suite-{Guid.NewGuid():N}"[..20];
+                using (var added = await admin.Http.PostAsJsonAsync("/api/admin/sources", new { id = archived, url = "https://203.0.113.20/feed.xml" }))
+                {
+                    Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+                }
+
+                using (var started = await admin.Http.PostAsJsonAsync("/api/admin/backfills", new { sourceId = archived, since = "2022-01-01" }))
+                {
+                    Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+                    var backfillId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+                    if (endpoint.EndsWith("/resume", StringComparison.Ordinal))
+                    {
+                        using var paused = await admin.Http.PostAsync($"/api/admin/backfills/{backfillId}/pause", null);
+                        Assert.Equal(HttpStatusCode.OK, paused.StatusCode);
+                    }
+
+                    return Text(backfillId);
+                }
+
             case { } when endpoint.Contains("/api/admin/sources/", StringComparison.Ordinal):
                 var source = $"suite-{Guid.NewGuid():N}"[..20];
                 using (var added = await admin.Http.PostAsJsonAsync("/api/admin/sources", new { id = source, url = "https://203.0.113.20/feed.xml" }))
