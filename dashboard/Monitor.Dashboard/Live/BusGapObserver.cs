@@ -4,31 +4,30 @@ using MassTransit;
 namespace Monitor.Dashboard.Live;
 
 /// <summary>
-/// Watches this replica's receive endpoints. The first time one is ready is the start; each later time it is ready
-/// again after its connection was lost (a RabbitMQ restart). Its temporary queue was gone meanwhile, and the events
-/// published then never reach this replica, however durable the rest of the pipeline is. So its clients are told to
-/// catch up (<see cref="LiveBroadcaster.BusGapAsync"/>), once per gap however many endpoints come back.
+/// Watches the receive endpoint of this replica's <c>StatementStored</c> pushes (<c>push-statement-&lt;replica&gt;</c>).
+/// The first time it is ready is the start; each later time it is ready again after its connection was lost (a RabbitMQ
+/// restart). Its temporary queue was gone meanwhile, and the statements published then never reach this replica,
+/// however durable the rest of the pipeline is. So its clients are told to catch up
+/// (<see cref="LiveBroadcaster.BusGapAsync"/>) the moment the queue takes events again: what was stored before that is
+/// in the catch-up, what comes after is pushed. Another endpoint coming back first would be too early.
 /// </summary>
-public sealed class BusGapObserver(LiveBroadcaster live, TimeProvider time) : IReceiveEndpointObserver
+public sealed class BusGapObserver(LiveBroadcaster live) : IReceiveEndpointObserver
 {
-    private static readonly TimeSpan OncePer = TimeSpan.FromSeconds(5);
+    /// <summary>The kebab-case endpoint name MassTransit gives <see cref="Consumers.PushStatementConsumer"/>.</summary>
+    public const string EndpointPrefix = "push-statement";
+
     private readonly ConcurrentDictionary<Uri, bool> _started = new();
-    private long _lastGapTicks;
 
     public async Task Ready(ReceiveEndpointReady ready)
     {
         ArgumentNullException.ThrowIfNull(ready);
-        if (_started.TryAdd(ready.InputAddress, true))
+        var queue = ready.InputAddress.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
+        if (!queue.StartsWith(EndpointPrefix, StringComparison.Ordinal) || _started.TryAdd(ready.InputAddress, true))
         {
             return;
         }
 
-        var now = time.GetUtcNow().UtcTicks;
-        var last = Interlocked.Read(ref _lastGapTicks);
-        if (now - last >= OncePer.Ticks && Interlocked.CompareExchange(ref _lastGapTicks, now, last) == last)
-        {
-            await live.BusGapAsync();
-        }
+        await live.BusGapAsync();
     }
 
     public Task Stopping(ReceiveEndpointStopping stopping) => Task.CompletedTask;

@@ -34,6 +34,9 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
 
         /// <summary>No sign-in: the secret token in the URL is the credential.</summary>
         Token,
+
+        /// <summary>Admins only, on the broker's queues: the embedded default has none, so an admin gets 409 for any.</summary>
+        AdminBroker,
     }
 
     /// <summary>Every endpoint with a route parameter, as "METHOD /template" (the OpenAPI document's form), and its rule.</summary>
@@ -66,6 +69,8 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
         ["GET /api/admin/users/{id}/subscriptions"] = Rule.Admin,
         ["DELETE /api/admin/users/{id}/subscriptions/{subscriptionId}"] = Rule.Admin,
         ["GET /feeds/alerts/{token}"] = Rule.Token,
+        ["GET /api/admin/error-queues/{queue}/messages"] = Rule.AdminBroker,
+        ["POST /api/admin/error-queues/{queue}/replay"] = Rule.AdminBroker,
     };
 
     public static TheoryData<string> CaseNames => [.. Cases.Keys];
@@ -141,6 +146,13 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
                 Assert.True((int)await StatusAsync(admin.Http, method, template, ownId) is >= 200 and < 300, $"{endpoint}: the admin was refused");
                 break;
 
+            case Rule.AdminBroker:
+                Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(dashboard.Anonymous, method, template, ownId));
+                Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(viewer.Http, method, template, ownId));
+                Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(owner.Http, method, template, ownId));
+                Assert.Equal(HttpStatusCode.Conflict, await StatusAsync(admin.Http, method, template, ownId));
+                break;
+
             case Rule.Token:
                 Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(dashboard.Anonymous, method, template, missing));
                 Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(other.Http, method, template, missing));
@@ -175,6 +187,8 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
                 return "collective-defence";
             case "GET /feeds/alerts/{token}":
                 return new Uri(subscription.GetProperty("feedUrl").GetString()!).Segments[^1];
+            case { } when endpoint.Contains("/api/admin/error-queues/", StringComparison.Ordinal):
+                return "store-statement";
             case "GET /api/admin/users/{id}/subscriptions":
                 return Text(owner.Id);
             case "DELETE /api/admin/users/{id}/subscriptions/{subscriptionId}":
@@ -244,7 +258,8 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
         var (first, second) = id.Split('/') is [var a, var b] ? (a, b) : (id, id);
         var url = template.Replace("{id}", Uri.EscapeDataString(first), StringComparison.Ordinal)
             .Replace("{subscriptionId}", Uri.EscapeDataString(second), StringComparison.Ordinal)
-            .Replace("{token}", Uri.EscapeDataString(id), StringComparison.Ordinal);
+            .Replace("{token}", Uri.EscapeDataString(id), StringComparison.Ordinal)
+            .Replace("{queue}", Uri.EscapeDataString(id), StringComparison.Ordinal);
         using var request = new HttpRequestMessage(method, url);
         if (method == HttpMethod.Put)
         {
