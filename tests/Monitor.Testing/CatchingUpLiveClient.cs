@@ -38,6 +38,16 @@ public sealed class CatchingUpLiveClient : IAsyncDisposable
             Pushes.Enqueue(s);
             Show(s);
         });
+
+        // Under load the dashboard coalesces statements queued together into one push (as live.js takes them).
+        _connection.On<StatementStored[]>("StatementsStored", list =>
+        {
+            foreach (var s in list)
+            {
+                Pushes.Enqueue(s);
+                Show(s);
+            }
+        });
         _connection.Reconnected += connectionId =>
         {
             Interlocked.Increment(ref _reconnects);
