@@ -130,10 +130,14 @@ public sealed class BackfillTests : IAsyncLifetime
     {
         await using var db = TestAccounts.Sqlite(_sqlite.Path);
         using var admin = await TestAccounts.AdminClientAsync(db, _dashboard.BaseAddress);
-        // Live polling's first look at the archive source (its newest 50) is done before the backfill starts.
+        await using var client = await LiveClient.ConnectAsync(_dashboard.BaseAddress);
+        // Live polling's first look at the archive sources (the EP feed's newest 50, NATO's first page) is stored and
+        // pushed before the backfill starts; the push follows the store, so the client waits for it too.
         await WaitUntilAsync(async () => await CountAsync(db, "ep-archive") >= 50, TimeSpan.FromSeconds(60), "live polling of the EP feed");
         await WaitUntilAsync(async () => await CountAsync(db, "nato-archive") >= PageSize, TimeSpan.FromSeconds(60), "live polling of the NATO feed");
-        await using var client = await LiveClient.ConnectAsync(_dashboard.BaseAddress);
+        var polled = await CountAsync(db, "ep-archive") + await CountAsync(db, "nato-archive");
+        await client.WaitForCountAsync((int)polled, TimeSpan.FromSeconds(30));
+        var before = client.Statements.Count;
         var startedAt = DateTimeOffset.UtcNow;
         using var started = await admin.PostAsJsonAsync("/api/admin/backfills", new { sourceId = "ep-archive", since = "2022-01-01" });
         Assert.Equal(HttpStatusCode.Created, started.StatusCode);
@@ -143,11 +147,13 @@ public sealed class BackfillTests : IAsyncLifetime
         // Five live statements while thousands of backfilled ones wait: each reaches the client while the backfill
         // is still running, and the live stream carries nothing but them.
         _simulator.Publish(_live.Id, 5);
-        await client.WaitForCountAsync(5, TimeSpan.FromSeconds(30));
+        await client.WaitForCountAsync(before + 5, TimeSpan.FromSeconds(30));
         var during = await GetAsync(admin, id);
         Assert.Equal("running", during.GetProperty("state").GetString());
         Assert.True(during.GetProperty("itemsStored").GetInt64() < EpItems, "the backfill had finished: nothing was shown");
-        Assert.All(client.Statements, s => Assert.Equal("live-news", s.Statement.SourceId));
+        var pushedDuring = client.Statements.Skip(before).ToList();
+        Assert.Equal(5, pushedDuring.Count(s => s.Statement.SourceId == "live-news"));
+        Assert.All(pushedDuring, s => Assert.Equal("live-news", s.Statement.SourceId));
 
         // The live statements took the live path only: none was tagged and stored a second time as history.
         await using (var connection = await db.OpenAsync())

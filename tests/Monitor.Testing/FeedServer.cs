@@ -61,7 +61,8 @@ public sealed class FeedServer : IAsyncDisposable
 
     public Uri FeedUrl { get; private set; } = null!;
 
-    public int Requests { get; private set; }
+    /// <summary>Feed requests served; counted atomically, as concurrent polls arrive on several threads at once.</summary>
+    public int Requests => Volatile.Read(ref _requests);
 
     public FeedBehaviour Behaviour { get; set; } = FeedBehaviour.Feed;
 
@@ -84,11 +85,14 @@ public sealed class FeedServer : IAsyncDisposable
     /// <summary>Body bytes the misbehaving responses managed to write before the client hung up.</summary>
     public long BytesSent => Interlocked.Read(ref _bytesSent);
 
-    public int NotModifiedResponses { get; private set; }
+    public int NotModifiedResponses => Volatile.Read(ref _notModifiedResponses);
 
-    public int ArticleRequests { get; private set; }
+    public int ArticleRequests => Volatile.Read(ref _articleRequests);
 
     private long _bytesSent;
+    private int _requests;
+    private int _notModifiedResponses;
+    private int _articleRequests;
 
     public static async Task<FeedServer> StartAsync()
     {
@@ -101,7 +105,7 @@ public sealed class FeedServer : IAsyncDisposable
         app.MapGet("/loop/{n:int}", (int n) => Results.Redirect(n == 1 ? "/loop/2" : "/loop/1"));
         app.MapGet("/articles/{id}", (string id) =>
         {
-            server.ArticleRequests++;
+            Interlocked.Increment(ref server._articleRequests);
             return server.ArticlesFail
                 ? Results.StatusCode(500)
                 : Results.Text($"<!DOCTYPE html><html><body><nav>Menu</nav><article>Full text of {id}.</article></body></html>", "text/html; charset=utf-8");
@@ -131,7 +135,7 @@ public sealed class FeedServer : IAsyncDisposable
 
     private async Task ServeFeedAsync(HttpContext context)
     {
-        Requests++;
+        Interlocked.Increment(ref _requests);
         var response = context.Response;
         switch (Behaviour)
         {
@@ -188,7 +192,7 @@ public sealed class FeedServer : IAsyncDisposable
             response.Headers.ETag = etag;
             if (context.Request.Headers.IfNoneMatch.Contains(etag))
             {
-                NotModifiedResponses++;
+                Interlocked.Increment(ref _notModifiedResponses);
                 response.StatusCode = 304;
                 return;
             }

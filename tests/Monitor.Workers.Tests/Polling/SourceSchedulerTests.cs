@@ -72,7 +72,7 @@ public sealed class SourceSchedulerTests(ITestOutputHelper output) : IAsyncLifet
         await scheduler.StartAsync(default);
         try
         {
-            await WaitUntilAsync(() => _trickling.Requests >= 4, TimeSpan.FromSeconds(10));
+            await WaitUntilAsync(() => _trickling.Requests >= 4, TimeSpan.FromSeconds(30));
             await store.UpsertAsync([new SourceDefinition("healthy", "Healthy", _healthy.FeedUrl.ToString(), "rss", 1)]);
             var clock = Stopwatch.StartNew();
 
