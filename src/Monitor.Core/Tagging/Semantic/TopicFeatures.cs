@@ -23,7 +23,7 @@ public sealed class TopicFeatures
     public static readonly IReadOnlyList<string> HybridNames =
     [
         .. RuleNames, "sim-best", "sim-margin", "sim-title", "sim-lead", "sim-coverage", "sim-none", "sim-best-over-none", "rule-x-sim",
-        "knn", "knn-nearest-margin", "probe",
+        "knn", "knn-nearest-margin", "probe", "sim-share",
     ];
 
     /// <summary>Neighbours (train statements) that vote in <c>knn</c>.</summary>
@@ -199,6 +199,9 @@ public sealed class TopicFeatures
         }
 
         var best = new double[_topicCount];
+        var sentenceBest = new double[selected.Count];
+        var sentenceTopic = new int[selected.Count];
+        Array.Fill(sentenceTopic, -1);
         for (var t = 0; t < _topicCount; t++)
         {
             double max = 0, title = 0, lead = 0;
@@ -224,6 +227,11 @@ public sealed class TopicFeatures
                 }
 
                 covered += similarity >= CoverageSimilarity ? 1 : 0;
+                if (similarity > sentenceBest[s])
+                {
+                    sentenceBest[s] = similarity;
+                    sentenceTopic[s] = t;
+                }
             }
 
             best[t] = max;
@@ -249,6 +257,7 @@ public sealed class TopicFeatures
             }
 
             rows[t][9] = best[t] - other;
+            rows[t][19] = (double)sentenceTopic.Count(x => x == t) / selected.Count;
         }
 
         return new Result(rows, closest);
