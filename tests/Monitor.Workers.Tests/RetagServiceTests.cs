@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Monitor.Contracts;
 using Monitor.Core.Tagging;
 using Monitor.Data;
-using Monitor.Data.Migrations;
 using Monitor.Data.Statements;
 using Monitor.Data.Tagging;
 using Monitor.Tagging;
@@ -15,18 +14,18 @@ namespace Monitor.Workers.Tests;
 public sealed class RetagServiceTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
-    private readonly TempSqliteFile _file = new();
+    private MigratedSqlite _sqlite = null!;
     private Database _database = null!;
 
     public async Task InitializeAsync()
     {
-        _database = new Database(new DatabaseOptions { ConnectionString = $"Data Source={_file.Path}" });
-        await new Migrator(_database).MigrateAsync();
+        _sqlite = await MigratedSqlite.CreateAsync();
+        _database = _sqlite.Database;
     }
 
     public Task DisposeAsync()
     {
-        _file.Dispose();
+        _sqlite.Dispose();
         return Task.CompletedTask;
     }
 

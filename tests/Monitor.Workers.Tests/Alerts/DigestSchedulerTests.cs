@@ -14,18 +14,18 @@ namespace Monitor.Workers.Tests.Alerts;
 /// <summary>The digest scheduler's pass on a real SQLite file: which digests it closes and what it queues.</summary>
 public sealed class DigestSchedulerTests : IAsyncLifetime
 {
-    private readonly TempSqliteFile _file = new();
+    private MigratedSqlite _sqlite = null!;
     private Database _database = null!;
 
     public async Task InitializeAsync()
     {
-        _database = new Database(new DatabaseOptions { ConnectionString = $"Data Source={_file.Path}" });
-        await new Migrator(_database).MigrateAsync();
+        _sqlite = await MigratedSqlite.CreateAsync();
+        _database = _sqlite.Database;
     }
 
     public Task DisposeAsync()
     {
-        _file.Dispose();
+        _sqlite.Dispose();
         return Task.CompletedTask;
     }
 
