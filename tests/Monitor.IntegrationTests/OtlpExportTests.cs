@@ -29,18 +29,12 @@ public sealed class OtlpExportTests : IAsyncLifetime
         }), graceful: false);
         var endpoint = _receiver.BaseAddress.GetLeftPart(UriPartial.Authority);
 
-        _dashboard = MonitorProcess.Create(Topology.Dashboard, new Dictionary<string, string>
-        {
-            ["Database__ConnectionString"] = $"Data Source={_sqlite.Path}",
-            ["Ingestion__UseDefaultSources"] = "false",
-            ["Demo__Enabled"] = "true",
-            ["Demo__IntervalSeconds"] = "1",
-            ["Demo__SimulatorPort"] = "0",
-            ["Telemetry__Otlp__Endpoint"] = endpoint,
-            // The SDK's own variables: export every second instead of every 5 s (spans) and 60 s (metrics).
-            ["OTEL_BSP_SCHEDULE_DELAY"] = "500",
-            ["OTEL_METRIC_EXPORT_INTERVAL"] = "1000",
-        });
+        var environment = Topology.EmbeddedDemo(_sqlite.Path);
+        environment["Telemetry__Otlp__Endpoint"] = endpoint;
+        // The SDK's own variables: export every second instead of every 5 s (spans) and 60 s (metrics).
+        environment["OTEL_BSP_SCHEDULE_DELAY"] = "500";
+        environment["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
+        _dashboard = MonitorProcess.Create(Topology.Dashboard, environment);
         await _dashboard.StartAsync();
     }
 

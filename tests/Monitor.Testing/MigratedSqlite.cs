@@ -35,4 +35,11 @@ public sealed class MigratedSqlite : IDisposable
     }
 
     public void Dispose() => _file.Dispose();
+
+    /// <summary>For an xUnit <c>DisposeAsync</c>: disposes and completes.</summary>
+    public Task DisposeAsync()
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
 }

@@ -15,19 +15,12 @@ namespace Monitor.Workers.Tests.Alerts;
 public sealed class DigestSchedulerTests : IAsyncLifetime
 {
     private MigratedSqlite _sqlite = null!;
-    private Database _database = null!;
 
-    public async Task InitializeAsync()
-    {
-        _sqlite = await MigratedSqlite.CreateAsync();
-        _database = _sqlite.Database;
-    }
+    private Database _database => _sqlite.Database;
 
-    public Task DisposeAsync()
-    {
-        _sqlite.Dispose();
-        return Task.CompletedTask;
-    }
+    public async Task InitializeAsync() => _sqlite = await MigratedSqlite.CreateAsync();
+
+    public Task DisposeAsync() => _sqlite.DisposeAsync();
 
     [Fact]
     public async Task A_pass_queues_due_digests_on_email_and_webhook_and_leaves_the_rest_waiting()

@@ -8,26 +8,19 @@ using Monitor.Data.Tagging;
 using Monitor.Tagging;
 using Monitor.Testing;
 
-namespace Monitor.Workers.Tests;
+namespace Monitor.Workers.Tests.Tagging;
 
 /// <summary>The Tagging worker's background re-tagging, on a real SQLite file.</summary>
 public sealed class RetagServiceTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
     private MigratedSqlite _sqlite = null!;
-    private Database _database = null!;
 
-    public async Task InitializeAsync()
-    {
-        _sqlite = await MigratedSqlite.CreateAsync();
-        _database = _sqlite.Database;
-    }
+    private Database _database => _sqlite.Database;
 
-    public Task DisposeAsync()
-    {
-        _sqlite.Dispose();
-        return Task.CompletedTask;
-    }
+    public async Task InitializeAsync() => _sqlite = await MigratedSqlite.CreateAsync();
+
+    public Task DisposeAsync() => _sqlite.DisposeAsync();
 
     [Fact]
     public async Task Statements_tagged_by_an_old_topic_file_are_retagged_with_the_current_one()
