@@ -4,6 +4,8 @@
 #   bash scripts/test.sh                                  # everything
 #   bash scripts/test.sh --filter "FullyQualifiedName~Tagging"   # extra args go to `dotnet test`
 #
+# Before .NET: the dashboard's JavaScript unit tests (node --test tests/Monitor.Dashboard.Js, no npm package).
+#
 # Services: RabbitMQ (AMQP 5672, management API 15672), PostgreSQL (5432), Chromium; promtool (Debian's prometheus
 # package) checks deploy/prometheus. The fault tests start a RabbitMQ node and a PostgreSQL cluster of their own from
 # the native packages (never the shared ones), so they need rabbitmq-server and postgresql installed: the native way
@@ -350,6 +352,17 @@ export MONITOR_TEST_PROMTOOL
 "$MONITOR_TEST_PROMTOOL" check config deploy/prometheus/prometheus.yml
 "$MONITOR_TEST_PROMTOOL" check rules deploy/prometheus/alerts.yml
 (cd deploy/prometheus && "$MONITOR_TEST_PROMTOOL" test rules alerts.test.yml)
+
+# ---------------------------------------------------------------- JavaScript unit tests
+
+# The dashboard's pure JavaScript (wwwroot/js: the live view's revision gate and catch-up, parsing and formatting
+# helpers) with Node's own test runner: no npm package. The tests mirror wwwroot/js in tests/Monitor.Dashboard.Js.
+section "JavaScript unit tests (node --test tests/Monitor.Dashboard.Js)"
+command -v node >/dev/null 2>&1 || die "node is not on PATH (Node.js 20 or later builds and tests the dashboard front end)"
+node --version
+mapfile -t js_tests < <(find tests/Monitor.Dashboard.Js -name '*.test.mjs' | sort)
+((${#js_tests[@]} > 0)) || die "no JavaScript tests found under tests/Monitor.Dashboard.Js"
+node --test "${js_tests[@]}"
 
 # ---------------------------------------------------------------- build and test
 

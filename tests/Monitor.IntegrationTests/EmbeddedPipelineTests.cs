@@ -11,31 +11,21 @@ namespace Monitor.IntegrationTests;
 /// </summary>
 public sealed class EmbeddedPipelineTests : IAsyncLifetime
 {
-    private readonly TempSqliteFile _sqlite = new();
-    private FeedServer _feed = null!;
-    private MonitorProcess _dashboard = null!;
+    private EmbeddedDashboard _embedded = null!;
 
-    public async Task InitializeAsync()
-    {
-        _feed = await FeedServer.StartAsync();
-        _feed.Add(new TestFeedItem("existing-1", "An item that was there before", "Allies discussed defence spending.", DateTimeOffset.UtcNow.AddHours(-2)));
-        _dashboard = MonitorProcess.Create(Topology.Dashboard, Topology.Embedded(_sqlite.Path, _feed.FeedUrl));
-        await _dashboard.StartAsync();
-    }
+    private FeedServer Feed => _embedded.Feed;
 
-    public async Task DisposeAsync()
-    {
-        await _dashboard.DisposeAsync();
-        await _feed.DisposeAsync();
-        _sqlite.Dispose();
-    }
+    public async Task InitializeAsync() => _embedded = await EmbeddedDashboard.StartAsync(feed =>
+        feed.Add(new TestFeedItem("existing-1", "An item that was there before", "Allies discussed defence spending.", DateTimeOffset.UtcNow.AddHours(-2))));
+
+    public async Task DisposeAsync() => await _embedded.DisposeAsync();
 
     [Fact]
     public async Task A_new_feed_item_reaches_a_SignalR_client_tagged_and_the_API_lists_it()
     {
-        await using var client = await LiveClient.ConnectAsync(_dashboard.BaseAddress);
+        await using var client = await LiveClient.ConnectAsync(_embedded.BaseAddress);
 
-        _feed.Add(new TestFeedItem("new-1", "NATO reaffirms Article 5 collective defence commitment",
+        Feed.Add(new TestFeedItem("new-1", "NATO reaffirms Article 5 collective defence commitment",
             "Allies said their commitment to collective defence under Article 5 is iron-clad.", DateTimeOffset.UtcNow));
         var pushed = await client.WaitForStatementAsync(s => s.ExternalId == "new-1", TimeSpan.FromSeconds(30));
 
@@ -43,7 +33,7 @@ public sealed class EmbeddedPipelineTests : IAsyncLifetime
         Assert.Equal("https://example.org/statements/new-1", pushed.Url);
         Assert.Contains(pushed.Topics, t => t.TopicId == "collective-defence" && t.Score > 0);
 
-        using var http = new HttpClient { BaseAddress = _dashboard.BaseAddress };
+        using var http = new HttpClient { BaseAddress = _embedded.BaseAddress };
         var latest = await http.GetFromJsonAsync<List<StatementStored>>("/api/statements?limit=10", Json.Options);
         Assert.NotNull(latest);
         Assert.Contains(latest, s => s.ExternalId == "new-1" && s.StatementId == pushed.StatementId);
@@ -53,14 +43,14 @@ public sealed class EmbeddedPipelineTests : IAsyncLifetime
     [Fact]
     public async Task An_edited_item_is_pushed_again_as_revision_two_and_an_unchanged_one_is_not()
     {
-        await using var client = await LiveClient.ConnectAsync(_dashboard.BaseAddress);
-        _feed.Add(new TestFeedItem("edit-1", "Parliament adopts resolution", "First wording.", DateTimeOffset.UtcNow));
+        await using var client = await LiveClient.ConnectAsync(_embedded.BaseAddress);
+        Feed.Add(new TestFeedItem("edit-1", "Parliament adopts resolution", "First wording.", DateTimeOffset.UtcNow));
         var first = await client.WaitForStatementAsync(s => s.ExternalId == "edit-1", TimeSpan.FromSeconds(30));
 
-        _feed.Replace(new TestFeedItem("edit-1", "Parliament adopts resolution", "Corrected wording.", DateTimeOffset.UtcNow));
+        Feed.Replace(new TestFeedItem("edit-1", "Parliament adopts resolution", "Corrected wording.", DateTimeOffset.UtcNow));
         var second = await client.WaitForStatementAsync(s => s.ExternalId == "edit-1" && s.Revision == 2, TimeSpan.FromSeconds(30));
-        var requestsBefore = _feed.Requests;
-        while (_feed.Requests < requestsBefore + 3)
+        var requestsBefore = Feed.Requests;
+        while (Feed.Requests < requestsBefore + 3)
         {
             await Task.Delay(200);
         }
@@ -73,11 +63,11 @@ public sealed class EmbeddedPipelineTests : IAsyncLifetime
     [Fact]
     public async Task A_client_in_a_topic_group_also_gets_that_topics_statements_and_an_unknown_topic_is_refused()
     {
-        await using var client = await LiveClient.ConnectAsync(_dashboard.BaseAddress);
+        await using var client = await LiveClient.ConnectAsync(_embedded.BaseAddress);
         await client.JoinTopicAsync("sanctions");
 
         var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => client.JoinTopicAsync("no-such-topic"));
-        _feed.Add(
+        Feed.Add(
             new TestFeedItem("topic-1", "EU adopts a new package of sanctions on Russia", "The sanctions package adds export bans and asset freezes.", DateTimeOffset.UtcNow),
             new TestFeedItem("topic-2", "Parliament debates humanitarian aid for refugees", "Members discussed humanitarian assistance and refugees.", DateTimeOffset.UtcNow));
         await client.WaitForStatementAsync(s => s.ExternalId == "topic-1", TimeSpan.FromSeconds(30));
@@ -93,7 +83,7 @@ public sealed class EmbeddedPipelineTests : IAsyncLifetime
     [Fact]
     public async Task Health_endpoints_answer_and_a_bad_limit_gets_a_400_with_a_message()
     {
-        using var http = new HttpClient { BaseAddress = _dashboard.BaseAddress };
+        using var http = new HttpClient { BaseAddress = _embedded.BaseAddress };
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
@@ -107,7 +97,7 @@ public sealed class EmbeddedPipelineTests : IAsyncLifetime
     [Fact]
     public async Task The_dashboard_page_and_its_SignalR_script_are_served()
     {
-        using var http = new HttpClient { BaseAddress = _dashboard.BaseAddress };
+        using var http = new HttpClient { BaseAddress = _embedded.BaseAddress };
 
         var page = await http.GetStringAsync("/");
         var script = await http.GetAsync("/lib/signalr/signalr.min.js");

@@ -113,33 +113,17 @@ public sealed class ErrorQueuesAdminApiTests : IAsyncLifetime
         }
     }
 
-    private Uri Broker => new($"amqp://{Uri.EscapeDataString(_topology.Rabbit.Username)}:{Uri.EscapeDataString(_topology.Rabbit.Password)}@{_topology.Rabbit.Host}:{_topology.Rabbit.Port}/{Uri.EscapeDataString(_topology.Rabbit.Name)}");
+    private Uri Broker => _topology.Rabbit.AmqpUri;
 
     /// <summary>An error queue and its queue, with messages as MassTransit leaves them: its envelope and its fault headers.</summary>
-    private async Task SeedAsync(string errorQueue, int count)
-    {
-        await using var connection = await new ConnectionFactory { Uri = Broker }.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        await channel.QueueDeclareAsync(errorQueue, durable: true, exclusive: false, autoDelete: false);
-        await channel.QueueDeclareAsync(errorQueue[..^"_error".Length], durable: true, exclusive: false, autoDelete: false);
-        for (var i = 0; i < count; i++)
+    private Task SeedAsync(string errorQueue, int count) =>
+        _topology.Rabbit.SeedErrorQueueAsync(errorQueue[..^"_error".Length], Enumerable.Range(0, count).Select(i => $"message-{i}"), new Dictionary<string, object?>
         {
-            var properties = new BasicProperties
-            {
-                MessageId = $"message-{i}",
-                Persistent = true,
-                Headers = new Dictionary<string, object?>
-                {
-                    ["MT-Fault-ExceptionType"] = "Npgsql.NpgsqlException",
-                    ["MT-Fault-Message"] = "Failed to connect to 127.0.0.1:5432",
-                    ["MT-Fault-Timestamp"] = "2026-12-06T00:00:00Z",
-                    ["MT-Reason"] = "fault",
-                },
-            };
-            var envelope = $$$"""{"messageId":"message-{{{i}}}","messageType":["urn:message:Monitor.Contracts:StatementTagged"],"message":{}}""";
-            await channel.BasicPublishAsync("", errorQueue, false, properties, Encoding.UTF8.GetBytes(envelope));
-        }
-    }
+            ["MT-Fault-ExceptionType"] = "Npgsql.NpgsqlException",
+            ["MT-Fault-Message"] = "Failed to connect to 127.0.0.1:5432",
+            ["MT-Fault-Timestamp"] = "2026-12-06T00:00:00Z",
+            ["MT-Reason"] = "fault",
+        });
 
     /// <summary>Messages in store-statement_error and in store-statement, as the broker counts them now.</summary>
     private async Task<(uint Error, uint Queue)> CountAsync()

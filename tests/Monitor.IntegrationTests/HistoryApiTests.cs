@@ -14,20 +14,16 @@ public sealed class HistoryApiTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
 
-    private readonly TempSqliteFile _sqlite = new();
-    private FeedServer _feed = null!;
-    private MonitorProcess _dashboard = null!;
+    private EmbeddedDashboard _embedded = null!;
     private HttpClient _http = null!;
 
     public async Task InitializeAsync()
     {
-        _feed = await FeedServer.StartAsync();
-        _feed.Add(new TestFeedItem("h-1", "Allies agree air defence package for Ukraine", "Allies will deliver air defence systems to Ukraine.", Now.AddHours(-3)));
-        _feed.Add(new TestFeedItem("h-2", "Parliament calls for tougher sanctions on Russia", "Members demand new sanctions against Russia.", Now.AddHours(-2)));
-        _feed.Add(new TestFeedItem("h-3", "Secretary General on Crimea", "Crimea is Ukraine; we will never recognise its illegal annexation.", Now.AddHours(-1)));
-        _dashboard = MonitorProcess.Create(Topology.Dashboard, Topology.Embedded(_sqlite.Path, _feed.FeedUrl));
-        await _dashboard.StartAsync();
-        _http = new HttpClient { BaseAddress = _dashboard.BaseAddress };
+        _embedded = await EmbeddedDashboard.StartAsync(feed => feed.Add(
+            new TestFeedItem("h-1", "Allies agree air defence package for Ukraine", "Allies will deliver air defence systems to Ukraine.", Now.AddHours(-3)),
+            new TestFeedItem("h-2", "Parliament calls for tougher sanctions on Russia", "Members demand new sanctions against Russia.", Now.AddHours(-2)),
+            new TestFeedItem("h-3", "Secretary General on Crimea", "Crimea is Ukraine; we will never recognise its illegal annexation.", Now.AddHours(-1))));
+        _http = new HttpClient { BaseAddress = _embedded.BaseAddress };
         var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
         while ((await _http.GetFromJsonAsync<List<StatementStored>>("/api/statements?limit=10", Json.Options))!.Count < 3)
         {
@@ -39,9 +35,7 @@ public sealed class HistoryApiTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _http.Dispose();
-        await _dashboard.DisposeAsync();
-        await _feed.DisposeAsync();
-        _sqlite.Dispose();
+        await _embedded.DisposeAsync();
     }
 
     [Theory]

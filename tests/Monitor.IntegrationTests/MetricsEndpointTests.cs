@@ -17,14 +17,7 @@ public sealed partial class MetricsEndpointTests(ITestOutputHelper output) : IAs
 
     public async Task InitializeAsync()
     {
-        _dashboard = MonitorProcess.Create(Topology.Dashboard, new Dictionary<string, string>
-        {
-            ["Database__ConnectionString"] = $"Data Source={_sqlite.Path}",
-            ["Ingestion__UseDefaultSources"] = "false",
-            ["Demo__Enabled"] = "true",
-            ["Demo__IntervalSeconds"] = "1",
-            ["Demo__SimulatorPort"] = "0",
-        });
+        _dashboard = MonitorProcess.Create(Topology.Dashboard, Topology.EmbeddedDemo(_sqlite.Path));
         await _dashboard.StartAsync();
     }
 

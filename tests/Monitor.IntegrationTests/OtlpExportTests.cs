@@ -2,12 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Monitor.Testing;
 
 namespace Monitor.IntegrationTests;
@@ -20,37 +15,26 @@ public sealed class OtlpExportTests : IAsyncLifetime
 {
     private readonly TempSqliteFile _sqlite = new();
     private readonly ConcurrentQueue<(string Path, string ContentType, byte[] Body)> _received = new();
-    private WebApplication _receiver = null!;
+    private LoopbackServer _receiver = null!;
     private MonitorProcess _dashboard = null!;
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _receiver = builder.Build();
-        _receiver.MapPost("/v1/{signal}", async (HttpContext context) =>
+        _receiver = await LoopbackServer.StartAsync(app => app.MapPost("/v1/{signal}", async (HttpContext context) =>
         {
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body);
             _received.Enqueue((context.Request.Path.Value ?? "", context.Request.ContentType ?? "", body.ToArray()));
             context.Response.ContentType = "application/x-protobuf";
-        });
-        await _receiver.StartAsync();
-        var endpoint = _receiver.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        }), graceful: false);
+        var endpoint = _receiver.BaseAddress.GetLeftPart(UriPartial.Authority);
 
-        _dashboard = MonitorProcess.Create(Topology.Dashboard, new Dictionary<string, string>
-        {
-            ["Database__ConnectionString"] = $"Data Source={_sqlite.Path}",
-            ["Ingestion__UseDefaultSources"] = "false",
-            ["Demo__Enabled"] = "true",
-            ["Demo__IntervalSeconds"] = "1",
-            ["Demo__SimulatorPort"] = "0",
-            ["Telemetry__Otlp__Endpoint"] = endpoint,
-            // The SDK's own variables: export every second instead of every 5 s (spans) and 60 s (metrics).
-            ["OTEL_BSP_SCHEDULE_DELAY"] = "500",
-            ["OTEL_METRIC_EXPORT_INTERVAL"] = "1000",
-        });
+        var environment = Topology.EmbeddedDemo(_sqlite.Path);
+        environment["Telemetry__Otlp__Endpoint"] = endpoint;
+        // The SDK's own variables: export every second instead of every 5 s (spans) and 60 s (metrics).
+        environment["OTEL_BSP_SCHEDULE_DELAY"] = "500";
+        environment["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
+        _dashboard = MonitorProcess.Create(Topology.Dashboard, environment);
         await _dashboard.StartAsync();
     }
 

@@ -7,25 +7,21 @@ namespace Monitor.IntegrationTests;
 /// <summary>A broken feed marks that source unhealthy with a readable error; every other source keeps running.</summary>
 public sealed class SourceFailureTests : IAsyncLifetime
 {
-    private readonly TempSqliteFile _sqlite = new();
-    private FeedServer _good = null!;
+    private EmbeddedDashboard _embedded = null!;
     private FeedServer _broken = null!;
-    private MonitorProcess _dashboard = null!;
+
+    private FeedServer Good => _embedded.Feed;
 
     public async Task InitializeAsync()
     {
-        _good = await FeedServer.StartAsync();
         _broken = await FeedServer.StartAsync();
-        _dashboard = MonitorProcess.Create(Topology.Dashboard, Topology.Embedded(_sqlite.Path, _good.FeedUrl).WithSource(1, "broken-feed", _broken.FeedUrl));
-        await _dashboard.StartAsync();
+        _embedded = await EmbeddedDashboard.StartAsync(configure: environment => environment.WithSource(1, "broken-feed", _broken.FeedUrl));
     }
 
     public async Task DisposeAsync()
     {
-        await _dashboard.DisposeAsync();
-        await _good.DisposeAsync();
+        await _embedded.DisposeAsync();
         await _broken.DisposeAsync();
-        _sqlite.Dispose();
     }
 
     [Theory]
@@ -35,13 +31,13 @@ public sealed class SourceFailureTests : IAsyncLifetime
     public async Task A_failing_source_is_marked_with_its_error_while_the_others_deliver_and_it_recovers_when_healed(FeedBehaviour failure, string error)
     {
         // The feed breaks only once the client listens: health is pushed as it changes, not replayed on connect.
-        await using var client = await LiveClient.ConnectAsync(_dashboard.BaseAddress);
+        await using var client = await LiveClient.ConnectAsync(_embedded.BaseAddress);
         _broken.Behaviour = failure;
-        using var http = new HttpClient { BaseAddress = _dashboard.BaseAddress };
+        using var http = new HttpClient { BaseAddress = _embedded.BaseAddress };
 
         var unhealthy = await WaitForSourceAsync(http, "broken-feed",
             s => s.Health != nameof(SourceHealth.Healthy) && s.LastError?.Contains(error, StringComparison.OrdinalIgnoreCase) == true);
-        _good.Add(new TestFeedItem($"good-{failure}", "Allies agree new sanctions enforcement", "Sanctions text.", DateTimeOffset.UtcNow));
+        Good.Add(new TestFeedItem($"good-{failure}", "Allies agree new sanctions enforcement", "Sanctions text.", DateTimeOffset.UtcNow));
         await client.WaitForStatementAsync(s => s.ExternalId == $"good-{failure}", TimeSpan.FromSeconds(30));
 
         Assert.Contains(unhealthy.Health, new[] { nameof(SourceHealth.Degraded), nameof(SourceHealth.Failing) });

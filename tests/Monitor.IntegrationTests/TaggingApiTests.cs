@@ -7,23 +7,11 @@ namespace Monitor.IntegrationTests;
 /// <summary><c>GET /api/tagging</c> on the embedded dashboard: the topic file in use and the re-tagging state.</summary>
 public sealed class TaggingApiTests : IAsyncLifetime
 {
-    private readonly TempSqliteFile _sqlite = new();
-    private FeedServer _feed = null!;
-    private MonitorProcess _dashboard = null!;
+    private EmbeddedDashboard _embedded = null!;
 
-    public async Task InitializeAsync()
-    {
-        _feed = await FeedServer.StartAsync();
-        _dashboard = MonitorProcess.Create(Topology.Dashboard, Topology.Embedded(_sqlite.Path, _feed.FeedUrl));
-        await _dashboard.StartAsync();
-    }
+    public async Task InitializeAsync() => _embedded = await EmbeddedDashboard.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _dashboard.DisposeAsync();
-        await _feed.DisposeAsync();
-        _sqlite.Dispose();
-    }
+    public async Task DisposeAsync() => await _embedded.DisposeAsync();
 
     [Fact]
     public async Task The_api_reports_the_hybrid_taggers_version_and_a_finished_run_on_a_fresh_database()
@@ -34,7 +22,7 @@ public sealed class TaggingApiTests : IAsyncLifetime
         var topicFileVersion = Sha256(await File.ReadAllBytesAsync(RepoPath("topics.json")));
         var modelVersion = Sha256(await File.ReadAllBytesAsync(RepoPath(Path.Combine("Semantic", "model.json"))));
         var expected = Sha256(System.Text.Encoding.UTF8.GetBytes($"{topicFileVersion}|{modelVersion}|hybrid"));
-        using var http = new HttpClient { BaseAddress = _dashboard.BaseAddress };
+        using var http = new HttpClient { BaseAddress = _embedded.BaseAddress };
 
         TaggingView? view = null;
         var deadline = DateTime.UtcNow.AddSeconds(30);

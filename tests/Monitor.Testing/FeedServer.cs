@@ -1,12 +1,7 @@
 using System.Globalization;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Monitor.Testing;
 
@@ -54,10 +49,12 @@ public enum FeedBehaviour
 /// <summary>An RSS 2.0 feed on 127.0.0.1 whose items a test changes while Monitor polls it.</summary>
 public sealed class FeedServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
     private readonly List<TestFeedItem> _items = [];
 
-    private FeedServer(WebApplication app) => _app = app;
+    private FeedServer()
+    {
+    }
 
     public Uri FeedUrl { get; private set; } = null!;
 
@@ -96,23 +93,21 @@ public sealed class FeedServer : IAsyncDisposable
 
     public static async Task<FeedServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var server = new FeedServer(app);
-        app.MapGet("/feed.xml", server.ServeFeedAsync);
-        app.MapGet("/loop/{n:int}", (int n) => Results.Redirect(n == 1 ? "/loop/2" : "/loop/1"));
-        app.MapGet("/articles/{id}", (string id) =>
+        var server = new FeedServer();
+        // Not graceful: a trickling or stalled answer is dropped at dispose, not waited for.
+        server._server = await LoopbackServer.StartAsync(app =>
         {
-            Interlocked.Increment(ref server._articleRequests);
-            return server.ArticlesFail
-                ? Results.StatusCode(500)
-                : Results.Text($"<!DOCTYPE html><html><body><nav>Menu</nav><article>Full text of {id}.</article></body></html>", "text/html; charset=utf-8");
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.FeedUrl = new Uri(new Uri(address), "/feed.xml");
+            app.MapGet("/feed.xml", server.ServeFeedAsync);
+            app.MapGet("/loop/{n:int}", (int n) => Results.Redirect(n == 1 ? "/loop/2" : "/loop/1"));
+            app.MapGet("/articles/{id}", (string id) =>
+            {
+                Interlocked.Increment(ref server._articleRequests);
+                return server.ArticlesFail
+                    ? Results.StatusCode(500)
+                    : Results.Text($"<!DOCTYPE html><html><body><nav>Menu</nav><article>Full text of {id}.</article></body></html>", "text/html; charset=utf-8");
+            });
+        }, graceful: false);
+        server.FeedUrl = server._server.Url("/feed.xml");
         return server;
     }
 
@@ -266,5 +261,5 @@ public sealed class FeedServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Monitor.Testing;
 
@@ -21,9 +16,11 @@ public sealed record CollectedSpan(string Service, string TraceId, string SpanId
 /// </summary>
 public sealed class OtlpSpanCollector : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
 
-    private OtlpSpanCollector(WebApplication app) => _app = app;
+    private OtlpSpanCollector()
+    {
+    }
 
     public Uri Endpoint { get; private set; } = null!;
 
@@ -31,33 +28,27 @@ public sealed class OtlpSpanCollector : IAsyncDisposable
 
     public static async Task<OtlpSpanCollector> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var collector = new OtlpSpanCollector(app);
-        app.MapPost("/v1/traces", async (HttpContext context) =>
+        var collector = new OtlpSpanCollector();
+        collector._server = await LoopbackServer.StartAsync(app =>
         {
-            using var body = new MemoryStream();
-            await context.Request.Body.CopyToAsync(body);
-            foreach (var span in ReadTraces(body.ToArray()))
+            app.MapPost("/v1/traces", async (HttpContext context) =>
             {
-                collector.Spans.Enqueue(span);
-            }
+                using var body = new MemoryStream();
+                await context.Request.Body.CopyToAsync(body);
+                foreach (var span in ReadTraces(body.ToArray()))
+                {
+                    collector.Spans.Enqueue(span);
+                }
 
-            context.Response.ContentType = "application/x-protobuf";
+                context.Response.ContentType = "application/x-protobuf";
+            });
+            app.MapPost("/v1/{signal}", (HttpContext context) => context.Response.ContentType = "application/x-protobuf");
         });
-        app.MapPost("/v1/{signal}", (HttpContext context) => context.Response.ContentType = "application/x-protobuf");
-        await app.StartAsync();
-        collector.Endpoint = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        collector.Endpoint = collector._server.BaseAddress;
         return collector;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     // ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
     // ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; }

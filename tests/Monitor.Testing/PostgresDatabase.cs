@@ -1,3 +1,5 @@
+using Monitor.Data;
+using Monitor.Data.Migrations;
 using Npgsql;
 
 namespace Monitor.Testing;
@@ -14,6 +16,22 @@ public sealed class PostgresDatabase : IAsyncDisposable
     public string Name { get; }
 
     public string ConnectionString { get; }
+
+    /// <summary>A fresh database with every migration applied.</summary>
+    public static async Task<PostgresDatabase> CreateMigratedAsync()
+    {
+        var database = await CreateAsync();
+        try
+        {
+            await new Migrator(new Database(new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = database.ConnectionString })).MigrateAsync();
+            return database;
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+    }
 
     public static async Task<PostgresDatabase> CreateAsync()
     {

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using RabbitMQ.Client;
 
 namespace Monitor.Testing;
 
@@ -24,6 +25,9 @@ public sealed class RabbitMqVirtualHost : IAsyncDisposable
     public string Username => Uri.UnescapeDataString(TestServices.RabbitMq.UserInfo.Split(':')[0]);
 
     public string Password => Uri.UnescapeDataString(TestServices.RabbitMq.UserInfo.Split(':')[1]);
+
+    /// <summary>The AMQP URI of this virtual host.</summary>
+    public Uri AmqpUri => new($"amqp://{Uri.EscapeDataString(Username)}:{Uri.EscapeDataString(Password)}@{Host}:{Port}/{Uri.EscapeDataString(Name)}");
 
     public static async Task<RabbitMqVirtualHost> CreateAsync()
     {
@@ -51,6 +55,26 @@ public sealed class RabbitMqVirtualHost : IAsyncDisposable
     {
         var response = await _management.GetAsync($"queues/{Name}/{queue}");
         return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<QueueInfo>() : null;
+    }
+
+    /// <summary>
+    /// Declares <paramref name="queue"/> and its error queue (<c>queue_error</c>) and puts one message per id into the
+    /// error queue as MassTransit leaves a faulted one: a StatementTagged envelope and the fault headers given.
+    /// </summary>
+    public async Task SeedErrorQueueAsync(string queue, IEnumerable<string> messageIds, IReadOnlyDictionary<string, object?> faultHeaders)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        ArgumentNullException.ThrowIfNull(faultHeaders);
+        await using var connection = await new ConnectionFactory { Uri = AmqpUri }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        await channel.QueueDeclareAsync(queue + "_error", durable: true, exclusive: false, autoDelete: false);
+        foreach (var id in messageIds)
+        {
+            var properties = new BasicProperties { MessageId = id, Persistent = true, Headers = new Dictionary<string, object?>(faultHeaders) };
+            var envelope = $$$"""{"messageId":"{{{id}}}","messageType":["urn:message:Monitor.Contracts:StatementTagged"],"message":{}}""";
+            await channel.BasicPublishAsync("", queue + "_error", false, properties, Encoding.UTF8.GetBytes(envelope));
+        }
     }
 
     public async ValueTask DisposeAsync()

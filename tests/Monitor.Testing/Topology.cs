@@ -57,4 +57,14 @@ public static class Topology
         ["Ingestion__Sources__0__Url"] = feed.ToString(),
         ["Ingestion__Sources__0__PollIntervalSeconds"] = pollSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
+
+    /// <summary>The embedded default as a demo: no real sources, the simulator's statements every second.</summary>
+    public static Dictionary<string, string> EmbeddedDemo(string sqliteFile) => new()
+    {
+        ["Database__ConnectionString"] = $"Data Source={sqliteFile}",
+        ["Ingestion__UseDefaultSources"] = "false",
+        ["Demo__Enabled"] = "true",
+        ["Demo__IntervalSeconds"] = "1",
+        ["Demo__SimulatorPort"] = "0",
+    };
 }

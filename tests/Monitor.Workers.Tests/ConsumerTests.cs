@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Monitor.Contracts;
 using Monitor.Core.Tagging;
 using Monitor.Data;
-using Monitor.Data.Migrations;
 using Monitor.Data.Outbox;
 using Monitor.Data.Statements;
 using Monitor.Hosting.Outbox;
@@ -24,16 +23,14 @@ namespace Monitor.Workers.Tests;
 public sealed class ConsumerTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
-    private readonly TempSqliteFile _file = new();
-    private ServiceProvider _services = null!;
-    private ITestHarness _harness = null!;
+    private MigratedSqlite _sqlite = null!;
+    private BusHarness _bus = null!;
 
     public async Task InitializeAsync()
     {
-        var database = new Database(new DatabaseOptions { ConnectionString = $"Data Source={_file.Path}" });
-        await new Migrator(database).MigrateAsync();
-        _services = new ServiceCollection()
-            .AddSingleton(database)
+        _sqlite = await MigratedSqlite.CreateAsync();
+        _bus = await BusHarness.StartAsync(new ServiceCollection()
+            .AddSingleton(_sqlite.Database)
             .AddSingleton<StatementStore>()
             .AddSingleton<OutboxSignal>()
             .AddSingleton(TopicFile.LoadDefault())
@@ -45,30 +42,26 @@ public sealed class ConsumerTests : IAsyncLifetime
                 x.AddConsumer<TagStatementConsumer>();
                 PersistenceWorker.AddConsumers(x);
             })
-            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
-            .BuildServiceProvider(true);
-        _harness = _services.GetRequiredService<ITestHarness>();
-        await _harness.Start();
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build()));
 
         // No host here: the store consumer's batcher is started by hand.
-        await _services.GetRequiredService<StatementBatcher>().StartAsync(CancellationToken.None);
+        await _bus.Get<StatementBatcher>().StartAsync(CancellationToken.None);
     }
 
     public async Task DisposeAsync()
     {
-        await _services.GetRequiredService<StatementBatcher>().StopAsync(CancellationToken.None);
-        await _harness.Stop();
-        await _services.DisposeAsync();
-        _file.Dispose();
+        await _bus.Get<StatementBatcher>().StopAsync(CancellationToken.None);
+        await _bus.DisposeAsync();
+        _sqlite.Dispose();
     }
 
     [Fact]
     public async Task A_discovered_statement_is_published_again_tagged_with_the_baseline_version()
     {
-        await _harness.Bus.Publish(Discovered("ext-1", "Allies reaffirm Article 5 and collective defence", "hash-1"));
+        await _bus.Harness.Bus.Publish(Discovered("ext-1", "Allies reaffirm Article 5 and collective defence", "hash-1"));
 
-        Assert.True(await _harness.Published.Any<StatementTagged>(m => m.Context.Message.Statement.ExternalId == "ext-1"));
-        var tagged = _harness.Published.Select<StatementTagged>().Single().Context.Message;
+        Assert.True(await _bus.Harness.Published.Any<StatementTagged>(m => m.Context.Message.Statement.ExternalId == "ext-1"));
+        var tagged = _bus.Harness.Published.Select<StatementTagged>().Single().Context.Message;
         Assert.Equal(TopicFile.LoadDefault().Version, tagged.BaselineVersion);
         Assert.Contains(tagged.Topics, t => t.TopicId == "collective-defence" && t.Evidence.Count > 0);
     }
@@ -76,10 +69,10 @@ public sealed class ConsumerTests : IAsyncLifetime
     [Fact]
     public async Task The_tagged_statement_carries_the_figures_it_states_with_drift_and_evidence_offsets()
     {
-        await _harness.Bus.Publish(Discovered("ext-f", "Sweden joins NATO: the Alliance now has 32 Allies", "hash-f"));
+        await _bus.Harness.Bus.Publish(Discovered("ext-f", "Sweden joins NATO: the Alliance now has 32 Allies", "hash-f"));
 
-        Assert.True(await _harness.Published.Any<StatementTagged>(m => m.Context.Message.Statement.ExternalId == "ext-f"));
-        var tagged = _harness.Published.Select<StatementTagged>().Single(m => m.Context.Message.Statement.ExternalId == "ext-f").Context.Message;
+        Assert.True(await _bus.Harness.Published.Any<StatementTagged>(m => m.Context.Message.Statement.ExternalId == "ext-f"));
+        var tagged = _bus.Harness.Published.Select<StatementTagged>().Single(m => m.Context.Message.Statement.ExternalId == "ext-f").Context.Message;
         Assert.Equal(new FigureValue("allies-count", 32, 30, true, "32 Allies", "title", 40), Assert.Single(tagged.Figures));
         var evidence = tagged.Topics.Single(t => t.TopicId == "open-door-enlargement").Evidence;
         Assert.Contains(evidence, e => e.Field == "title" && tagged.Statement.Title.Substring(e.Start, e.Length) == "joins NATO");
@@ -90,16 +83,16 @@ public sealed class ConsumerTests : IAsyncLifetime
     {
         var tagged = new StatementTagged(Discovered("ext-2", "Sanctions", "hash-2"), [new TopicScore("sanctions", 0.9, [new TopicEvidence("sanctions", "title", 0, 9)])], "v1", Now);
 
-        await _harness.Bus.Publish(tagged);
-        await _harness.Bus.Publish(tagged);
+        await _bus.Harness.Bus.Publish(tagged);
+        await _bus.Harness.Bus.Publish(tagged);
 
-        Assert.True(await _harness.Consumed.Any<StatementTagged>());
+        Assert.True(await _bus.Harness.Consumed.Any<StatementTagged>());
         await WaitForConsumedAsync<StatementTagged>(2);
-        var database = _services.GetRequiredService<Database>();
+        var database = _sqlite.Database;
         Assert.Equal(1, await new StatementStore(database).CountRevisionsAsync());
 
         // Announced once: Persistence publishes its event right after the commit and deletes it from the outbox.
-        Assert.True(await _harness.Published.Any<StatementStored>());
+        Assert.True(await _bus.Harness.Published.Any<StatementStored>());
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (await new OutboxStore(database).CountAsync() > 0 && DateTime.UtcNow < deadline)
         {
@@ -108,20 +101,20 @@ public sealed class ConsumerTests : IAsyncLifetime
 
         Assert.Equal(0, await new OutboxStore(database).CountAsync());
         await Task.Delay(200);
-        Assert.Single(_harness.Published.Select<StatementStored>());
+        Assert.Single(_bus.Harness.Published.Select<StatementStored>());
     }
 
     private async Task WaitForConsumedAsync<T>(int count)
         where T : class
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (_harness.Consumed.Select<T>().Count() < count && DateTime.UtcNow < deadline)
+        while (_bus.Harness.Consumed.Select<T>().Count() < count && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
         }
 
-        Assert.Equal(count, _harness.Consumed.Select<T>().Count());
-        Assert.False(_harness.Consumed.Select<T>().Any(m => m.Exception is not null), "a consumer threw");
+        Assert.Equal(count, _bus.Harness.Consumed.Select<T>().Count());
+        Assert.False(_bus.Harness.Consumed.Select<T>().Any(m => m.Exception is not null), "a consumer threw");
     }
 
     private static StatementDiscovered Discovered(string externalId, string title, string hash) =>

@@ -2,14 +2,10 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Monitor.Testing;
 
 namespace Monitor.IntegrationTests.Auth;
 
@@ -24,11 +20,14 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
     public const string ClientId = "monitor-dashboard";
     public const string ClientSecret = "fake-provider-secret";
 
-    private readonly WebApplication _app;
     private readonly RSA _rsa = RSA.Create(2048);
     private readonly ConcurrentDictionary<string, Grant> _grants = new();
 
-    private FakeIdentityProvider(WebApplication app) => _app = app;
+    private LoopbackServer _server = null!;
+
+    private FakeIdentityProvider()
+    {
+    }
 
     /// <summary>The issuer, also the dashboard's <c>Auth:Oidc:Authority</c>.</summary>
     public string Issuer { get; private set; } = "";
@@ -46,24 +45,21 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
 
     public static async Task<FakeIdentityProvider> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var provider = new FakeIdentityProvider(app);
-        app.MapGet("/.well-known/openid-configuration", provider.Discovery);
-        app.MapGet("/jwks", provider.Jwks);
-        app.MapGet("/authorize", provider.Authorize);
-        app.MapPost("/token", provider.TokenAsync);
-        await app.StartAsync();
-        provider.Issuer = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        var provider = new FakeIdentityProvider();
+        provider._server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/.well-known/openid-configuration", provider.Discovery);
+            app.MapGet("/jwks", provider.Jwks);
+            app.MapGet("/authorize", provider.Authorize);
+            app.MapPost("/token", provider.TokenAsync);
+        });
+        provider.Issuer = provider._server.BaseAddress.ToString().TrimEnd('/');
         return provider;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
         _rsa.Dispose();
     }
 

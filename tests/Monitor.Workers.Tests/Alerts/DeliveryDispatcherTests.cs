@@ -17,15 +17,15 @@ namespace Monitor.Workers.Tests.Alerts;
 /// </summary>
 public sealed class DeliveryDispatcherTests : IAsyncLifetime
 {
-    private readonly TempSqliteFile _file = new();
+    private MigratedSqlite _sqlite = null!;
     private Database _database = null!;
     private WebhookReceiver _receiver = null!;
     private long _userId;
 
     public async Task InitializeAsync()
     {
-        _database = new Database(new DatabaseOptions { ConnectionString = $"Data Source={_file.Path}" });
-        await new Migrator(_database).MigrateAsync();
+        _sqlite = await MigratedSqlite.CreateAsync();
+        _database = _sqlite.Database;
         _userId = await AlertsTestData.CreateUserAsync(_database, "ana", "ana@example.org");
         _receiver = await WebhookReceiver.StartAsync();
     }
@@ -33,7 +33,7 @@ public sealed class DeliveryDispatcherTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _receiver.DisposeAsync();
-        _file.Dispose();
+        _sqlite.Dispose();
     }
 
     [Fact]

@@ -14,20 +14,13 @@ namespace Monitor.Workers.Tests.Alerts;
 /// <summary>The digest scheduler's pass on a real SQLite file: which digests it closes and what it queues.</summary>
 public sealed class DigestSchedulerTests : IAsyncLifetime
 {
-    private readonly TempSqliteFile _file = new();
-    private Database _database = null!;
+    private MigratedSqlite _sqlite = null!;
 
-    public async Task InitializeAsync()
-    {
-        _database = new Database(new DatabaseOptions { ConnectionString = $"Data Source={_file.Path}" });
-        await new Migrator(_database).MigrateAsync();
-    }
+    private Database _database => _sqlite.Database;
 
-    public Task DisposeAsync()
-    {
-        _file.Dispose();
-        return Task.CompletedTask;
-    }
+    public async Task InitializeAsync() => _sqlite = await MigratedSqlite.CreateAsync();
+
+    public Task DisposeAsync() => _sqlite.DisposeAsync();
 
     [Fact]
     public async Task A_pass_queues_due_digests_on_email_and_webhook_and_leaves_the_rest_waiting()

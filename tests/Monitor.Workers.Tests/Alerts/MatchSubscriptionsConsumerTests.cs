@@ -24,19 +24,18 @@ namespace Monitor.Workers.Tests.Alerts;
 /// </summary>
 public sealed class MatchSubscriptionsConsumerTests : IAsyncLifetime
 {
-    private readonly TempSqliteFile _file = new();
     private readonly AlertsOptions _options = new() { SpikeMinimumCount = 3, Smtp = new SmtpOptions { Host = "smtp.example.org" } };
-    private ServiceProvider _services = null!;
-    private ITestHarness _harness = null!;
+    private MigratedSqlite _sqlite = null!;
+    private BusHarness _bus = null!;
     private Database _database = null!;
     private long _userId;
 
     public async Task InitializeAsync()
     {
-        _database = new Database(new DatabaseOptions { ConnectionString = $"Data Source={_file.Path}" });
-        await new Migrator(_database).MigrateAsync();
+        _sqlite = await MigratedSqlite.CreateAsync();
+        _database = _sqlite.Database;
         _userId = await AlertsTestData.CreateUserAsync(_database, "ana", "ana@example.org");
-        _services = new ServiceCollection()
+        _bus = await BusHarness.StartAsync(new ServiceCollection()
             .AddSingleton(_database)
             .AddSingleton<SubscriptionStore>()
             .AddSingleton<AlertStore>()
@@ -47,17 +46,13 @@ public sealed class MatchSubscriptionsConsumerTests : IAsyncLifetime
             .AddSingleton(Options.Create(_options))
             .AddSingleton(TimeProvider.System)
             .AddLogging()
-            .AddMassTransitTestHarness(x => x.AddConsumer<MatchSubscriptionsConsumer>())
-            .BuildServiceProvider(true);
-        _harness = _services.GetRequiredService<ITestHarness>();
-        await _harness.Start();
+            .AddMassTransitTestHarness(x => x.AddConsumer<MatchSubscriptionsConsumer>()));
     }
 
     public async Task DisposeAsync()
     {
-        await _harness.Stop();
-        await _services.DisposeAsync();
-        _file.Dispose();
+        await _bus.DisposeAsync();
+        _sqlite.Dispose();
     }
 
     [Fact]
@@ -225,20 +220,20 @@ public sealed class MatchSubscriptionsConsumerTests : IAsyncLifetime
 
     private async Task PublishAndWaitAsync(params StatementStored[] messages)
     {
-        var before = _harness.Consumed.Select<StatementStored>().Count();
+        var before = _bus.Harness.Consumed.Select<StatementStored>().Count();
         foreach (var message in messages)
         {
-            await _harness.Bus.Publish(message);
+            await _bus.Harness.Bus.Publish(message);
         }
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (_harness.Consumed.Select<StatementStored>().Count() < before + messages.Length && DateTime.UtcNow < deadline)
+        while (_bus.Harness.Consumed.Select<StatementStored>().Count() < before + messages.Length && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
         }
 
-        Assert.Equal(before + messages.Length, _harness.Consumed.Select<StatementStored>().Count());
-        var failed = _harness.Consumed.Select<StatementStored>().FirstOrDefault(m => m.Exception is not null);
+        Assert.Equal(before + messages.Length, _bus.Harness.Consumed.Select<StatementStored>().Count());
+        var failed = _bus.Harness.Consumed.Select<StatementStored>().FirstOrDefault(m => m.Exception is not null);
         Assert.True(failed is null, failed?.Exception?.ToString());
     }
 

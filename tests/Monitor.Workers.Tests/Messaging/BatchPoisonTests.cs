@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Monitor.Contracts;
 using Monitor.Data;
-using Monitor.Data.Migrations;
 using Monitor.Data.Statements;
 using Monitor.Hosting.Messaging;
 using Monitor.Hosting.Outbox;
@@ -31,9 +30,8 @@ public sealed class BatchPoisonTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _postgres = await PostgresDatabase.CreateAsync();
+        _postgres = await PostgresDatabase.CreateMigratedAsync();
         _rabbit = await RabbitMqVirtualHost.CreateAsync();
-        await new Migrator(new Database(new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = _postgres.ConnectionString })).MigrateAsync();
     }
 
     public async Task DisposeAsync()

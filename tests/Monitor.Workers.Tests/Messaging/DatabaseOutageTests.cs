@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Monitor.Contracts;
 using Monitor.Data;
-using Monitor.Data.Migrations;
 using Monitor.Data.Statements;
 using Monitor.Hosting.Messaging;
 using Monitor.Hosting.Outbox;
@@ -27,8 +26,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
 
     public async Task InitializeAsync()
     {
-        _postgres = await PostgresDatabase.CreateAsync();
-        await new Migrator(new Database(new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = _postgres.ConnectionString })).MigrateAsync();
+        _postgres = await PostgresDatabase.CreateMigratedAsync();
     }
 
     public async Task DisposeAsync() => await _postgres.DisposeAsync();

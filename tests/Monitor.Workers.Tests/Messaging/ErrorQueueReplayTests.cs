@@ -18,7 +18,7 @@ public sealed class ErrorQueueReplayTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _rabbit = await RabbitMqVirtualHost.CreateAsync();
-        _broker = new Uri($"amqp://{Uri.EscapeDataString(_rabbit.Username)}:{Uri.EscapeDataString(_rabbit.Password)}@{_rabbit.Host}:{_rabbit.Port}/{Uri.EscapeDataString(_rabbit.Name)}");
+        _broker = _rabbit.AmqpUri;
     }
 
     public async Task DisposeAsync() => await _rabbit.DisposeAsync();
@@ -26,28 +26,16 @@ public sealed class ErrorQueueReplayTests : IAsyncLifetime
     [Fact]
     public async Task Faulted_messages_are_listed_shown_with_their_error_and_replayed_into_their_queue_once()
     {
+        await _rabbit.SeedErrorQueueAsync("store-statement", ["message-0", "message-1", "message-2"], new Dictionary<string, object?>
+        {
+            ["MT-Fault-ExceptionType"] = "Npgsql.NpgsqlException",
+            ["MT-Fault-Message"] = "Failed to connect to 127.0.0.1:5432",
+            ["MT-Fault-Timestamp"] = "2026-12-06T00:00:00Z",
+            ["MT-Reason"] = "fault",
+            ["Content-Type"] = "application/vnd.masstransit+json",
+        });
         await using var connection = await new ConnectionFactory { Uri = _broker }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
-        await channel.QueueDeclareAsync("store-statement", durable: true, exclusive: false, autoDelete: false);
-        await channel.QueueDeclareAsync("store-statement_error", durable: true, exclusive: false, autoDelete: false);
-        for (var i = 0; i < 3; i++)
-        {
-            var properties = new BasicProperties
-            {
-                MessageId = $"message-{i}",
-                Persistent = true,
-                Headers = new Dictionary<string, object?>
-                {
-                    ["MT-Fault-ExceptionType"] = "Npgsql.NpgsqlException",
-                    ["MT-Fault-Message"] = "Failed to connect to 127.0.0.1:5432",
-                    ["MT-Fault-Timestamp"] = "2026-12-06T00:00:00Z",
-                    ["MT-Reason"] = "fault",
-                    ["Content-Type"] = "application/vnd.masstransit+json",
-                },
-            };
-            var envelope = $$$"""{"messageId":"message-{{{i}}}","messageType":["urn:message:Monitor.Contracts:StatementTagged"],"message":{}}""";
-            await channel.BasicPublishAsync("", "store-statement_error", false, properties, Encoding.UTF8.GetBytes(envelope));
-        }
 
         using var queues = new ErrorQueues(_broker, TestServices.RabbitMqManagement);
 

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Monitor.Contracts;
 using Monitor.Data;
-using Monitor.Data.Migrations;
 using Monitor.Data.Outbox;
 using Monitor.Data.Statements;
 using Monitor.Hosting.Outbox;
@@ -22,9 +21,9 @@ namespace Monitor.Workers.Tests.Messaging;
 public sealed class OutboxTraceTests : IAsyncLifetime, IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
-    private readonly TempSqliteFile _file = new();
     private readonly ConcurrentQueue<Activity> _stopped = new();
     private readonly ActivityListener _listener;
+    private MigratedSqlite _sqlite = null!;
     private Database _database = null!;
 
     public OutboxTraceTests()
@@ -40,8 +39,8 @@ public sealed class OutboxTraceTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        _database = new Database(new DatabaseOptions { ConnectionString = $"Data Source={_file.Path}" });
-        await new Migrator(_database).MigrateAsync();
+        _sqlite = await MigratedSqlite.CreateAsync();
+        _database = _sqlite.Database;
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -49,7 +48,7 @@ public sealed class OutboxTraceTests : IAsyncLifetime, IDisposable
     public void Dispose()
     {
         _listener.Dispose();
-        _file.Dispose();
+        _sqlite?.Dispose();
     }
 
     [Fact]
@@ -73,27 +72,25 @@ public sealed class OutboxTraceTests : IAsyncLifetime, IDisposable
             messageId = await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection, "SELECT message_id FROM outbox") ?? "";
         }
 
-        await using var services = new ServiceCollection()
+        await using (var bus = await BusHarness.StartAsync(new ServiceCollection()
             .AddLogging()
             .AddSingleton(_database)
             .AddSingleton<OutboxStore>()
             .AddSingleton<OutboxSignal>()
             .AddSingleton(TimeProvider.System)
-            .AddMassTransitTestHarness()
-            .BuildServiceProvider(true);
-        var harness = services.GetRequiredService<ITestHarness>();
-        await harness.Start();
-        var relay = new OutboxRelay(services.GetRequiredService<OutboxStore>(), services.GetRequiredService<OutboxSignal>(),
-            services.GetRequiredService<IBus>(), TimeProvider.System, NullLogger<OutboxRelay>.Instance);
-        await relay.StartAsync(default);
-        try
+            .AddMassTransitTestHarness()))
         {
-            Assert.True(await harness.Published.Any<StatementStored>());
-        }
-        finally
-        {
-            await relay.StopAsync(default);
-            await harness.Stop();
+            var relay = new OutboxRelay(bus.Get<OutboxStore>(), bus.Get<OutboxSignal>(), bus.Get<IBus>(), TimeProvider.System,
+                NullLogger<OutboxRelay>.Instance);
+            await relay.StartAsync(default);
+            try
+            {
+                Assert.True(await bus.Harness.Published.Any<StatementStored>());
+            }
+            finally
+            {
+                await relay.StopAsync(default);
+            }
         }
 
         var published = _stopped.Where(a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Producer

@@ -1,12 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Monitor.Core.Feeds;
 using Monitor.Ingestion.Polling;
+using Monitor.Testing;
 using Xunit.Abstractions;
 
 namespace Monitor.Workers.Tests.Polling;
@@ -19,7 +18,7 @@ namespace Monitor.Workers.Tests.Polling;
 public sealed class ArticleLimitTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Hosts = 24;
-    private WebApplication _app = null!;
+    private LoopbackServer _server = null!;
     private int _port;
     private int _inFlight;
     private int _maxInFlight;
@@ -36,11 +35,7 @@ public sealed class ArticleLimitTests(ITestOutputHelper output) : IAsyncLifetime
             _port = ((IPEndPoint)probe.LocalEndpoint).Port;
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls([.. Enumerable.Range(1, Hosts).Select(n => $"http://127.0.0.{n}:{_port}")]);
-        _app = builder.Build();
-        _app.MapGet("/page/{id}", async (HttpContext context) =>
+        _server = await LoopbackServer.StartAsync(app => app.MapGet("/page/{id}", async (HttpContext context) =>
         {
             Interlocked.Increment(ref _requests);
             var now = Interlocked.Increment(ref _inFlight);
@@ -65,11 +60,10 @@ public sealed class ArticleLimitTests(ITestOutputHelper output) : IAsyncLifetime
             {
                 Interlocked.Decrement(ref _inFlight);
             }
-        });
-        await _app.StartAsync();
+        }), [.. Enumerable.Range(1, Hosts).Select(n => $"http://127.0.0.{n}:{_port}")], graceful: false);
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task Pages_of_items_linking_to_many_hosts_are_fetched_a_few_at_a_time_per_process()

@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Monitor.Contracts;
 using Monitor.Core.Feeds;
 using Monitor.Data;
-using Monitor.Data.Migrations;
 using Monitor.Data.Sources;
 using Monitor.Data.Statements;
 using Monitor.Ingestion.Polling;
@@ -20,39 +19,34 @@ namespace Monitor.Workers.Tests.Polling;
 public sealed partial class FeedPollerTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
-    private readonly TempSqliteFile _file = new();
     private readonly ManualTime _time = new(Start);
     private readonly FakeFullText _fullText = new();
     private FeedServer _server = null!;
-    private ServiceProvider _services = null!;
-    private ITestHarness _harness = null!;
+    private MigratedSqlite _sqlite = null!;
+    private BusHarness _bus = null!;
 
     public async Task InitializeAsync()
     {
         _server = await FeedServer.StartAsync();
-        var database = new Database(new DatabaseOptions { ConnectionString = $"Data Source={_file.Path}" });
-        await new Migrator(database).MigrateAsync();
-        _services = FetcherHarness.Services(options =>
+        _sqlite = await MigratedSqlite.CreateAsync();
+        _bus = await BusHarness.StartAsync(FetcherHarness.Services(options =>
         {
             FetcherHarness.AllowTestFeeds(options);
             options.QuietFloor = TimeSpan.FromHours(1);
         }, _time, services => services
-            .AddSingleton(database)
+            .AddSingleton(_sqlite.Database)
             .AddSingleton<SourceStore>()
             .AddSingleton<DiscoveredItemStore>()
             .AddSingleton<IFullText>(_fullText)
-            .AddMassTransitTestHarness());
-        _harness = _services.GetRequiredService<ITestHarness>();
-        await _harness.Start();
-        await _services.GetRequiredService<SourceStore>().UpsertAsync([new SourceDefinition("test-feed", "Test", _server.FeedUrl.ToString(), "rss", 60)]);
+            .AddMassTransitTestHarness()));
+        await _bus.Get<SourceStore>().UpsertAsync([new SourceDefinition("test-feed", "Test", _server.FeedUrl.ToString(), "rss", 60)]);
     }
 
     public async Task DisposeAsync()
     {
-        await _harness.Stop();
-        await _services.DisposeAsync();
+        await _bus.DisposeAsync();
         await _server.DisposeAsync();
-        _file.Dispose();
+        _sqlite.Dispose();
     }
 
     [Fact]
@@ -64,7 +58,7 @@ public sealed partial class FeedPollerTests : IAsyncLifetime
         await PollAsync();
         await PollAsync();
 
-        var discovered = Assert.Single(_harness.Published.Select<StatementDiscovered>()).Context.Message;
+        var discovered = Assert.Single(_bus.Harness.Published.Select<StatementDiscovered>()).Context.Message;
         Assert.Equal("Full text of a-1.", discovered.Body);
         Assert.Equal("<p>Full text of a-1.</p>", discovered.BodyHtml);
         Assert.Equal("Summary only.", discovered.Summary);
@@ -81,7 +75,7 @@ public sealed partial class FeedPollerTests : IAsyncLifetime
 
         await PollAsync();
 
-        var discovered = Assert.Single(_harness.Published.Select<StatementDiscovered>()).Context.Message;
+        var discovered = Assert.Single(_bus.Harness.Published.Select<StatementDiscovered>()).Context.Message;
         Assert.Equal("", discovered.Body);
         Assert.Equal("Summary only.", discovered.Summary);
         Assert.Equal(1, _server.ArticleRequests);
@@ -131,19 +125,19 @@ public sealed partial class FeedPollerTests : IAsyncLifetime
         Assert.True(quiet.Quiet);
         Assert.Equal(SourceHealth.Healthy, quiet.Health);
         Assert.False(speaking.Quiet);
-        Assert.True(await _harness.Published.Any<SourceHealthChanged>(m => m.Context.Message.Quiet));
+        Assert.True(await _bus.Harness.Published.Any<SourceHealthChanged>(m => m.Context.Message.Quiet));
         // First success (health was Unknown), fell quiet, spoke again: three changes, nothing on the polls between.
-        Assert.Equal([false, true, false], _harness.Published.Select<SourceHealthChanged>().Select(m => m.Context.Message.Quiet));
+        Assert.Equal([false, true, false], _bus.Harness.Published.Select<SourceHealthChanged>().Select(m => m.Context.Message.Quiet));
     }
 
     private async Task PollAsync()
     {
         var source = await SourceAsync();
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = _bus.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<FeedPoller>().PollAsync(source, default);
     }
 
-    private async Task<SourceRow> SourceAsync() => Assert.Single(await _services.GetRequiredService<SourceStore>().ListAsync());
+    private async Task<SourceRow> SourceAsync() => Assert.Single(await _bus.Get<SourceStore>().ListAsync());
 
     /// <summary>Wants every item's full text and reads the test server's article element.</summary>
     private sealed partial class FakeFullText : IFullText

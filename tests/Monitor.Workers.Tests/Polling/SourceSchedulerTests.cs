@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Monitor.Data;
-using Monitor.Data.Migrations;
 using Monitor.Data.Sources;
 using Monitor.Data.Statements;
 using Monitor.Ingestion;
@@ -21,10 +20,10 @@ namespace Monitor.Workers.Tests.Polling;
 /// </summary>
 public sealed class SourceSchedulerTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly TempSqliteFile _file = new();
     private FeedServer _trickling = null!;
     private FeedServer _healthy = null!;
-    private ServiceProvider _services = null!;
+    private MigratedSqlite _sqlite = null!;
+    private BusHarness _bus = null!;
 
     public async Task InitializeAsync()
     {
@@ -32,9 +31,8 @@ public sealed class SourceSchedulerTests(ITestOutputHelper output) : IAsyncLifet
         _trickling.Behaviour = FeedBehaviour.SlowLoris;
         _healthy = await FeedServer.StartAsync();
         _healthy.Add(new TestFeedItem("item-1", "Allies meet", "Text.", DateTimeOffset.UtcNow));
-        var database = new Database(new DatabaseOptions { ConnectionString = $"Data Source={_file.Path}" });
-        await new Migrator(database).MigrateAsync();
-        _services = FetcherHarness.Services(options =>
+        _sqlite = await MigratedSqlite.CreateAsync();
+        _bus = await BusHarness.StartAsync(FetcherHarness.Services(options =>
         {
             FetcherHarness.AllowTestFeeds(options);
             options.UseDefaultSources = false;
@@ -45,30 +43,29 @@ public sealed class SourceSchedulerTests(ITestOutputHelper output) : IAsyncLifet
             options.SlowBodyGrace = TimeSpan.FromSeconds(60);
             options.SlowPollAfter = TimeSpan.FromSeconds(2);
         }, more: services => services
-            .AddSingleton(database)
+            .AddSingleton(_sqlite.Database)
             .AddSingleton<SourceStore>()
             .AddSingleton<SourceAdminStore>()
             .AddSingleton<DiscoveredItemStore>()
             .AddSingleton<SourceScheduler>()
-            .AddMassTransitTestHarness());
-        await _services.GetRequiredService<ITestHarness>().Start();
+            .AddMassTransitTestHarness()));
     }
 
     public async Task DisposeAsync()
     {
-        await _services.DisposeAsync();
+        await _bus.DisposeAsync();
         await _trickling.DisposeAsync();
         await _healthy.DisposeAsync();
-        _file.Dispose();
+        _sqlite.Dispose();
     }
 
     [Fact]
     public async Task Four_trickling_sources_do_not_keep_a_healthy_source_from_being_polled()
     {
-        var store = _services.GetRequiredService<SourceStore>();
+        var store = _bus.Get<SourceStore>();
         await store.UpsertAsync(Enumerable.Range(1, 4).Select(n =>
             new SourceDefinition($"trickle-{n}", $"Trickle {n}", $"{_trickling.FeedUrl}?n={n}", "rss", 10)));
-        var scheduler = _services.GetRequiredService<SourceScheduler>();
+        var scheduler = _bus.Get<SourceScheduler>();
         await scheduler.StartAsync(default);
         try
         {

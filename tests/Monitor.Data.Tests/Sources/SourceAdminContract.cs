@@ -3,7 +3,7 @@ using Monitor.Data.Migrations;
 using Monitor.Data.Sources;
 using Monitor.Testing;
 
-namespace Monitor.Data.Tests;
+namespace Monitor.Data.Tests.Sources;
 
 /// <summary>
 /// Managed sources on both databases: seeding puts a configured source in once, so a removal or a pause survives

@@ -6,7 +6,7 @@ using Monitor.Data.Sources;
 using Monitor.Data.Statements;
 using Monitor.Data.Tagging;
 
-namespace Monitor.Data.Tests;
+namespace Monitor.Data.Tests.Backfill;
 
 /// <summary>Backfill jobs (claim, checkpoint, states, lease take-over) and backfilled statements (catch-up, refinement), on SQLite and PostgreSQL alike.</summary>
 public abstract class BackfillStoreContract(Store store) : DatabaseContract(store)

@@ -5,7 +5,7 @@ using Monitor.Data.History;
 using Monitor.Data.Sources;
 using Monitor.Data.Statements;
 
-namespace Monitor.Data.Tests;
+namespace Monitor.Data.Tests.History;
 
 /// <summary>
 /// The dashboard's own queries on both databases: the live view's catch-up (stored since, oldest first, keyset

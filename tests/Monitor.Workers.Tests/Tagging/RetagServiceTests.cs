@@ -3,32 +3,24 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Monitor.Contracts;
 using Monitor.Core.Tagging;
 using Monitor.Data;
-using Monitor.Data.Migrations;
 using Monitor.Data.Statements;
 using Monitor.Data.Tagging;
 using Monitor.Tagging;
 using Monitor.Testing;
 
-namespace Monitor.Workers.Tests;
+namespace Monitor.Workers.Tests.Tagging;
 
 /// <summary>The Tagging worker's background re-tagging, on a real SQLite file.</summary>
 public sealed class RetagServiceTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
-    private readonly TempSqliteFile _file = new();
-    private Database _database = null!;
+    private MigratedSqlite _sqlite = null!;
 
-    public async Task InitializeAsync()
-    {
-        _database = new Database(new DatabaseOptions { ConnectionString = $"Data Source={_file.Path}" });
-        await new Migrator(_database).MigrateAsync();
-    }
+    private Database _database => _sqlite.Database;
 
-    public Task DisposeAsync()
-    {
-        _file.Dispose();
-        return Task.CompletedTask;
-    }
+    public async Task InitializeAsync() => _sqlite = await MigratedSqlite.CreateAsync();
+
+    public Task DisposeAsync() => _sqlite.DisposeAsync();
 
     [Fact]
     public async Task Statements_tagged_by_an_old_topic_file_are_retagged_with_the_current_one()

@@ -1,7 +1,7 @@
 using Dapper;
 using Monitor.Data.Accounts;
 
-namespace Monitor.Data.Tests;
+namespace Monitor.Data.Tests.Accounts;
 
 /// <summary>Users, API tokens and Data Protection keys: the same behaviour on SQLite and PostgreSQL.</summary>
 public abstract class AccountContract(Store store) : DatabaseContract(store)

@@ -4,7 +4,7 @@ using Monitor.Data.Migrations;
 using Monitor.Data.Statements;
 using Monitor.Testing;
 
-namespace Monitor.Data.Tests;
+namespace Monitor.Data.Tests.History;
 
 /// <summary>
 /// History queries must return the same statements on PostgreSQL (tsvector) and SQLite (FTS5): the same cases run

@@ -6,7 +6,7 @@ using Monitor.Data.Statements;
 using Monitor.Data.Tagging;
 using Monitor.Testing;
 
-namespace Monitor.Data.Tests;
+namespace Monitor.Data.Tests.Tagging;
 
 /// <summary>Re-tagging progress, lease and replacement, on SQLite and PostgreSQL alike.</summary>
 public abstract class RetagStoreContract(Store store) : DatabaseContract(store)

@@ -1,0 +1,288 @@
+// The subscription form: every field of SubscriptionRequest, the fields that apply shown, checked in the browser
+// (request.js) and then by the server, which creates (POST api/subscriptions) or edits (PUT api/subscriptions/{id}).
+// What a save means for the rest of the page is the page's: the form hands the answer to onSaved.
+//
+// Names, queries and URLs the user typed are data like any feed text: they reach the DOM only through js/lib/dom.js.
+import { h, asText, setStatus, clear } from '../../lib/dom.js';
+import { send } from '../../lib/api.js';
+import { DELIVERIES, validateRequest } from './request.js';
+
+function choice(name, value, text) {
+  const label = h('label', 'choice');
+  const input = h('input');
+  input.type = 'checkbox';
+  input.name = name;
+  input.value = value;
+  label.append(input, ' ', h('span', null, text));
+  return label;
+}
+
+/** Checkboxes for [value, text] entries. */
+export function fillChoices(container, name, entries) {
+  clear(container);
+  for (const [value, text] of entries) container.append(choice(name, value, text));
+  if (entries.length === 0) container.append(h('p', 'muted', 'None available.'));
+}
+
+function checked(container) {
+  return [...container.querySelectorAll('input[type=checkbox]:checked')].map((input) => input.value);
+}
+
+function setChecked(container, values) {
+  const wanted = new Set(values ?? []);
+  for (const input of container.querySelectorAll('input[type=checkbox]')) input.checked = wanted.has(input.value);
+  // Values the page does not list (a source since removed) are kept as checked options, so saving keeps them.
+  for (const value of wanted) {
+    if (![...container.querySelectorAll('input[type=checkbox]')].some((input) => input.value === value)) {
+      const label = choice(container.dataset.name ?? '', value, `${value} (unknown)`);
+      label.querySelector('input').checked = true;
+      container.append(label);
+    }
+  }
+}
+
+function number(input, fallback) {
+  const value = Number.parseFloat(input.value);
+  return Number.isFinite(value) ? value : fallback;
+}
+
+/**
+ * Wires the form (#subscription-form). onSaved(answer, { id, request }) after a create (id null) or an edit, when
+ * the form is back to a new subscription; answer is the server's (null when a PUT answered no body).
+ */
+export function createSubscriptionForm({ onSaved }) {
+  const form = document.getElementById('subscription-form');
+  const ui = {
+    heading: document.getElementById('form-heading'),
+    error: document.getElementById('subscription-error'),
+    submit: document.getElementById('subscription-submit'),
+    cancel: document.getElementById('subscription-cancel'),
+    name: document.getElementById('sub-name'),
+    enabled: document.getElementById('sub-enabled'),
+    topics: document.getElementById('sub-topics'),
+    sources: document.getElementById('sub-sources'),
+    types: document.getElementById('sub-types'),
+    sourcesPicked: document.getElementById('sources-picked'),
+    typesPicked: document.getElementById('types-picked'),
+    spikeFields: document.getElementById('spike-fields'),
+    spikeWindow: document.getElementById('sub-spike-window'),
+    spikeFactor: document.getElementById('sub-spike-factor'),
+    minScore: document.getElementById('sub-min-score'),
+    query: document.getElementById('sub-query'),
+    drift: document.getElementById('sub-drift'),
+    history: document.getElementById('sub-history'),
+    delivery: document.getElementById('sub-delivery'),
+    digestHourField: document.getElementById('digest-hour-field'),
+    digestHour: document.getElementById('sub-digest-hour'),
+    timeZone: document.getElementById('sub-time-zone'),
+    quiet: document.getElementById('sub-quiet'),
+    quietFields: document.getElementById('quiet-fields'),
+    quietStart: document.getElementById('sub-quiet-start'),
+    quietEnd: document.getElementById('sub-quiet-end'),
+    inApp: document.getElementById('sub-in-app'),
+    email: document.getElementById('sub-email'),
+    webhook: document.getElementById('sub-webhook'),
+    webhookFields: document.getElementById('webhook-fields'),
+    webhookUrl: document.getElementById('sub-webhook-url'),
+    webhookFormat: document.getElementById('sub-webhook-format'),
+  };
+  let editing = null; // id of the subscription in the form, or null for a new one
+  let defaultTimeZone = 'UTC';
+
+  function radioValue(name) {
+    return form.querySelector(`input[name=${name}]:checked`)?.value;
+  }
+
+  function setRadio(name, value) {
+    for (const input of form.querySelectorAll(`input[name=${name}]`)) input.checked = input.value === value;
+  }
+
+  function fillTimeZones() {
+    let zones = [];
+    try {
+      zones = Intl.supportedValuesOf('timeZone');
+    } catch {
+      zones = [];
+    }
+    try {
+      defaultTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    } catch {
+      defaultTimeZone = 'UTC';
+    }
+    const all = new Set(['UTC', ...zones, defaultTimeZone]);
+    clear(ui.timeZone);
+    for (const zone of [...all].sort()) {
+      const option = h('option', null, zone);
+      option.value = zone;
+      ui.timeZone.append(option);
+    }
+    ui.timeZone.value = defaultTimeZone;
+  }
+
+  function ensureTimeZone(zone) {
+    if (![...ui.timeZone.options].some((o) => o.value === zone)) {
+      const option = h('option', null, zone);
+      option.value = zone;
+      ui.timeZone.append(option);
+    }
+    ui.timeZone.value = zone;
+  }
+
+  /** Shows the fields that apply: spike settings, the digest hour, quiet hours, the webhook. */
+  function syncForm() {
+    const spike = radioValue('kind') === 'spike';
+    ui.spikeFields.hidden = !spike;
+    ui.digestHourField.hidden = ui.delivery.value !== 'daily';
+    ui.quietFields.hidden = !ui.quiet.checked;
+    ui.webhookFields.hidden = !ui.webhook.checked;
+    const sources = checked(ui.sources).length;
+    ui.sourcesPicked.textContent = sources === 0 ? '(every source)' : `(${sources} chosen)`;
+    const types = checked(ui.types).length;
+    ui.typesPicked.textContent = types === 0 ? '(every type)' : `(${types} chosen)`;
+  }
+
+  /** The form as a SubscriptionRequest. */
+  function readForm() {
+    const query = ui.query.value.trim();
+    const spike = radioValue('kind') === 'spike';
+    return {
+      name: ui.name.value.trim(),
+      kind: spike ? 'spike' : 'statements',
+      enabled: ui.enabled.checked,
+      topics: checked(ui.topics),
+      topicMatch: radioValue('topicMatch') === 'all' ? 'all' : 'any',
+      sources: checked(ui.sources),
+      documentTypes: checked(ui.types),
+      minScore: number(ui.minScore, 0),
+      query: query === '' ? null : query,
+      driftOnly: ui.drift.checked,
+      includeHistory: ui.history.checked,
+      // Only a spike subscription has a window and a factor.
+      spikeWindowHours: spike ? Math.round(number(ui.spikeWindow, 24)) : null,
+      spikeFactor: spike ? number(ui.spikeFactor, 3) : null,
+      quietHours: ui.quiet.checked ? { start: ui.quietStart.value, end: ui.quietEnd.value } : null,
+      timeZone: ui.timeZone.value || 'UTC',
+      delivery: ui.delivery.value,
+      digestHour: Math.round(number(ui.digestHour, 8)),
+      channels: {
+        inApp: ui.inApp.checked,
+        email: ui.email.checked,
+        webhook: ui.webhook.checked ? { url: ui.webhookUrl.value.trim(), format: ui.webhookFormat.value === 'chat' ? 'chat' : 'json' } : null,
+      },
+    };
+  }
+
+  /** A SubscriptionView (or nothing: the defaults of a new subscription) into the form. */
+  function writeForm(view) {
+    const v = view ?? {};
+    ui.name.value = asText(v.name);
+    setRadio('kind', v.kind === 'spike' ? 'spike' : 'statements');
+    ui.enabled.checked = v.enabled !== false;
+    setChecked(ui.topics, v.topics);
+    setRadio('topicMatch', v.topicMatch === 'all' ? 'all' : 'any');
+    setChecked(ui.sources, v.sources);
+    setChecked(ui.types, v.documentTypes);
+    ui.minScore.value = String(typeof v.minScore === 'number' ? v.minScore : 0);
+    ui.query.value = asText(v.query);
+    ui.drift.checked = v.driftOnly === true;
+    ui.history.checked = v.includeHistory === true;
+    ui.spikeWindow.value = String(typeof v.spikeWindowHours === 'number' ? v.spikeWindowHours : 24);
+    ui.spikeFactor.value = String(typeof v.spikeFactor === 'number' ? v.spikeFactor : 3);
+    ui.quiet.checked = v.quietHours !== null && v.quietHours !== undefined;
+    ui.quietStart.value = asText(v.quietHours?.start) || '22:00';
+    ui.quietEnd.value = asText(v.quietHours?.end) || '07:00';
+    ensureTimeZone(asText(v.timeZone) || defaultTimeZone);
+    ui.delivery.value = DELIVERIES.includes(v.delivery) ? v.delivery : 'immediate';
+    ui.digestHour.value = String(typeof v.digestHour === 'number' ? v.digestHour : 8);
+    ui.inApp.checked = view ? v.channels?.inApp === true : true;
+    ui.email.checked = v.channels?.email === true;
+    ui.webhook.checked = Boolean(v.channels?.webhook);
+    ui.webhookUrl.value = asText(v.channels?.webhook?.url);
+    ui.webhookFormat.value = v.channels?.webhook?.format === 'chat' ? 'chat' : 'json';
+    syncForm();
+  }
+
+  /** The control a validation problem is about. */
+  function fieldOf(problem) {
+    return problem.field === 'topics' ? ui.topics.querySelector('input') : ui[problem.field];
+  }
+
+  /** A subscription (id, view) into the form, to edit. */
+  function startEditing(id, view) {
+    editing = id;
+    writeForm(view);
+    ui.heading.textContent = `Edit “${asText(view.name)}”`;
+    ui.submit.textContent = 'Save changes';
+    ui.cancel.hidden = false;
+    setStatus(ui.error, '');
+    ui.name.focus();
+    form.scrollIntoView({ block: 'start' });
+  }
+
+  function stopEditing() {
+    editing = null;
+    writeForm(null);
+    ui.heading.textContent = 'New subscription';
+    ui.submit.textContent = 'Create subscription';
+    ui.cancel.hidden = true;
+    setStatus(ui.error, '');
+  }
+
+  async function submit(event) {
+    event.preventDefault();
+    const request = readForm();
+    const problem = validateRequest(request);
+    if (problem) {
+      setStatus(ui.error, problem.message, true);
+      fieldOf(problem)?.focus();
+      return;
+    }
+    ui.submit.disabled = true;
+    setStatus(ui.error, '');
+    try {
+      const id = editing;
+      const answer = id === null
+        ? await send('POST', 'api/subscriptions', request)
+        : await send('PUT', `api/subscriptions/${id}`, request);
+      stopEditing();
+      onSaved(answer ?? null, { id, request });
+    } catch (error) {
+      setStatus(ui.error, error.detail || error.message, true);
+    } finally {
+      ui.submit.disabled = false;
+    }
+  }
+
+  /** Before anything is awaited: the choices that need no request, the defaults, the listeners. */
+  function init(documentTypes) {
+    ui.types.dataset.name = 'documentTypes';
+    ui.sources.dataset.name = 'sources';
+    ui.topics.dataset.name = 'topics';
+    fillChoices(ui.types, 'documentTypes', documentTypes);
+    fillTimeZones();
+    form.addEventListener('submit', submit);
+    form.addEventListener('change', syncForm);
+    ui.cancel.addEventListener('click', stopEditing);
+    // The form's defaults now: the user may type while topics and sources load.
+    writeForm(null);
+  }
+
+  return {
+    init,
+    startEditing,
+    stopEditing,
+    get editing() { return editing; },
+    /** [id, title] entries. */
+    setTopics(entries) {
+      fillChoices(ui.topics, 'topics', entries);
+      syncForm();
+    },
+    /** [id, name] entries. */
+    setSources(entries) {
+      fillChoices(ui.sources, 'sources', entries);
+    },
+    sourcesFailed(message) {
+      clear(ui.sources).append(h('p', 'status status-error', message));
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// What a subscription is as data (pure: no DOM, no network): the request a view is sent back as, what the browser can
+// check before the server does, and the summary lines of a card.
+import { asText } from '../../lib/dom.js';
+
+export const DELIVERIES = ['immediate', 'hourly', 'daily'];
+
+/** The request a SubscriptionView would be sent back as (for enable / disable). */
+export function toRequest(view) {
+  return {
+    name: view.name, kind: view.kind, enabled: view.enabled, topics: view.topics ?? [], topicMatch: view.topicMatch ?? 'any',
+    sources: view.sources ?? [], documentTypes: view.documentTypes ?? [], minScore: view.minScore ?? 0, query: view.query ?? null,
+    driftOnly: view.driftOnly === true, includeHistory: view.includeHistory === true, spikeWindowHours: view.spikeWindowHours ?? null, spikeFactor: view.spikeFactor ?? null,
+    quietHours: view.quietHours ?? null, timeZone: view.timeZone ?? 'UTC', delivery: view.delivery ?? 'immediate',
+    digestHour: view.digestHour ?? 8, channels: view.channels ?? { inApp: true, email: false, webhook: null },
+  };
+}
+
+/**
+ * What the browser can check of a SubscriptionRequest before the server does: null, or { field, message } where
+ * field names the form control to focus ('name', 'topics', 'inApp', 'webhookUrl').
+ */
+export function validateRequest(request) {
+  if (request.name === '') return { field: 'name', message: 'Give the subscription a name.' };
+  if (request.kind === 'spike' && request.topics.length === 0) return { field: 'topics', message: 'A spike subscription needs at least one topic.' };
+  if (!request.channels.inApp && !request.channels.email && !request.channels.webhook) {
+    return { field: 'inApp', message: 'Choose at least one channel (every subscription also has its Atom feed).' };
+  }
+  if (request.channels.webhook && request.channels.webhook.url === '') return { field: 'webhookUrl', message: 'Enter the webhook URL.' };
+  return null;
+}
+
+/** "a or b", "a and b", or "any topic". */
+export function topicList(view, topicTitle) {
+  const topics = Array.isArray(view.topics) ? view.topics : [];
+  if (topics.length === 0) return 'any topic';
+  return topics.map(topicTitle).join(view.topicMatch === 'all' ? ' and ' : ' or ');
+}
+
+/**
+ * A card's [label, text] rows. names: { topicTitle(id), sourceName(id), typeLabel(id) }, each falling back to the id.
+ */
+export function summaryRows(view, { topicTitle = (id) => id, sourceName = (id) => id, typeLabel = (id) => id } = {}) {
+  const rows = [];
+  if (view.kind === 'spike') {
+    rows.push(['Watches', `${topicList(view, topicTitle)}: more than ${view.spikeFactor}× the usual rate over ${view.spikeWindowHours} h`]);
+  } else {
+    const parts = [topicList(view, topicTitle)];
+    const sources = Array.isArray(view.sources) ? view.sources : [];
+    parts.push(sources.length ? `from ${sources.map(sourceName).join(', ')}` : 'every source');
+    const types = Array.isArray(view.documentTypes) ? view.documentTypes : [];
+    if (types.length) parts.push(types.map(typeLabel).join(', '));
+    if (typeof view.minScore === 'number' && view.minScore > 0) parts.push(`score ≥ ${view.minScore.toFixed(2)}`);
+    if (asText(view.query) !== '') parts.push(`words: “${asText(view.query)}”`);
+    if (view.driftOnly) parts.push('figure drift only');
+    if (view.includeHistory) parts.push('backfilled history too');
+    rows.push(['Matches', parts.join(' · ')]);
+  }
+  const zone = asText(view.timeZone) || 'UTC';
+  const delivery = view.delivery === 'hourly' ? 'hourly digest'
+    : view.delivery === 'daily' ? `daily digest at ${String(view.digestHour ?? 0).padStart(2, '0')}:00 (${zone})` : 'immediately';
+  rows.push(['Delivery', delivery]);
+  const channels = [];
+  if (view.channels?.inApp) channels.push('in-app');
+  if (view.channels?.email) channels.push('email');
+  if (view.channels?.webhook) channels.push(`webhook (${view.channels.webhook.format === 'chat' ? 'chat' : 'JSON'}) to ${asText(view.channels.webhook.url)}`);
+  channels.push('Atom feed');
+  rows.push(['Channels', channels.join(', ')]);
+  if (view.quietHours) rows.push(['Quiet hours', `${asText(view.quietHours.start)}–${asText(view.quietHours.end)} (${zone})`]);
+  return rows;
+}
