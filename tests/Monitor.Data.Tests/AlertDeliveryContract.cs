@@ -1,5 +1,6 @@
 using Dapper;
 using Monitor.Contracts;
+using Monitor.Core.Alerts;
 using Monitor.Data.Alerts;
 using Monitor.Data.History;
 using Monitor.Data.Outbox;

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Monitor.Contracts;
+using Monitor.Core.Alerts;
 using Monitor.Core.Tagging;
 using Monitor.Data.Alerts;
 using Monitor.Data.History;

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Monitor.Alerts;
+using Monitor.Core.Alerts;
 using Monitor.Core.Tagging;
 using Monitor.Dashboard.Auth;
 using Monitor.Data.Accounts;

@@ -4,6 +4,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Monitor.Alerts.Delivery;
 using Monitor.Contracts;
+using Monitor.Core.Alerts;
 using Monitor.Data.Alerts;
 using Monitor.Data.History;
 using Monitor.Hosting.Outbox;
@@ -51,7 +52,7 @@ public sealed partial class MatchSubscriptionsConsumer(
 
             pending.Add((subscription, Pending(subscription, AlertStore.StatementKey(statement.StatementId), new AlertRecord
             {
-                SubscriptionId = subscription.Id, UserId = subscription.UserId, Kind = "statement", StatementId = statement.StatementId,
+                SubscriptionId = subscription.Id, UserId = subscription.UserId, Kind = AlertKinds.Statement, StatementId = statement.StatementId,
                 Revision = statement.Revision, Title = statement.Title, Url = statement.Url, MatchedTopics = matched, TriggeredAt = time.GetUtcNow(),
             })));
         }
@@ -127,7 +128,7 @@ public sealed partial class MatchSubscriptionsConsumer(
         var detail = JsonSerializer.Serialize(new { count = sample.Count, usualPerWindow = Math.Round(usualPerWindow, 3), windowHours = hours, factor });
         return Pending(subscription, AlertStore.SpikeKey(topic, windowStart), new AlertRecord
         {
-            SubscriptionId = subscription.Id, UserId = subscription.UserId, Kind = "spike", TopicId = topic,
+            SubscriptionId = subscription.Id, UserId = subscription.UserId, Kind = AlertKinds.Spike, TopicId = topic,
             Title = string.Create(CultureInfo.InvariantCulture, $"Spike in {topic}: {sample.Count} statements in {hours} h (usually {usualPerWindow:0.#})"),
             Url = DashboardLink($"topic.html?id={Uri.EscapeDataString(topic)}"), MatchedTopics = [topic], Detail = detail, TriggeredAt = now,
         });
