@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Monitor.Contracts;
 using Monitor.Core.Alerts;
+using Monitor.Core.Search;
 using Monitor.Core.Tagging;
 using Monitor.Data.Alerts;
 using Monitor.Data.History;

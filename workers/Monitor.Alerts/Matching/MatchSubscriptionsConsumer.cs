@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Monitor.Alerts.Delivery;
 using Monitor.Contracts;
 using Monitor.Core.Alerts;
+using Monitor.Core.Search;
 using Monitor.Data.Alerts;
 using Monitor.Data.History;
 using Monitor.Hosting.Outbox;
