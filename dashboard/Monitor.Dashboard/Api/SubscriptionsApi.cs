@@ -207,9 +207,9 @@ public static partial class SubscriptionsApi
         var options = services.Options.Value;
         var sources = (await services.Sources.ListAsync(cancellationToken)).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         var owner = await services.Users.FindByIdAsync(userId, cancellationToken);
-        var checks = new SubscriptionChecks(services.Topics, sources, options.Smtp.Enabled, owner?.Email,
+        var checks = new SubscriptionChecks(services.Topics, sources, options.Smtp.Enabled, owner?.Email, new WebhookTargetCheck(
             new NetworkGuard(options.AllowedNetworks, $"{AlertsOptions.SectionName}:AllowedNetworks"),
-            (host, ct) => Dns.GetHostAddressesAsync(host, ct));
+            (host, ct) => Dns.GetHostAddressesAsync(host, ct)));
         return await SubscriptionValidation.ValidateAsync(request, checks, cancellationToken);
     }
 
