@@ -7,7 +7,6 @@ using Monitor.Dashboard.Consumers;
 using Monitor.Dashboard.Demo;
 using Monitor.Dashboard.Live;
 using Monitor.Dashboard.Problems;
-using Monitor.Data.History;
 using Monitor.Hosting.Messaging;
 using Monitor.Ingestion;
 using Monitor.Persistence;
@@ -33,7 +32,6 @@ public static class DashboardSetup
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.AddProblemBodies();
         builder.Services.AddOpenApi();
-        builder.Services.AddSingleton<HistoryStore>().AddSingleton<HistoryAggregates>().AddSingleton<StatementDetailStore>();
 
         Action<IBusRegistrationConfigurator>[] consumers = options.HostWorkers
             ? [AddPushConsumers, TaggingWorker.AddConsumers, PersistenceWorker.AddConsumers, AlertsWorker.AddConsumers]

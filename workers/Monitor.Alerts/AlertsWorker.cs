@@ -2,8 +2,6 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Monitor.Alerts.Delivery;
 using Monitor.Alerts.Matching;
-using Monitor.Data.Alerts;
-using Monitor.Data.History;
 using Monitor.Hosting;
 using Monitor.Hosting.Messaging;
 using Monitor.Hosting.Net;
@@ -29,11 +27,6 @@ public static class AlertsWorker
                 "Alerts:DashboardUrl must be an absolute http(s) URL, e.g. https://monitor.example.org/")
             .ValidateOnStart();
         builder.Services.AddOutboxRelay();
-        builder.Services.TryAddSingleton<SubscriptionStore>();
-        builder.Services.TryAddSingleton<AlertStore>();
-        builder.Services.TryAddSingleton<DeliveryStore>();
-        builder.Services.TryAddSingleton<QueryMatch>();
-        builder.Services.TryAddSingleton<TopicVolume>();
         builder.Services.TryAddSingleton<DeliverySignal>();
         WebhookChannel.AddWebhookChannel(builder.Services);
         builder.Services.AddEmailAndDigests();

@@ -1,9 +1,5 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-using Monitor.Alerts;
+using Monitor.Core.Alerts;
 using Monitor.Dashboard.Api;
-using Monitor.Data.Accounts;
-using Monitor.Data.Alerts;
 
 namespace Monitor.Dashboard;
 
@@ -13,21 +9,11 @@ namespace Monitor.Dashboard;
 /// </summary>
 public static class AlertsApiSetup
 {
-    /// <summary>The stores, and the <c>Alerts</c> settings (webhook networks, SMTP) when the Alerts worker does not run here.</summary>
+    /// <summary>The <c>Alerts</c> settings a subscription is checked against (webhook networks, SMTP).</summary>
     public static WebApplicationBuilder AddAlertsApi(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddSingleton<SubscriptionStore>();
-        builder.Services.TryAddSingleton<InboxStore>();
-        builder.Services.TryAddSingleton<DeliveryStore>();
-        builder.Services.TryAddSingleton<UserStore>();
-
-        // Bound once: binding a second time would append AllowedNetworks to themselves.
-        if (!builder.Services.Any(d => d.ServiceType == typeof(IConfigureOptions<AlertsOptions>)))
-        {
-            builder.Services.Configure<AlertsOptions>(builder.Configuration.GetSection(AlertsOptions.SectionName));
-        }
-
+        builder.Services.AddOptions<AlertChannelOptions>().BindConfiguration(AlertChannelOptions.SectionName).ValidateOnStart();
         return builder;
     }
 

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Monitor.Alerts;
 using Monitor.Core.Alerts;
 using Monitor.Core.Tagging;
 using Monitor.Dashboard.Auth;
@@ -208,7 +207,7 @@ public static partial class SubscriptionsApi
         var sources = (await services.Sources.ListAsync(cancellationToken)).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         var owner = await services.Users.FindByIdAsync(userId, cancellationToken);
         var checks = new SubscriptionChecks(services.Topics, sources, options.Smtp.Enabled, owner?.Email, new WebhookTargetCheck(
-            new NetworkGuard(options.AllowedNetworks, $"{AlertsOptions.SectionName}:AllowedNetworks"),
+            new NetworkGuard(options.AllowedNetworks, $"{AlertChannelOptions.SectionName}:AllowedNetworks"),
             (host, ct) => Dns.GetHostAddressesAsync(host, ct)));
         return await SubscriptionValidation.ValidateAsync(request, checks, cancellationToken);
     }
@@ -231,7 +230,7 @@ public static partial class SubscriptionsApi
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown subscription", detail: $"You have no subscription {id}.");
 
     /// <summary>What the handlers need beside the store, bound as one parameter.</summary>
-    private sealed record Services(TopicFile Topics, SourceStore Sources, UserStore Users, IOptions<AlertsOptions> Options, TimeProvider Time, ILoggerFactory Loggers)
+    private sealed record Services(TopicFile Topics, SourceStore Sources, UserStore Users, IOptions<AlertChannelOptions> Options, TimeProvider Time, ILoggerFactory Loggers)
     {
         public ILogger Logger => Loggers.CreateLogger(typeof(SubscriptionsApi));
     }

@@ -49,10 +49,6 @@ public static partial class AuthSetup
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(new AccessSettings(anonymousRead));
-        services.TryAddSingleton<UserStore>();
-        services.TryAddSingleton<ApiTokenStore>();
-        services.TryAddSingleton<DataProtectionKeyStore>();
-        services.TryAddSingleton<SessionStore>();
         services.TryAddSingleton<AccessRevocation>();
         services.AddSingleton<HubOriginCheck>();
         services.AddSingleton<AccountSignInThrottle>();
