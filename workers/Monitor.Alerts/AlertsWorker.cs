@@ -28,6 +28,7 @@ public static class AlertsWorker
             .ValidateOnStart();
         builder.Services.AddOutboxRelay();
         builder.Services.TryAddSingleton<DeliverySignal>();
+        builder.Services.TryAddSingleton<AlertPlanner>();
         WebhookChannel.AddWebhookChannel(builder.Services);
         builder.Services.AddEmailAndDigests();
         builder.Services.AddHostedService<DeliveryDispatcher>();

@@ -45,6 +45,7 @@ public sealed class MatchSubscriptionsConsumerTests : IAsyncLifetime
             .AddSingleton<TopicVolume>()
             .AddSingleton<OutboxSignal>()
             .AddSingleton<DeliverySignal>()
+            .AddSingleton<AlertPlanner>()
             .AddSingleton(Options.Create(_options))
             .AddSingleton(TimeProvider.System)
             .AddLogging()
