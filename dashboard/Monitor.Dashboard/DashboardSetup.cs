@@ -26,6 +26,8 @@ public static class DashboardSetup
         var options = builder.AddMonitorOptions<DashboardOptions>(DashboardOptions.SectionName);
         // What a subscription is checked against (webhook networks, SMTP): the Alerts settings both sides read.
         builder.AddMonitorOptions<AlertChannelOptions>(AlertChannelOptions.SectionName);
+        // The broker the error-queue admin API reads and replays (the bus itself is wired by AddMonitorMessaging).
+        builder.AddMonitorOptions<MessagingOptions>(MessagingOptions.SectionName);
 
         // Serve wwwroot from the project when running from the build output (dotnet run, tests) in any
         // environment, not only Development; a published app has its own wwwroot and no manifest, so this is a no-op.

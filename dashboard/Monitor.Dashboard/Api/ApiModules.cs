@@ -16,7 +16,8 @@ public static class ApiModules
         app.MapHistoryApi();             // /api/statements: search, one statement, export, charts
         app.MapLiveApi();                // /api/live/since: the live view's catch-up
         app.MapTaggingApi();             // /api/tagging
-        app.MapSubscriptionsApi();       // /api/subscriptions, /api/deliveries/{id}/replay
+        app.MapSubscriptionsApi();       // /api/subscriptions (and each one's deliveries)
+        app.MapDeliveriesApi();          // /api/deliveries/{id}/replay
         app.MapInboxApi();               // /api/alerts: the inbox
         app.MapAlertFeedApi();           // /feeds/alerts/{token}: Atom
         app.MapErrorQueuesAdminApi();    // /api/admin/error-queues
