@@ -15,7 +15,7 @@ public static class AlertsWorker
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<AlertsOptions>()
-            .Bind(builder.Configuration.GetSection(AlertsOptions.SectionName))
+            .BindConfiguration(AlertsOptions.SectionName)
             .Validate(options => options.AllowedNetworks.All(NetworkGuard.IsNetwork),
                 "Alerts:AllowedNetworks must hold networks in CIDR notation (e.g. 127.0.0.1/32 or 10.0.0.0/8)")
             .Validate(options => options.MaxAttempts >= 1, "Alerts:MaxAttempts must be at least 1")
