@@ -1,18 +1,18 @@
 using System.Text.Json.Serialization;
 using MassTransit;
 using Monitor.Alerts;
+using Monitor.Core.Alerts;
 using Monitor.Core.Tagging;
 using Monitor.Dashboard.Auth;
 using Monitor.Dashboard.Consumers;
 using Monitor.Dashboard.Demo;
 using Monitor.Dashboard.Live;
 using Monitor.Dashboard.Problems;
-using Monitor.Data.History;
+using Monitor.Hosting;
 using Monitor.Hosting.Messaging;
 using Monitor.Ingestion;
 using Monitor.Persistence;
 using Monitor.Tagging;
-using Scalar.AspNetCore;
 
 namespace Monitor.Dashboard;
 
@@ -23,17 +23,20 @@ public static class DashboardSetup
     /// <summary>SignalR, the live broadcaster, the API's JSON, and, in the embedded default, every worker.</summary>
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(DashboardOptions.SectionName).Get<DashboardOptions>() ?? new DashboardOptions();
+        var options = builder.AddMonitorOptions<DashboardOptions>(DashboardOptions.SectionName);
+        // What a subscription is checked against (webhook networks, SMTP): the Alerts settings both sides read.
+        builder.AddMonitorOptions<AlertChannelOptions>(AlertChannelOptions.SectionName);
+        // The broker the error-queue admin API reads and replays (the bus itself is wired by AddMonitorMessaging).
+        builder.AddMonitorOptions<MessagingOptions>(MessagingOptions.SectionName);
 
         // Serve wwwroot from the project when running from the build output (dotnet run, tests) in any
         // environment, not only Development; a published app has its own wwwroot and no manifest, so this is a no-op.
         builder.WebHost.UseStaticWebAssets();
         builder.AddLivePush();
-        builder.AddMonitorAuth();
+        builder.AddMonitorAuth(options.HostWorkers);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.AddProblemBodies();
         builder.Services.AddOpenApi();
-        builder.Services.AddSingleton<HistoryStore>().AddSingleton<HistoryAggregates>().AddSingleton<StatementDetailStore>();
 
         Action<IBusRegistrationConfigurator>[] consumers = options.HostWorkers
             ? [AddPushConsumers, TaggingWorker.AddConsumers, PersistenceWorker.AddConsumers, AlertsWorker.AddConsumers]
@@ -52,7 +55,6 @@ public static class DashboardSetup
             builder.Services.AddSingleton(TaggingWorker.IdentifyFrom(builder.Configuration));
         }
 
-        builder.AddAlertsApi();
         return builder;
     }
 
@@ -71,20 +73,12 @@ public static class DashboardSetup
     /// <summary><c>--Demo:Enabled=true</c>: the feed simulator in process, its feeds registered as sources.</summary>
     private static void AddDemoFeed(this WebApplicationBuilder builder)
     {
-        var demo = builder.Configuration.GetSection(DemoOptions.SectionName).Get<DemoOptions>() ?? new DemoOptions();
+        var demo = builder.AddMonitorOptions<DemoOptions>(DemoOptions.SectionName);
         if (demo.Enabled)
         {
             DemoSimulator.Configure(builder, demo);
             builder.Services.AddSingleton(demo);
             builder.Services.AddHostedService<DemoSimulator>();
         }
-    }
-
-    /// <summary>The OpenAPI document at /openapi/v1.json and a browsable reference of it at /api/docs.</summary>
-    public static WebApplication MapApiDocs(this WebApplication app)
-    {
-        app.MapOpenApi().RequireAuthorization(MonitorPolicies.Read);
-        app.MapScalarApiReference("/api/docs", options => options.WithTitle("Monitor API")).RequireAuthorization(MonitorPolicies.Read);
-        return app;
     }
 }

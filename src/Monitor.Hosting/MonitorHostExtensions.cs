@@ -9,9 +9,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Monitor.Data;
 using Monitor.Data.Migrations;
-using Monitor.Data.Outbox;
-using Monitor.Data.Sources;
-using Monitor.Data.Statements;
 using Monitor.Hosting.Outbox;
 using Monitor.Hosting.Telemetry;
 using OpenTelemetry;
@@ -79,14 +76,7 @@ public static class MonitorHostExtensions
 
         var database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         builder.Services.AddSingleton(database);
-        builder.Services.AddSingleton<Database>();
-        builder.Services.AddSingleton<Migrator>();
-        builder.Services.AddSingleton<SourceStore>();
-        builder.Services.AddSingleton<SourceAdminStore>();
-        builder.Services.AddSingleton<Monitor.Data.Backfill.BackfillStore>();
-        builder.Services.AddSingleton<StatementStore>();
-        builder.Services.AddSingleton<DiscoveredItemStore>();
-        builder.Services.AddSingleton<OutboxStore>();
+        builder.Services.AddMonitorStores();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Monitor.Alerts.Matching;
 using Monitor.Contracts;
+using Monitor.Core.Alerts;
 using Monitor.Core.Tagging;
 using Monitor.Data.Alerts;
 

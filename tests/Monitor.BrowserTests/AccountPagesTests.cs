@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.Playwright;
+using Monitor.Core.Alerts;
 using Monitor.Data.Alerts;
 using Monitor.Testing;
 

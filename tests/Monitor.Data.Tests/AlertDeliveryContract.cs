@@ -1,5 +1,7 @@
 using Dapper;
 using Monitor.Contracts;
+using Monitor.Core.Alerts;
+using Monitor.Core.Search;
 using Monitor.Data.Alerts;
 using Monitor.Data.History;
 using Monitor.Data.Outbox;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapper;
+using Monitor.Core.Alerts;
 using Monitor.Data.Alerts;
 
 namespace Monitor.Data.Tests;

@@ -1,3 +1,4 @@
+using Monitor.Core.Search;
 using Monitor.Data.History;
 
 namespace Monitor.Data.Tests;

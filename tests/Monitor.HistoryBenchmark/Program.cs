@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Dapper;
+using Monitor.Core.Search;
 using Monitor.Data;
 using Monitor.Data.History;
 using Monitor.Data.Migrations;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Monitor.Core.Alerts;
 using Monitor.Data.Alerts;
 using Monitor.Testing;
 using Xunit.Abstractions;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using Monitor.Contracts;
+using Monitor.Core.Alerts;
 using Monitor.Data;
 using Monitor.Data.Alerts;
 using Monitor.Data.Outbox;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
+using Monitor.Core.Alerts;
 using Monitor.Core.Tagging;
 using Monitor.Data;
 using Monitor.Data.Alerts;

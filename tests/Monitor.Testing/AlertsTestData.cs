@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Dapper;
+using Monitor.Core.Alerts;
 using Monitor.Data;
 using Monitor.Data.Alerts;
 

@@ -1,16 +1,13 @@
+using Monitor.Core.Alerts;
+
 namespace Monitor.Alerts;
 
-/// <summary>Bound from the <c>Alerts</c> section: delivery of alerts to webhooks and email.</summary>
-public sealed class AlertsOptions
+/// <summary>
+/// Bound from the <c>Alerts</c> section: delivery of alerts to webhooks and email. The networks and the SMTP server
+/// are <see cref="AlertChannelOptions"/>, which the dashboard reads too.
+/// </summary>
+public sealed class AlertsOptions : AlertChannelOptions
 {
-    public const string SectionName = "Alerts";
-
-    /// <summary>
-    /// Networks (CIDR) or addresses a webhook may target although they are loopback or private. Empty by default:
-    /// only public addresses. Set by the operator (an admin), e.g. <c>Alerts:AllowedNetworks:0=10.0.0.0/8</c>.
-    /// </summary>
-    public List<string> AllowedNetworks { get; set; } = [];
-
     /// <summary>
     /// The dashboard's public address (e.g. <c>https://monitor.example.org/</c>). When set, links to the dashboard in
     /// alerts (a spike's topic page) are absolute, so they work from email, chat and feed readers; when not, they are
@@ -34,26 +31,4 @@ public sealed class AlertsOptions
 
     /// <summary>How often due hourly and daily digests are looked for and queued.</summary>
     public TimeSpan DigestPollInterval { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Email is a channel only when <see cref="SmtpOptions.Host"/> is set.</summary>
-    public SmtpOptions Smtp { get; set; } = new();
-}
-
-/// <summary><c>Alerts:Smtp</c>: the server MailKit sends alert email through.</summary>
-public sealed class SmtpOptions
-{
-    public string? Host { get; set; }
-
-    public int Port { get; set; } = 587;
-
-    /// <summary>None, StartTls, SslOnConnect or Auto (MailKit's <c>SecureSocketOptions</c>).</summary>
-    public string Security { get; set; } = "Auto";
-
-    public string? UserName { get; set; }
-
-    public string? Password { get; set; }
-
-    public string From { get; set; } = "Monitor <monitor@localhost>";
-
-    public bool Enabled => !string.IsNullOrWhiteSpace(Host);
 }

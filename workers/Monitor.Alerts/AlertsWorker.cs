@@ -2,8 +2,6 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Monitor.Alerts.Delivery;
 using Monitor.Alerts.Matching;
-using Monitor.Data.Alerts;
-using Monitor.Data.History;
 using Monitor.Hosting;
 using Monitor.Hosting.Messaging;
 using Monitor.Hosting.Net;
@@ -17,7 +15,7 @@ public static class AlertsWorker
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<AlertsOptions>()
-            .Bind(builder.Configuration.GetSection(AlertsOptions.SectionName))
+            .BindConfiguration(AlertsOptions.SectionName)
             .Validate(options => options.AllowedNetworks.All(NetworkGuard.IsNetwork),
                 "Alerts:AllowedNetworks must hold networks in CIDR notation (e.g. 127.0.0.1/32 or 10.0.0.0/8)")
             .Validate(options => options.MaxAttempts >= 1, "Alerts:MaxAttempts must be at least 1")
@@ -29,12 +27,8 @@ public static class AlertsWorker
                 "Alerts:DashboardUrl must be an absolute http(s) URL, e.g. https://monitor.example.org/")
             .ValidateOnStart();
         builder.Services.AddOutboxRelay();
-        builder.Services.TryAddSingleton<SubscriptionStore>();
-        builder.Services.TryAddSingleton<AlertStore>();
-        builder.Services.TryAddSingleton<DeliveryStore>();
-        builder.Services.TryAddSingleton<QueryMatch>();
-        builder.Services.TryAddSingleton<TopicVolume>();
         builder.Services.TryAddSingleton<DeliverySignal>();
+        builder.Services.TryAddSingleton<AlertPlanner>();
         WebhookChannel.AddWebhookChannel(builder.Services);
         builder.Services.AddEmailAndDigests();
         builder.Services.AddHostedService<DeliveryDispatcher>();

@@ -12,14 +12,14 @@ public static class IngestionWorker
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<IngestionOptions>()
-            .Bind(builder.Configuration.GetSection(IngestionOptions.SectionName))
+            .BindConfiguration(IngestionOptions.SectionName)
             .Validate(options => options.AllowedNetworks.All(NetworkGuard.IsNetwork),
                 "Ingestion:AllowedNetworks must hold networks in CIDR notation (e.g. 127.0.0.1/32 or 10.0.0.0/8)")
             .ValidateOnStart();
         builder.Services.AddIngestionPolling();
         builder.Services.AddHostedService<SourceScheduler>();
         builder.Services.AddOptions<BackfillOptions>()
-            .Bind(builder.Configuration.GetSection(BackfillOptions.SectionName))
+            .BindConfiguration(BackfillOptions.SectionName)
             .Validate(options => options.RequestsPerSecondPerHost > 0 && options.MaxConcurrentJobs > 0 && options.Lease > TimeSpan.Zero,
                 "Backfill:RequestsPerSecondPerHost, MaxConcurrentJobs and Lease must be positive")
             .ValidateOnStart();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.ServiceModel.Syndication;
 using System.Text;
 using System.Xml;
+using Monitor.Core.Alerts;
 using Monitor.Data.Alerts;
 
 namespace Monitor.Dashboard.Api;
@@ -99,7 +100,7 @@ public static class AlertFeedApi
     private static string Summary(AlertRecord alert)
     {
         var topics = alert.MatchedTopics.Count > 0 ? string.Join(", ", alert.MatchedTopics) : "none";
-        return alert.Kind == "spike"
+        return alert.Kind == AlertKinds.Spike
             ? $"Volume spike of topic {alert.TopicId}. Matched topics: {topics}."
             : $"Matched topics: {topics}.";
     }

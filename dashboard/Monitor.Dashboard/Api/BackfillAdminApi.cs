@@ -2,7 +2,6 @@ using System.Globalization;
 using Monitor.Core.Backfill;
 using Monitor.Core.Feeds;
 using Monitor.Dashboard.Auth;
-using Monitor.Data;
 using Monitor.Data.Backfill;
 
 namespace Monitor.Dashboard.Api;
@@ -127,12 +126,12 @@ public static partial class BackfillAdminApi
 
         // How far back the walk has come, as a share of the range; the time left is extrapolated from the time spent.
         double? progress = job.State == BackfillStates.Done ? 1
-            : job.ReachedAt is { } reached ? Math.Clamp((to - Database.FromDb(reached)) / (to - from), 0, 1) : null;
+            : job.ReachedAt is { } reached ? Math.Clamp((to - reached) / (to - from), 0, 1) : null;
         double? eta = job.State == BackfillStates.Running && progress is > 0 and < 1 ? job.RunMs / 1000.0 * (1 - progress.Value) / progress.Value : null;
-        var now = Database.ToDb(time.GetUtcNow());
+        var now = time.GetUtcNow();
         return new BackfillView(job.Id, job.SourceId, job.SinceDay, job.UntilDay, job.State, job.Pages, job.ItemsFound, job.ItemsPublished, stored,
-            rate, eta, progress, job.ReachedAt is { } r ? DateOnly.FromDateTime(Database.FromDb(r).UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
-            job.Failures, job.LastError, job.NextUrl, Database.FromDb(job.CreatedAt), Database.FromDb(job.UpdatedAt), Database.FromDb(job.FinishedAt),
+            rate, eta, progress, job.ReachedAt is { } r ? DateOnly.FromDateTime(r.UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+            job.Failures, job.LastError, job.NextUrl, job.CreatedAt, job.UpdatedAt, job.FinishedAt,
             job.LeaseOwner is not null && job.NotBefore <= now);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
 using Monitor.Dashboard.Auth;
 using Monitor.Hosting.Messaging;
 using RabbitMQ.Client.Exceptions;
@@ -34,9 +35,9 @@ public static partial class ErrorQueuesAdminApi
         return app;
     }
 
-    private static async Task<IResult> List(IConfiguration configuration, CancellationToken cancellationToken)
+    private static async Task<IResult> List(IOptions<MessagingOptions> messaging, CancellationToken cancellationToken)
     {
-        if (Broker(configuration) is not { } broker)
+        if (Broker(messaging) is not { } broker)
         {
             return TypedResults.Ok(new ErrorQueuesView(false, InMemory, []));
         }
@@ -52,7 +53,7 @@ public static partial class ErrorQueuesAdminApi
         }
     }
 
-    private static async Task<IResult> Peek(string queue, string? count, IConfiguration configuration, CancellationToken cancellationToken)
+    private static async Task<IResult> Peek(string queue, string? count, IOptions<MessagingOptions> messaging, CancellationToken cancellationToken)
     {
         var take = 10;
         if (count is not null && (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take < 1 || take > MaxPreview))
@@ -60,7 +61,7 @@ public static partial class ErrorQueuesAdminApi
             return Problem(StatusCodes.Status400BadRequest, "Invalid count", $"'count' must be a whole number from 1 to {MaxPreview}; got '{count}'.");
         }
 
-        if (Check(queue, configuration, out var broker) is { } refused)
+        if (Check(queue, messaging, out var broker) is { } refused)
         {
             return refused;
         }
@@ -80,14 +81,14 @@ public static partial class ErrorQueuesAdminApi
         }
     }
 
-    private static async Task<IResult> Replay(string queue, ReplayRequest? request, IConfiguration configuration, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> Replay(string queue, ReplayRequest? request, IOptions<MessagingOptions> messaging, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (request?.Count is { } count && (count < 1 || count > MaxReplay))
         {
             return Problem(StatusCodes.Status400BadRequest, "Invalid count", $"'count' must be from 1 to {MaxReplay}, or absent for every message now in the queue; got {count}.");
         }
 
-        if (Check(queue, configuration, out var broker) is { } refused)
+        if (Check(queue, messaging, out var broker) is { } refused)
         {
             return refused;
         }
@@ -116,9 +117,9 @@ public static partial class ErrorQueuesAdminApi
     private sealed record BrokerAddress(Uri Amqp, Uri Management);
 
     /// <summary>The broker and its management API from Messaging:RabbitMq (ManagementUrl defaults to the host's port 15672).</summary>
-    private static BrokerAddress? Broker(IConfiguration configuration)
+    private static BrokerAddress? Broker(IOptions<MessagingOptions> messaging)
     {
-        var options = configuration.GetSection(MessagingOptions.SectionName).Get<MessagingOptions>() ?? new MessagingOptions();
+        var options = messaging.Value;
         if (options.Transport != Transport.RabbitMq)
         {
             return null;
@@ -134,7 +135,7 @@ public static partial class ErrorQueuesAdminApi
         return new BrokerAddress(amqp, management);
     }
 
-    private static IResult? Check(string queue, IConfiguration configuration, out BrokerAddress? broker)
+    private static IResult? Check(string queue, IOptions<MessagingOptions> messaging, out BrokerAddress? broker)
     {
         broker = null;
         if (!QueueName().IsMatch(queue))
@@ -142,7 +143,7 @@ public static partial class ErrorQueuesAdminApi
             return Problem(StatusCodes.Status400BadRequest, "Invalid queue", $"'{queue}' is not a queue name (letters, digits, '.', '_', ':' and '-', up to 200).");
         }
 
-        broker = Broker(configuration);
+        broker = Broker(messaging);
         return broker is null ? Problem(StatusCodes.Status409Conflict, "No error queues", InMemory) : null;
     }
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Monitor.Contracts;
+using Monitor.Core.Search;
 using Monitor.Core.Tagging;
 using Monitor.Data.History;
 

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Monitor.Core.Feeds;
 using Monitor.Dashboard.Auth;
-using Monitor.Data;
 using Monitor.Data.Sources;
 
 namespace Monitor.Dashboard.Api;
@@ -30,11 +29,11 @@ public static partial class SourcesAdminApi
         return app;
     }
 
-    private static async Task<IEnumerable<MonitorApi.SourceView>> List(SourceStore sources, CancellationToken cancellationToken) =>
-        (await sources.ListAsync(cancellationToken)).Select(View);
+    private static async Task<IEnumerable<SourcesApi.SourceView>> List(SourceStore sources, CancellationToken cancellationToken) =>
+        (await sources.ListAsync(cancellationToken)).Select(SourcesApi.View);
 
     private static async Task<IResult> Get(string id, SourceStore sources, CancellationToken cancellationToken) =>
-        await FindAsync(sources, id, cancellationToken) is { } row ? TypedResults.Ok(View(row)) : UnknownSource(id);
+        await FindAsync(sources, id, cancellationToken) is { } row ? TypedResults.Ok(SourcesApi.View(row)) : UnknownSource(id);
 
     private static async Task<IResult> Add(AddSourceRequest? request, SourceAdminStore store, SourceStore sources, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
@@ -53,12 +52,12 @@ public static partial class SourcesAdminApi
 
         LogAdded(loggers.CreateLogger(typeof(SourcesAdminApi)), source.Id, source.Url, source.Adapter);
         var row = await FindAsync(sources, source.Id, cancellationToken);
-        return TypedResults.Created($"{Path}/{Uri.EscapeDataString(source.Id)}", View(row!));
+        return TypedResults.Created($"{Path}/{Uri.EscapeDataString(source.Id)}", SourcesApi.View(row!));
     }
 
     private static async Task<IResult> SetEnabled(string id, bool enabled, SourceAdminStore store, SourceStore sources, TimeProvider time, CancellationToken cancellationToken) =>
         await store.SetEnabledAsync(id, enabled, time.GetUtcNow(), cancellationToken) && await FindAsync(sources, id, cancellationToken) is { } row
-            ? TypedResults.Ok(View(row))
+            ? TypedResults.Ok(SourcesApi.View(row))
             : UnknownSource(id);
 
     private static async Task<IResult> Remove(string id, SourceAdminStore store, ILoggerFactory loggers, CancellationToken cancellationToken)
@@ -104,10 +103,6 @@ public static partial class SourcesAdminApi
 
     private static async Task<SourceRow?> FindAsync(SourceStore sources, string id, CancellationToken cancellationToken) =>
         (await sources.ListAsync(cancellationToken)).FirstOrDefault(s => s.Id == id);
-
-    private static MonitorApi.SourceView View(SourceRow s) => new(
-        s.Id, s.Name, s.Url, s.Adapter, s.Enabled, s.Health.ToString(), s.LastError,
-        Database.FromDb(s.LastSuccessAt), Database.FromDb(s.LastPolledAt), Database.FromDb(s.NextPollAt), s.ConsecutiveFailures);
 
     private static IResult Invalid(string title, string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: title, detail: detail);

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Monitor.Alerts;
+using Monitor.Core.Alerts;
 using Monitor.Core.Tagging;
 using Monitor.Dashboard.Auth;
 using Monitor.Data.Accounts;
@@ -16,8 +16,8 @@ namespace Monitor.Dashboard.Api;
 
 /// <summary>
 /// <c>/api/subscriptions</c>: the signed-in analyst's (or admin's) own alert rules, their feed token and webhook secret
-/// (shown once, when created or rotated), and their email and webhook deliveries (<c>/api/deliveries/{id}/replay</c>
-/// retries a dead one). Another user's ids answer 404, exactly like missing ones.
+/// (shown once, when created or rotated), and their email and webhook deliveries (<see cref="DeliveriesApi"/> replays a
+/// dead one). Another user's ids answer 404, exactly like missing ones.
 /// </summary>
 public static partial class SubscriptionsApi
 {
@@ -42,7 +42,6 @@ public static partial class SubscriptionsApi
         subscriptions.MapPost("/{id:long}/feed-token", RotateFeedToken);
         subscriptions.MapPost("/{id:long}/webhook-secret", RotateWebhookSecret);
         subscriptions.MapGet("/{id:long}/deliveries", Deliveries);
-        app.MapPost("/api/deliveries/{id:long}/replay", Replay).RequireAuthorization(MonitorPolicies.Subscribe).WithTags("Subscriptions");
         return app;
     }
 
@@ -172,22 +171,6 @@ public static partial class SubscriptionsApi
         return TypedResults.Ok(await deliveries.ListAsync(id, userId, state, InboxStore.MaxLimit, cancellationToken));
     }
 
-    private static async Task<IResult> Replay(long id, HttpContext http, DeliveryStore deliveries, [AsParameters] Services services, CancellationToken cancellationToken)
-    {
-        var userId = http.User.UserId();
-        switch (await deliveries.ReplayAsync(id, userId, services.Time.GetUtcNow(), cancellationToken))
-        {
-            case DeliveryReplay.Replayed:
-                LogReplayed(services.Logger, id, userId);
-                return TypedResults.Accepted((string?)null);
-            case DeliveryReplay.NotDead:
-                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Delivery not dead",
-                    detail: $"Delivery {id} is pending or delivered; only a dead delivery can be replayed.");
-            default:
-                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown delivery", detail: $"There is no delivery {id}.");
-        }
-    }
-
     private static async Task<(Subscription? Draft, RequestProblem? Problem)> ReadAndValidateAsync(
         HttpContext http, long userId, [AsParameters] Services services, CancellationToken cancellationToken)
     {
@@ -206,9 +189,9 @@ public static partial class SubscriptionsApi
         var options = services.Options.Value;
         var sources = (await services.Sources.ListAsync(cancellationToken)).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         var owner = await services.Users.FindByIdAsync(userId, cancellationToken);
-        var checks = new SubscriptionChecks(services.Topics, sources, options.Smtp.Enabled, owner?.Email,
-            new NetworkGuard(options.AllowedNetworks, $"{AlertsOptions.SectionName}:AllowedNetworks"),
-            (host, ct) => Dns.GetHostAddressesAsync(host, ct));
+        var checks = new SubscriptionChecks(services.Topics, sources, options.Smtp.Enabled, owner?.Email, new WebhookTargetCheck(
+            new NetworkGuard(options.AllowedNetworks, $"{AlertChannelOptions.SectionName}:AllowedNetworks"),
+            (host, ct) => Dns.GetHostAddressesAsync(host, ct)));
         return await SubscriptionValidation.ValidateAsync(request, checks, cancellationToken);
     }
 
@@ -230,7 +213,7 @@ public static partial class SubscriptionsApi
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown subscription", detail: $"You have no subscription {id}.");
 
     /// <summary>What the handlers need beside the store, bound as one parameter.</summary>
-    private sealed record Services(TopicFile Topics, SourceStore Sources, UserStore Users, IOptions<AlertsOptions> Options, TimeProvider Time, ILoggerFactory Loggers)
+    private sealed record Services(TopicFile Topics, SourceStore Sources, UserStore Users, IOptions<AlertChannelOptions> Options, TimeProvider Time, ILoggerFactory Loggers)
     {
         public ILogger Logger => Loggers.CreateLogger(typeof(SubscriptionsApi));
     }
@@ -243,7 +226,4 @@ public static partial class SubscriptionsApi
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The {Secret} of subscription {SubscriptionId} rotated by user {UserId}")]
     private static partial void LogRotated(ILogger logger, string secret, long subscriptionId, long userId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} replayed by user {UserId}")]
-    private static partial void LogReplayed(ILogger logger, long deliveryId, long userId);
 }

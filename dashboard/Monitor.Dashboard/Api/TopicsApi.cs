@@ -6,7 +6,7 @@ namespace Monitor.Dashboard.Api;
 
 /// <summary>
 /// The topics view: every topic's recent counts with a 30-day daily series, and one topic with its briefing
-/// passages and baseline figures. <c>GET /api/topics</c> (ids and titles) stays in <see cref="MonitorApi"/>.
+/// passages and baseline figures. <c>GET /api/topics</c> lists their ids and titles.
 /// </summary>
 public static class TopicsApi
 {
@@ -31,6 +31,7 @@ public static class TopicsApi
     public static WebApplication MapTopicsApi(this WebApplication app)
     {
         var api = app.MapGroup("/api/topics").WithTags("Topics").RequireAuthorization(MonitorPolicies.Read);
+        api.MapGet("", (TopicFile topics) => topics.Topics.Select(t => new TopicView(t.Id, t.Title)));
         api.MapGet("/summary", Summary).WithName("TopicSummary")
             .WithSummary("Every topic with its statements of the last 24 hours, 7 days and 30 days (rolling) and per UTC day over the last 30 days, today last")
             .WithDescription("Counts are statements whose current revision carries the topic, by the statement's date (published, else first seen), like the topic charts.")
@@ -72,6 +73,8 @@ public static class TopicsApi
             topic.Anchors.Select(a => new AnchorView(a.Line, a.Text)).ToList(),
             figures));
     }
+
+    public sealed record TopicView(string Id, string Title);
 
     /// <param name="Daily">The last 30 UTC days, oldest first, today last; days without statements are 0.</param>
     public sealed record TopicSummaryView(string Id, string Title, long Last24h, long Last7d, long Last30d, IReadOnlyList<DayCount> Daily);

@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Monitor.Data.Accounts;
+using Monitor.Hosting;
 
 namespace Monitor.Dashboard.Auth;
 
@@ -40,19 +41,15 @@ public static partial class AuthSetup
 
     public const string CsrfProblem = "Missing or invalid CSRF token: send the csrfToken from GET /api/account/me in the X-CSRF-TOKEN header.";
 
-    public static WebApplicationBuilder AddMonitorAuth(this WebApplicationBuilder builder)
+    /// <param name="hostWorkers">Whether the workers run in this process (the embedded default reads anonymously unless told not to).</param>
+    public static WebApplicationBuilder AddMonitorAuth(this WebApplicationBuilder builder, bool hostWorkers)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
-        var dashboard = builder.Configuration.GetSection(DashboardOptions.SectionName).Get<DashboardOptions>() ?? new DashboardOptions();
-        var anonymousRead = options.AnonymousReadFor(dashboard.HostWorkers);
+        var options = builder.AddMonitorOptions<AuthOptions>(AuthOptions.SectionName);
+        var anonymousRead = options.AnonymousReadFor(hostWorkers);
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(new AccessSettings(anonymousRead));
-        services.TryAddSingleton<UserStore>();
-        services.TryAddSingleton<ApiTokenStore>();
-        services.TryAddSingleton<DataProtectionKeyStore>();
-        services.TryAddSingleton<SessionStore>();
         services.TryAddSingleton<AccessRevocation>();
         services.AddSingleton<HubOriginCheck>();
         services.AddSingleton<AccountSignInThrottle>();

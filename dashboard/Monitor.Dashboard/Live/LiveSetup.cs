@@ -9,7 +9,7 @@ public static class LiveSetup
 {
     public static WebApplicationBuilder AddLivePush(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<LiveOptions>(builder.Configuration.GetSection(LiveOptions.SectionName));
+        builder.Services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.SectionName).ValidateOnStart();
         builder.Services.AddSignalR().AddJsonProtocol(json => json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
         // Replaces SignalR's default for this hub (registered with TryAdd, so this one wins).

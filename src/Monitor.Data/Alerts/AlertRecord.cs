@@ -1,3 +1,5 @@
+using Monitor.Core.Alerts;
+
 namespace Monitor.Data.Alerts;
 
 /// <summary>
@@ -12,8 +14,8 @@ public sealed record AlertRecord
 
     public long UserId { get; init; }
 
-    /// <summary>"statement" or "spike".</summary>
-    public string Kind { get; init; } = "statement";
+    /// <summary><see cref="AlertKinds"/>.</summary>
+    public string Kind { get; init; } = AlertKinds.Statement;
 
     public long? StatementId { get; init; }
 

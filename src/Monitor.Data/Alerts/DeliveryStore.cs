@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
+using Monitor.Core.Alerts;
 
 namespace Monitor.Data.Alerts;
 

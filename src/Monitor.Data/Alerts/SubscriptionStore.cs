@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapper;
+using Monitor.Core.Alerts;
 
 namespace Monitor.Data.Alerts;
 

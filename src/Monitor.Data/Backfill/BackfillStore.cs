@@ -42,20 +42,20 @@ public sealed record BackfillJob
 
     public string? LastError { get; init; }
 
-    public long CreatedAt { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
 
-    public long UpdatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
 
-    public long? FinishedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
 
     /// <summary>Milliseconds spent walking, over every run (the rate's denominator).</summary>
     public long RunMs { get; init; }
 
-    /// <summary>The oldest publication time reached so far (epoch ms): how far back the walk has come.</summary>
-    public long? ReachedAt { get; init; }
+    /// <summary>The oldest publication time reached so far: how far back the walk has come.</summary>
+    public DateTimeOffset? ReachedAt { get; init; }
 
-    /// <summary>Not claimed before this (epoch ms): a Retry-After or backoff.</summary>
-    public long NotBefore { get; init; }
+    /// <summary>Not claimed before this: a Retry-After or backoff.</summary>
+    public DateTimeOffset NotBefore { get; init; }
 
     public string? LeaseOwner { get; init; }
 
@@ -170,14 +170,14 @@ public sealed class BackfillStore(Database database)
 
         try
         {
-            return await connection.QuerySingleAsync<BackfillJob>(new CommandDefinition(InsertSql, new
+            return (await connection.QuerySingleAsync<Row>(new CommandDefinition(InsertSql, new
             {
                 SourceId = sourceId,
                 SinceDay = since.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 UntilDay = until.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 NextUrl = firstPage.AbsoluteUri,
                 Now = Database.ToDb(now),
-            }, cancellationToken: cancellationToken));
+            }, cancellationToken: cancellationToken))).ToJob();
         }
         catch (Exception ex) when (IsUniqueViolation(ex))
         {
@@ -189,13 +189,13 @@ public sealed class BackfillStore(Database database)
     public async Task<IReadOnlyList<BackfillJob>> ListAsync(int limit = 100, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<BackfillJob>(new CommandDefinition(ListSql, new { Limit = limit }, cancellationToken: cancellationToken))).ToList();
+        return (await connection.QueryAsync<Row>(new CommandDefinition(ListSql, new { Limit = limit }, cancellationToken: cancellationToken))).Select(r => r.ToJob()).ToList();
     }
 
     public async Task<BackfillJob?> GetAsync(long id, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<BackfillJob>(new CommandDefinition(GetSql, new { Id = id }, cancellationToken: cancellationToken));
+        return (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(GetSql, new { Id = id }, cancellationToken: cancellationToken)))?.ToJob();
     }
 
     /// <summary>Moves a backfill from one of <paramref name="from"/> to <paramref name="to"/>; false when it is in none of them.</summary>
@@ -222,12 +222,12 @@ public sealed class BackfillStore(Database database)
     public async Task<BackfillJob?> ClaimAsync(string owner, DateTimeOffset now, TimeSpan leaseFor, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<BackfillJob>(new CommandDefinition(ClaimSql, new
+        return (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(ClaimSql, new
         {
             Owner = owner,
             Now = Database.ToDb(now),
             LeaseUntil = Database.ToDb(now + leaseFor),
-        }, cancellationToken: cancellationToken));
+        }, cancellationToken: cancellationToken)))?.ToJob();
     }
 
     /// <summary>Records a page's progress and the next checkpoint; returns the job's state now (null: the lease was lost).</summary>
@@ -326,4 +326,52 @@ public sealed class BackfillStore(Database database)
         || ex is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 };
 
     private sealed record SourceRef(string Adapter, string Url);
+
+    /// <summary>A <c>backfill_jobs</c> row as read (times in Unix ms); <see cref="ToJob"/> is its one mapping.</summary>
+    private sealed class Row
+    {
+        public long Id { get; init; }
+
+        public string SourceId { get; init; } = "";
+
+        public string SinceDay { get; init; } = "";
+
+        public string UntilDay { get; init; } = "";
+
+        public string State { get; init; } = BackfillStates.Running;
+
+        public string? NextUrl { get; init; }
+
+        public int Pages { get; init; }
+
+        public long ItemsFound { get; init; }
+
+        public long ItemsPublished { get; init; }
+
+        public int Failures { get; init; }
+
+        public string? LastError { get; init; }
+
+        public long CreatedAt { get; init; }
+
+        public long UpdatedAt { get; init; }
+
+        public long? FinishedAt { get; init; }
+
+        public long RunMs { get; init; }
+
+        public long? ReachedAt { get; init; }
+
+        public long NotBefore { get; init; }
+
+        public string? LeaseOwner { get; init; }
+
+        public BackfillJob ToJob() => new()
+        {
+            Id = Id, SourceId = SourceId, SinceDay = SinceDay, UntilDay = UntilDay, State = State, NextUrl = NextUrl, Pages = Pages,
+            ItemsFound = ItemsFound, ItemsPublished = ItemsPublished, Failures = Failures, LastError = LastError,
+            CreatedAt = Database.FromDb(CreatedAt), UpdatedAt = Database.FromDb(UpdatedAt), FinishedAt = Database.FromDb(FinishedAt),
+            RunMs = RunMs, ReachedAt = Database.FromDb(ReachedAt), NotBefore = Database.FromDb(NotBefore), LeaseOwner = LeaseOwner,
+        };
+    }
 }

@@ -1,3 +1,5 @@
+using Monitor.Core.Search;
+
 namespace Monitor.Data.History;
 
 public enum TopicMatch

@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Dapper;
 using Monitor.Contracts;
+using Monitor.Core.Search;
 using Monitor.Data.Statements;
 
 namespace Monitor.Data.History;

@@ -1,4 +1,5 @@
 using Dapper;
+using Monitor.Core.Search;
 
 namespace Monitor.Data.History;
 

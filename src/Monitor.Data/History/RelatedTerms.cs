@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Monitor.Core.Search;
 
 namespace Monitor.Data.History;
 

@@ -2,6 +2,7 @@ using Dapper;
 using DiffPlex.Chunkers;
 using DiffPlex.DiffBuilder;
 using DiffPlex.DiffBuilder.Model;
+using Monitor.Core.Search;
 
 namespace Monitor.Data.History;
 

@@ -6,6 +6,7 @@ namespace Monitor.Data.Sources;
 /// <summary>A source to poll, as configured.</summary>
 public sealed record SourceDefinition(string Id, string Name, string Url, string Adapter, int PollIntervalSeconds);
 
+/// <summary>A source as stored: its definition, when it is polled next, and how it is doing.</summary>
 public sealed class SourceRow
 {
     public string Id { get; init; } = "";
@@ -20,11 +21,11 @@ public sealed class SourceRow
 
     public bool Enabled { get; init; }
 
-    public long NextPollAt { get; init; }
+    public DateTimeOffset NextPollAt { get; init; }
 
-    public long? LastPolledAt { get; init; }
+    public DateTimeOffset? LastPolledAt { get; init; }
 
-    public long? LastSuccessAt { get; init; }
+    public DateTimeOffset? LastSuccessAt { get; init; }
 
     public string? LastError { get; init; }
 
@@ -36,8 +37,8 @@ public sealed class SourceRow
 
     public string? LastModified { get; init; }
 
-    /// <summary>When a poll last found a new or changed item (Unix ms).</summary>
-    public long? LastNewItemAt { get; init; }
+    /// <summary>When a poll last found a new or changed item.</summary>
+    public DateTimeOffset? LastNewItemAt { get; init; }
 
     /// <summary>The typical gap between the source's items, learned from its feed (ms).</summary>
     public long? TypicalGapMs { get; init; }
@@ -116,9 +117,9 @@ public sealed partial class SourceStore(Database database)
     public async Task<IReadOnlyList<SourceRow>> ClaimDueAsync(DateTimeOffset now, int limit, TimeSpan lease, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<SourceRow>(new CommandDefinition(ClaimDueSql,
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(ClaimDueSql,
             new { Now = Database.ToDb(now), Limit = limit, LeaseMs = (long)lease.TotalMilliseconds }, cancellationToken: cancellationToken));
-        return rows.ToList();
+        return rows.Select(r => r.ToSource()).ToList();
     }
 
     public async Task RecordSuccessAsync(string id, DateTimeOffset now, DateTimeOffset nextPollAt, string? etag, string? lastModified, CancellationToken cancellationToken) =>
@@ -157,7 +158,53 @@ public sealed partial class SourceStore(Database database)
     public async Task<IReadOnlyList<SourceRow>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<SourceRow>(new CommandDefinition($"SELECT {Columns} FROM sources ORDER BY id", cancellationToken: cancellationToken));
-        return rows.ToList();
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition($"SELECT {Columns} FROM sources ORDER BY id", cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToSource()).ToList();
+    }
+
+    /// <summary>A <c>sources</c> row as read (times in Unix ms); <see cref="ToSource"/> is its one mapping.</summary>
+    private sealed class Row
+    {
+        public string Id { get; init; } = "";
+
+        public string Name { get; init; } = "";
+
+        public string Url { get; init; } = "";
+
+        public string Adapter { get; init; } = "";
+
+        public int PollIntervalSeconds { get; init; }
+
+        public bool Enabled { get; init; }
+
+        public long NextPollAt { get; init; }
+
+        public long? LastPolledAt { get; init; }
+
+        public long? LastSuccessAt { get; init; }
+
+        public string? LastError { get; init; }
+
+        public int ConsecutiveFailures { get; init; }
+
+        public SourceHealth Health { get; init; }
+
+        public string? ETag { get; init; }
+
+        public string? LastModified { get; init; }
+
+        public long? LastNewItemAt { get; init; }
+
+        public long? TypicalGapMs { get; init; }
+
+        public bool Quiet { get; init; }
+
+        public SourceRow ToSource() => new()
+        {
+            Id = Id, Name = Name, Url = Url, Adapter = Adapter, PollIntervalSeconds = PollIntervalSeconds, Enabled = Enabled,
+            NextPollAt = Database.FromDb(NextPollAt), LastPolledAt = Database.FromDb(LastPolledAt), LastSuccessAt = Database.FromDb(LastSuccessAt),
+            LastError = LastError, ConsecutiveFailures = ConsecutiveFailures, Health = Health, ETag = ETag, LastModified = LastModified,
+            LastNewItemAt = Database.FromDb(LastNewItemAt), TypicalGapMs = TypicalGapMs, Quiet = Quiet,
+        };
     }
 }

@@ -39,7 +39,7 @@ public abstract class BackfillStoreContract(Store store) : DatabaseContract(stor
 
         Assert.Equal(BackfillStates.Done, await jobs.CheckpointAsync(job.Id, "b", new BackfillProgress(null, 3, 3, 100, T0.AddYears(-5)), 1, T0.AddSeconds(42), Lease));
         var done = await jobs.GetAsync(job.Id);
-        Assert.Equal((BackfillStates.Done, 2, 18L, T0.AddYears(-5).ToUnixTimeMilliseconds()), (done!.State, done.Pages, done.ItemsFound, done.ReachedAt));
+        Assert.Equal((BackfillStates.Done, 2, 18L, (long?)T0.AddYears(-5).ToUnixTimeMilliseconds()), (done!.State, done.Pages, done.ItemsFound, done.ReachedAt?.ToUnixTimeMilliseconds()));
         Assert.NotNull(await jobs.StartAsync("nato-news", new DateOnly(2023, 1, 1), new DateOnly(2023, 12, 31), Page1, T0));
     }
 

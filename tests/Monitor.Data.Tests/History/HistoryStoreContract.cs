@@ -1,4 +1,5 @@
 using Monitor.Contracts;
+using Monitor.Core.Search;
 using Monitor.Data.History;
 using Monitor.Data.Migrations;
 using Monitor.Data.Statements;

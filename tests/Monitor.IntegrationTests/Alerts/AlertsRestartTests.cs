@@ -1,4 +1,5 @@
 using Dapper;
+using Monitor.Core.Alerts;
 using Monitor.Data.Alerts;
 using Monitor.Data.Statements;
 using Monitor.Testing;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dapper;
+using Monitor.Core.Alerts;
 using Xunit.Abstractions;
 using Monitor.Data;
 using Monitor.Data.Alerts;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Monitor.Contracts;
+using Monitor.Core.Alerts;
 using Monitor.Data;
 using Monitor.Data.Alerts;
 using Monitor.Data.Statements;

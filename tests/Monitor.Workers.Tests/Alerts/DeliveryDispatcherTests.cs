@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Monitor.Alerts;
 using Monitor.Alerts.Delivery;
+using Monitor.Core.Alerts;
 using Monitor.Data;
 using Monitor.Data.Alerts;
 using Monitor.Data.Migrations;

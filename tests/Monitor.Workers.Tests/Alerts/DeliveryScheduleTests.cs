@@ -1,5 +1,6 @@
 using Monitor.Alerts;
 using Monitor.Alerts.Delivery;
+using Monitor.Core.Alerts;
 using Monitor.Data.Alerts;
 
 namespace Monitor.Workers.Tests.Alerts;

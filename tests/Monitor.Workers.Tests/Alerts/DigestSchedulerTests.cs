@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Monitor.Alerts;
 using Monitor.Alerts.Delivery;
 using Monitor.Alerts.Digests;
+using Monitor.Core.Alerts;
 using Monitor.Data;
 using Monitor.Data.Alerts;
 using Monitor.Data.Migrations;

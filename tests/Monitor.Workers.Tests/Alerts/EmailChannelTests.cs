@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using Monitor.Alerts;
 using Monitor.Alerts.Delivery;
+using Monitor.Core.Alerts;
 using Monitor.Data.Alerts;
 using Monitor.Testing;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Monitor.Alerts;
 using Monitor.Alerts.Delivery;
+using Monitor.Core.Alerts;
 
 namespace Monitor.Workers.Tests.Alerts;
 

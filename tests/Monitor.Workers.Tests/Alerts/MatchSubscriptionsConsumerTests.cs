@@ -8,6 +8,7 @@ using Monitor.Alerts;
 using Monitor.Alerts.Delivery;
 using Monitor.Alerts.Matching;
 using Monitor.Contracts;
+using Monitor.Core.Alerts;
 using Monitor.Data;
 using Monitor.Data.Alerts;
 using Monitor.Data.History;
@@ -43,6 +44,7 @@ public sealed class MatchSubscriptionsConsumerTests : IAsyncLifetime
             .AddSingleton<TopicVolume>()
             .AddSingleton<OutboxSignal>()
             .AddSingleton<DeliverySignal>()
+            .AddSingleton<AlertPlanner>()
             .AddSingleton(Options.Create(_options))
             .AddSingleton(TimeProvider.System)
             .AddLogging()

@@ -1,5 +1,6 @@
 using Monitor.Alerts.Matching;
 using Monitor.Contracts;
+using Monitor.Core.Alerts;
 using Monitor.Data.Alerts;
 
 namespace Monitor.Workers.Tests.Alerts;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Monitor.Alerts.Delivery;
+using Monitor.Core.Alerts;
 using Monitor.Data.Alerts;
 
 namespace Monitor.Workers.Tests.Alerts;

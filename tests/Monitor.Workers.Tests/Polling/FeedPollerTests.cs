@@ -95,7 +95,7 @@ public sealed partial class FeedPollerTests : IAsyncLifetime
         var source = await SourceAsync();
         Assert.Equal(SourceHealth.Degraded, source.Health);
         Assert.Contains("HTTP 429", source.LastError, StringComparison.Ordinal);
-        Assert.Equal(_time.Now.AddSeconds(1800).ToUnixTimeMilliseconds(), source.NextPollAt);
+        Assert.Equal(_time.Now.AddSeconds(1800).ToUnixTimeMilliseconds(), source.NextPollAt.ToUnixTimeMilliseconds());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using Monitor.Core.Alerts;
 using Monitor.Data.Alerts;
 using Monitor.Hosting.Telemetry;
 

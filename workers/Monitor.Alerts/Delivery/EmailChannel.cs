@@ -7,6 +7,7 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using Monitor.Core.Alerts;
 using Monitor.Data.Alerts;
 
 namespace Monitor.Alerts.Delivery;

@@ -2,7 +2,6 @@ using MailKit.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MimeKit;
 using Monitor.Alerts.Digests;
-using Monitor.Data.Alerts;
 
 namespace Monitor.Alerts.Delivery;
 
@@ -24,7 +23,6 @@ public static class EmailSetup
             .Validate(options => !options.Smtp.Enabled || MailboxAddress.TryParse(options.Smtp.From, out _),
                 "Alerts:Smtp:From must be an email address, e.g. \"Monitor <monitor@example.org>\"");
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<DigestStore>();
         services.TryAddSingleton<DeliverySignal>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeliveryChannel, EmailChannel>());
         services.AddHostedService<DigestScheduler>();

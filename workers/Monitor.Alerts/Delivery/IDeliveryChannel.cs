@@ -1,3 +1,4 @@
+using Monitor.Core.Alerts;
 using Monitor.Data.Alerts;
 
 namespace Monitor.Alerts.Delivery;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Monitor.Core.Alerts;
 using Monitor.Data.Alerts;
 using Monitor.Hosting.Net;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Monitor.Core.Alerts;
 using Monitor.Data.Alerts;
 
 namespace Monitor.Alerts.Delivery;

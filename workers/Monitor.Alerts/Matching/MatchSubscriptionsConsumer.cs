@@ -1,74 +1,37 @@
-using System.Globalization;
-using System.Text.Json;
 using MassTransit;
-using Microsoft.Extensions.Options;
 using Monitor.Alerts.Delivery;
 using Monitor.Contracts;
 using Monitor.Data.Alerts;
-using Monitor.Data.History;
 using Monitor.Hosting.Outbox;
 using Monitor.Hosting.Telemetry;
 
 namespace Monitor.Alerts.Matching;
 
 /// <summary>
-/// Matches a stored statement against every enabled subscription and raises an alert for each that matches. The
-/// alert, its sends and its AlertTriggered event are one transaction keyed by (subscription, dedupe key), so a
-/// redelivered or repeated StatementStored, or a competing Alerts process handling the same one, alerts once; a
-/// crash before the commit leaves the message unacknowledged, to be matched again.
+/// Raises the alerts a stored statement matches (<see cref="AlertPlanner"/>). The alerts, their sends and their
+/// AlertTriggered events are one transaction keyed by (subscription, dedupe key), so a redelivered or repeated
+/// StatementStored, or a competing Alerts process handling the same one, alerts once; a crash before the commit
+/// leaves the message unacknowledged, to be matched again.
 /// </summary>
 public sealed partial class MatchSubscriptionsConsumer(
-    SubscriptionStore subscriptions, AlertStore alerts, QueryMatch queries, TopicVolume volume, OutboxSignal outbox,
-    DeliverySignal deliveries, IOptions<AlertsOptions> options, TimeProvider time, ILogger<MatchSubscriptionsConsumer> logger)
+    AlertPlanner planner, AlertStore alerts, OutboxSignal outbox, DeliverySignal deliveries, TimeProvider time, ILogger<MatchSubscriptionsConsumer> logger)
     : IConsumer<StatementStored>
 {
     public async Task Consume(ConsumeContext<StatementStored> context)
     {
-        var statement = context.Message;
-        var cancellationToken = context.CancellationToken;
-        var samples = new Dictionary<(string Topic, int Hours), TopicVolumeSample>();
-        var pending = new List<(Subscription Subscription, PendingAlert Alert)>();
-        foreach (var subscription in await subscriptions.ListEnabledAsync(cancellationToken))
-        {
-            if (subscription.Kind == SubscriptionKinds.Spike)
-            {
-                foreach (var topic in SubscriptionMatcher.SpikeTopics(subscription, statement))
-                {
-                    if (await CheckSpikeAsync(subscription, topic, samples, cancellationToken) is { } spike)
-                    {
-                        pending.Add((subscription, spike));
-                    }
-                }
-
-                continue;
-            }
-
-            if (SubscriptionMatcher.Match(subscription, statement) is not { } matched
-                || !await MatchesQueryAsync(subscription, statement.StatementId, cancellationToken))
-            {
-                continue;
-            }
-
-            pending.Add((subscription, Pending(subscription, AlertStore.StatementKey(statement.StatementId), new AlertRecord
-            {
-                SubscriptionId = subscription.Id, UserId = subscription.UserId, Kind = "statement", StatementId = statement.StatementId,
-                Revision = statement.Revision, Title = statement.Title, Url = statement.Url, MatchedTopics = matched, TriggeredAt = time.GetUtcNow(),
-            })));
-        }
-
-        // Every alert of this statement in one transaction (see AlertStore.RaiseAllAsync).
-        var raised = await alerts.RaiseAllAsync(pending.Select(p => p.Alert).ToList(), cancellationToken);
+        var pending = await planner.PlanAsync(context.Message, context.CancellationToken);
+        var raised = await alerts.RaiseAllAsync(pending, context.CancellationToken);
         var now = time.GetUtcNow();
         for (var i = 0; i < pending.Count; i++)
         {
-            var (subscription, alert) = pending[i];
+            var alert = pending[i];
             if (raised[i] is not { } stored)
             {
-                LogRepeat(subscription.Id, alert.DedupeKey);
+                LogRepeat(alert.Alert.SubscriptionId, alert.DedupeKey);
                 continue;
             }
 
-            LogAlert(stored.Alert.Id, subscription.Id, subscription.UserId, alert.DedupeKey, string.Join(", ", alert.Alert.MatchedTopics), stored.DeliveryIds.Count);
+            LogAlert(stored.Alert.Id, alert.Alert.SubscriptionId, alert.Alert.UserId, alert.DedupeKey, string.Join(", ", alert.Alert.MatchedTopics), stored.DeliveryIds.Count);
             MonitorMetrics.AlertRaised();
         }
 
@@ -83,94 +46,9 @@ public sealed partial class MatchSubscriptionsConsumer(
         }
     }
 
-    private async Task<bool> MatchesQueryAsync(Subscription subscription, long statementId, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(subscription.Query))
-        {
-            return true;
-        }
-
-        TextQuery query;
-        try
-        {
-            query = TextQuery.Parse(subscription.Query);
-        }
-        catch (QuerySyntaxException ex)
-        {
-            // The API refuses such queries; one stored before a syntax change matches nothing rather than everything.
-            LogBadQuery(subscription.Id, ex.Message);
-            return false;
-        }
-
-        return await queries.MatchesAsync(statementId, query, cancellationToken);
-    }
-
-    private async Task<PendingAlert?> CheckSpikeAsync(Subscription subscription, string topic, Dictionary<(string, int), TopicVolumeSample> samples, CancellationToken cancellationToken)
-    {
-        var hours = Math.Clamp(subscription.SpikeWindowHours ?? 24, 1, 24 * 7);
-        var factor = subscription.SpikeFactor ?? 2;
-        var now = time.GetUtcNow();
-        if (!samples.TryGetValue((topic, hours), out var sample))
-        {
-            sample = await volume.MeasureAsync(topic, TimeSpan.FromHours(hours), now, cancellationToken);
-            samples[(topic, hours)] = sample;
-        }
-
-        var usualPerWindow = sample.UsualPerHour * hours;
-        if (sample.Count < options.Value.SpikeMinimumCount || sample.Count <= usualPerWindow * factor)
-        {
-            return null;
-        }
-
-        var windowMs = hours * 3_600_000L;
-        var windowStart = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds() / windowMs * windowMs);
-        var detail = JsonSerializer.Serialize(new { count = sample.Count, usualPerWindow = Math.Round(usualPerWindow, 3), windowHours = hours, factor });
-        return Pending(subscription, AlertStore.SpikeKey(topic, windowStart), new AlertRecord
-        {
-            SubscriptionId = subscription.Id, UserId = subscription.UserId, Kind = "spike", TopicId = topic,
-            Title = string.Create(CultureInfo.InvariantCulture, $"Spike in {topic}: {sample.Count} statements in {hours} h (usually {usualPerWindow:0.#})"),
-            Url = DashboardLink($"topic.html?id={Uri.EscapeDataString(topic)}"), MatchedTopics = [topic], Detail = detail, TriggeredAt = now,
-        });
-    }
-
-    /// <summary>A page of the dashboard: absolute under <c>Alerts:DashboardUrl</c> when it is set, else a path.</summary>
-    private string DashboardLink(string page) =>
-        options.Value.DashboardUrl is { } root
-            ? new Uri(new Uri(root.EndsWith('/') ? root : root + "/", UriKind.Absolute), page).ToString()
-            : "/" + page;
-
-    /// <summary>The alert with what its subscription sends: now or after quiet hours, or at the next digest.</summary>
-    private PendingAlert Pending(Subscription subscription, string dedupeKey, AlertRecord alert)
-    {
-        var now = alert.TriggeredAt;
-        var channels = new List<string>();
-        if (!string.IsNullOrWhiteSpace(subscription.WebhookUrl))
-        {
-            channels.Add(DeliveryStore.Webhook);
-        }
-
-        if (subscription.Email && options.Value.Smtp.Enabled)
-        {
-            channels.Add(DeliveryStore.Email);
-        }
-
-        var digest = subscription.Delivery is SubscriptionDelivery.Hourly or SubscriptionDelivery.Daily;
-        var sendAt = DeliverySchedule.SendAt(subscription, now);
-        return new PendingAlert(alert, dedupeKey, new AlertPlan
-        {
-            SubscriptionName = subscription.Name,
-            Notify = subscription.InApp,
-            DigestDueAt = digest && channels.Count > 0 ? DeliverySchedule.DigestDueAt(subscription, now) : null,
-            Deliveries = channels.Select(channel => new PlannedDelivery(channel, sendAt)).ToList(),
-        });
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} raised by subscription {SubscriptionId} of user {UserId} ({DedupeKey}; topics {Topics}); {Deliveries} sends queued")]
     private partial void LogAlert(long alertId, long subscriptionId, long userId, string dedupeKey, string topics, int deliveries);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Subscription {SubscriptionId} already alerted on {DedupeKey}")]
     private partial void LogRepeat(long subscriptionId, string dedupeKey);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {SubscriptionId} has a query that no longer parses ({Error}); it matches nothing")]
-    private partial void LogBadQuery(long subscriptionId, string error);
 }

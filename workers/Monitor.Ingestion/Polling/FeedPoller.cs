@@ -42,7 +42,7 @@ public sealed partial class FeedPoller(
             var (published, typicalGap) = fetched.NotModified ? (0, null) : await PublishNewItemsAsync(source, fetched.Content, cancellationToken);
             var now = time.GetUtcNow();
             var settings = options.Value;
-            var lastNewItemAt = published > 0 ? now : Monitor.Data.Database.FromDb(source.LastNewItemAt);
+            var lastNewItemAt = published > 0 ? now : source.LastNewItemAt;
             var gap = typicalGap ?? (source.TypicalGapMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
             var quiet = SourceRhythm.IsQuiet(lastNewItemAt, gap, now, settings.QuietFloor);
             var nextPollAt = PollSchedule.AfterSuccess(now, source.PollIntervalSeconds, fetched.MaxAge, settings.MaxAgeIntervals);
@@ -128,7 +128,7 @@ public sealed partial class FeedPoller(
         try
         {
             await sources.RecordFailureAsync(source.Id, error, health, nextPollAt, cancellationToken);
-            await publisher.Publish(new SourceHealthChanged(source.Id, health, error, Monitor.Data.Database.FromDb(source.LastSuccessAt), now) { Quiet = source.Quiet }, cancellationToken);
+            await publisher.Publish(new SourceHealthChanged(source.Id, health, error, source.LastSuccessAt, now) { Quiet = source.Quiet }, cancellationToken);
         }
         catch (Exception recordEx) when (!cancellationToken.IsCancellationRequested)
         {

@@ -1,121 +1,26 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
-using Monitor.Contracts;
+using Monitor.Core.Search;
 using Monitor.Core.Tagging;
-using Monitor.Data.Alerts;
-using Monitor.Data.History;
-using Monitor.Hosting.Net;
 
-namespace Monitor.Dashboard.Api;
+namespace Monitor.Core.Alerts;
 
 /// <summary>
-/// The body of <c>POST /api/subscriptions</c> and <c>PUT /api/subscriptions/{id}</c>. Every field is optional except
-/// <see cref="Name"/>; a missing one takes the default named on it.
+/// What a subscription request is checked against beside its own fields: the topics, the sources, whether email can
+/// be sent (SMTP configured, an address on the owner's account), and where a webhook may point.
 /// </summary>
-public sealed record SubscriptionRequest
-{
-    public string? Name { get; init; }
-
-    /// <summary>"statements" (default) or "spike".</summary>
-    public string? Kind { get; init; }
-
-    /// <summary>Default true.</summary>
-    public bool? Enabled { get; init; }
-
-    /// <summary>Topic ids (see /api/topics); empty matches any topic. A spike needs at least one.</summary>
-    public IReadOnlyList<string>? Topics { get; init; }
-
-    /// <summary>"any" (default) or "all".</summary>
-    public string? TopicMatch { get; init; }
-
-    /// <summary>Source ids (see /api/sources); empty matches every source.</summary>
-    public IReadOnlyList<string>? Sources { get; init; }
-
-    /// <summary>Document types; empty matches every type.</summary>
-    public IReadOnlyList<string>? DocumentTypes { get; init; }
-
-    /// <summary>0 to 1, default 0.</summary>
-    public double? MinScore { get; init; }
-
-    /// <summary>A full-text query in the history search's syntax, or null.</summary>
-    public string? Query { get; init; }
-
-    public bool? DriftOnly { get; init; }
-
-    /// <summary>Also alert on statements stored by a backfill (history); default false.</summary>
-    public bool? IncludeHistory { get; init; }
-
-    /// <summary>Kind "spike": 1 to 168 hours.</summary>
-    public int? SpikeWindowHours { get; init; }
-
-    /// <summary>Kind "spike": more than 1.</summary>
-    public double? SpikeFactor { get; init; }
-
-    public QuietHoursRequest? QuietHours { get; init; }
-
-    /// <summary>An IANA time zone id, default "UTC".</summary>
-    public string? TimeZone { get; init; }
-
-    /// <summary>"immediate" (default), "hourly" or "daily".</summary>
-    public string? Delivery { get; init; }
-
-    /// <summary>0 to 23, default 8: the local hour of the daily digest.</summary>
-    public int? DigestHour { get; init; }
-
-    public ChannelsRequest? Channels { get; init; }
-}
-
-/// <summary>Local "HH:mm" times; email and webhook sends wait until the end. The window may cross midnight.</summary>
-public sealed record QuietHoursRequest(string? Start, string? End);
-
-/// <summary>In-app defaults to true, email to false, webhook to none.</summary>
-public sealed record ChannelsRequest(bool? InApp, bool? Email, WebhookRequest? Webhook);
-
-/// <summary>An absolute http(s) URL; format "json" (default) or "chat".</summary>
-public sealed record WebhookRequest(string? Url, string? Format);
-
-/// <summary>A subscription as its owner sees it. The feed token and webhook secret appear only when created or rotated.</summary>
-public sealed record SubscriptionView(
-    long Id, string Name, string Kind, bool Enabled, IReadOnlyList<string> Topics, string TopicMatch, IReadOnlyList<string> Sources,
-    IReadOnlyList<string> DocumentTypes, double MinScore, string? Query, bool DriftOnly, int? SpikeWindowHours, double? SpikeFactor,
-    QuietHoursView? QuietHours, string TimeZone, string Delivery, int DigestHour, ChannelsView Channels,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool Suspended)
-{
-    /// <summary>Also alerts on backfilled statements (history).</summary>
-    public bool IncludeHistory { get; init; }
-
-    /// <summary>The Atom feed's URL with its secret token: only in the answer that created it.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? FeedUrl { get; init; }
-
-    /// <summary>The webhook's signing secret: only in the answer that created it.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? WebhookSecret { get; init; }
-
-    public static SubscriptionView From(Subscription s)
-    {
-        ArgumentNullException.ThrowIfNull(s);
-        return new(s.Id, s.Name, s.Kind, s.Enabled, s.Topics, s.TopicMatch, s.Sources, s.DocumentTypes, s.MinScore, s.Query, s.DriftOnly,
-            s.SpikeWindowHours, s.SpikeFactor, s.QuietStart is null || s.QuietEnd is null ? null : new QuietHoursView(s.QuietStart, s.QuietEnd),
-            s.TimeZone, s.Delivery, s.DigestHour,
-            new ChannelsView(s.InApp, s.Email, s.WebhookUrl is null ? null : new WebhookView(s.WebhookUrl, s.WebhookFormat)),
-            s.CreatedAt, s.UpdatedAt, s.Suspended) { IncludeHistory = s.IncludeHistory };
-    }
-}
-
-public sealed record QuietHoursView(string Start, string End);
-
-public sealed record ChannelsView(bool InApp, bool Email, WebhookView? Webhook);
-
-public sealed record WebhookView(string Url, string Format);
-
-/// <summary>What a subscription request is checked against: topics, sources, SMTP, the owner's address, the network guard.</summary>
 public sealed record SubscriptionChecks(
-    TopicFile TopicFile, IReadOnlyCollection<string> SourceIds, bool SmtpEnabled, string? OwnerEmail, NetworkGuard Guard,
-    Func<string, CancellationToken, Task<IPAddress[]>> Resolve);
+    TopicFile TopicFile, IReadOnlyCollection<string> SourceIds, bool SmtpEnabled, string? OwnerEmail, IWebhookTargetCheck Webhooks);
+
+/// <summary>
+/// Whether a webhook's host may be called: it resolves, and only to addresses the operator allows. Asked of the
+/// network by the API (DNS); the Alerts worker's guard checks again at every connect, since DNS can change.
+/// </summary>
+public interface IWebhookTargetCheck
+{
+    /// <returns>Why <paramref name="url"/> (absolute http or https, no user info) may not be called, or null.</returns>
+    Task<RequestProblem?> RefuseAsync(Uri url, CancellationToken cancellationToken);
+}
 
 /// <summary>A 400's title and detail.</summary>
 public sealed record RequestProblem(string Title, string Detail);
@@ -129,7 +34,6 @@ public static partial class SubscriptionValidation
     public const int MaxSpikeWindowHours = 168;
     public const double MaxSpikeFactor = 1000;
     public const int MaxUrlLength = 2000;
-    private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>The subscription the request describes (owner, id, token and secret left for the caller), or the first problem.</summary>
     public static async Task<(Subscription? Subscription, RequestProblem? Problem)> ValidateAsync(
@@ -315,8 +219,8 @@ public static partial class SubscriptionValidation
     }
 
     /// <summary>
-    /// An absolute http(s) URL whose host resolves only to addresses the network guard allows. The Alerts worker's guard
-    /// checks again at every connect (DNS can change); this check tells the user at once.
+    /// An absolute http(s) URL without user info, whose host <see cref="SubscriptionChecks.Webhooks"/> allows. The
+    /// Alerts worker checks the addresses again at every connect (DNS can change); this check tells the user at once.
     /// </summary>
     private static async Task<(string? Url, RequestProblem? Problem)> CheckWebhookAsync(string? text, SubscriptionChecks checks, CancellationToken cancellationToken)
     {
@@ -331,40 +235,7 @@ public static partial class SubscriptionValidation
             return (null, new("Invalid webhook", "'channels.webhook.url' must not carry a user name or password; put a token in its path or query instead."));
         }
 
-        IPAddress[] addresses;
-        if (IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out var literal))
-        {
-            addresses = [literal];
-        }
-        else
-        {
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(ResolveTimeout);
-                addresses = await checks.Resolve(url.IdnHost, timeout.Token);
-            }
-            catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                return (null, new("Invalid webhook", $"'channels.webhook.url': the host '{url.Host}' does not resolve ({ex.Message})."));
-            }
-
-            if (addresses.Length == 0)
-            {
-                return (null, new("Invalid webhook", $"'channels.webhook.url': the host '{url.Host}' has no address."));
-            }
-        }
-
-        foreach (var address in addresses)
-        {
-            if (checks.Guard.Refusal(address) is { } refusal)
-            {
-                return (null, new("Webhook address refused",
-                    $"'channels.webhook.url' ({url.Host}) is {refusal}. Loopback, private and link-local targets are refused unless an admin lists the network in the Alerts:AllowedNetworks setting (e.g. --Alerts:AllowedNetworks:0=10.0.0.0/8)."));
-            }
-        }
-
-        return (url.ToString(), null);
+        return await checks.Webhooks.RefuseAsync(url, cancellationToken) is { } refusal ? (null, refusal) : (url.ToString(), null);
     }
 
     private static List<string> Distinct(IReadOnlyList<string>? values) =>

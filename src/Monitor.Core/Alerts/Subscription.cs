@@ -1,4 +1,4 @@
-namespace Monitor.Data.Alerts;
+namespace Monitor.Core.Alerts;
 
 /// <summary>
 /// A user's alert rule (<c>subscriptions</c>). <see cref="Kind"/> "statements" matches each stored statement against

@@ -1,11 +1,10 @@
 using Monitor.Contracts;
-using Monitor.Data.Alerts;
 
-namespace Monitor.Alerts.Matching;
+namespace Monitor.Core.Alerts;
 
 /// <summary>
 /// Whether a stored statement meets a "statements" subscription's rule, without its full-text query (that one is
-/// asked of the database, see <see cref="Monitor.Data.History.QueryMatch"/>). Pure: values in, values out, and no
+/// asked of the database by <c>Monitor.Data.History.QueryMatch</c>). Pure: values in, values out, and no
 /// allocation for a subscription that does not match (index loops: foreach over an IReadOnlyList boxes its enumerator).
 /// </summary>
 public static class SubscriptionMatcher

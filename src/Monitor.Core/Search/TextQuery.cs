@@ -1,14 +1,15 @@
 using System.Globalization;
 using System.Text;
 
-namespace Monitor.Data.History;
+namespace Monitor.Core.Search;
 
 /// <summary>
 /// A parsed full-text query. Syntax: words (<c>sanctions</c>), prefixes (<c>sanction*</c>), phrases
 /// (<c>"air defence"</c>), <c>AND</c> (also implied between words), <c>OR</c>, <c>NOT</c> or a leading <c>-</c>,
 /// and parentheses. Precedence: NOT, then AND, then OR. Words match case- and accent-insensitively on SQLite and
 /// case-insensitively on PostgreSQL, without stemming. Every negation must sit beside a positive term
-/// (<c>nato -exercise</c>), because a query of negations alone would match almost everything.
+/// (<c>nato -exercise</c>), because a query of negations alone would match almost everything. This is the syntax and
+/// its tree; each store renders the tree in its own dialect (<c>Monitor.Data.History.TextQuerySql</c>).
 /// </summary>
 public abstract record TextQuery
 {
@@ -40,39 +41,25 @@ public abstract record TextQuery
         return query;
     }
 
-    internal abstract bool IsNegative { get; }
+    /// <summary>Only excludes words (a negation, or an AND of negations alone).</summary>
+    public abstract bool IsNegative { get; }
 
     internal abstract int TermCount { get; }
-
-    /// <summary>PostgreSQL <c>to_tsquery('simple', …)</c> text, passed as one parameter.</summary>
-    public abstract string ToTsQuery();
-
-    /// <summary>An SQLite FTS5 MATCH expression, passed as one parameter.</summary>
-    public abstract string ToFts5();
 
     /// <summary>A word, or a prefix when <paramref name="Prefix"/>; only letters and digits, lower case.</summary>
     public sealed record Term(string Word, bool Prefix) : TextQuery
     {
-        internal override bool IsNegative => false;
+        public override bool IsNegative => false;
 
         internal override int TermCount => 1;
-
-        public override string ToTsQuery() => $"'{Word}'" + (Prefix ? ":*" : "");
-
-        public override string ToFts5() => $"\"{Word}\"" + (Prefix ? "*" : "");
     }
 
     /// <summary>Words in this order, next to each other; the last may be a prefix.</summary>
     public sealed record Phrase(IReadOnlyList<string> Words, bool Prefix) : TextQuery
     {
-        internal override bool IsNegative => false;
+        public override bool IsNegative => false;
 
         internal override int TermCount => Words.Count;
-
-        public override string ToTsQuery() =>
-            "(" + string.Join(" <-> ", Words.Select((w, i) => $"'{w}'" + (Prefix && i == Words.Count - 1 ? ":*" : ""))) + ")";
-
-        public override string ToFts5() => "\"" + string.Join(' ', Words) + "\"" + (Prefix ? "*" : "");
 
         public bool Equals(Phrase? other) => other is not null && Prefix == other.Prefix && Words.SequenceEqual(other.Words);
 
@@ -81,35 +68,16 @@ public abstract record TextQuery
 
     public sealed record Not(TextQuery Operand) : TextQuery
     {
-        internal override bool IsNegative => true;
+        public override bool IsNegative => true;
 
         internal override int TermCount => Operand.TermCount;
-
-        public override string ToTsQuery() => "!" + Operand.ToTsQuery();
-
-        // FTS5 has only the binary "a NOT b": And renders its negated parts that way.
-        public override string ToFts5() => throw new InvalidOperationException("A negation renders as part of its AND.");
     }
 
     public sealed record And(IReadOnlyList<TextQuery> Parts) : TextQuery
     {
-        internal override bool IsNegative => Parts.All(p => p.IsNegative);
+        public override bool IsNegative => Parts.All(p => p.IsNegative);
 
         internal override int TermCount => Parts.Sum(p => p.TermCount);
-
-        public override string ToTsQuery() => "(" + string.Join(" & ", Parts.Select(p => p.ToTsQuery())) + ")";
-
-        public override string ToFts5()
-        {
-            var positive = Parts.Where(p => !p.IsNegative).Select(p => p.ToFts5());
-            var text = new StringBuilder("(").AppendJoin(" AND ", positive).Append(')');
-            foreach (var negative in Parts.OfType<Not>())
-            {
-                text.Append(" NOT ").Append(negative.Operand.ToFts5());
-            }
-
-            return "(" + text + ")";
-        }
 
         public bool Equals(And? other) => other is not null && Parts.SequenceEqual(other.Parts);
 
@@ -118,13 +86,9 @@ public abstract record TextQuery
 
     public sealed record Or(IReadOnlyList<TextQuery> Parts) : TextQuery
     {
-        internal override bool IsNegative => false;
+        public override bool IsNegative => false;
 
         internal override int TermCount => Parts.Sum(p => p.TermCount);
-
-        public override string ToTsQuery() => "(" + string.Join(" | ", Parts.Select(p => p.ToTsQuery())) + ")";
-
-        public override string ToFts5() => "(" + string.Join(" OR ", Parts.Select(p => p.ToFts5())) + ")";
 
         public bool Equals(Or? other) => other is not null && Parts.SequenceEqual(other.Parts);
 

@@ -1,40 +1,36 @@
-using Monitor.Core.Tagging;
 using Monitor.Dashboard.Auth;
-using Monitor.Data;
 using Monitor.Data.Sources;
 
 namespace Monitor.Dashboard.Api;
 
-public static class MonitorApi
+/// <summary><c>GET /api/sources</c>: every source, its health and rhythm, and its statements per day. Managing sources is <see cref="SourcesAdminApi"/>.</summary>
+public static class SourcesApi
 {
-    public static WebApplication MapMonitorApi(this WebApplication app)
+    public static WebApplication MapSourcesApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api").RequireAuthorization(MonitorPolicies.Read);
-        api.MapGet("/sources", GetSources);
-        api.MapGet("/topics", (TopicFile topics) => topics.Topics.Select(t => new TopicView(t.Id, t.Title)));
-        app.MapHistoryApi();
-        app.MapLiveApi();
-        app.MapTopicsApi();
-        app.MapApiDocs();
+        app.MapGet("/api/sources", GetSources).RequireAuthorization(MonitorPolicies.Read);
         return app;
     }
 
     private static async Task<IEnumerable<SourceView>> GetSources(SourceStore sources, TimeProvider time, CancellationToken cancellationToken)
     {
         var rates = await sources.RatesAsync(time.GetUtcNow(), cancellationToken);
-        return (await sources.ListAsync(cancellationToken)).Select(s => new SourceView(
-            s.Id, s.Name, s.Url, s.Adapter, s.Enabled, s.Health.ToString(), s.LastError,
-            Database.FromDb(s.LastSuccessAt), Database.FromDb(s.LastPolledAt), Database.FromDb(s.NextPollAt), s.ConsecutiveFailures)
+        return (await sources.ListAsync(cancellationToken)).Select(s => View(s) with
         {
             Quiet = s.Quiet,
-            LastNewItemAt = Database.FromDb(s.LastNewItemAt),
+            LastNewItemAt = s.LastNewItemAt,
             TypicalGapSeconds = s.TypicalGapMs / 1000,
             StatementsLast24h = rates.GetValueOrDefault(s.Id)?.Last24h ?? 0,
             StatementsPerDay = rates.GetValueOrDefault(s.Id)?.PerDay ?? 0,
         });
     }
 
-    public sealed record TopicView(string Id, string Title);
+    /// <summary>A source's definition and health (what the admin API answers; <c>/api/sources</c> adds the rhythm and rates).</summary>
+    public static SourceView View(SourceRow s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return new(s.Id, s.Name, s.Url, s.Adapter, s.Enabled, s.Health.ToString(), s.LastError, s.LastSuccessAt, s.LastPolledAt, s.NextPollAt, s.ConsecutiveFailures);
+    }
 
     public sealed record SourceView(
         string Id, string Name, string Url, string Adapter, bool Enabled, string Health, string? LastError,

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Monitor.Data.Alerts;
 
-namespace Monitor.Alerts.Delivery;
+namespace Monitor.Core.Alerts;
 
 /// <summary>
 /// When an email or webhook send is due: quiet hours hold a send until they end, and hourly or daily subscriptions

@@ -1,0 +1,67 @@
+namespace Monitor.Core.Alerts;
+
+/// <summary>
+/// The body of <c>POST /api/subscriptions</c> and <c>PUT /api/subscriptions/{id}</c>. Every field is optional except
+/// <see cref="Name"/>; a missing one takes the default named on it.
+/// </summary>
+public sealed record SubscriptionRequest
+{
+    public string? Name { get; init; }
+
+    /// <summary>"statements" (default) or "spike".</summary>
+    public string? Kind { get; init; }
+
+    /// <summary>Default true.</summary>
+    public bool? Enabled { get; init; }
+
+    /// <summary>Topic ids (see /api/topics); empty matches any topic. A spike needs at least one.</summary>
+    public IReadOnlyList<string>? Topics { get; init; }
+
+    /// <summary>"any" (default) or "all".</summary>
+    public string? TopicMatch { get; init; }
+
+    /// <summary>Source ids (see /api/sources); empty matches every source.</summary>
+    public IReadOnlyList<string>? Sources { get; init; }
+
+    /// <summary>Document types; empty matches every type.</summary>
+    public IReadOnlyList<string>? DocumentTypes { get; init; }
+
+    /// <summary>0 to 1, default 0.</summary>
+    public double? MinScore { get; init; }
+
+    /// <summary>A full-text query in the history search's syntax, or null.</summary>
+    public string? Query { get; init; }
+
+    public bool? DriftOnly { get; init; }
+
+    /// <summary>Also alert on statements stored by a backfill (history); default false.</summary>
+    public bool? IncludeHistory { get; init; }
+
+    /// <summary>Kind "spike": 1 to 168 hours.</summary>
+    public int? SpikeWindowHours { get; init; }
+
+    /// <summary>Kind "spike": more than 1.</summary>
+    public double? SpikeFactor { get; init; }
+
+    public QuietHoursRequest? QuietHours { get; init; }
+
+    /// <summary>An IANA time zone id, default "UTC".</summary>
+    public string? TimeZone { get; init; }
+
+    /// <summary>"immediate" (default), "hourly" or "daily".</summary>
+    public string? Delivery { get; init; }
+
+    /// <summary>0 to 23, default 8: the local hour of the daily digest.</summary>
+    public int? DigestHour { get; init; }
+
+    public ChannelsRequest? Channels { get; init; }
+}
+
+/// <summary>Local "HH:mm" times; email and webhook sends wait until the end. The window may cross midnight.</summary>
+public sealed record QuietHoursRequest(string? Start, string? End);
+
+/// <summary>In-app defaults to true, email to false, webhook to none.</summary>
+public sealed record ChannelsRequest(bool? InApp, bool? Email, WebhookRequest? Webhook);
+
+/// <summary>An absolute http(s) URL; format "json" (default) or "chat".</summary>
+public sealed record WebhookRequest(string? Url, string? Format);

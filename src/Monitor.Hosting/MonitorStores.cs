@@ -1,0 +1,56 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Monitor.Data;
+using Monitor.Data.Accounts;
+using Monitor.Data.Alerts;
+using Monitor.Data.Backfill;
+using Monitor.Data.History;
+using Monitor.Data.Migrations;
+using Monitor.Data.Outbox;
+using Monitor.Data.Sources;
+using Monitor.Data.Statements;
+
+namespace Monitor.Hosting;
+
+/// <summary>
+/// Every store of <c>Monitor.Data</c>, registered in one place: each is a singleton over the one <see cref="Database"/>,
+/// cheap until used, so every process registers all of them and no worker or API module registers its own.
+/// </summary>
+public static class MonitorStores
+{
+    public static IServiceCollection AddMonitorStores(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<Database>();
+        services.TryAddSingleton<Migrator>();
+
+        // Sources and statements.
+        services.TryAddSingleton<SourceStore>();
+        services.TryAddSingleton<SourceAdminStore>();
+        services.TryAddSingleton<BackfillStore>();
+        services.TryAddSingleton<StatementStore>();
+        services.TryAddSingleton<DiscoveredItemStore>();
+        services.TryAddSingleton<OutboxStore>();
+
+        // History.
+        services.TryAddSingleton<HistoryStore>();
+        services.TryAddSingleton<HistoryAggregates>();
+        services.TryAddSingleton<StatementDetailStore>();
+        services.TryAddSingleton<QueryMatch>();
+
+        // Accounts.
+        services.TryAddSingleton<UserStore>();
+        services.TryAddSingleton<ApiTokenStore>();
+        services.TryAddSingleton<SessionStore>();
+        services.TryAddSingleton<DataProtectionKeyStore>();
+
+        // Alerts.
+        services.TryAddSingleton<SubscriptionStore>();
+        services.TryAddSingleton<AlertStore>();
+        services.TryAddSingleton<DeliveryStore>();
+        services.TryAddSingleton<DigestStore>();
+        services.TryAddSingleton<InboxStore>();
+        services.TryAddSingleton<TopicVolume>();
+        return services;
+    }
+}

@@ -1,0 +1,81 @@
+using Monitor.Core.Alerts;
+using Monitor.Core.Tagging;
+
+namespace Monitor.Core.Tests.Alerts;
+
+/// <summary>
+/// A subscription request's field rules, without a server: what the API answers as 400 comes from here; the webhook's
+/// address check (DNS, the network guard) is the API's, asked through <see cref="IWebhookTargetCheck"/>.
+/// </summary>
+public sealed class SubscriptionValidationTests
+{
+    private static readonly TopicFile Topics = TopicFile.LoadDefault();
+
+    [Fact]
+    public async Task A_minimal_request_takes_every_default()
+    {
+        var (subscription, problem) = await ValidateAsync(new SubscriptionRequest { Name = "  sanctions  " });
+
+        Assert.Null(problem);
+        Assert.Equal(("sanctions", SubscriptionKinds.Statements, true, "any", 0.0), (subscription!.Name, subscription.Kind, subscription.Enabled, subscription.TopicMatch, subscription.MinScore));
+        Assert.Equal(("UTC", SubscriptionDelivery.Immediate, 8, true, false), (subscription.TimeZone, subscription.Delivery, subscription.DigestHour, subscription.InApp, subscription.Email));
+        Assert.Null(subscription.WebhookUrl);
+    }
+
+    [Fact]
+    public async Task The_first_bad_field_names_itself()
+    {
+        Assert.Equal("Missing body", (await ValidateAsync(null)).Problem!.Title);
+        Assert.Equal("Invalid kind", (await ValidateAsync(new SubscriptionRequest { Name = "x", Kind = "statement" })).Problem!.Title);
+        Assert.Equal("Unknown topics", (await ValidateAsync(new SubscriptionRequest { Name = "x", Topics = ["no-such-topic"] })).Problem!.Title);
+        Assert.Equal("Unknown sources", (await ValidateAsync(new SubscriptionRequest { Name = "x", Sources = ["nowhere"] })).Problem!.Title);
+        Assert.Equal("Invalid query", (await ValidateAsync(new SubscriptionRequest { Name = "x", Query = "-exercise" })).Problem!.Title);
+        Assert.Equal("Invalid topics", (await ValidateAsync(new SubscriptionRequest { Name = "x", Kind = SubscriptionKinds.Spike, SpikeWindowHours = 6, SpikeFactor = 3 })).Problem!.Title);
+        Assert.Equal("Invalid quietHours", (await ValidateAsync(new SubscriptionRequest { Name = "x", QuietHours = new QuietHoursRequest("22:00", "22:00") })).Problem!.Title);
+        Assert.Equal("Invalid timeZone", (await ValidateAsync(new SubscriptionRequest { Name = "x", TimeZone = "../etc/passwd" })).Problem!.Title);
+        Assert.Equal("Email unavailable", (await ValidateAsync(new SubscriptionRequest { Name = "x", Channels = new ChannelsRequest(null, true, null) })).Problem!.Title);
+    }
+
+    [Fact]
+    public async Task A_webhook_is_checked_for_its_form_here_and_for_its_address_by_the_caller()
+    {
+        var refusing = new RefusingCheck(new RequestProblem("Webhook address refused", "private"));
+
+        var userInfo = await ValidateAsync(Webhook("https://user:secret@hooks.example.org/x"), refusing);
+        var refused = await ValidateAsync(Webhook("https://hooks.example.org/x"), refusing);
+        var allowed = await ValidateAsync(Webhook("https://hooks.example.org/x"), new RefusingCheck(null));
+
+        Assert.Equal("Invalid webhook", userInfo.Problem!.Title);
+        Assert.Equal([new Uri("https://hooks.example.org/x")], refusing.Asked);
+        Assert.Equal("Webhook address refused", refused.Problem!.Title);
+        Assert.Equal(("https://hooks.example.org/x", "chat"), (allowed.Subscription!.WebhookUrl, allowed.Subscription.WebhookFormat));
+    }
+
+    [Fact]
+    public async Task A_spike_keeps_its_window_and_a_statements_rule_drops_it()
+    {
+        var spike = await ValidateAsync(new SubscriptionRequest { Name = "x", Kind = SubscriptionKinds.Spike, Topics = ["sanctions"], SpikeWindowHours = 6, SpikeFactor = 3 });
+        var statements = await ValidateAsync(new SubscriptionRequest { Name = "x", Topics = ["sanctions"], SpikeWindowHours = 6, SpikeFactor = 3 });
+
+        Assert.Equal((6, 3.0), (spike.Subscription!.SpikeWindowHours, spike.Subscription.SpikeFactor));
+        Assert.Equal((null, null), (statements.Subscription!.SpikeWindowHours, statements.Subscription.SpikeFactor));
+    }
+
+    private static SubscriptionRequest Webhook(string url) =>
+        new() { Name = "x", Channels = new ChannelsRequest(null, null, new WebhookRequest(url, "chat")) };
+
+    private static Task<(Subscription? Subscription, RequestProblem? Problem)> ValidateAsync(SubscriptionRequest? request, IWebhookTargetCheck? webhooks = null) =>
+        SubscriptionValidation.ValidateAsync(request, new SubscriptionChecks(Topics, ["nato-news"], SmtpEnabled: false, OwnerEmail: null, webhooks ?? new RefusingCheck(null)), CancellationToken.None);
+
+    /// <summary>Answers every URL with <paramref name="answer"/> and records what it was asked.</summary>
+    private sealed class RefusingCheck(RequestProblem? answer) : IWebhookTargetCheck
+    {
+        public List<Uri> Asked { get; } = [];
+
+        public Task<RequestProblem?> RefuseAsync(Uri url, CancellationToken cancellationToken)
+        {
+            Asked.Add(url);
+            return Task.FromResult(answer);
+        }
+    }
+}
