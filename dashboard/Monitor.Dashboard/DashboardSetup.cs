@@ -8,6 +8,7 @@ using Monitor.Dashboard.Consumers;
 using Monitor.Dashboard.Demo;
 using Monitor.Dashboard.Live;
 using Monitor.Dashboard.Problems;
+using Monitor.Embeddings;
 using Monitor.Hosting;
 using Monitor.Hosting.Messaging;
 using Monitor.Ingestion;
@@ -52,7 +53,7 @@ public static class DashboardSetup
             // The hub validates topic ids and /api/topics lists them, whether or not Tagging runs here.
             builder.Services.AddSingleton(TopicFile.LoadDefault());
             // GET /api/tagging: the version and mode the Tagging workers (configured alike) record.
-            builder.Services.AddSingleton(TaggingWorker.IdentifyFrom(builder.Configuration));
+            builder.Services.AddSingleton(Taggers.Identify(builder.Configuration.GetSection(TaggingOptions.SectionName).Get<TaggingOptions>() ?? new TaggingOptions()));
         }
 
         return builder;

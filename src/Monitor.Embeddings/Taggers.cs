@@ -58,6 +58,21 @@ public static class Taggers
         return new TaggerIdentity(TopicClassifier.Version(topics.Version, model.Version, name), name);
     }
 
+    /// <summary>The tagger a process with these settings uses: hybrid, or the calibrated rules when the semantic layer is off.</summary>
+    public static Mode ModeOf(TaggingOptions options) =>
+        options?.Semantic.Enabled == false ? Mode.Calibrated : Mode.Hybrid;
+
+    /// <summary>
+    /// What the Tagging workers configured with <paramref name="options"/> record on their tags, for a process that does
+    /// not tag (the dashboard in the distributed setup): the built-in topic file unless one is named.
+    /// </summary>
+    public static TaggerIdentity Identify(TaggingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var topics = string.IsNullOrWhiteSpace(options.TopicFile) ? TopicFile.LoadDefault() : TopicFile.LoadFile(options.TopicFile);
+        return Identify(topics, ModeOf(options));
+    }
+
     /// <summary>Parses <c>rules</c>, <c>calibrated</c> or <c>hybrid</c>.</summary>
     public static Mode ParseMode(string text) => text.ToLowerInvariant() switch
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Monitor.Core.Tagging;
 using Monitor.Data.Tagging;
+using Monitor.Embeddings;
 
 namespace Monitor.Tagging;
 

@@ -1,5 +1,6 @@
 using Monitor.Core.Tagging;
 using Monitor.Data.Tagging;
+using Monitor.Embeddings;
 using Monitor.Hosting.Telemetry;
 
 namespace Monitor.Tagging;

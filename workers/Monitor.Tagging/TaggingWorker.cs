@@ -19,7 +19,7 @@ public static class TaggingWorker
             : TopicFile.LoadFile(options.TopicFile);
         builder.Services.AddSingleton(topics);
         builder.Services.AddSingleton(options);
-        var mode = ModeOf(options);
+        var mode = Taggers.ModeOf(options);
         builder.Services.AddSingleton(_ => Taggers.Create(topics, mode, options.Semantic.MaxSentences));
         builder.Services.AddSingleton(Taggers.Identify(topics, mode));
         builder.Services.AddSingleton<BackfillTagger>();
@@ -27,22 +27,6 @@ public static class TaggingWorker
         builder.Services.AddHostedService<RetagService>();
         builder.Services.AddHostedService<BackfillRefiner>();
         return builder;
-    }
-
-    /// <summary>The tagger a process with these settings uses: hybrid, or the calibrated rules when the semantic layer is off.</summary>
-    public static Taggers.Mode ModeOf(TaggingOptions options) =>
-        options?.Semantic.Enabled == false ? Taggers.Mode.Calibrated : Taggers.Mode.Hybrid;
-
-    /// <summary>
-    /// What the Tagging workers configured like this process record on their tags, for a process that does not tag
-    /// (the dashboard in the distributed setup): the same settings, the built-in topic file unless one is named.
-    /// </summary>
-    public static TaggerIdentity IdentifyFrom(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = configuration.GetSection(TaggingOptions.SectionName).Get<TaggingOptions>() ?? new TaggingOptions();
-        var topics = string.IsNullOrWhiteSpace(options.TopicFile) ? TopicFile.LoadDefault() : TopicFile.LoadFile(options.TopicFile);
-        return Taggers.Identify(topics, ModeOf(options));
     }
 
     public static void AddConsumers(IBusRegistrationConfigurator bus)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Monitor.Contracts;
 using Monitor.Core.Tagging;
 using Monitor.Data;
+using Monitor.Embeddings;
 using Monitor.Data.Statements;
 using Monitor.Data.Tagging;
 using Monitor.Tagging;

@@ -1,4 +1,4 @@
-namespace Monitor.Tagging;
+namespace Monitor.Embeddings;
 
 /// <summary>Bound from the <c>Tagging</c> section.</summary>
 public sealed class TaggingOptions
