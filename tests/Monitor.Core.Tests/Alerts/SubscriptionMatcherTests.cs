@@ -1,9 +1,7 @@
-using Monitor.Alerts.Matching;
 using Monitor.Contracts;
 using Monitor.Core.Alerts;
-using Monitor.Data.Alerts;
 
-namespace Monitor.Workers.Tests.Alerts;
+namespace Monitor.Core.Tests.Alerts;
 
 public sealed class SubscriptionMatcherTests
 {

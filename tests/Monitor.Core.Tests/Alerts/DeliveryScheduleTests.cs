@@ -1,9 +1,6 @@
-using Monitor.Alerts;
-using Monitor.Alerts.Delivery;
 using Monitor.Core.Alerts;
-using Monitor.Data.Alerts;
 
-namespace Monitor.Workers.Tests.Alerts;
+namespace Monitor.Core.Tests.Alerts;
 
 public sealed class DeliveryScheduleTests
 {
@@ -102,18 +99,5 @@ public sealed class DeliveryScheduleTests
         Assert.Null(DeliverySchedule.FindTimeZone("Mars/Olympus_Mons"));
         Assert.NotNull(DeliverySchedule.FindTimeZone("America/New_York"));
         Assert.Equal(Utc(2026, 11, 25, 6, 0), DeliverySchedule.SendAt(quiet, Utc(2026, 11, 25, 1, 0)));
-    }
-
-    [Theory]
-    [InlineData(1, 0.0, 24)] // 30 s − 20%
-    [InlineData(1, 0.5, 30)]
-    [InlineData(3, 0.5, 120)] // 30 s × 2²
-    [InlineData(5, 0.999999, 576)] // 480 s + 20%
-    [InlineData(20, 0.5, 3600)] // capped at an hour
-    public void Retries_back_off_exponentially_with_jitter_up_to_the_cap(int attempts, double random, double seconds)
-    {
-        var options = new AlertsOptions { FirstRetryDelay = TimeSpan.FromSeconds(30), MaxRetryDelay = TimeSpan.FromHours(1) };
-
-        Assert.Equal(seconds, DeliveryDispatcher.RetryDelay(options, attempts, random).TotalSeconds, 2);
     }
 }
