@@ -68,7 +68,7 @@ public sealed partial class HistoryStore(Database database)
             """;
 
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<StatementRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
+        var rows = (await connection.QueryAsync<HistoryRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
         string? next = null;
         if (rows.Count > limit)
         {
@@ -143,52 +143,12 @@ public sealed partial class HistoryStore(Database database)
         while (after is not null);
     }
 
-    private async Task<IReadOnlyList<StatementStored>> WithTopicsAsync(DbConnection connection, List<StatementRow> rows, CancellationToken cancellationToken)
+    private Task<IReadOnlyList<StatementStored>> WithTopicsAsync(DbConnection connection, IReadOnlyList<StatementRow> rows, CancellationToken cancellationToken) =>
+        _tags.WithTagsAsync(connection, rows, cancellationToken);
+
+    // A history page's row: the statement, and the key it was sorted by (the cursor).
+    private sealed class HistoryRow : StatementRow
     {
-        if (rows.Count == 0)
-        {
-            return [];
-        }
-
-        var (topics, figures) = await _tags.ReadAsync(connection, rows.Select(r => r.StatementId).ToList(), cancellationToken);
-        return rows.Select(r => new StatementStored(r.StatementId, r.Revision, r.SourceId, r.ExternalId, r.Url, r.Title, r.Summary,
-                Database.FromDb(r.PublishedAt),
-                topics[r.StatementId].ToList(),
-                Database.FromDb(r.DiscoveredAt), Database.FromDb(r.StoredAt))
-            {
-                DocumentType = r.DocumentType,
-                Language = r.Language,
-                Figures = figures[r.StatementId].ToList(),
-            })
-            .ToList();
-    }
-
-    private sealed class StatementRow
-    {
-        public long StatementId { get; init; }
-
-        public int Revision { get; init; }
-
-        public string SourceId { get; init; } = "";
-
-        public string ExternalId { get; init; } = "";
-
-        public string Url { get; init; } = "";
-
-        public string Title { get; init; } = "";
-
-        public string Summary { get; init; } = "";
-
-        public long? PublishedAt { get; init; }
-
-        public string DocumentType { get; init; } = Contracts.DocumentTypes.News;
-
-        public string? Language { get; init; }
-
-        public long DiscoveredAt { get; init; }
-
-        public long StoredAt { get; init; }
-
         public double SortKey { get; init; }
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using Monitor.Contracts;
+using Monitor.Data.Statements;
 
 namespace Monitor.Data.History;
 

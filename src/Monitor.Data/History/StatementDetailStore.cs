@@ -77,12 +77,12 @@ public sealed class StatementDetailStore(Database database)
 
     public async Task<StatementDetail?> GetAsync(long id, CancellationToken cancellationToken = default)
     {
-        StatementRow? row;
+        DetailRow? row;
         List<RevisionRow> revisions;
         List<(string SourceId, long FirstSeenAt)> otherSources;
         await using (var connection = await database.OpenAsync(cancellationToken))
         {
-            row = await connection.QuerySingleOrDefaultAsync<StatementRow>(new CommandDefinition(StatementSql, new { Id = id }, cancellationToken: cancellationToken));
+            row = await connection.QuerySingleOrDefaultAsync<DetailRow>(new CommandDefinition(StatementSql, new { Id = id }, cancellationToken: cancellationToken));
             if (row is null)
             {
                 return null;
@@ -155,7 +155,7 @@ public sealed class StatementDetailStore(Database database)
     /// The same event told by another source: statements of other sources within <see cref="RelatedWindow"/> that share
     /// the most of this title's distinctive words (full text, best match first).
     /// </summary>
-    private async Task<IReadOnlyList<RelatedStatement>> RelatedAsync(StatementRow row, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<RelatedStatement>> RelatedAsync(DetailRow row, CancellationToken cancellationToken)
     {
         var terms = RelatedTerms.FromTitle(row.Title);
         if (terms.Count < 2)
@@ -186,7 +186,7 @@ public sealed class StatementDetailStore(Database database)
             .ToList();
     }
 
-    private sealed class StatementRow
+    private sealed class DetailRow
     {
         public long StatementId { get; init; }
 

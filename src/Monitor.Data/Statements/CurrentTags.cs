@@ -40,6 +40,26 @@ internal sealed class CurrentTags(Database database)
         return (topics, figures);
     }
 
+    /// <summary>Statements' current revisions (<see cref="StatementRow"/>) with their topics and figures, in the rows' order.</summary>
+    public async Task<IReadOnlyList<StatementStored>> WithTagsAsync(DbConnection connection, IReadOnlyList<StatementRow> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var (topics, figures) = await ReadAsync(connection, [.. rows.Select(r => r.StatementId)], cancellationToken);
+        return [.. rows.Select(r => new StatementStored(r.StatementId, r.Revision, r.SourceId, r.ExternalId, r.Url, r.Title, r.Summary,
+                Database.FromDb(r.PublishedAt),
+                topics[r.StatementId].ToList(),
+                Database.FromDb(r.DiscoveredAt), Database.FromDb(r.StoredAt))
+            {
+                DocumentType = r.DocumentType,
+                Language = r.Language,
+                Figures = figures[r.StatementId].ToList(),
+            })];
+    }
+
     private sealed class TopicRow
     {
         public long StatementId { get; init; }
@@ -69,4 +89,35 @@ internal sealed class CurrentTags(Database database)
 
         public int Start { get; init; }
     }
+}
+
+/// <summary>
+/// A statement's current revision as the live stream, the latest list and history pages read it (columns aliased to
+/// these names); <see cref="CurrentTags.WithTagsAsync"/> is its one mapping to <see cref="StatementStored"/>.
+/// </summary>
+internal class StatementRow
+{
+    public long StatementId { get; init; }
+
+    public int Revision { get; init; }
+
+    public string SourceId { get; init; } = "";
+
+    public string ExternalId { get; init; } = "";
+
+    public string Url { get; init; } = "";
+
+    public string Title { get; init; } = "";
+
+    public string Summary { get; init; } = "";
+
+    public long? PublishedAt { get; init; }
+
+    public string DocumentType { get; init; } = DocumentTypes.News;
+
+    public string? Language { get; init; }
+
+    public long DiscoveredAt { get; init; }
+
+    public long StoredAt { get; init; }
 }

@@ -573,22 +573,7 @@ public sealed class StatementStore(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<StatementRow>(new CommandDefinition(LatestSql, new { Limit = limit }, cancellationToken: cancellationToken))).ToList();
-        if (rows.Count == 0)
-        {
-            return [];
-        }
-
-        var (topics, figures) = await _tags.ReadAsync(connection, rows.Select(r => r.StatementId).ToList(), cancellationToken);
-        return rows.Select(r => new StatementStored(r.StatementId, r.Revision, r.SourceId, r.ExternalId, r.Url, r.Title, r.Summary,
-                Database.FromDb(r.PublishedAt),
-                topics[r.StatementId].ToList(),
-                Database.FromDb(r.DiscoveredAt), Database.FromDb(r.StoredAt))
-            {
-                DocumentType = r.DocumentType,
-                Language = r.Language,
-                Figures = figures[r.StatementId].ToList(),
-            })
-            .ToList();
+        return await _tags.WithTagsAsync(connection, rows, cancellationToken);
     }
 
     public async Task<long> CountAsync(CancellationToken cancellationToken = default)
@@ -615,33 +600,6 @@ public sealed class StatementStore(Database database)
     }
 
     public sealed record StatementLink(string SourceId, string ExternalId, string Url);
-
-    private sealed class StatementRow
-    {
-        public long StatementId { get; init; }
-
-        public int Revision { get; init; }
-
-        public string SourceId { get; init; } = "";
-
-        public string ExternalId { get; init; } = "";
-
-        public string Url { get; init; } = "";
-
-        public string Title { get; init; } = "";
-
-        public string Summary { get; init; } = "";
-
-        public long? PublishedAt { get; init; }
-
-        public string DocumentType { get; init; } = DocumentTypes.News;
-
-        public string? Language { get; init; }
-
-        public long DiscoveredAt { get; init; }
-
-        public long StoredAt { get; init; }
-    }
 
     private sealed class BulkRow
     {
