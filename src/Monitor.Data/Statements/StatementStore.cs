@@ -287,6 +287,30 @@ public sealed class StatementStore(Database database)
     /// </summary>
     private static async Task<Dictionary<int, RevisionRow>> StoreNewInBulkAsync(DbConnection connection, DbTransaction transaction, List<Values> values)
     {
+        var fresh = await FreshAsync(connection, transaction, values);
+        if (fresh.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = fresh.Select(i => values[i]).ToList();
+        var inserted = await InsertStatementsAsync(connection, transaction, rows);
+        var result = new Dictionary<int, RevisionRow>(fresh.Count);
+        foreach (var i in fresh)
+        {
+            var row = inserted[(values[i].SourceId, values[i].ExternalId)];
+            result[i] = new RevisionRow { Id = row.Id, Revision = row.Revision };
+        }
+
+        var stored = fresh.Select(i => result[i]).ToList();
+        await InsertLinksAsync(connection, transaction, rows, stored);
+        await InsertRevisionsAsync(connection, transaction, rows, stored);
+        return result;
+    }
+
+    // The items named once in the batch whose (source, external id) and document reference no statement has yet.
+    private static async Task<List<int>> FreshAsync(DbConnection connection, DbTransaction transaction, List<Values> values)
+    {
         var keyCount = values.CountBy(v => (v.SourceId, v.ExternalId)).ToDictionary(g => g.Key, g => g.Value);
         var referenceCount = values.Where(v => v.DocumentReference is not null).CountBy(v => v.DocumentReference!).ToDictionary(g => g.Key, g => g.Value, StringComparer.Ordinal);
         var candidates = Enumerable.Range(0, values.Count)
@@ -307,20 +331,14 @@ public sealed class StatementStore(Database database)
         var referenced = references.Length == 0
             ? []
             : (await connection.QueryAsync<string>(FindReferencesBulkSql, new { References = references }, transaction)).ToHashSet(StringComparer.Ordinal);
-        var fresh = candidates
-            .Where(i => !linked.Contains((values[i].SourceId, values[i].ExternalId))
-                        && (values[i].DocumentReference is null || !referenced.Contains(values[i].DocumentReference!)))
-            .ToList();
-        if (fresh.Count == 0)
-        {
-            return [];
-        }
+        return [.. candidates.Where(i => !linked.Contains((values[i].SourceId, values[i].ExternalId))
+                                         && (values[i].DocumentReference is null || !referenced.Contains(values[i].DocumentReference!)))];
+    }
 
-        var rows = fresh.Select(i => values[i]).ToList();
-        var now = rows[0].Now;
-        var inserted = (await connection.QueryAsync<BulkRow>(InsertStatementsBulkSql, new
+    private static async Task<Dictionary<(string SourceId, string ExternalId), BulkRow>> InsertStatementsAsync(DbConnection connection, DbTransaction transaction, List<Values> rows) =>
+        (await connection.QueryAsync<BulkRow>(InsertStatementsBulkSql, new
         {
-            Now = now,
+            rows[0].Now,
             SourceIds = rows.Select(v => v.SourceId).ToArray(),
             ExternalIds = rows.Select(v => v.ExternalId).ToArray(),
             Urls = rows.Select(v => v.Url).ToArray(),
@@ -335,26 +353,24 @@ public sealed class StatementStore(Database database)
             PublishedRaws = rows.Select(v => v.PublishedRaw).ToArray(),
             DocumentReferences = rows.Select(v => v.DocumentReference).ToArray(),
         }, transaction)).ToDictionary(r => (r.SourceId, r.ExternalId));
-        var result = new Dictionary<int, RevisionRow>(fresh.Count);
-        foreach (var i in fresh)
-        {
-            var row = inserted[(values[i].SourceId, values[i].ExternalId)];
-            result[i] = new RevisionRow { Id = row.Id, Revision = row.Revision };
-        }
 
-        await connection.ExecuteAsync(InsertLinksBulkSql, new
+    private static Task InsertLinksAsync(DbConnection connection, DbTransaction transaction, List<Values> rows, List<RevisionRow> stored) =>
+        connection.ExecuteAsync(InsertLinksBulkSql, new
         {
-            Now = now,
+            rows[0].Now,
             SourceIds = rows.Select(v => v.SourceId).ToArray(),
             ExternalIds = rows.Select(v => v.ExternalId).ToArray(),
-            StatementIds = fresh.Select(i => result[i].Id).ToArray(),
+            StatementIds = stored.Select(r => r.Id).ToArray(),
             Urls = rows.Select(v => v.Url).ToArray(),
         }, transaction);
+
+    private static async Task InsertRevisionsAsync(DbConnection connection, DbTransaction transaction, List<Values> rows, List<RevisionRow> stored)
+    {
         var revisions = (await connection.QueryAsync<long>(InsertRevisionsBulkSql, new
         {
-            Now = now,
-            StatementIds = fresh.Select(i => result[i].Id).ToArray(),
-            Revisions = fresh.Select(i => result[i].Revision).ToArray(),
+            rows[0].Now,
+            StatementIds = stored.Select(r => r.Id).ToArray(),
+            Revisions = stored.Select(r => r.Revision).ToArray(),
             ContentHashes = rows.Select(v => v.ContentHash).ToArray(),
             Titles = rows.Select(v => v.Title).ToArray(),
             Summaries = rows.Select(v => v.Summary).ToArray(),
@@ -362,13 +378,11 @@ public sealed class StatementStore(Database database)
             PublishedAts = rows.Select(v => v.PublishedAt).ToArray(),
             DiscoveredAts = rows.Select(v => v.DiscoveredAt).ToArray(),
         }, transaction)).Count();
-        if (revisions != fresh.Count)
+        if (revisions != rows.Count)
         {
             // A racing process stored the same content first: the bump must be undone, which only one by one can do.
             throw new BatchNeedsSingleStoreException();
         }
-
-        return result;
     }
 
     // The statement, link and revision rows of one item. What it found decides whether the caller commits, rolls back
@@ -437,9 +451,7 @@ public sealed class StatementStore(Database database)
         return revision is null ? (Outcome.UndoBump, null) : (Outcome.Stored, bumped);
     }
 
-    // Topics, figures and events of every stored item, one statement each on PostgreSQL (arrays through unnest). Topic rows
-    // go in topic id order: their roll-up trigger locks each (topic, day) count, and one order for every writer means
-    // concurrent batches queue on those locks instead of deadlocking.
+    // Topics, figures and events of every stored item, one statement each on PostgreSQL (arrays through unnest).
     private async Task<IReadOnlyList<OutboxStore.Enqueued>> WriteTagsAndEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Pending> pending,
         DateTimeOffset? claimUntil = null)
     {
@@ -448,95 +460,112 @@ public sealed class StatementStore(Database database)
             return [];
         }
 
+        await WriteTopicsAsync(connection, transaction, pending);
+        await WriteFiguresAsync(connection, transaction, pending);
+        await MarkBackfilledAsync(connection, transaction, pending);
+
+        // A backfilled statement's event is relayed only when a subscription asks for history.
+        var announced = pending.Where(p => !p.Tagged.Statement.Backfill || p.Tagged.Statement.AlertHistory).ToList();
+        return announced.Count == 0
+            ? []
+            : await OutboxStore.EnqueueManyAsync(connection, transaction, database.Provider,
+                announced.Select(p => new OutboxStore.Outgoing(p.Stored, p.TraceParent)).ToList(), pending[0].Now, claimUntil);
+    }
+
+    // Topic rows go in topic id order: their roll-up trigger locks each (topic, day) count, and one order for every writer
+    // means concurrent batches queue on those locks instead of deadlocking. SQLite runs in the process: a statement per
+    // 50 rows costs no round trip, and the batch is one transaction.
+    private async Task WriteTopicsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Pending> pending)
+    {
         var topics = pending
             .SelectMany(p => p.Tagged.Topics.Select(t => (p.Bumped.Id, p.Bumped.Revision, t, p.Tagged.BaselineVersion)))
             .OrderBy(r => r.t.TopicId, StringComparer.Ordinal).ThenBy(r => r.Id).ToList();
-        var figures = pending.SelectMany(p => p.Tagged.Figures.Select(f => (p.Bumped.Id, p.Bumped.Revision, f))).ToList();
+        if (topics.Count == 0)
+        {
+            return;
+        }
+
         if (database.Provider == DatabaseProvider.Postgres)
         {
-            if (topics.Count > 0)
+            await connection.ExecuteAsync(InsertTopicsUnnestSql, new
             {
-                await connection.ExecuteAsync(InsertTopicsUnnestSql, new
-                {
-                    StatementIds = topics.Select(r => r.Id).ToArray(),
-                    Revisions = topics.Select(r => r.Revision).ToArray(),
-                    TopicIds = topics.Select(r => r.t.TopicId).ToArray(),
-                    Scores = topics.Select(r => r.t.Score).ToArray(),
-                    Evidence = topics.Select(r => JsonSerializer.Serialize(r.t.Evidence, OutboxStore.Json)).ToArray(),
-                    BaselineVersions = topics.Select(r => r.BaselineVersion).ToArray(),
-                }, transaction);
-            }
-
-            if (figures.Count > 0)
-            {
-                await connection.ExecuteAsync(InsertFiguresUnnestSql, new
-                {
-                    StatementIds = figures.Select(r => r.Id).ToArray(),
-                    Revisions = figures.Select(r => r.Revision).ToArray(),
-                    FigureIds = figures.Select(r => r.f.FigureId).ToArray(),
-                    Values = figures.Select(r => r.f.Value).ToArray(),
-                    Baselines = figures.Select(r => r.f.Baseline).ToArray(),
-                    Drifts = figures.Select(r => r.f.Drift ? 1 : 0).ToArray(),
-                    Evidence = figures.Select(r => r.f.Evidence).ToArray(),
-                    Fields = figures.Select(r => r.f.Field).ToArray(),
-                    Starts = figures.Select(r => r.f.Start).ToArray(),
-                }, transaction);
-            }
+                StatementIds = topics.Select(r => r.Id).ToArray(),
+                Revisions = topics.Select(r => r.Revision).ToArray(),
+                TopicIds = topics.Select(r => r.t.TopicId).ToArray(),
+                Scores = topics.Select(r => r.t.Score).ToArray(),
+                Evidence = topics.Select(r => JsonSerializer.Serialize(r.t.Evidence, OutboxStore.Json)).ToArray(),
+                BaselineVersions = topics.Select(r => r.BaselineVersion).ToArray(),
+            }, transaction);
+            return;
         }
-        else
+
+        foreach (var chunk in topics.Chunk(50))
         {
-            // SQLite runs in the process: a statement per row costs no round trip, and the batch is one transaction.
-            foreach (var chunk in topics.Chunk(50))
+            var parameters = new DynamicParameters();
+            for (var i = 0; i < chunk.Length; i++)
             {
-                var parameters = new DynamicParameters();
-                for (var i = 0; i < chunk.Length; i++)
-                {
-                    parameters.Add($"StatementId{i}", chunk[i].Id);
-                    parameters.Add($"Revision{i}", chunk[i].Revision);
-                    parameters.Add($"TopicId{i}", chunk[i].t.TopicId);
-                    parameters.Add($"Score{i}", chunk[i].t.Score);
-                    parameters.Add($"Evidence{i}", JsonSerializer.Serialize(chunk[i].t.Evidence, OutboxStore.Json));
-                    parameters.Add($"BaselineVersion{i}", chunk[i].BaselineVersion);
-                }
-
-                await connection.ExecuteAsync(InsertTopicsSql.GetOrAdd(chunk.Length, BuildInsertTopicsSql), parameters, transaction);
+                parameters.Add($"StatementId{i}", chunk[i].Id);
+                parameters.Add($"Revision{i}", chunk[i].Revision);
+                parameters.Add($"TopicId{i}", chunk[i].t.TopicId);
+                parameters.Add($"Score{i}", chunk[i].t.Score);
+                parameters.Add($"Evidence{i}", JsonSerializer.Serialize(chunk[i].t.Evidence, OutboxStore.Json));
+                parameters.Add($"BaselineVersion{i}", chunk[i].BaselineVersion);
             }
 
-            foreach (var (id, revision, figure) in figures)
-            {
-                await connection.ExecuteAsync(InsertFigureSql, new
-                {
-                    StatementId = id,
-                    Revision = revision,
-                    figure.FigureId,
-                    figure.Value,
-                    figure.Baseline,
-                    Drift = figure.Drift ? 1 : 0,
-                    figure.Evidence,
-                    figure.Field,
-                    figure.Start,
-                }, transaction);
-            }
+            await connection.ExecuteAsync(InsertTopicsSql.GetOrAdd(chunk.Length, BuildInsertTopicsSql), parameters, transaction);
         }
+    }
 
-        // A backfilled statement is history: marked so (the live catch-up leaves it out; the refinement re-tags it when
-        // another tagger than the live one tagged it), and its event relayed only when a subscription asks for history.
-        foreach (var p in pending)
+    private async Task WriteFiguresAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Pending> pending)
+    {
+        var figures = pending.SelectMany(p => p.Tagged.Figures.Select(f => (p.Bumped.Id, p.Bumped.Revision, f))).ToList();
+        if (figures.Count == 0)
         {
-            if (p.Tagged.Statement.Backfill)
-            {
-                await connection.ExecuteAsync(MarkBackfilledSql, new { StatementId = p.Bumped.Id, p.Bumped.Revision, TagsVersion = p.Tagged.BaselineVersion }, transaction);
-            }
+            return;
         }
 
-        var announced = pending.Where(p => !p.Tagged.Statement.Backfill || p.Tagged.Statement.AlertHistory).ToList();
-        if (announced.Count == 0)
+        if (database.Provider == DatabaseProvider.Postgres)
         {
-            return [];
+            await connection.ExecuteAsync(InsertFiguresUnnestSql, new
+            {
+                StatementIds = figures.Select(r => r.Id).ToArray(),
+                Revisions = figures.Select(r => r.Revision).ToArray(),
+                FigureIds = figures.Select(r => r.f.FigureId).ToArray(),
+                Values = figures.Select(r => r.f.Value).ToArray(),
+                Baselines = figures.Select(r => r.f.Baseline).ToArray(),
+                Drifts = figures.Select(r => r.f.Drift ? 1 : 0).ToArray(),
+                Evidence = figures.Select(r => r.f.Evidence).ToArray(),
+                Fields = figures.Select(r => r.f.Field).ToArray(),
+                Starts = figures.Select(r => r.f.Start).ToArray(),
+            }, transaction);
+            return;
         }
 
-        return await OutboxStore.EnqueueManyAsync(connection, transaction, database.Provider,
-            announced.Select(p => new OutboxStore.Outgoing(p.Stored, p.TraceParent)).ToList(), pending[0].Now, claimUntil);
+        foreach (var (id, revision, figure) in figures)
+        {
+            await connection.ExecuteAsync(InsertFigureSql, new
+            {
+                StatementId = id,
+                Revision = revision,
+                figure.FigureId,
+                figure.Value,
+                figure.Baseline,
+                Drift = figure.Drift ? 1 : 0,
+                figure.Evidence,
+                figure.Field,
+                figure.Start,
+            }, transaction);
+        }
+    }
+
+    // A backfilled statement is history: marked so (the live catch-up leaves it out; the refinement re-tags it when
+    // another tagger than the live one tagged it).
+    private static async Task MarkBackfilledAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Pending> pending)
+    {
+        foreach (var p in pending.Where(p => p.Tagged.Statement.Backfill))
+        {
+            await connection.ExecuteAsync(MarkBackfilledSql, new { StatementId = p.Bumped.Id, p.Bumped.Revision, TagsVersion = p.Tagged.BaselineVersion }, transaction);
+        }
     }
 
     private static string BuildInsertTopicsSql(int count) =>
