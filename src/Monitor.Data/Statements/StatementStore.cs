@@ -389,17 +389,7 @@ public sealed class StatementStore(Database database)
     // or goes on to the item's topics.
     private static async Task<(Outcome Outcome, RevisionRow? Bumped)> StoreRowsAsync(DbConnection connection, DbTransaction transaction, Values values)
     {
-        var statementId = await connection.QuerySingleOrDefaultAsync<long?>(FindLinkSql, values, transaction);
-        var linked = false;
-        if (statementId is null && values.DocumentReference is not null)
-        {
-            statementId = await connection.QuerySingleOrDefaultAsync<long?>(FindByReferenceSql, values, transaction);
-            if (statementId is not null)
-            {
-                linked = await connection.ExecuteAsync(InsertLinkSql, new { values.SourceId, values.ExternalId, StatementId = statementId, values.Url, values.Now }, transaction) > 0;
-            }
-        }
-
+        var (statementId, linked) = await FindStatementAsync(connection, transaction, values);
         RevisionRow? bumped;
         if (statementId is null)
         {
@@ -449,6 +439,22 @@ public sealed class StatementStore(Database database)
 
         // No revision: content this statement already had. The bump must be undone: store nothing, announce nothing.
         return revision is null ? (Outcome.UndoBump, null) : (Outcome.Stored, bumped);
+    }
+
+    // The statement the item belongs to: by its (source, external id), or by its document reference, which links this
+    // feed's copy to the statement another feed brought first.
+    private static async Task<(long? StatementId, bool Linked)> FindStatementAsync(DbConnection connection, DbTransaction transaction, Values values)
+    {
+        var statementId = await connection.QuerySingleOrDefaultAsync<long?>(FindLinkSql, values, transaction);
+        if (statementId is not null || values.DocumentReference is null)
+        {
+            return (statementId, false);
+        }
+
+        statementId = await connection.QuerySingleOrDefaultAsync<long?>(FindByReferenceSql, values, transaction);
+        var linked = statementId is not null
+                     && await connection.ExecuteAsync(InsertLinkSql, new { values.SourceId, values.ExternalId, StatementId = statementId, values.Url, values.Now }, transaction) > 0;
+        return (statementId, linked);
     }
 
     // Topics, figures and events of every stored item, one statement each on PostgreSQL (arrays through unnest).
