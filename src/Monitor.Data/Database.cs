@@ -75,7 +75,12 @@ public sealed class Database : IAsyncDisposable
     /// <summary>Connections one process keeps to PostgreSQL at most, unless the connection string sets Maximum Pool Size.</summary>
     public const int DefaultMaxPoolSize = 20;
 
+    private const string BusyTimeoutSql = "PRAGMA busy_timeout = 30000";
+
     public DatabaseProvider Provider { get; }
+
+    /// <summary>On SQLite, the process's statement writers take turns here, live before backfill (see <see cref="SqliteWriteGate"/>).</summary>
+    public SqliteWriteGate WriteGate { get; } = new();
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
@@ -86,6 +91,15 @@ public sealed class Database : IAsyncDisposable
 
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
+        // SQLite's own busy handler: a writer that finds the file locked waits inside SQLite, retrying within a few
+        // milliseconds, up to the same 30 s. Without it Microsoft.Data.Sqlite retries a locked command only after a
+        // sleep of its own, and a writer next to a busy backfill lost the lock again and again.
+        await using (var busy = connection.CreateCommand())
+        {
+            busy.CommandText = BusyTimeoutSql;
+            await busy.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         return connection;
     }
 

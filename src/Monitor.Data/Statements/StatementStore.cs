@@ -128,6 +128,7 @@ public sealed class StatementStore(Database database)
     private async Task<StatementStored?> StoreOnceAsync(StatementTagged tagged, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var values = Values.Of(tagged.Statement, now);
+        using var turn = await WriteTurnAsync(tagged.Statement.Backfill, cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var (outcome, bumped) = await StoreRowsAsync(connection, transaction, values);
@@ -173,6 +174,7 @@ public sealed class StatementStore(Database database)
             return new BatchResult(results, []);
         }
 
+        using var turn = await WriteTurnAsync(items.All(i => i.Tagged.Statement.Backfill), cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var pending = new List<Pending>(items.Count);
@@ -220,6 +222,11 @@ public sealed class StatementStore(Database database)
 
         return new BatchResult(results, events);
     }
+
+    // SQLite has one writer: the process's statement writers take turns at the gate, live ones first, instead of meeting
+    // at the file's lock. PostgreSQL takes them all at once.
+    private async ValueTask<IDisposable?> WriteTurnAsync(bool backfill, CancellationToken cancellationToken) =>
+        database.Provider == DatabaseProvider.Sqlite ? await database.WriteGate.EnterAsync(backfill, cancellationToken) : null;
 
     /// <summary>What a batch stored (one entry per item, null for nothing new) and the outbox events it wrote.</summary>
     public sealed record BatchResult(IReadOnlyList<StatementStored?> Stored, IReadOnlyList<OutboxStore.Enqueued> Events);
