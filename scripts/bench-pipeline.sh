@@ -4,15 +4,16 @@
 # and prints the burst's ratio to rawpipe. Both are CPU-bound on the same cores, so the ratio holds where absolute
 # figures drift with whatever else the machine runs.
 #
-#   bash scripts/bench-pipeline.sh [--statements 5000] [--rate 50] [--warmup 1000] [--rawpipe-n 20000] [--rules-too]
+#   bash scripts/bench-pipeline.sh [--statements 5000] [--rate 50] [--warmup 1000] [--rawpipe-n 20000] [--rules-too | --rules-only]
 #
-# --rules-too runs the load tool a second time with the tagger's semantic layer off (Tagging:Semantic:Enabled=false).
+# --rules-too runs the load tool a second time with the tagger's semantic layer off (Tagging:Semantic:Enabled=false);
+# --rules-only runs only that one (a quicker check of the pipeline itself).
 # Needs RabbitMQ and PostgreSQL (MONITOR_SKIP_DOTNET=1 bash scripts/test.sh starts them); the MONITOR_TEST_* variables
 # name them as they do for the tests. rawpipe gets its own RabbitMQ virtual host and PostgreSQL database, dropped after.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-STATEMENTS=5000 RATE=50 WARMUP=1000 RAW_N=20000 RULES_TOO=0
+STATEMENTS=5000 RATE=50 WARMUP=1000 RAW_N=20000 RULES_TOO=0 DEFAULT_TOO=1
 while [[ $# -gt 0 ]]; do
   case $1 in
     --statements) STATEMENTS=$2; shift 2 ;;
@@ -20,6 +21,7 @@ while [[ $# -gt 0 ]]; do
     --warmup) WARMUP=$2; shift 2 ;;
     --rawpipe-n) RAW_N=$2; shift 2 ;;
     --rules-too) RULES_TOO=1; shift ;;
+    --rules-only) RULES_TOO=1 DEFAULT_TOO=0; shift ;;
     *) echo "unknown argument $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
@@ -80,8 +82,10 @@ steady_p99() { awk -F'|' '$2 ~ /pipeline/ && $4 !~ /burst/ { gsub(/ /, "", $8); 
 
 echo "== rawpipe --fts, before ($RAW_N statements)"
 RAW1=$(rawpipe before); echo "rawpipe: $RAW1 statements/s"
-echo "== load tool: $STATEMENTS in a burst, $RATE/s for 30 s, default tagger"
-DEFAULT=$(loadtest default MONITOR_BENCH_RUN=default); echo "$DEFAULT"
+if [[ $DEFAULT_TOO == 1 ]]; then
+  echo "== load tool: $STATEMENTS in a burst, $RATE/s for 30 s, default tagger"
+  DEFAULT=$(loadtest default MONITOR_BENCH_RUN=default); echo "$DEFAULT"
+fi
 if [[ $RULES_TOO == 1 ]]; then
   echo "== load tool again, Tagging:Semantic:Enabled=false"
   RULES=$(loadtest rules Tagging__Semantic__Enabled=false); echo "$RULES"
@@ -98,5 +102,5 @@ summary() {
 }
 echo
 echo "== summary ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
-summary "default tagger" "$DEFAULT"
+if [[ $DEFAULT_TOO == 1 ]]; then summary "default tagger" "$DEFAULT"; fi
 if [[ $RULES_TOO == 1 ]]; then summary "semantic layer off" "$RULES"; fi
