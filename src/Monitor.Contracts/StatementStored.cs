@@ -1,8 +1,8 @@
 namespace Monitor.Contracts;
 
 /// <summary>
-/// Persistence committed a new statement, or a new revision of one. Published through the outbox exactly
-/// once per stored revision; (StatementId, Revision) identifies it.
+/// Persistence committed a new statement, or a new revision of one; (StatementId, Revision) identifies it. Published
+/// through the outbox in the <see cref="StatementsStored"/> event of the batch that committed it.
 /// </summary>
 public sealed record StatementStored(
     long StatementId,

@@ -1,6 +1,6 @@
 namespace Monitor.Contracts;
 
-/// <summary>Tagging scored a discovered statement against the baseline topics (possibly none).</summary>
+/// <summary>Tagging scored a discovered statement against the baseline topics (possibly none). Travels in <see cref="StatementsTagged"/>.</summary>
 /// <param name="BaselineVersion">Content hash of the topic file that produced these tags.</param>
 public sealed record StatementTagged(
     StatementDiscovered Statement,

@@ -61,7 +61,7 @@ public sealed class ErrorQueuesAdminApiTests : IAsyncLifetime
         Assert.Equal(2, preview.GetArrayLength());
         Assert.All(preview.EnumerateArray(), m =>
         {
-            Assert.Equal("urn:message:Monitor.Contracts:StatementTagged", m.GetProperty("messageType").GetString());
+            Assert.Equal("urn:message:Monitor.Contracts:StatementsTagged", m.GetProperty("messageType").GetString());
             Assert.Equal("Npgsql.NpgsqlException", m.GetProperty("exceptionType").GetString());
             Assert.Equal("Failed to connect to 127.0.0.1:5432", m.GetProperty("reason").GetString());
         });

@@ -102,8 +102,8 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
         var envelope = new
         {
             messageId = Guid.NewGuid(),
-            messageType = new[] { "urn:message:Monitor.Contracts:StatementStored" },
-            message = statement,
+            messageType = new[] { "urn:message:Monitor.Contracts:StatementsStored" },
+            message = new StatementsStored([statement]),
             sentTime = DateTimeOffset.UtcNow,
             headers = new { },
         };
@@ -115,7 +115,7 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
             payload_encoding = "string",
         };
         var response = await rabbit.PostAsJsonAsync(
-            $"exchanges/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString("Monitor.Contracts:StatementStored")}/publish", body);
+            $"exchanges/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString("Monitor.Contracts:StatementsStored")}/publish", body);
         response.EnsureSuccessStatusCode();
         var routed = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(routed.GetProperty("routed").GetBoolean(), "The broker routed the statement to no queue: the dashboard's queue is not bound.");

@@ -59,7 +59,7 @@ public sealed class RabbitMqVirtualHost : IAsyncDisposable
 
     /// <summary>
     /// Declares <paramref name="queue"/> and its error queue (<c>queue_error</c>) and puts one message per id into the
-    /// error queue as MassTransit leaves a faulted one: a StatementTagged envelope and the fault headers given.
+    /// error queue as MassTransit leaves a faulted one: a StatementsTagged envelope and the fault headers given.
     /// </summary>
     public async Task SeedErrorQueueAsync(string queue, IEnumerable<string> messageIds, IReadOnlyDictionary<string, object?> faultHeaders)
     {
@@ -72,7 +72,7 @@ public sealed class RabbitMqVirtualHost : IAsyncDisposable
         foreach (var id in messageIds)
         {
             var properties = new BasicProperties { MessageId = id, Persistent = true, Headers = new Dictionary<string, object?>(faultHeaders) };
-            var envelope = $$$"""{"messageId":"{{{id}}}","messageType":["urn:message:Monitor.Contracts:StatementTagged"],"message":{}}""";
+            var envelope = $$$"""{"messageId":"{{{id}}}","messageType":["urn:message:Monitor.Contracts:StatementsTagged"],"message":{"statements":[]}}""";
             await channel.BasicPublishAsync("", queue + "_error", false, properties, Encoding.UTF8.GetBytes(envelope));
         }
     }

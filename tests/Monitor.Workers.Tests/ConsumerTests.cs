@@ -10,7 +10,8 @@ using Monitor.Data.Statements;
 using Monitor.Hosting.Outbox;
 using Microsoft.Extensions.Configuration;
 using Monitor.Persistence;
-using Monitor.Persistence.Batching;
+using Monitor.Hosting;
+using Monitor.Tagging.Batching;
 using Monitor.Tagging.Consumers;
 using Monitor.Testing;
 
@@ -40,17 +41,16 @@ public sealed class ConsumerTests : IAsyncLifetime
             .AddMassTransitTestHarness(x =>
             {
                 x.AddConsumer<TagStatementConsumer>();
+                x.TryAddHostedSingleton<TaggedPublisher>();
                 PersistenceWorker.AddConsumers(x);
             })
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build()));
 
-        // No host here: the store consumer's batcher is started by hand.
-        await _bus.Get<StatementBatcher>().StartAsync(CancellationToken.None);
+        // The harness starts the hosted services: the tag consumer's publisher and the store consumer's batcher.
     }
 
     public async Task DisposeAsync()
     {
-        await _bus.Get<StatementBatcher>().StopAsync(CancellationToken.None);
         await _bus.DisposeAsync();
         _sqlite.Dispose();
     }
@@ -60,8 +60,8 @@ public sealed class ConsumerTests : IAsyncLifetime
     {
         await _bus.Harness.Bus.Publish(Discovered("ext-1", "Allies reaffirm Article 5 and collective defence", "hash-1"));
 
-        Assert.True(await _bus.Harness.Published.Any<StatementTagged>(m => m.Context.Message.Statement.ExternalId == "ext-1"));
-        var tagged = _bus.Harness.Published.Select<StatementTagged>().Single().Context.Message;
+        Assert.True(await _bus.Harness.Published.Any<StatementsTagged>(m => m.Context.Message.Statements.Any(s => s.Statement.ExternalId == "ext-1")));
+        var tagged = Assert.Single(_bus.Harness.Published.Select<StatementsTagged>().Single().Context.Message.Statements);
         Assert.Equal(TopicFile.LoadDefault().Version, tagged.BaselineVersion);
         Assert.Contains(tagged.Topics, t => t.TopicId == "collective-defence" && t.Evidence.Count > 0);
     }
@@ -71,8 +71,8 @@ public sealed class ConsumerTests : IAsyncLifetime
     {
         await _bus.Harness.Bus.Publish(Discovered("ext-f", "Sweden joins NATO: the Alliance now has 32 Allies", "hash-f"));
 
-        Assert.True(await _bus.Harness.Published.Any<StatementTagged>(m => m.Context.Message.Statement.ExternalId == "ext-f"));
-        var tagged = _bus.Harness.Published.Select<StatementTagged>().Single(m => m.Context.Message.Statement.ExternalId == "ext-f").Context.Message;
+        Assert.True(await _bus.Harness.Published.Any<StatementsTagged>(m => m.Context.Message.Statements.Any(s => s.Statement.ExternalId == "ext-f")));
+        var tagged = _bus.Harness.Published.Select<StatementsTagged>().SelectMany(m => m.Context.Message.Statements).Single(s => s.Statement.ExternalId == "ext-f");
         Assert.Equal(new FigureValue("allies-count", 32, 30, true, "32 Allies", "title", 40), Assert.Single(tagged.Figures));
         var evidence = tagged.Topics.Single(t => t.TopicId == "open-door-enlargement").Evidence;
         Assert.Contains(evidence, e => e.Field == "title" && tagged.Statement.Title.Substring(e.Start, e.Length) == "joins NATO");
@@ -83,16 +83,16 @@ public sealed class ConsumerTests : IAsyncLifetime
     {
         var tagged = new StatementTagged(Discovered("ext-2", "Sanctions", "hash-2"), [new TopicScore("sanctions", 0.9, [new TopicEvidence("sanctions", "title", 0, 9)])], "v1", Now);
 
-        await _bus.Harness.Bus.Publish(tagged);
-        await _bus.Harness.Bus.Publish(tagged);
+        await _bus.Harness.Bus.Publish(new StatementsTagged([tagged]));
+        await _bus.Harness.Bus.Publish(new StatementsTagged([tagged]));
 
-        Assert.True(await _bus.Harness.Consumed.Any<StatementTagged>());
-        await WaitForConsumedAsync<StatementTagged>(2);
+        Assert.True(await _bus.Harness.Consumed.Any<StatementsTagged>());
+        await WaitForConsumedAsync<StatementsTagged>(2);
         var database = _sqlite.Database;
         Assert.Equal(1, await new StatementStore(database).CountRevisionsAsync());
 
         // Announced once: Persistence publishes its event right after the commit and deletes it from the outbox.
-        Assert.True(await _bus.Harness.Published.Any<StatementStored>());
+        Assert.True(await _bus.Harness.Published.Any<StatementsStored>());
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (await new OutboxStore(database).CountAsync() > 0 && DateTime.UtcNow < deadline)
         {
@@ -101,7 +101,33 @@ public sealed class ConsumerTests : IAsyncLifetime
 
         Assert.Equal(0, await new OutboxStore(database).CountAsync());
         await Task.Delay(200);
-        Assert.Single(_bus.Harness.Published.Select<StatementStored>());
+        Assert.Equal("ext-2", Assert.Single(Assert.Single(_bus.Harness.Published.Select<StatementsStored>()).Context.Message.Statements).ExternalId);
+    }
+
+    [Fact]
+    public async Task Statements_discovered_together_are_each_tagged_stored_and_announced_once()
+    {
+        const int count = 40;
+        for (var i = 0; i < count; i++)
+        {
+            await _bus.Harness.Bus.Publish(Discovered($"many-{i}", $"Allies reaffirm Article 5, statement {i}", $"hash-many-{i}"));
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (Announced().Count < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var tagged = _bus.Harness.Published.Select<StatementsTagged>().SelectMany(m => m.Context.Message.Statements).Select(s => s.Statement.ExternalId).ToList();
+        Assert.Equal(count, tagged.Count);
+        Assert.Equal(count, tagged.Distinct().Count());
+        Assert.Equal(count, Announced().Count);
+        Assert.Equal(count, Announced().Distinct().Count());
+        Assert.Equal(count, await new StatementStore(_sqlite.Database).CountAsync());
+
+        List<string> Announced() =>
+            [.. _bus.Harness.Published.Select<StatementsStored>().SelectMany(m => m.Context.Message.Statements).Select(s => s.ExternalId).Where(id => id.StartsWith("many-", StringComparison.Ordinal))];
     }
 
     private async Task WaitForConsumedAsync<T>(int count)

@@ -25,8 +25,7 @@ public static class PersistenceWorker
         bus.TryAddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(PersistenceOptions.SectionName).Get<PersistenceOptions>() ?? new PersistenceOptions());
         bus.TryAddSingleton<OutboxStore>();
         bus.TryAddSingleton<OutboxPublisher>();
-        bus.TryAddSingleton<StatementBatcher>();
-        bus.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StatementBatcherHost>());
+        bus.TryAddHostedSingleton<StatementBatcher>();
         bus.AddConsumer<StoreStatementConsumer>().Endpoint(e => e.Name = PipelineQueues.StoreStatement);
         bus.AddConsumer<StoreBackfilledStatementConsumer>().Endpoint(e =>
         {

@@ -2,7 +2,9 @@ using MassTransit;
 using Monitor.Core.Tagging;
 using Monitor.Data.Tagging;
 using Monitor.Embeddings;
+using Monitor.Hosting;
 using Monitor.Hosting.Messaging;
+using Monitor.Tagging.Batching;
 using Monitor.Tagging.Consumers;
 
 namespace Monitor.Tagging;
@@ -32,6 +34,7 @@ public static class TaggingWorker
     public static void AddConsumers(IBusRegistrationConfigurator bus)
     {
         ArgumentNullException.ThrowIfNull(bus);
+        bus.TryAddHostedSingleton<TaggedPublisher>();
         bus.AddConsumer<TagStatementConsumer>().Endpoint(e => e.Name = PipelineQueues.TagStatement);
         bus.AddConsumer<TagBackfilledStatementConsumer>().Endpoint(e =>
         {

@@ -5,13 +5,16 @@ using Monitor.Dashboard.Live;
 namespace Monitor.Dashboard.Consumers;
 
 /// <summary>Pushes each stored statement to this replica's clients (a temporary queue per replica); never a backfilled one (history, not news).</summary>
-public sealed class PushStatementConsumer(LiveBroadcaster live) : IConsumer<StatementStored>
+public sealed class PushStatementConsumer(LiveBroadcaster live) : IConsumer<StatementsStored>
 {
-    public async Task Consume(ConsumeContext<StatementStored> context)
+    public async Task Consume(ConsumeContext<StatementsStored> context)
     {
-        if (!context.Message.Backfill)
+        foreach (var statement in context.Message.Statements)
         {
-            await live.StatementStoredAsync(context.Message, context.CancellationToken);
+            if (!statement.Backfill)
+            {
+                await live.StatementStoredAsync(statement, context.CancellationToken);
+            }
         }
     }
 }

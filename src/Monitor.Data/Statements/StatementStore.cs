@@ -10,7 +10,7 @@ namespace Monitor.Data.Statements;
 
 /// <summary>
 /// Stores tagged statements. A statement is unique by (source, external id); content it has not had before becomes
-/// a new revision and queues one <see cref="StatementStored"/> in the outbox, in the same transaction. Content it
+/// a new revision and queues its <see cref="StatementStored"/> in the outbox (one <see cref="StatementsStored"/> per batch), in the same transaction. Content it
 /// already had (a redelivery, or an item seen again) changes nothing and queues nothing.
 /// </summary>
 public sealed class StatementStore(Database database)
@@ -477,12 +477,13 @@ public sealed class StatementStore(Database database)
         await WriteFiguresAsync(connection, transaction, pending);
         await MarkBackfilledAsync(connection, transaction, pending);
 
-        // A backfilled statement's event is relayed only when a subscription asks for history.
+        // One event for the batch (published in the trace of its first statement). A backfilled statement is in it only
+        // when a subscription asks for history.
         var announced = pending.Where(p => !p.Tagged.Statement.Backfill || p.Tagged.Statement.AlertHistory).ToList();
         return announced.Count == 0
             ? []
             : await OutboxStore.EnqueueManyAsync(connection, transaction, database.Provider,
-                announced.Select(p => new OutboxStore.Outgoing(p.Stored, p.TraceParent)).ToList(), pending[0].Now, claimUntil);
+                [new OutboxStore.Outgoing(new StatementsStored([.. announced.Select(p => p.Stored)]), announced[0].TraceParent)], pending[0].Now, claimUntil);
     }
 
     // Topic rows go in topic id order: their roll-up trigger locks each (topic, day) count, and one order for every writer

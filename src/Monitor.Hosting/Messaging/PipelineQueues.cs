@@ -36,8 +36,8 @@ public static class PipelineQueues
     internal static void BindPipelineQueues(this IRabbitMqBusFactoryConfigurator cfg, bool quorum)
     {
         cfg.BindQueue<StatementDiscovered>(TagStatement, quorum);
-        cfg.BindQueue<StatementTagged>(StoreStatement, quorum);
-        cfg.BindQueue<StatementStored>(MatchSubscriptions, quorum);
+        cfg.BindQueue<StatementsTagged>(StoreStatement, quorum);
+        cfg.BindQueue<StatementsStored>(MatchSubscriptions, quorum);
     }
 
     /// <summary>

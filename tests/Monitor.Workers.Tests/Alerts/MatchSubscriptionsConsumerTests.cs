@@ -200,6 +200,22 @@ public sealed class MatchSubscriptionsConsumerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_statement_of_a_committed_batch_raises_its_own_alert()
+    {
+        var subscription = await new SubscriptionStore(_database).AddAsync(AlertsTestData.Subscription(_userId, "sanctions") with { Topics = ["sanctions"] });
+        var batch = new StatementsStored([
+            await StoreAsync("batch-1", "Council extends sanctions", "sanctions", 0.8, "batch-1"),
+            await StoreAsync("batch-2", "Parliament on nuclear threats", "nuclear-chemical-threats", 0.8, "batch-2"),
+            await StoreAsync("batch-3", "New sanctions package", "sanctions", 0.8, "batch-3"),
+        ]);
+
+        await PublishAndWaitAsync(batch, batch);
+
+        var alerts = await new AlertStore(_database).ListForSubscriptionAsync(subscription);
+        Assert.Equal([batch.Statements[0].StatementId, batch.Statements[2].StatementId], alerts.Select(a => a.StatementId!.Value).Order());
+    }
+
+    [Fact]
     public async Task Fewer_statements_than_the_spike_minimum_raise_nothing()
     {
         var spike = await new SubscriptionStore(_database).AddAsync(AlertsTestData.Subscription(_userId) with
@@ -220,22 +236,26 @@ public sealed class MatchSubscriptionsConsumerTests : IAsyncLifetime
         return stored ?? throw new InvalidOperationException("not stored");
     }
 
-    private async Task PublishAndWaitAsync(params StatementStored[] messages)
+    // Each statement in an event of its own, as a redelivery or a lone statement comes.
+    private Task PublishAndWaitAsync(params StatementStored[] statements) =>
+        PublishAndWaitAsync(statements.Select(s => new StatementsStored([s])).ToArray());
+
+    private async Task PublishAndWaitAsync(params StatementsStored[] messages)
     {
-        var before = _bus.Harness.Consumed.Select<StatementStored>().Count();
+        var before = _bus.Harness.Consumed.Select<StatementsStored>().Count();
         foreach (var message in messages)
         {
             await _bus.Harness.Bus.Publish(message);
         }
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (_bus.Harness.Consumed.Select<StatementStored>().Count() < before + messages.Length && DateTime.UtcNow < deadline)
+        while (_bus.Harness.Consumed.Select<StatementsStored>().Count() < before + messages.Length && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
         }
 
-        Assert.Equal(before + messages.Length, _bus.Harness.Consumed.Select<StatementStored>().Count());
-        var failed = _bus.Harness.Consumed.Select<StatementStored>().FirstOrDefault(m => m.Exception is not null);
+        Assert.Equal(before + messages.Length, _bus.Harness.Consumed.Select<StatementsStored>().Count());
+        var failed = _bus.Harness.Consumed.Select<StatementsStored>().FirstOrDefault(m => m.Exception is not null);
         Assert.True(failed is null, failed?.Exception?.ToString());
     }
 

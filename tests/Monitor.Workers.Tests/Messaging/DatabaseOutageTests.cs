@@ -56,9 +56,9 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
             const int count = 20;
             for (var i = 0; i < count; i++)
             {
-                await bus.Publish(new StatementTagged(
+                await bus.Publish(new StatementsTagged([new StatementTagged(
                     new StatementDiscovered("ep-press-releases", $"ext-{i}", $"https://example.org/{i}", $"Statement {i}", "Summary.", "", Now, "en", $"hash-{i}", Now),
-                    [new TopicScore("sanctions", 0.9, [])], "v1", Now));
+                    [new TopicScore("sanctions", 0.9, [])], "v1", Now)]));
             }
 
             // Longer than the old retry window (8 retries, about 28 s), after which MassTransit faulted each message.
@@ -111,9 +111,9 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         const int count = 10;
         for (var i = 0; i < count; i++)
         {
-            await host.Services.GetRequiredService<IBus>().Publish(new StatementTagged(
+            await host.Services.GetRequiredService<IBus>().Publish(new StatementsTagged([new StatementTagged(
                 new StatementDiscovered("ep-press-releases", $"ext-{i}", $"https://example.org/{i}", $"Statement {i}", "Summary.", "", Now, "en", $"hash-{i}", Now),
-                [new TopicScore("sanctions", 0.9, [])], "v1", Now));
+                [new TopicScore("sanctions", 0.9, [])], "v1", Now)]));
         }
 
         // Every message is being retried against the unreachable database when the worker is told to stop.
@@ -154,9 +154,9 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     /// <summary>What MassTransit publishes when it gives up on a message and moves it to the error queue.</summary>
-    public sealed class StoreFaultCounter(FaultCount faults) : IConsumer<Fault<StatementTagged>>
+    public sealed class StoreFaultCounter(FaultCount faults) : IConsumer<Fault<StatementsTagged>>
     {
-        public Task Consume(ConsumeContext<Fault<StatementTagged>> context)
+        public Task Consume(ConsumeContext<Fault<StatementsTagged>> context)
         {
             faults.Add();
             return Task.CompletedTask;

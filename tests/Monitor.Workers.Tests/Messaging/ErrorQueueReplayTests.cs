@@ -53,7 +53,7 @@ public sealed class ErrorQueueReplayTests : IAsyncLifetime
         Assert.Equal(3, shown.Count);
         Assert.All(shown, m =>
         {
-            Assert.Equal("urn:message:Monitor.Contracts:StatementTagged", m.MessageType);
+            Assert.Equal("urn:message:Monitor.Contracts:StatementsTagged", m.MessageType);
             Assert.Equal("Npgsql.NpgsqlException", m.ExceptionType);
             Assert.Equal("Failed to connect to 127.0.0.1:5432", m.Reason);
         });

@@ -85,7 +85,7 @@ public sealed class OutboxTraceTests : IAsyncLifetime, IDisposable
             await relay.StartAsync(default);
             try
             {
-                Assert.True(await bus.Harness.Published.Any<StatementStored>());
+                Assert.True(await bus.Harness.Published.Any<StatementsStored>());
             }
             finally
             {

@@ -18,12 +18,25 @@ namespace Monitor.Alerts.Matching;
 public sealed partial class AlertPlanner(
     SubscriptionStore subscriptions, QueryMatch queries, TopicVolume volume, IOptions<AlertsOptions> options, TimeProvider time, ILogger<AlertPlanner> logger)
 {
-    public async Task<IReadOnlyList<PendingAlert>> PlanAsync(StatementStored statement, CancellationToken cancellationToken)
+    /// <summary>The alerts of a committed batch of statements: the enabled subscriptions are read once for all of them.</summary>
+    public async Task<IReadOnlyList<PendingAlert>> PlanAsync(IReadOnlyList<StatementStored> statements, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(statement);
+        ArgumentNullException.ThrowIfNull(statements);
+        var enabled = await subscriptions.ListEnabledAsync(cancellationToken);
         var samples = new Dictionary<(string Topic, int Hours), TopicVolumeSample>();
         var pending = new List<PendingAlert>();
-        foreach (var subscription in await subscriptions.ListEnabledAsync(cancellationToken))
+        foreach (var statement in statements)
+        {
+            await PlanAsync(statement, enabled, samples, pending, cancellationToken);
+        }
+
+        return pending;
+    }
+
+    private async Task PlanAsync(StatementStored statement, IReadOnlyList<Subscription> enabled, Dictionary<(string Topic, int Hours), TopicVolumeSample> samples,
+        List<PendingAlert> pending, CancellationToken cancellationToken)
+    {
+        foreach (var subscription in enabled)
         {
             if (subscription.Kind == SubscriptionKinds.Spike)
             {
@@ -50,8 +63,6 @@ public sealed partial class AlertPlanner(
                 Revision = statement.Revision, Title = statement.Title, Url = statement.Url, MatchedTopics = matched, TriggeredAt = time.GetUtcNow(),
             }));
         }
-
-        return pending;
     }
 
     private async Task<bool> MatchesQueryAsync(Subscription subscription, long statementId, CancellationToken cancellationToken)

@@ -8,18 +8,18 @@ using Monitor.Hosting.Telemetry;
 namespace Monitor.Alerts.Matching;
 
 /// <summary>
-/// Raises the alerts a stored statement matches (<see cref="AlertPlanner"/>). The alerts, their sends and their
-/// AlertTriggered events are one transaction keyed by (subscription, dedupe key), so a redelivered or repeated
-/// StatementStored, or a competing Alerts process handling the same one, alerts once; a crash before the commit
+/// Raises the alerts the statements of a committed batch match (<see cref="AlertPlanner"/>). The alerts, their sends and
+/// their AlertTriggered events are one transaction keyed by (subscription, dedupe key), so a redelivered or repeated
+/// StatementsStored, or a competing Alerts process handling the same one, alerts once; a crash before the commit
 /// leaves the message unacknowledged, to be matched again.
 /// </summary>
 public sealed partial class MatchSubscriptionsConsumer(
     AlertPlanner planner, AlertStore alerts, OutboxSignal outbox, DeliverySignal deliveries, TimeProvider time, ILogger<MatchSubscriptionsConsumer> logger)
-    : IConsumer<StatementStored>
+    : IConsumer<StatementsStored>
 {
-    public async Task Consume(ConsumeContext<StatementStored> context)
+    public async Task Consume(ConsumeContext<StatementsStored> context)
     {
-        var pending = await planner.PlanAsync(context.Message, context.CancellationToken);
+        var pending = await planner.PlanAsync(context.Message.Statements, context.CancellationToken);
         var raised = await alerts.RaiseAllAsync(pending, context.CancellationToken);
         var now = time.GetUtcNow();
         for (var i = 0; i < pending.Count; i++)

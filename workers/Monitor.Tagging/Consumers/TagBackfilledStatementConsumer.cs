@@ -20,7 +20,7 @@ public sealed partial class TagBackfilledStatementConsumer(BackfillTagger backfi
         var result = tagger.Analyse(statement.Title, text);
         LogTagged(statement.SourceId, statement.ExternalId, result.Topics.Count, tagger.BaselineVersion);
         await context.Send(PipelineQueues.StoreStatementBackfillAddress,
-            new StatementTagged(statement with { Backfill = true }, result.Topics, tagger.BaselineVersion, time.GetUtcNow()) { Figures = result.Figures });
+            new StatementsTagged([new StatementTagged(statement with { Backfill = true }, result.Topics, tagger.BaselineVersion, time.GetUtcNow()) { Figures = result.Figures }]));
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Tagged backfilled {SourceId}/{ExternalId} with {TopicCount} topics (baseline {BaselineVersion})")]

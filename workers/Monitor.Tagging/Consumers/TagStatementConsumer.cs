@@ -2,11 +2,16 @@ using MassTransit;
 using Monitor.Contracts;
 using Monitor.Core.Tagging;
 using Monitor.Hosting.Telemetry;
+using Monitor.Tagging.Batching;
 
 namespace Monitor.Tagging.Consumers;
 
-/// <summary>Scores a discovered statement against the baseline topics, reads its baseline figures, and passes it on, tagged.</summary>
-public sealed partial class TagStatementConsumer(Tagger tagger, TimeProvider time, ILogger<TagStatementConsumer> logger) : IConsumer<StatementDiscovered>
+/// <summary>
+/// Scores a discovered statement against the baseline topics, reads its baseline figures, and passes it on, tagged, in
+/// the next <see cref="StatementsTagged"/> message (<see cref="TaggedPublisher"/>).
+/// </summary>
+public sealed partial class TagStatementConsumer(Tagger tagger, TaggedPublisher publisher, TimeProvider time, ILogger<TagStatementConsumer> logger)
+    : IConsumer<StatementDiscovered>
 {
     public async Task Consume(ConsumeContext<StatementDiscovered> context)
     {
@@ -16,10 +21,8 @@ public sealed partial class TagStatementConsumer(Tagger tagger, TimeProvider tim
         var drifted = result.Figures.Count(f => f.Drift);
         LogTagged(statement.SourceId, statement.ExternalId, result.Topics.Count, result.Figures.Count, drifted, tagger.BaselineVersion);
         var now = time.GetUtcNow();
-        await context.Publish(new StatementTagged(statement, result.Topics, tagger.BaselineVersion, now)
-        {
-            Figures = result.Figures,
-        });
+        await publisher.PublishAsync(new StatementTagged(statement, result.Topics, tagger.BaselineVersion, now) { Figures = result.Figures },
+            context.CancellationToken);
         MonitorMetrics.StatementTagged(statement.DiscoveredAt, now);
     }
 
