@@ -83,12 +83,17 @@ public static class MessagingExtensions
                         h.Password(rabbit.Password);
                     });
                     cfg.BindPipelineQueues(rabbit.QuorumQueues);
+                    cfg.ConfigureJsonSerializerOptions(Compact);
                     cfg.ConfigureEndpoints(context);
                 });
             }
             else
             {
-                x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                x.UsingInMemory((context, cfg) =>
+                {
+                    cfg.ConfigureJsonSerializerOptions(Compact);
+                    cfg.ConfigureEndpoints(context);
+                });
             }
         });
 
@@ -100,5 +105,13 @@ public static class MessagingExtensions
         }
 
         return builder;
+    }
+
+    // MassTransit writes its JSON indented by default: whitespace for the broker to store and every consumer to
+    // read, for nobody to look at.
+    private static System.Text.Json.JsonSerializerOptions Compact(System.Text.Json.JsonSerializerOptions options)
+    {
+        options.WriteIndented = false;
+        return options;
     }
 }

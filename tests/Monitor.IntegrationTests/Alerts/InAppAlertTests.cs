@@ -36,7 +36,7 @@ public sealed class InAppAlertTests(AlertsDashboard dashboard)
         var forBob = Alert(bob.Id, "For Bob only");
         var broadcast = Statement();
         await dashboard.EnqueueAsync(forBob);
-        await dashboard.EnqueueAsync(broadcast);
+        await dashboard.EnqueueAsync(new StatementsStored([broadcast]));
         await bobTab.WaitForAlertAsync(forBob.AlertId, Within);
         await bobTab.WaitForStatementAsync(broadcast.StatementId, Within);
         await anonymous.WaitForStatementAsync(broadcast.StatementId, Within);
@@ -62,7 +62,7 @@ public sealed class InAppAlertTests(AlertsDashboard dashboard)
         await dashboard.EnqueueAsync(loud);
         await tab.WaitForAlertAsync(loud.AlertId, Within);
         var broadcast = Statement();
-        await dashboard.EnqueueAsync(broadcast);
+        await dashboard.EnqueueAsync(new StatementsStored([broadcast]));
         await tab.WaitForStatementAsync(broadcast.StatementId, Within);
 
         Assert.Equal([loud.AlertId], tab.Alerts.Select(a => a.AlertId));

@@ -30,7 +30,9 @@ public sealed partial class AlertPlanner(
             await PlanAsync(statement, enabled, samples, pending, cancellationToken);
         }
 
-        return pending;
+        // In key order: two processes raising overlapping alerts (a spike's key is shared by every statement of its window)
+        // take the keys in the same order, and cannot deadlock.
+        return [.. pending.OrderBy(p => p.Alert.SubscriptionId).ThenBy(p => p.DedupeKey, StringComparer.Ordinal)];
     }
 
     private async Task PlanAsync(StatementStored statement, IReadOnlyList<Subscription> enabled, Dictionary<(string Topic, int Hours), TopicVolumeSample> samples,
