@@ -28,10 +28,12 @@ public sealed class MessagingOptions
     public int BackfillConcurrentMessageLimit { get; set; } = 2;
 
     /// <summary>
-    /// Messages fetched ahead and handled at once on <c>store-statement</c>: Persistence writes the statements it holds
-    /// in batches of up to this many, one transaction each.
+    /// Messages fetched ahead and handled at once on <c>store-statement</c>. Each is a <c>StatementsTagged</c> of up to
+    /// <see cref="PrefetchCount"/> statements (Tagging's consumers publish together what they tagged at once), and
+    /// Persistence writes what it holds in batches of up to 200: 32 messages keep its batches full in a burst and bound
+    /// what one process holds to about a thousand statements.
     /// </summary>
-    public int StorePrefetchCount { get; set; } = 200;
+    public int StorePrefetchCount { get; set; } = 32;
 
     /// <summary>
     /// A message whose handling fails because the database is unreachable is retried until it is back, at most this
