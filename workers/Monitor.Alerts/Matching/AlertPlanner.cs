@@ -30,9 +30,11 @@ public sealed partial class AlertPlanner(
             await PlanAsync(statement, enabled, samples, pending, cancellationToken);
         }
 
-        // In key order: two processes raising overlapping alerts (a spike's key is shared by every statement of its window)
-        // take the keys in the same order, and cannot deadlock.
-        return [.. pending.OrderBy(p => p.Alert.SubscriptionId).ThenBy(p => p.DedupeKey, StringComparer.Ordinal)];
+        // Once per key (two statements of a batch can raise the same spike), in key order: two processes raising
+        // overlapping alerts (a spike's key is shared by every statement of its window) take the keys in the same order,
+        // and cannot deadlock.
+        return [.. pending.DistinctBy(p => (p.Alert.SubscriptionId, p.DedupeKey))
+            .OrderBy(p => p.Alert.SubscriptionId).ThenBy(p => p.DedupeKey, StringComparer.Ordinal)];
     }
 
     private async Task PlanAsync(StatementStored statement, IReadOnlyList<Subscription> enabled, Dictionary<(string Topic, int Hours), TopicVolumeSample> samples,
