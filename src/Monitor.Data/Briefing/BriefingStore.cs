@@ -25,6 +25,56 @@ public sealed class BriefingStore(Database database, HistoryAggregates aggregate
     /// <summary>Distinct values of a figure read for its history (a figure has a handful).</summary>
     public const int FigureValues = 50;
 
+    /// <summary>Every value of a figure stated in the period, with its statements and first and last date (ix_statement_figures_figure).</summary>
+    public const string FigureSpansSql = """
+        SELECT CAST(f.value AS double precision) AS Value, COUNT(DISTINCT f.statement_id) AS Statements, MIN(s.sort_at) AS FirstAt, MAX(s.sort_at) AS LastAt
+        FROM statement_figures f JOIN statements s ON s.id = f.statement_id AND s.current_revision = f.revision
+        WHERE f.figure_id = @Figure AND s.sort_at >= @From AND s.sort_at < @To
+        GROUP BY CAST(f.value AS double precision)
+        ORDER BY MIN(s.sort_at)
+        LIMIT @Values
+        """;
+
+    /// <summary>
+    /// The newest statements of a figure in the period, each with a window of the field around the value (not the
+    /// whole body) to cut its sentence from.
+    /// </summary>
+    public const string FigureObservationsSql = """
+        SELECT s.id AS StatementId, s.source_id AS SourceId, s.title AS Title, s.url AS Url, s.sort_at AS At, CAST(f.value AS double precision) AS Value,
+               f.field AS Field, f.evidence_start AS EvidenceStart,
+               CASE WHEN f.evidence_start > 600 THEN f.evidence_start - 600 ELSE 0 END AS WindowStart,
+               CASE WHEN f.field = 'title' THEN s.title
+                    ELSE substr(s.body, (CASE WHEN f.evidence_start > 600 THEN f.evidence_start - 600 ELSE 0 END) + 1, 1400) END AS Window
+        FROM statement_figures f JOIN statements s ON s.id = f.statement_id AND s.current_revision = f.revision
+        WHERE f.figure_id = @Figure AND s.sort_at >= @From AND s.sort_at < @To
+        ORDER BY s.sort_at DESC, s.id DESC
+        LIMIT @Take
+        """;
+
+    /// <summary>
+    /// A topic's statements in the period, newest (or oldest) first, from a score on, of one institution or any:
+    /// walks the topic's current rows by date (ix_statement_topics_current, score in the index) and stops at @Take.
+    /// </summary>
+    public static string TopicStatementsSql(string? institution, bool oldestFirst)
+    {
+        var order = oldestFirst ? "ASC" : "DESC";
+        var who = institution switch
+        {
+            "NATO" => "AND LOWER(s.source_id) LIKE 'nato%'",
+            "EP" => "AND LOWER(s.source_id) LIKE 'ep%'",
+            _ => "",
+        };
+        return $"""
+            SELECT s.id AS StatementId, s.source_id AS SourceId, s.title AS Title, s.url AS Url, t.current_sort_at AS At,
+                   s.summary AS Summary, substr(s.body, 1, 2000) AS BodyHead
+            FROM statement_topics t JOIN statements s ON s.id = t.statement_id
+            WHERE t.topic_id = @Topic AND t.current_sort_at IS NOT NULL AND t.current_sort_at >= @From AND t.current_sort_at < @To
+              AND t.score >= @MinScore {who}
+            ORDER BY t.current_sort_at {order}, t.statement_id {order}
+            LIMIT @Take
+            """;
+    }
+
     private const long Day = 86_400_000;
 
     public async Task<BriefingReport> BuildAsync(
@@ -81,23 +131,7 @@ public sealed class BriefingStore(Database database, HistoryAggregates aggregate
         System.Data.Common.DbConnection connection, string topicId, DateTimeOffset from, DateTimeOffset to, string? institution, double minScore,
         bool oldestFirst, int take, CancellationToken cancellationToken)
     {
-        var order = oldestFirst ? "ASC" : "DESC";
-        var who = institution switch
-        {
-            "NATO" => "AND LOWER(s.source_id) LIKE 'nato%'",
-            "EP" => "AND LOWER(s.source_id) LIKE 'ep%'",
-            _ => "",
-        };
-        // Walks the topic's current rows by date (ix_statement_topics_current, score in the index) and stops at @Take.
-        var sql = $"""
-            SELECT s.id AS StatementId, s.source_id AS SourceId, s.title AS Title, s.url AS Url, t.current_sort_at AS At,
-                   s.summary AS Summary, substr(s.body, 1, 2000) AS BodyHead
-            FROM statement_topics t JOIN statements s ON s.id = t.statement_id
-            WHERE t.topic_id = @Topic AND t.current_sort_at IS NOT NULL AND t.current_sort_at >= @From AND t.current_sort_at < @To
-              AND t.score >= @MinScore {who}
-            ORDER BY t.current_sort_at {order}, t.statement_id {order}
-            LIMIT @Take
-            """;
+        var sql = TopicStatementsSql(institution, oldestFirst);
         var rows = await connection.QueryAsync<StatementRow>(new CommandDefinition(sql,
             new { Topic = topicId, From = Database.ToDb(from), To = Database.ToDb(to), MinScore = minScore, Take = take }, cancellationToken: cancellationToken));
         return rows.Select(r => new BriefingCitation(r.StatementId, r.SourceId, InstitutionOf(r.SourceId), r.Title, r.Url, Database.FromDb(r.At),
@@ -109,29 +143,11 @@ public sealed class BriefingStore(Database database, HistoryAggregates aggregate
     {
         var parameters = new { Figure = figure.Id, From = Database.ToDb(from), To = Database.ToDb(to), Values = FigureValues, Take = FigureObservations };
         var spans = (await connection.QueryAsync<(double Value, long Statements, long FirstAt, long LastAt)>(new CommandDefinition(
-            """
-            SELECT CAST(f.value AS double precision) AS Value, COUNT(DISTINCT f.statement_id) AS Statements, MIN(s.sort_at) AS FirstAt, MAX(s.sort_at) AS LastAt
-            FROM statement_figures f JOIN statements s ON s.id = f.statement_id AND s.current_revision = f.revision
-            WHERE f.figure_id = @Figure AND s.sort_at >= @From AND s.sort_at < @To
-            GROUP BY CAST(f.value AS double precision)
-            ORDER BY MIN(s.sort_at)
-            LIMIT @Values
-            """, parameters, cancellationToken: cancellationToken)))
+            FigureSpansSql, parameters, cancellationToken: cancellationToken)))
             .Select(r => new FigureValueSpan((decimal)r.Value, r.Statements, Database.FromDb(r.FirstAt), Database.FromDb(r.LastAt)))
             .ToList();
-        // The sentence is cut from a window of the field around the value, not the whole body.
         var observations = (await connection.QueryAsync<FigureRow>(new CommandDefinition(
-            """
-            SELECT s.id AS StatementId, s.source_id AS SourceId, s.title AS Title, s.url AS Url, s.sort_at AS At, CAST(f.value AS double precision) AS Value,
-                   f.field AS Field, f.evidence_start AS EvidenceStart,
-                   CASE WHEN f.evidence_start > 600 THEN f.evidence_start - 600 ELSE 0 END AS WindowStart,
-                   CASE WHEN f.field = 'title' THEN s.title
-                        ELSE substr(s.body, (CASE WHEN f.evidence_start > 600 THEN f.evidence_start - 600 ELSE 0 END) + 1, 1400) END AS Window
-            FROM statement_figures f JOIN statements s ON s.id = f.statement_id AND s.current_revision = f.revision
-            WHERE f.figure_id = @Figure AND s.sort_at >= @From AND s.sort_at < @To
-            ORDER BY s.sort_at DESC, s.id DESC
-            LIMIT @Take
-            """, parameters, cancellationToken: cancellationToken)))
+            FigureObservationsSql, parameters, cancellationToken: cancellationToken)))
             .GroupBy(r => (r.StatementId, r.Value)).Select(g => g.OrderBy(r => r.Field == "title" ? 1 : 0).ThenBy(r => r.EvidenceStart).First())
             .Select(r => new FigureObservation(r.StatementId, r.SourceId, r.Title, r.Url, Database.FromDb(r.At), (decimal)r.Value,
                 Sentences.Around(r.Window, (int)(r.Field == "title" ? r.EvidenceStart : r.EvidenceStart - r.WindowStart))))
