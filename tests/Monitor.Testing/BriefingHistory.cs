@@ -14,6 +14,28 @@ public static class BriefingHistory
     /// <summary>The end of the seeded history's period in the tests: after every statement.</summary>
     public static readonly DateTimeOffset Now = new(2025, 1, 15, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>
+    /// The embedded dashboard on a SQLite file holding this history (migrated and seeded before it starts), the
+    /// rules-only tagger (no model to load), and an empty feed. <paramref name="ids"/> receives the seeded ids.
+    /// </summary>
+    public static Task<EmbeddedDashboard> StartDashboardAsync(Dictionary<string, long> ids) =>
+        EmbeddedDashboard.StartAsync(
+            configure: environment =>
+            {
+                environment["Tagging__Semantic__Enabled"] = "false";
+                // The seeded tags are the test's: no re-tagging with the topic file.
+                environment["Tagging__Retag"] = "false";
+            },
+            prepare: async path =>
+            {
+                await using var database = new Database(new DatabaseOptions { ConnectionString = $"Data Source={path}" });
+                await new Monitor.Data.Migrations.Migrator(database).MigrateAsync();
+                foreach (var (name, id) in await SeedAsync(database))
+                {
+                    ids[name] = id;
+                }
+            });
+
     /// <summary>The seeded statements' ids by name: finland, epFinland, sweden, epStale, natoLate, epOld, sanctions.</summary>
     public static async Task<IReadOnlyDictionary<string, long>> SeedAsync(Database database)
     {
