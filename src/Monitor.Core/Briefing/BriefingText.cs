@@ -63,7 +63,7 @@ public static class BriefingText
     public static string StepLine(BriefingFigureStep step)
     {
         ArgumentNullException.ThrowIfNull(step);
-        var what = step.IsBaseline ? " (the briefing's value)" : "";
+        var what = step.IsBaseline ? " (the briefing’s value)" : "";
         return step.FirstAt is null
             ? $"{Number(step.Value)}{what}: not restated in the period"
             : $"{Number(step.Value)}{what}: {Plural(step.Statements, "statement")}, first on {Date(step.FirstAt.Value)}, last on {Date(step.LastAt!.Value)}";

@@ -176,3 +176,52 @@ public class BriefingPeriodTests
         Assert.Contains(message, error, StringComparison.Ordinal);
     }
 }
+
+public class BriefingTextTests
+{
+    private static BriefingCitation At(string institution, int day) =>
+        new(day, institution == "NATO" ? "nato-news" : "ep-press", institution, "t", "https://example.org/", new(2023, 4, day, 10, 0, 0, TimeSpan.Zero), "s");
+
+    private static BriefingTopicReport Topic(long statements, BriefingCitation? nato, BriefingCitation? ep) =>
+        new("t", "T", [], statements, [], [], null, null, nato, ep, []);
+
+    // The same sentences as tests/Monitor.Dashboard.Js/pages/briefing/text.test.mjs: page and exports say the same.
+    [Fact]
+    public void The_templates_are_counts_and_dates_in_the_pages_wording()
+    {
+        Assert.Equal("Since the baseline (8 April 2022) to 6 December 2026.",
+            BriefingText.PeriodLine(new BriefingReport("t", BriefingDocument.BaselineDate, new(2026, 12, 6, 9, 0, 0, TimeSpan.Zero), true, [], [])));
+        Assert.Equal("From 1 March 2024 to 1 April 2024.",
+            BriefingText.PeriodLine(new BriefingReport("t", new(2024, 3, 1, 0, 0, 0, TimeSpan.Zero), new(2024, 4, 1, 0, 0, 0, TimeSpan.Zero), false, [], [])));
+        Assert.Equal("No statement on this topic in the period.", BriefingText.CountLine(Topic(0, null, null)));
+        Assert.Equal("1 statement on this topic in the period.", BriefingText.CountLine(Topic(1, null, null)));
+        Assert.Equal("5 statements on this topic in the period.", BriefingText.CountLine(Topic(5, null, null)));
+        Assert.Null(BriefingText.SpokeFirstLine(Topic(0, null, null)));
+        Assert.Equal("Only NATO addressed it in the period (first on 4 April 2023).", BriefingText.SpokeFirstLine(Topic(1, At("NATO", 4), null)));
+        Assert.Equal("NATO spoke first, on 4 April 2023; the European Parliament on 5 April 2023.", BriefingText.SpokeFirstLine(Topic(2, At("NATO", 4), At("EP", 5))));
+        Assert.Equal("The European Parliament spoke first, on 4 April 2023; NATO on 5 April 2023.", BriefingText.SpokeFirstLine(Topic(2, At("NATO", 5), At("EP", 4))));
+        Assert.Equal("30 (the briefing’s value): not restated in the period", BriefingText.StepLine(new(30, true, 0, null, null)));
+        Assert.Equal("31: 3 statements, first on 4 April 2023, last on 9 March 2024",
+            BriefingText.StepLine(new(31, false, 3, new(2023, 4, 4, 10, 0, 0, TimeSpan.Zero), new(2024, 3, 9, 10, 0, 0, TimeSpan.Zero))));
+        Assert.Equal("40,000", BriefingText.Number(40000));
+    }
+
+    [Fact]
+    public void Markdown_escapes_a_statements_words_and_numbers_its_footnotes_once_per_statement()
+    {
+        var quote = new BriefingCitation(7, "nato-news", "NATO", "A *bold* [claim]", "https://example.org/7", new(2024, 3, 7, 0, 0, 0, TimeSpan.Zero), "It has 32 Allies.");
+        var topic = new BriefingTopicReport("open-door-enlargement", "Open door", [new(55, "NATO maintains its open-door policy,")], 1,
+            [quote], [], quote, quote, quote, null, []);
+        var report = new BriefingReport("Title", BriefingDocument.BaselineDate, new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), true,
+            [new BriefingSectionReport(50, "NATO relations with Ukraine", [topic])], []);
+
+        var md = BriefingMarkdown.Render(report, id => $"http://127.0.0.1/statement.html?id={id}");
+
+        Assert.Contains("## NATO relations with Ukraine", md, StringComparison.Ordinal);
+        Assert.Contains("> NATO maintains its open-door policy, (briefing, line 55)", md, StringComparison.Ordinal);
+        Assert.Contains("- 7 March 2024: “It has 32 Allies.”[^1]", md, StringComparison.Ordinal);
+        Assert.Contains("First in the period: 7 March 2024, A \\*bold\\* \\[claim\\][^1]", md, StringComparison.Ordinal);
+        Assert.Single(md.Split('\n'), l => l.StartsWith("[^", StringComparison.Ordinal));
+        Assert.Contains("[^1]: A \\*bold\\* \\[claim\\], nato-news, 7 March 2024. <http://127.0.0.1/statement.html?id=7> (source: <https://example.org/7>)", md, StringComparison.Ordinal);
+    }
+}

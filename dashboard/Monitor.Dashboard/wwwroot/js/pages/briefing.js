@@ -2,11 +2,12 @@
 // its passage (quoted, with line numbers), the most significant NATO and EP statements of the period (each its own
 // lead sentence, quoted and linked), the first and latest, weekly volume, who spoke first; then the baseline figures
 // then and now. Every sentence is the briefing's, a statement's (quoted), or one of the templates below filled with
-// counts and dates: the same wording as the exports (src/Monitor.Core/Briefing/BriefingText.cs).
+// counts and dates (briefing/text.js: the same wording as the exports' src/Monitor.Core/Briefing/BriefingText.cs).
 import { h, pageLink, pageHref, setStatus, clear, asText, link } from '../lib/dom.js';
 import { getJson } from '../lib/api.js';
 import { renderHeader } from '../lib/layout.js';
 import { sparkline } from '../lib/charts.js';
+import { formatDate, number, plural, periodLine, countLine, spokeFirstLine, stepLine } from './briefing/text.js';
 
 const ui = {
   form: document.getElementById('briefing-period'),
@@ -21,40 +22,6 @@ const ui = {
   figures: document.getElementById('briefing-figures'),
   figuresBody: document.querySelector('#briefing-figures-table tbody'),
 };
-
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const numberFormat = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
-const INSTITUTIONS = { NATO: 'NATO', EP: 'the European Parliament' };
-
-export function formatDate(value) {
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? '' : dateFormat.format(date);
-}
-
-const number = (value) => numberFormat.format(Number(value));
-const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-export function periodLine(report) {
-  return report.sinceBaseline
-    ? `Since the baseline (${formatDate(report.from)}) to ${formatDate(report.to)}.`
-    : `From ${formatDate(report.from)} to ${formatDate(report.to)}.`;
-}
-
-export function countLine(topic) {
-  const n = Number(topic.statements) || 0;
-  return n === 0 ? 'No statement on this topic in the period.' : `${plural(n, 'statement')} on this topic in the period.`;
-}
-
-export function spokeFirstLine(topic) {
-  const nato = topic.firstNato;
-  const ep = topic.firstEp;
-  if (!nato && !ep) return null;
-  if (nato && !ep) return `Only NATO addressed it in the period (first on ${formatDate(nato.at)}).`;
-  if (!nato && ep) return `Only the European Parliament addressed it in the period (first on ${formatDate(ep.at)}).`;
-  return topic.spokeFirst === 'NATO'
-    ? `NATO spoke first, on ${formatDate(nato.at)}; the European Parliament on ${formatDate(ep.at)}.`
-    : `The European Parliament spoke first, on ${formatDate(ep.at)}; NATO on ${formatDate(nato.at)}.`;
-}
 
 /** The period the form asks for, as query parameters; null with a message when the dates are missing or reversed. */
 function requestedPeriod() {
@@ -182,10 +149,7 @@ function renderFigures(figures) {
     const who = f.latest ? [`${f.latest.sourceId} (${f.latest.institution}), ${formatDate(f.latest.at)}`] : ['–'];
     const history = h('ol', 'briefing-history');
     for (const step of f.history) {
-      const text = step.firstAt
-        ? `${number(step.value)}${step.isBaseline ? ' (the briefing’s value)' : ''}: ${plural(step.statements, 'statement')}, first on ${formatDate(step.firstAt)}, last on ${formatDate(step.lastAt)}`
-        : `${number(step.value)}${step.isBaseline ? ' (the briefing’s value)' : ''}: not restated in the period`;
-      history.append(h('li', null, text));
+      history.append(h('li', null, stepLine(step)));
     }
     const historyCell = [h('p', 'briefing-history-line', f.history.map((s) => number(s.value)).join(' → ')), history];
     const conflicts = f.conflicts.length === 0 ? ['none'] : f.conflicts.map((c) => {
