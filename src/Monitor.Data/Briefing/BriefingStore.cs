@@ -9,7 +9,9 @@ namespace Monitor.Data.Briefing;
 /// Builds the living briefing (docs/briefing.md) for a period from bounded, indexed queries: per topic, newest-first
 /// walks of its current topic rows (ix_statement_topics_current) that stop after a few statements, its weekly counts
 /// from the daily roll-up (topic_day_counts); per figure, its rows by figure (ix_statement_figures_figure, migration 0016).
-/// Nothing reads a whole table, and every list has a cap.
+/// Nothing reads a whole table, and every list has a cap. The figure queries say CROSS JOIN so SQLite reads the
+/// figure's rows first and looks each statement up, instead of walking every statement of the period by date
+/// (ix_statements_sort) probing for figure rows: 1 s against 30 ms for the 8 figures at 100,000 statements.
 /// </summary>
 public sealed class BriefingStore(Database database, HistoryAggregates aggregates)
 {
@@ -28,8 +30,8 @@ public sealed class BriefingStore(Database database, HistoryAggregates aggregate
     /// <summary>Every value of a figure stated in the period, with its statements and first and last date (ix_statement_figures_figure).</summary>
     public const string FigureSpansSql = """
         SELECT CAST(f.value AS double precision) AS Value, COUNT(DISTINCT f.statement_id) AS Statements, MIN(s.sort_at) AS FirstAt, MAX(s.sort_at) AS LastAt
-        FROM statement_figures f JOIN statements s ON s.id = f.statement_id AND s.current_revision = f.revision
-        WHERE f.figure_id = @Figure AND s.sort_at >= @From AND s.sort_at < @To
+        FROM statement_figures f CROSS JOIN statements s
+        WHERE s.id = f.statement_id AND s.current_revision = f.revision AND f.figure_id = @Figure AND s.sort_at >= @From AND s.sort_at < @To
         GROUP BY CAST(f.value AS double precision)
         ORDER BY MIN(s.sort_at)
         LIMIT @Values
@@ -45,8 +47,8 @@ public sealed class BriefingStore(Database database, HistoryAggregates aggregate
                CASE WHEN f.evidence_start > 600 THEN f.evidence_start - 600 ELSE 0 END AS WindowStart,
                CASE WHEN f.field = 'title' THEN s.title
                     ELSE substr(s.body, (CASE WHEN f.evidence_start > 600 THEN f.evidence_start - 600 ELSE 0 END) + 1, 1400) END AS Window
-        FROM statement_figures f JOIN statements s ON s.id = f.statement_id AND s.current_revision = f.revision
-        WHERE f.figure_id = @Figure AND s.sort_at >= @From AND s.sort_at < @To
+        FROM statement_figures f CROSS JOIN statements s
+        WHERE s.id = f.statement_id AND s.current_revision = f.revision AND f.figure_id = @Figure AND s.sort_at >= @From AND s.sort_at < @To
         ORDER BY s.sort_at DESC, s.id DESC
         LIMIT @Take
         """;
@@ -90,7 +92,6 @@ public sealed class BriefingStore(Database database, HistoryAggregates aggregate
         var toDay = Database.FromDb(-FloorDay(-Database.ToDb(to)) * Day);
         var weekly = (await aggregates.CountTopicsAsync(new HistoryFilter { Topics = topicIds, From = fromDay, To = toDay }, ChartInterval.Week, cancellationToken))
             .ToLookup(c => c.TopicId);
-
         var sections = new List<BriefingSectionReport>();
         await using (var connection = await database.OpenAsync(cancellationToken))
         {
@@ -116,13 +117,11 @@ public sealed class BriefingStore(Database database, HistoryAggregates aggregate
 
                 sections.Add(new BriefingSectionReport(section.HeadingLine, section.Heading, reports));
             }
-
             var figures = new List<BriefingFigureReport>();
             foreach (var figure in topics.Figures)
             {
                 figures.Add(await FigureAsync(connection, figure, from, to, cancellationToken));
             }
-
             return new BriefingReport(briefing.Sections[0].Heading, from, to, sinceBaseline, sections, figures);
         }
     }
