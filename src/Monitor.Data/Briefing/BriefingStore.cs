@@ -27,30 +27,43 @@ public sealed class BriefingStore(Database database, HistoryAggregates aggregate
     /// <summary>Distinct values of a figure read for its history (a figure has a handful).</summary>
     public const int FigureValues = 50;
 
-    /// <summary>Every value of a figure stated in the period, with its statements and first and last date (ix_statement_figures_figure).</summary>
-    public const string FigureSpansSql = """
-        SELECT CAST(f.value AS double precision) AS Value, COUNT(DISTINCT f.statement_id) AS Statements, MIN(s.sort_at) AS FirstAt, MAX(s.sort_at) AS LastAt
-        FROM statement_figures f CROSS JOIN statements s
-        WHERE s.id = f.statement_id AND s.current_revision = f.revision AND f.figure_id = @Figure AND s.sort_at >= @From AND s.sort_at < @To
-        GROUP BY CAST(f.value AS double precision)
-        ORDER BY MIN(s.sort_at)
-        LIMIT @Values
+    /// <summary>
+    /// A figure's statements in the period read once (the figure's rows through ix_statement_figures_figure, each
+    /// statement looked up by its key). CROSS JOIN keeps SQLite, and "sort_at + 0" keeps PostgreSQL's generic plan of
+    /// the auto-prepared statement, from reading the statements of the period by date (ix_statements_sort) to join them
+    /// to the figure's rows: 850 ms against 145 ms at 1,000,000 statements.
+    /// Kind 0 rows are every value stated with its statements and first and last date, kind 1 rows the newest
+    /// statements stating it.
+    /// </summary>
+    public const string FigureSql = """
+        WITH stated AS MATERIALIZED (
+            SELECT CAST(f.value AS double precision) AS value, s.sort_at AS at, f.statement_id AS statement_id, f.field AS field,
+                   f.evidence_start AS evidence_start
+            FROM statement_figures f CROSS JOIN statements s
+            WHERE s.id = f.statement_id AND s.current_revision = f.revision AND f.figure_id = @Figure
+              AND s.sort_at + 0 >= @From AND s.sort_at + 0 < @To)
+        SELECT Kind, Value, Statements, FirstAt, LastAt, StatementId, Field, EvidenceStart FROM (
+            SELECT 0 AS Kind, value AS Value, COUNT(DISTINCT statement_id) AS Statements, MIN(at) AS FirstAt, MAX(at) AS LastAt,
+                   CAST(0 AS bigint) AS StatementId, '' AS Field, 0 AS EvidenceStart
+            FROM stated GROUP BY value ORDER BY MIN(at) LIMIT @Values) spans
+        UNION ALL
+        SELECT Kind, Value, Statements, FirstAt, LastAt, StatementId, Field, EvidenceStart FROM (
+            SELECT 1 AS Kind, value AS Value, CAST(1 AS bigint) AS Statements, at AS FirstAt, at AS LastAt, statement_id AS StatementId,
+                   field AS Field, evidence_start AS EvidenceStart
+            FROM stated ORDER BY at DESC, statement_id DESC LIMIT @Take) newest
         """;
 
     /// <summary>
-    /// The newest statements of a figure in the period, each with a window of the field around the value (not the
-    /// whole body) to cut its sentence from.
+    /// The newest statements' titles, links and, per stated value, a window of the field around it (not the whole
+    /// body) to cut its sentence from: by statement id, at most <see cref="FigureObservations"/>.
     /// </summary>
-    public const string FigureObservationsSql = """
-        SELECT s.id AS StatementId, s.source_id AS SourceId, s.title AS Title, s.url AS Url, s.sort_at AS At, CAST(f.value AS double precision) AS Value,
-               f.field AS Field, f.evidence_start AS EvidenceStart,
+    private string FigureDetailsSql => $"""
+        SELECT s.id AS StatementId, s.source_id AS SourceId, s.title AS Title, s.url AS Url, f.field AS Field, f.evidence_start AS EvidenceStart,
                CASE WHEN f.evidence_start > 600 THEN f.evidence_start - 600 ELSE 0 END AS WindowStart,
                CASE WHEN f.field = 'title' THEN s.title
                     ELSE substr(s.body, (CASE WHEN f.evidence_start > 600 THEN f.evidence_start - 600 ELSE 0 END) + 1, 1400) END AS Window
-        FROM statement_figures f CROSS JOIN statements s
-        WHERE s.id = f.statement_id AND s.current_revision = f.revision AND f.figure_id = @Figure AND s.sort_at >= @From AND s.sort_at < @To
-        ORDER BY s.sort_at DESC, s.id DESC
-        LIMIT @Take
+        FROM statement_figures f JOIN statements s ON s.id = f.statement_id AND s.current_revision = f.revision
+        WHERE f.figure_id = @Figure AND f.statement_id {database.InList("Ids")}
         """;
 
     /// <summary>
@@ -141,15 +154,23 @@ public sealed class BriefingStore(Database database, HistoryAggregates aggregate
         System.Data.Common.DbConnection connection, BaselineFigure figure, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var parameters = new { Figure = figure.Id, From = Database.ToDb(from), To = Database.ToDb(to), Values = FigureValues, Take = FigureObservations };
-        var spans = (await connection.QueryAsync<(double Value, long Statements, long FirstAt, long LastAt)>(new CommandDefinition(
-            FigureSpansSql, parameters, cancellationToken: cancellationToken)))
+        var rows = (await connection.QueryAsync<FigureRow>(new CommandDefinition(FigureSql, parameters, cancellationToken: cancellationToken))).ToList();
+        var spans = rows.Where(r => r.Kind == 0)
             .Select(r => new FigureValueSpan((decimal)r.Value, r.Statements, Database.FromDb(r.FirstAt), Database.FromDb(r.LastAt)))
             .ToList();
-        var observations = (await connection.QueryAsync<FigureRow>(new CommandDefinition(
-            FigureObservationsSql, parameters, cancellationToken: cancellationToken)))
+        // One observation per statement and value: its first mention (the body before the title, then by offset).
+        var newest = rows.Where(r => r.Kind == 1)
             .GroupBy(r => (r.StatementId, r.Value)).Select(g => g.OrderBy(r => r.Field == "title" ? 1 : 0).ThenBy(r => r.EvidenceStart).First())
-            .Select(r => new FigureObservation(r.StatementId, r.SourceId, r.Title, r.Url, Database.FromDb(r.At), (decimal)r.Value,
-                Sentences.Around(r.Window, (int)(r.Field == "title" ? r.EvidenceStart : r.EvidenceStart - r.WindowStart))))
+            .ToList();
+        var details = newest.Count == 0 ? [] : (await connection.QueryAsync<FigureDetail>(new CommandDefinition(FigureDetailsSql,
+                new { Figure = figure.Id, Ids = newest.Select(r => r.StatementId).Distinct().ToArray() }, cancellationToken: cancellationToken)))
+            .ToDictionary(d => (d.StatementId, d.Field, d.EvidenceStart));
+        var observations = newest.Where(r => details.ContainsKey((r.StatementId, r.Field, r.EvidenceStart))).Select(r =>
+            {
+                var d = details[(r.StatementId, r.Field, r.EvidenceStart)];
+                return new FigureObservation(r.StatementId, d.SourceId, d.Title, d.Url, Database.FromDb(r.FirstAt), (decimal)r.Value,
+                    Sentences.Around(d.Window, (int)(r.Field == "title" ? r.EvidenceStart : r.EvidenceStart - d.WindowStart)));
+            })
             .ToList();
 
         var timeline = FigureTimeline.Build(figure.Value, spans, observations);
@@ -189,6 +210,25 @@ public sealed class BriefingStore(Database database, HistoryAggregates aggregate
 
     private sealed class FigureRow
     {
+        public long Kind { get; init; }
+
+        public double Value { get; init; }
+
+        public long Statements { get; init; }
+
+        public long FirstAt { get; init; }
+
+        public long LastAt { get; init; }
+
+        public long StatementId { get; init; }
+
+        public string Field { get; init; } = "";
+
+        public long EvidenceStart { get; init; }
+    }
+
+    private sealed class FigureDetail
+    {
         public long StatementId { get; init; }
 
         public string SourceId { get; init; } = "";
@@ -196,10 +236,6 @@ public sealed class BriefingStore(Database database, HistoryAggregates aggregate
         public string Title { get; init; } = "";
 
         public string Url { get; init; } = "";
-
-        public long At { get; init; }
-
-        public double Value { get; init; }
 
         public string Field { get; init; } = "";
 
