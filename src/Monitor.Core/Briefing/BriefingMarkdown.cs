@@ -24,10 +24,9 @@ public static class BriefingMarkdown
             foreach (var topic in section.Topics)
             {
                 md.Append("### ").AppendLine(BriefingText.Escape(topic.Title)).AppendLine();
-                foreach (var quote in topic.Passage)
-                {
-                    md.Append(CultureInfo.InvariantCulture, $"> {BriefingText.Escape(quote.Text)} (briefing, line {quote.Line})").AppendLine(">");
-                }
+                // One quoted paragraph per passage line, kept apart by an empty quoted line.
+                md.AppendJoin(">\n", topic.Passage.Select(quote =>
+                    string.Create(CultureInfo.InvariantCulture, $"> {BriefingText.Escape(quote.Text)} (briefing, line {quote.Line})\n")));
 
                 md.AppendLine().AppendLine(BriefingText.CountLine(topic)).AppendLine();
                 foreach (var (name, list) in new[] { ("NATO", topic.Nato), ("European Parliament", topic.Ep) })

@@ -210,7 +210,7 @@ public class BriefingTextTests
     public void Markdown_escapes_a_statements_words_and_numbers_its_footnotes_once_per_statement()
     {
         var quote = new BriefingCitation(7, "nato-news", "NATO", "A *bold* [claim]", "https://example.org/7", new(2024, 3, 7, 0, 0, 0, TimeSpan.Zero), "It has 32 Allies.");
-        var topic = new BriefingTopicReport("open-door-enlargement", "Open door", [new(55, "NATO maintains its open-door policy,")], 1,
+        var topic = new BriefingTopicReport("open-door-enlargement", "Open door", [new(55, "NATO maintains its open-door policy,"), new(57, "NATO enlargement")], 1,
             [quote], [], quote, quote, quote, null, []);
         var report = new BriefingReport("Title", BriefingDocument.BaselineDate, new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), true,
             [new BriefingSectionReport(50, "NATO relations with Ukraine", [topic])], []);
@@ -218,7 +218,7 @@ public class BriefingTextTests
         var md = BriefingMarkdown.Render(report, id => $"http://127.0.0.1/statement.html?id={id}");
 
         Assert.Contains("## NATO relations with Ukraine", md, StringComparison.Ordinal);
-        Assert.Contains("> NATO maintains its open-door policy, (briefing, line 55)", md, StringComparison.Ordinal);
+        Assert.Contains("### Open door\n\n> NATO maintains its open-door policy, (briefing, line 55)\n>\n> NATO enlargement (briefing, line 57)\n\n1 statement", md, StringComparison.Ordinal);
         Assert.Contains("- 7 March 2024: “It has 32 Allies.”[^1]", md, StringComparison.Ordinal);
         Assert.Contains("First in the period: 7 March 2024, A \\*bold\\* \\[claim\\][^1]", md, StringComparison.Ordinal);
         Assert.Single(md.Split('\n'), l => l.StartsWith("[^", StringComparison.Ordinal));
