@@ -53,10 +53,10 @@ RUN set -eu; \
 # ---------------------------------------------------------------- runtime
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 
-# curl serves the compose healthcheck (GET /health/ready).
+# curl serves the compose healthcheck (GET /health/ready); DejaVu Sans is the font of the briefing's PDF export.
 RUN set -eux; \
     apt-get update; \
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl fonts-dejavu-core; \
     rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

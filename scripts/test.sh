@@ -286,11 +286,11 @@ if [[ ${MONITOR_SKIP_INFRA:-0} == 1 ]]; then
 else
   section "Packages"
   if [[ $INFRA == docker ]]; then
-    install_missing_packages chromium curl prometheus
+    install_missing_packages chromium curl prometheus fonts-dejavu-core
     # pg_isready for the wait below.
     command -v pg_isready >/dev/null 2>&1 || apt_install postgresql-client
   else
-    install_missing_packages rabbitmq-server postgresql chromium curl prometheus
+    install_missing_packages rabbitmq-server postgresql chromium curl prometheus fonts-dejavu-core
   fi
 
   if [[ $INFRA == docker ]]; then

@@ -37,6 +37,7 @@ public static class MonitorStores
         services.TryAddSingleton<HistoryAggregates>();
         services.TryAddSingleton<StatementDetailStore>();
         services.TryAddSingleton<QueryMatch>();
+        services.TryAddSingleton<Monitor.Data.Briefing.BriefingStore>();
 
         // Accounts.
         services.TryAddSingleton<UserStore>();

@@ -23,6 +23,7 @@ public sealed class ContentSecurityPolicyTests(DashboardFixture fixture)
     [InlineData("topics.html", null)]
     [InlineData("topic.html?id=sanctions", null)]
     [InlineData("charts.html", null)]
+    [InlineData("briefing.html", "#briefing-figures-table tbody tr")]
     [InlineData("history.html", null)]
     [InlineData("statement.html?id={statement}", null)]
     [InlineData("sources.html", null)]

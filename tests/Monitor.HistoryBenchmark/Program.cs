@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Dapper;
+using Monitor.Core.Briefing;
 using Monitor.Core.Search;
+using Monitor.Data.Briefing;
 using Monitor.Data;
 using Monitor.Data.History;
 using Monitor.Data.Migrations;
@@ -45,7 +47,9 @@ await using (var connection = await database.OpenAsync())
 
 var history = new HistoryStore(database);
 var aggregates = new HistoryAggregates(database);
-var topics = Monitor.Core.Tagging.TopicFile.LoadDefault().Topics.Select(t => t.Id).ToArray();
+var topicFile = Monitor.Core.Tagging.TopicFile.LoadDefault();
+var topics = topicFile.Topics.Select(t => t.Id).ToArray();
+var briefing = new BriefingStore(database, aggregates);
 var random = new Random(7);
 (string Name, Func<Task> Run)[] cases =
 [
@@ -63,6 +67,10 @@ var random = new Random(7);
         aggregates.CountTopicsAsync(new HistoryFilter { Topics = [topics[random.Next(topics.Length)]], From = end.AddDays(-365), To = end }, ChartInterval.Day)),
     ("(c') common word + topic, by relevance", () =>
         history.SearchAsync(new HistoryFilter { Text = TextQuery.Parse("sanctions"), Topics = ["sanctions"] }, HistorySort.Relevance, 50, null)),
+    // The living briefing since the baseline (GET /api/briefing's queries; the synthetic statements state no figures,
+    // so the figure queries find nothing to read).
+    ("(f) living briefing since the baseline", () =>
+        briefing.BuildAsync(BriefingDocument.LoadDefault(), topicFile, BriefingDocument.BaselineDate, end, true)),
 ];
 
 Console.WriteLine("| case | p50 ms | p95 ms |");

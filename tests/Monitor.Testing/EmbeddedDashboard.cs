@@ -25,15 +25,22 @@ public sealed class EmbeddedDashboard : IAsyncDisposable
 
     /// <summary>
     /// Starts the feed, then the dashboard. seed: what the feed holds before the dashboard starts; configure: more of
-    /// the dashboard's environment (another source, an option).
+    /// the dashboard's environment (another source, an option); prepare: given the SQLite file's path before the
+    /// dashboard starts (a history written straight into the database).
     /// </summary>
-    public static async Task<EmbeddedDashboard> StartAsync(Action<FeedServer>? seed = null, Action<Dictionary<string, string>>? configure = null)
+    public static async Task<EmbeddedDashboard> StartAsync(
+        Action<FeedServer>? seed = null, Action<Dictionary<string, string>>? configure = null, Func<string, Task>? prepare = null)
     {
         var sqlite = new TempSqliteFile();
         FeedServer? feed = null;
         MonitorProcess? process = null;
         try
         {
+            if (prepare is not null)
+            {
+                await prepare(sqlite.Path);
+            }
+
             feed = await FeedServer.StartAsync();
             seed?.Invoke(feed);
             var environment = Topology.Embedded(sqlite.Path, feed.FeedUrl);

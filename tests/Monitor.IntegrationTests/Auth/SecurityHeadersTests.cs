@@ -15,8 +15,8 @@ public sealed class SecurityHeadersTests(AuthDashboard fixture)
     public static TheoryData<string> Paths =>
     [
         "/", "/index.html", "/account.html", "/signin.html", "/users.html", "/subscriptions.html", "/alerts.html", "/history.html",
-        "/statement.html", "/sources.html", "/topics.html", "/topic.html", "/charts.html", "/js/pages/account.js", "/css/app.css",
-        "/api/account/me", "/api/docs", "/api/statements", "/no-such-page",
+        "/statement.html", "/sources.html", "/topics.html", "/topic.html", "/charts.html", "/briefing.html", "/js/pages/account.js", "/css/app.css",
+        "/api/account/me", "/api/docs", "/api/statements", "/api/briefing.md", "/no-such-page",
     ];
 
     [Theory]

@@ -8,6 +8,7 @@ import { currentAccount, hasRole, signOut, signInHref } from './account.js';
 
 export const PAGES = [
   ['live', 'index.html', 'Live'],
+  ['briefing', 'briefing.html', 'Briefing'],
   ['topics', 'topics.html', 'Topics'],
   ['charts', 'charts.html', 'Charts'],
   ['history', 'history.html', 'History'],
