@@ -53,8 +53,16 @@ public static class BriefingApi
             return problem!;
         }
 
-        var bytes = BriefingPdf.Render(report, StatementLink(request));
-        return TypedResults.File(bytes, "application/pdf", "briefing.pdf");
+        try
+        {
+            return TypedResults.File(BriefingPdf.Render(report, StatementLink(request)), "application/pdf", "briefing.pdf");
+        }
+        catch (Exception ex) when (ex is BriefingPdf.FontMissingException || ex.InnerException is BriefingPdf.FontMissingException)
+        {
+            // The Markdown export needs no font: say so, and how to mend the server.
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "PDF export unavailable on this server",
+                detail: (ex as BriefingPdf.FontMissingException ?? ex.InnerException)!.Message + " The Markdown export (/api/briefing.md) works without it.");
+        }
     }
 
     /// <summary>A statement page's absolute address on this dashboard, so an export's footnotes work outside it.</summary>

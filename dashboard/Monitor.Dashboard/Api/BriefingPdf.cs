@@ -223,7 +223,10 @@ public static class BriefingPdf
                 }
             }
 
-            throw new InvalidOperationException($"The PDF export needs the font {faceName}.ttf (Debian: apt-get install fonts-dejavu-core); looked in {string.Join(", ", Folders)}.");
+            throw new FontMissingException($"The PDF export needs the font {faceName}.ttf (Debian: apt-get install fonts-dejavu-core); looked in {string.Join(", ", Folders)}.");
         }
     }
+
+    /// <summary>The machine lacks the font the PDF is drawn with: a server's setup to mend, not a failure of the request.</summary>
+    public sealed class FontMissingException(string message) : InvalidOperationException(message);
 }
