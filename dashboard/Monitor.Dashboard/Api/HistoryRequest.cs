@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Monitor.Contracts;
 using Monitor.Core.Search;
 using Monitor.Core.Tagging;
+using Monitor.Core.Text;
 using Monitor.Data.History;
 
 namespace Monitor.Dashboard.Api;
@@ -104,7 +105,7 @@ public sealed class HistoryRequest
         }
 
         filter = filter with { DocumentTypes = types, Sources = List(Sources), Language = string.IsNullOrWhiteSpace(Language) ? null : Language.Trim() };
-        if (!TryDate(From, "from", out var from, out var error) || !TryDate(To, "to", out var to, out error))
+        if (!QueryDate.TryParse(From, "from", false, out var from, out var error) || !QueryDate.TryParse(To, "to", false, out var to, out error))
         {
             return (null, error);
         }
@@ -131,23 +132,4 @@ public sealed class HistoryRequest
 
     private static List<string> List(string? value) =>
         value is null ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
-
-    private static bool TryDate(string? text, string name, out DateTimeOffset? value, out string? error)
-    {
-        value = null;
-        error = null;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return true;
-        }
-
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-        {
-            error = $"'{name}' must be an ISO 8601 date or date-time such as 2026-02-24 or 2026-02-24T06:00:00Z; got '{text}'.";
-            return false;
-        }
-
-        value = parsed;
-        return true;
-    }
 }

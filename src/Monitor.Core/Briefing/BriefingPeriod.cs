@@ -1,4 +1,4 @@
-using System.Globalization;
+using Monitor.Core.Text;
 
 namespace Monitor.Core.Briefing;
 
@@ -27,7 +27,7 @@ public sealed record BriefingPeriod(DateTimeOffset From, DateTimeOffset To, bool
                 return (null, $"'period' must be 'baseline', '7d' or '30d'; got '{period}'.");
         }
 
-        if (!TryDate(from, "from", false, out var start, out var error) || !TryDate(to, "to", true, out var end, out error))
+        if (!QueryDate.TryParse(from, "from", false, out var start, out var error) || !QueryDate.TryParse(to, "to", true, out var end, out error))
         {
             return (null, error);
         }
@@ -40,30 +40,5 @@ public sealed record BriefingPeriod(DateTimeOffset From, DateTimeOffset To, bool
         }
 
         return (new BriefingPeriod(begin, finish, false), null);
-    }
-
-    private static bool TryDate(string? text, string name, bool endOfDay, out DateTimeOffset? value, out string? error)
-    {
-        value = null;
-        error = null;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return true;
-        }
-
-        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-        {
-            value = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(endOfDay ? 1 : 0);
-            return true;
-        }
-
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-        {
-            error = $"'{name}' must be an ISO 8601 date or date-time such as 2024-03-07 or 2024-03-07T06:00:00Z; got '{text}'.";
-            return false;
-        }
-
-        value = parsed;
-        return true;
     }
 }
