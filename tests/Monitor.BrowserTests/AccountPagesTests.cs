@@ -82,6 +82,40 @@ public sealed class AccountPagesTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task A_weekly_briefing_subscription_is_made_from_the_form_with_topics_only()
+    {
+        await using var context = await fixture.NewSignedInContextAsync();
+        var watch = await PageWatch.OpenAsync(context);
+        var page = watch.Page;
+        await page.GotoAsync("subscriptions.html");
+        var form = page.Locator("form#subscription-form");
+        var name = $"Weekly {Texts.UniqueWord("brief")}";
+        await form.Locator("[name=name]").FillAsync(name);
+        // Words typed for a statements rule are not sent once the kind is the briefing (the API would refuse them).
+        await form.Locator("[name=query]").FillAsync("sanctions");
+        await form.Locator("input[name=kind][value=briefing]").CheckAsync();
+        await Assertions.Expect(page.Locator("#statement-fields")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#topic-match-fields")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#spike-fields")).ToBeHiddenAsync();
+        await form.Locator("#sub-topics input[value='sanctions']").CheckAsync();
+        await form.Locator("button[type=submit]").ClickAsync();
+
+        var card = page.Locator("#subscriptions > li.subscription").Filter(new() { HasText = name });
+        await Assertions.Expect(card).ToBeVisibleAsync();
+        await Assertions.Expect(card.Locator(".card-flags")).ToContainTextAsync("Briefing");
+        await Assertions.Expect(card).ToContainTextAsync("the living briefing of the past week, the sections on");
+        await page.Locator("#secrets-done").ClickAsync();
+
+        // Edited, it comes back as a briefing with the statement filters still hidden.
+        await card.Locator("button.edit").ClickAsync();
+        await Assertions.Expect(form.Locator("input[name=kind][value=briefing]")).ToBeCheckedAsync();
+        await Assertions.Expect(page.Locator("#statement-fields")).ToBeHiddenAsync();
+        await Assertions.Expect(form.Locator("#sub-topics input[value='sanctions']")).ToBeCheckedAsync();
+        await AxeCheck.AssertNoViolationsAsync(page, "subscriptions.html editing a briefing subscription");
+        watch.AssertNoProblems("briefing subscription");
+    }
+
+    [Fact]
     public async Task The_APIs_message_for_a_refused_webhook_is_shown_next_to_the_form()
     {
         await using var context = await fixture.NewSignedInContextAsync();

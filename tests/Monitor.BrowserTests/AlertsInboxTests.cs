@@ -113,6 +113,53 @@ public sealed class AlertsInboxTests(DashboardFixture fixture, ITestOutputHelper
     }
 
     [Fact]
+    public async Task A_weekly_briefing_alert_shows_its_counts_and_links_its_weeks_briefing_page()
+    {
+        var api = await fixture.AdminApiAsync();
+        var name = $"Weekly {Texts.UniqueWord("briefing")}";
+        // Disabled: the Alerts worker's weekly job leaves it alone; the alert is written as that job writes it.
+        using var created = await api.PostAsJsonAsync("api/subscriptions", new { name, kind = "briefing", enabled = false });
+        Assert.True(created.IsSuccessStatusCode, $"creating the briefing subscription answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
+        var subscriptionId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        try
+        {
+            var database = fixture.Topology.OpenDatabase();
+            long userId;
+            await using (var connection = await database.OpenAsync())
+            {
+                userId = await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "SELECT user_id FROM subscriptions WHERE id = @Id", new { Id = subscriptionId });
+            }
+
+            var (from, to) = (new DateTimeOffset(2023, 4, 3, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2023, 4, 10, 0, 0, 0, TimeSpan.Zero));
+            var title = $"Briefing, 3 April 2023–9 April 2023: 1 NATO statement and 1 EP statement ({name})";
+            await new Monitor.Data.Alerts.AlertStore(database).RaiseAsync(new Monitor.Data.Alerts.AlertRecord
+            {
+                SubscriptionId = subscriptionId, UserId = userId, Kind = "briefing", Title = title,
+                Url = "https://monitor.example.org/" + Monitor.Core.Briefing.BriefingDigest.PagePath(from, to),
+                Detail = Monitor.Core.Briefing.BriefingDigest.Detail(from, to, [], "# The week's briefing, not shown in the inbox"),
+                TriggeredAt = DateTimeOffset.UtcNow,
+            }, Monitor.Core.Briefing.BriefingDigest.DedupeKey(from), new Monitor.Data.Alerts.AlertPlan { SubscriptionName = name });
+
+            await using var context = await fixture.NewSignedInContextAsync();
+            var watch = await PageWatch.OpenAsync(context);
+            var page = watch.Page;
+            await page.GotoAsync("alerts.html");
+            var alert = page.Locator("#inbox > li.alert[data-kind='briefing']").Filter(new() { HasText = name });
+            await Assertions.Expect(alert).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await Assertions.Expect(alert.Locator(".badge").Filter(new() { HasText = "Briefing" })).ToBeVisibleAsync();
+            // The link is this dashboard's page for the week, whatever address the worker stored.
+            await Assertions.Expect(alert.Locator("a.alert-link")).ToHaveAttributeAsync("href", "briefing.html?from=2023-04-03&to=2023-04-09");
+            await Assertions.Expect(alert.Locator(".alert-detail")).ToContainTextAsync("statements cited0");
+            await Assertions.Expect(alert).Not.ToContainTextAsync("not shown in the inbox");
+            watch.AssertNoProblems("briefing alert in the inbox");
+        }
+        finally
+        {
+            using var deleted = await api.DeleteAsync(new Uri($"api/subscriptions/{subscriptionId}", UriKind.Relative));
+        }
+    }
+
+    [Fact]
     public async Task A_spike_alert_shows_its_topic_and_counts_in_the_inbox()
     {
         var api = await fixture.AdminApiAsync();

@@ -279,6 +279,25 @@ public abstract class AlertDeliveryContract(Store store) : DatabaseContract(stor
         Assert.Equal(0, (await new TopicVolume(Database).MeasureAsync("cyber-hybrid", TimeSpan.FromHours(2), now)).Count);
     }
 
+    [Fact]
+    public async Task A_briefing_subscription_and_its_weekly_alert_are_kinds_the_schema_takes_and_an_unknown_kind_is_refused()
+    {
+        var subscriptions = new SubscriptionStore(Database);
+        var briefing = await subscriptions.AddAsync(AlertsTestData.Subscription(_userId, "weekly") with { Kind = SubscriptionKinds.Briefing, Topics = ["sanctions"] });
+        var alerts = new AlertStore(Database);
+        var weekly = Alert() with { SubscriptionId = briefing, Kind = AlertKinds.Briefing, StatementId = null, Revision = null, Detail = "{\"markdown\":\"# x\"}" };
+
+        var first = await alerts.RaiseAsync(weekly, "briefing:2026-11-30", Plan(DeliveryStore.Webhook));
+        var again = await alerts.RaiseAsync(weekly, "briefing:2026-11-30", Plan(DeliveryStore.Webhook));
+
+        Assert.NotNull(first);
+        Assert.Null(again);
+        Assert.Equal(SubscriptionKinds.Briefing, Assert.Single(await subscriptions.ListEnabledAsync(), s => s.Id == briefing).Kind);
+        Assert.Equal((AlertKinds.Briefing, "{\"markdown\":\"# x\"}"), (Assert.Single(await alerts.ListForSubscriptionAsync(briefing)).Kind, Assert.Single(await alerts.ListForSubscriptionAsync(briefing)).Detail));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => subscriptions.AddAsync(AlertsTestData.Subscription(_userId, "bad") with { Kind = "weekly" }));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => alerts.RaiseAsync(weekly with { Kind = "weekly" }, "briefing:2026-12-07", Plan()));
+    }
+
     private static IEqualityComparer<(List<long>, string, int)> Comparer() =>
         EqualityComparer<(List<long>, string, int)>.Create((a, b) => a.Item1.SequenceEqual(b.Item1) && a.Item2 == b.Item2 && a.Item3 == b.Item3);
 

@@ -31,4 +31,13 @@ public sealed class AlertsOptions : AlertChannelOptions
 
     /// <summary>How often due hourly and daily digests are looked for and queued.</summary>
     public TimeSpan DigestPollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The weekday (UTC) the weekly briefing digest of "briefing" subscriptions falls due.</summary>
+    public DayOfWeek BriefingDay { get; set; } = DayOfWeek.Monday;
+
+    /// <summary>The time of day (UTC) on <see cref="BriefingDay"/> it falls due; it covers the 7 whole UTC days before that day.</summary>
+    public TimeOnly BriefingTime { get; set; } = new(6, 0);
+
+    /// <summary>How often the briefing job checks whether a week's digest is due (and not yet raised).</summary>
+    public TimeSpan BriefingPollInterval { get; set; } = TimeSpan.FromMinutes(5);
 }

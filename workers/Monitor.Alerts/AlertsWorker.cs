@@ -1,7 +1,9 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Monitor.Alerts.Briefing;
 using Monitor.Alerts.Delivery;
 using Monitor.Alerts.Matching;
+using Monitor.Core.Tagging;
 using Monitor.Hosting;
 using Monitor.Hosting.Messaging;
 using Monitor.Hosting.Net;
@@ -10,7 +12,7 @@ namespace Monitor.Alerts;
 
 public static class AlertsWorker
 {
-    /// <summary>Matching (the consumer), the stores it writes, and the dispatcher that sends deliveries over the channels.</summary>
+    /// <summary>Matching (the consumer), the stores it writes, the dispatcher that sends deliveries over the channels, and the weekly briefing digest.</summary>
     public static IHostApplicationBuilder AddAlertsWorker(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -25,6 +27,8 @@ public static class AlertsWorker
             .Validate(options => options.DashboardUrl is null
                     || (Uri.TryCreate(options.DashboardUrl, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)),
                 "Alerts:DashboardUrl must be an absolute http(s) URL, e.g. https://monitor.example.org/")
+            .Validate(options => options.BriefingPollInterval > TimeSpan.Zero && Enum.IsDefined(options.BriefingDay),
+                "Alerts:BriefingPollInterval must be positive and Alerts:BriefingDay a weekday (Monday … Sunday)")
             .ValidateOnStart();
         builder.Services.AddOutboxRelay();
         builder.Services.TryAddSingleton<DeliverySignal>();
@@ -32,6 +36,10 @@ public static class AlertsWorker
         WebhookChannel.AddWebhookChannel(builder.Services);
         builder.Services.AddEmailAndDigests();
         builder.Services.AddHostedService<DeliveryDispatcher>();
+
+        // The weekly living-briefing digest of "briefing" subscriptions, over the default topic file as the briefing page.
+        builder.Services.TryAddSingleton(_ => TopicFile.LoadDefault());
+        builder.Services.AddHostedService<BriefingDigestJob>();
         return builder;
     }
 

@@ -82,6 +82,11 @@ public static class AlertFeedApi
         {
             item.Links.Add(new SyndicationLink(original, "alternate", "The original", "text/html", 0));
         }
+        else if (alert.Kind == AlertKinds.Briefing && alert.Url.StartsWith('/'))
+        {
+            // Without Alerts:DashboardUrl the worker stores the briefing page as a path: this dashboard's page.
+            item.Links.Add(new SyndicationLink(new Uri(site + alert.Url, UriKind.Absolute), "alternate", "The briefing", "text/html", 0));
+        }
 
         if (alert.StatementId is { } statementId)
         {
@@ -99,6 +104,11 @@ public static class AlertFeedApi
 
     private static string Summary(AlertRecord alert)
     {
+        if (alert.Kind == AlertKinds.Briefing && Monitor.Core.Briefing.BriefingDigest.MarkdownOf(alert.Detail) is { } markdown)
+        {
+            return markdown;
+        }
+
         var topics = alert.MatchedTopics.Count > 0 ? string.Join(", ", alert.MatchedTopics) : "none";
         return alert.Kind == AlertKinds.Spike
             ? $"Volume spike of topic {alert.TopicId}. Matched topics: {topics}."

@@ -14,7 +14,7 @@ public static class InboxApi
     public const string Path = "/api/alerts";
     public const int DefaultLimit = 50;
 
-    /// <param name="Detail">Kind "spike": the counts (JSON object); otherwise null.</param>
+    /// <param name="Detail">Kind "spike": the counts; kind "briefing": the week, its counts and its Markdown (JSON objects); otherwise null.</param>
     public sealed record AlertView(
         long Id, long SubscriptionId, string SubscriptionName, string Kind, long? StatementId, int? Revision, string? TopicId,
         string Title, string Url, IReadOnlyList<string> MatchedTopics, JsonElement? Detail, DateTimeOffset TriggeredAt, DateTimeOffset? ReadAt)

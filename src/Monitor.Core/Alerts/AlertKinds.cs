@@ -1,6 +1,6 @@
 namespace Monitor.Core.Alerts;
 
-/// <summary>What an alert (<c>alerts.kind</c>) is about: one matched statement, or a spike in a topic's volume.</summary>
+/// <summary>What an alert (<c>alerts.kind</c>) is about: one matched statement, a spike in a topic's volume, or a week of the living briefing.</summary>
 public static class AlertKinds
 {
     /// <summary>A statement matched a "statements" subscription; the alert names the statement and revision.</summary>
@@ -8,4 +8,7 @@ public static class AlertKinds
 
     /// <summary>A "spike" subscription's topic ran above its usual rate; the alert names the topic.</summary>
     public const string Spike = "spike";
+
+    /// <summary>A "briefing" subscription's weekly digest: the living briefing of the past week (docs/briefing.md).</summary>
+    public const string Briefing = "briefing";
 }

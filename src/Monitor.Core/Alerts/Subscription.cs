@@ -2,7 +2,8 @@ namespace Monitor.Core.Alerts;
 
 /// <summary>
 /// A user's alert rule (<c>subscriptions</c>). <see cref="Kind"/> "statements" matches each stored statement against
-/// topics, sources, document types, score, query and drift; "spike" watches the volume of <see cref="Topics"/>.
+/// topics, sources, document types, score, query and drift; "spike" watches the volume of <see cref="Topics"/>;
+/// "briefing" gets the living briefing of each past week (of <see cref="Topics"/>' sections when it names any).
 /// Email and webhook sends wait out <see cref="QuietStart"/>–<see cref="QuietEnd"/> (local, in <see cref="TimeZone"/>),
 /// and go as digests when <see cref="Delivery"/> is hourly or daily.
 /// </summary>
@@ -93,6 +94,9 @@ public static class SubscriptionKinds
 {
     public const string Statements = "statements";
     public const string Spike = "spike";
+
+    /// <summary>A weekly digest of the living briefing (only <see cref="Subscription.Topics"/>' sections when it names any).</summary>
+    public const string Briefing = "briefing";
 }
 
 public static class SubscriptionDelivery

@@ -8,13 +8,13 @@ public sealed record SubscriptionRequest
 {
     public string? Name { get; init; }
 
-    /// <summary>"statements" (default) or "spike".</summary>
+    /// <summary>"statements" (default), "spike" or "briefing" (a weekly digest of the living briefing).</summary>
     public string? Kind { get; init; }
 
     /// <summary>Default true.</summary>
     public bool? Enabled { get; init; }
 
-    /// <summary>Topic ids (see /api/topics); empty matches any topic. A spike needs at least one.</summary>
+    /// <summary>Topic ids (see /api/topics); empty matches any topic. A spike needs at least one; a briefing digest keeps only their sections.</summary>
     public IReadOnlyList<string>? Topics { get; init; }
 
     /// <summary>"any" (default) or "all".</summary>

@@ -52,9 +52,9 @@ public static partial class SubscriptionValidation
         }
 
         var kind = request.Kind ?? SubscriptionKinds.Statements;
-        if (kind is not (SubscriptionKinds.Statements or SubscriptionKinds.Spike))
+        if (kind is not (SubscriptionKinds.Statements or SubscriptionKinds.Spike or SubscriptionKinds.Briefing))
         {
-            return Fail("Invalid kind", $"'kind' must be 'statements' or 'spike'; got '{request.Kind}'.");
+            return Fail("Invalid kind", $"'kind' must be 'statements', 'spike' or 'briefing'; got '{request.Kind}'.");
         }
 
         var topics = Distinct(request.Topics);
@@ -140,6 +140,11 @@ public static partial class SubscriptionValidation
             {
                 return Fail("Invalid spikeFactor", "A spike subscription needs 'spikeFactor', more than 1 (e.g. 3: three times the usual rate).");
             }
+        }
+
+        if (kind == SubscriptionKinds.Briefing && BriefingIgnores(request, sources, documentTypes, query) is { } ignored)
+        {
+            return Fail("Invalid fields for a briefing", $"A briefing subscription is the weekly living briefing, of its 'topics' only; '{ignored}' does not apply to it: leave it out.");
         }
 
         string? quietStart = null, quietEnd = null;
@@ -237,6 +242,19 @@ public static partial class SubscriptionValidation
 
         return await checks.Webhooks.RefuseAsync(url, cancellationToken) is { } refusal ? (null, refusal) : (url.ToString(), null);
     }
+
+    /// <summary>The first statement or spike field a briefing subscription would silently ignore, or null.</summary>
+    private static string? BriefingIgnores(SubscriptionRequest request, List<string> sources, List<string> documentTypes, string? query) =>
+        sources.Count > 0 ? "sources"
+        : documentTypes.Count > 0 ? "documentTypes"
+        : query is not null ? "query"
+        : request.DriftOnly == true ? "driftOnly"
+        : request.IncludeHistory == true ? "includeHistory"
+        : request.MinScore is > 0 ? "minScore"
+        : request.TopicMatch == "all" ? "topicMatch"
+        : request.SpikeWindowHours is not null ? "spikeWindowHours"
+        : request.SpikeFactor is not null ? "spikeFactor"
+        : null;
 
     private static List<string> Distinct(IReadOnlyList<string>? values) =>
         (values ?? []).Where(v => v is not null).Select(v => v.Trim()).Distinct(StringComparer.Ordinal).ToList();

@@ -61,6 +61,30 @@ public sealed class SubscriptionValidationTests
         Assert.Equal((null, null), (statements.Subscription!.SpikeWindowHours, statements.Subscription.SpikeFactor));
     }
 
+    [Fact]
+    public async Task A_briefing_takes_topics_or_none_and_refuses_the_fields_it_would_ignore()
+    {
+        var all = await ValidateAsync(new SubscriptionRequest { Name = "weekly", Kind = SubscriptionKinds.Briefing });
+        var some = await ValidateAsync(new SubscriptionRequest { Name = "weekly", Kind = "briefing", Topics = ["sanctions"], Delivery = "daily" });
+        var unknownTopic = await ValidateAsync(new SubscriptionRequest { Name = "weekly", Kind = "briefing", Topics = ["no-such-topic"] });
+        var withQuery = await ValidateAsync(new SubscriptionRequest { Name = "weekly", Kind = "briefing", Query = "sanctions" });
+        var withSources = await ValidateAsync(new SubscriptionRequest { Name = "weekly", Kind = "briefing", Sources = ["nato-news"] });
+        var withSpike = await ValidateAsync(new SubscriptionRequest { Name = "weekly", Kind = "briefing", SpikeWindowHours = 6 });
+        var withAll = await ValidateAsync(new SubscriptionRequest { Name = "weekly", Kind = "briefing", Topics = ["sanctions"], TopicMatch = "all" });
+        var badKind = await ValidateAsync(new SubscriptionRequest { Name = "weekly", Kind = "briefings" });
+
+        Assert.Null(all.Problem);
+        Assert.Equal((SubscriptionKinds.Briefing, 0), (all.Subscription!.Kind, all.Subscription.Topics.Count));
+        Assert.Equal(["sanctions"], some.Subscription!.Topics);
+        Assert.Equal(SubscriptionDelivery.Daily, some.Subscription.Delivery);
+        Assert.Equal("Unknown topics", unknownTopic.Problem!.Title);
+        Assert.Equal(("Invalid fields for a briefing", true), (withQuery.Problem!.Title, withQuery.Problem.Detail.Contains("'query'", StringComparison.Ordinal)));
+        Assert.Contains("'sources'", withSources.Problem!.Detail, StringComparison.Ordinal);
+        Assert.Contains("'spikeWindowHours'", withSpike.Problem!.Detail, StringComparison.Ordinal);
+        Assert.Contains("'topicMatch'", withAll.Problem!.Detail, StringComparison.Ordinal);
+        Assert.Equal("'kind' must be 'statements', 'spike' or 'briefing'; got 'briefings'.", badKind.Problem!.Detail);
+    }
+
     private static SubscriptionRequest Webhook(string url) =>
         new() { Name = "x", Channels = new ChannelsRequest(null, null, new WebhookRequest(url, "chat")) };
 

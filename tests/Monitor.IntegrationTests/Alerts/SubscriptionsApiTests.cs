@@ -23,7 +23,7 @@ public sealed class SubscriptionsApiTests(AlertsDashboard dashboard)
         { "wrong type", """{"name":"x","minScore":"high"}""", "Invalid JSON", "$.minScore" },
         { "empty name", """{"name":"  "}""", "Invalid name", "'name' must be 1 to 100 characters" },
         { "long name", $$"""{"name":"{{new string('n', 101)}}"}""", "Invalid name", "'name' must be 1 to 100 characters; got 101" },
-        { "kind", """{"name":"x","kind":"weekly"}""", "Invalid kind", "'kind' must be 'statements' or 'spike'; got 'weekly'" },
+        { "kind", """{"name":"x","kind":"weekly"}""", "Invalid kind", "'kind' must be 'statements', 'spike' or 'briefing'; got 'weekly'" },
         { "topics", """{"name":"x","topics":["collective-defence","no-such-topic","also-not"]}""", "Unknown topics", "'topics' has unknown topic ids: 'no-such-topic', 'also-not'" },
         { "topicMatch", """{"name":"x","topicMatch":"most"}""", "Invalid topicMatch", "'topicMatch' must be 'any' or 'all'; got 'most'" },
         { "sources", """{"name":"x","sources":["test-feed","no-such-source"]}""", "Unknown sources", "'sources' has unknown source ids: 'no-such-source'" },

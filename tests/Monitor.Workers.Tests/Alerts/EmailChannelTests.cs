@@ -69,6 +69,27 @@ public sealed class EmailChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_briefing_alert_carries_its_weeks_markdown_as_text_and_encoded_in_the_html()
+    {
+        const string markdown = "# Russia's war on Ukraine\n\n> “Finland <b>joined</b> & more”[^1]\n\n[^1]: Finland, nato-news. <https://monitor.example.org/statement.html?id=2>";
+        var alert = Alert(1, "Briefing, 3 April 2023–9 April 2023: 1 NATO statement and 1 EP statement", "https://monitor.example.org/briefing.html?from=2023-04-03&to=2023-04-09") with
+        {
+            Kind = AlertKinds.Briefing, StatementId = null, Revision = null,
+            Detail = Monitor.Core.Briefing.BriefingDigest.Detail(new(2023, 4, 3, 0, 0, 0, TimeSpan.Zero), new(2023, 4, 10, 0, 0, 0, TimeSpan.Zero), [], markdown),
+        };
+
+        await Channel().SendAsync(Message(12, [alert]), CancellationToken.None);
+
+        var mail = Assert.Single(await _sink.WaitForAsync(1, TimeSpan.FromSeconds(10)));
+        Assert.Equal("[Monitor] Ukraine watch: Briefing, 3 April 2023–9 April 2023: 1 NATO statement and 1 EP statement", mail.Subject);
+        Assert.Contains(markdown.Replace("\n", Environment.NewLine, StringComparison.Ordinal), mail.TextBody!.Replace("\r\n", Environment.NewLine, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("<a href=\"https://monitor.example.org/briefing.html?from=2023-04-03&amp;to=2023-04-09\">", mail.HtmlBody);
+        Assert.Contains("“Finland &lt;b&gt;joined&lt;/b&gt; &amp; more”[^1]", mail.HtmlBody);
+        Assert.DoesNotContain("<b>joined", mail.HtmlBody);
+        Assert.Contains("<pre", mail.HtmlBody);
+    }
+
+    [Fact]
     public async Task A_link_that_is_not_a_web_address_stays_text()
     {
         await Channel().SendAsync(Message(8, [Alert(1, "Odd", "javascript:alert(1)")]), CancellationToken.None);

@@ -8,6 +8,7 @@ using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Monitor.Core.Alerts;
+using Monitor.Core.Briefing;
 using Monitor.Data.Alerts;
 
 namespace Monitor.Alerts.Delivery;
@@ -134,6 +135,11 @@ public sealed partial class EmailChannel(IOptions<AlertsOptions> options, ILogge
             }
 
             text.Append(CultureInfo.InvariantCulture, $"{FormatTime(alert.TriggeredAt, zone)}\n\n");
+            if (alert.Kind == AlertKinds.Briefing && BriefingDigest.MarkdownOf(alert.Detail) is { } markdown)
+            {
+                // The week's briefing itself: Markdown reads as plain text.
+                text.Append(markdown).Append("\n\n");
+            }
         }
 
         text.Append(CultureInfo.InvariantCulture, $"-- \n{Footer(delivery)}\n");
@@ -169,7 +175,13 @@ public sealed partial class EmailChannel(IOptions<AlertsOptions> options, ILogge
             }
 
             html.Append("<time datetime=\"").Append(E(alert.TriggeredAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)))
-                .Append("\">").Append(E(FormatTime(alert.TriggeredAt, zone))).Append("</time></p></li>\n");
+                .Append("\">").Append(E(FormatTime(alert.TriggeredAt, zone))).Append("</time></p>");
+            if (alert.Kind == AlertKinds.Briefing && BriefingDigest.MarkdownOf(alert.Detail) is { } markdown)
+            {
+                html.Append("\n<pre style=\"white-space: pre-wrap; font-family: inherit;\">").Append(E(markdown)).Append("</pre>");
+            }
+
+            html.Append("</li>\n");
         }
 
         html.Append("</ul>\n<p style=\"color: #555;\">").Append(E(Footer(delivery))).Append("</p>\n</body></html>\n");

@@ -120,13 +120,16 @@ public sealed partial class AlertPlanner(
     }
 
     /// <summary>A page of the dashboard: absolute under <c>Alerts:DashboardUrl</c> when it is set, else a path.</summary>
-    private string DashboardLink(string page) =>
+    public string DashboardLink(string page) =>
         options.Value.DashboardUrl is { } root
             ? new Uri(new Uri(root.EndsWith('/') ? root : root + "/", UriKind.Absolute), page).ToString()
             : "/" + page;
 
-    /// <summary>The alert with what its subscription sends: now or after quiet hours, or at the next digest.</summary>
-    private PendingAlert Pending(Subscription subscription, string dedupeKey, AlertRecord alert)
+    /// <summary>
+    /// The alert with what its subscription sends: now or after quiet hours, or at the next digest. The weekly briefing
+    /// job plans its alerts here too, so they go out exactly as the matcher's do.
+    /// </summary>
+    public PendingAlert Pending(Subscription subscription, string dedupeKey, AlertRecord alert)
     {
         var now = alert.TriggeredAt;
         var channels = new List<string>();

@@ -74,3 +74,13 @@ test('a spike card says what it watches; a bare card falls back to every source,
     ['Channels', 'Atom feed'],
   ]);
 });
+
+test('a briefing card says which sections of the weekly briefing it sends', () => {
+  assert.deepEqual(summaryRows({ kind: 'briefing', topics: [], delivery: 'immediate', channels: { inApp: true } }), [
+    ['Sends', 'the living briefing of the past week, every section, when it cites a statement'],
+    ['Delivery', 'immediately'],
+    ['Channels', 'in-app, Atom feed'],
+  ]);
+  assert.deepEqual(summaryRows({ kind: 'briefing', topics: ['a', 'b'] }, { topicTitle: (id) => id.toUpperCase() })[0],
+    ['Sends', 'the living briefing of the past week, the sections on A or B, when it cites a statement']);
+});

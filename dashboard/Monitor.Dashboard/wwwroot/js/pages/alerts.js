@@ -45,7 +45,7 @@ function normalizeAlert(raw) {
     id,
     subscriptionId: Number(raw.subscriptionId),
     subscriptionName: asText(raw.subscriptionName),
-    kind: raw.kind === 'spike' ? 'spike' : 'statement',
+    kind: raw.kind === 'spike' || raw.kind === 'briefing' ? raw.kind : 'statement',
     statementId: raw.statementId !== null && raw.statementId !== undefined && Number.isSafeInteger(statementId) ? statementId : null,
     topicId: typeof raw.topicId === 'string' ? raw.topicId : null,
     title: asText(raw.title),
@@ -76,7 +76,13 @@ const DETAIL_LABELS = {
   usualPerWindow: 'usual for such a window',
   windowHours: 'window (hours)',
   factor: 'alert above (times the usual)',
+  statements: 'statements cited',
+  nato: 'NATO statements',
+  ep: 'European Parliament statements',
 };
+
+// A briefing's detail also carries its period and its Markdown: the link opens the period's page instead.
+const HIDDEN_DETAIL = new Set(['topicId', 'from', 'to', 'markdown']);
 
 function formatValue(value) {
   if (typeof value === 'number') return Number.isInteger(value) ? value.toLocaleString('en') : value.toLocaleString('en', { maximumFractionDigits: 2 });
@@ -91,7 +97,7 @@ function renderDetail(alert) {
     list.append(h('dt', null, 'topic'), h('dd', null, topicTitle(alert.topicId)));
   }
   for (const [key, value] of Object.entries(alert.detail ?? {})) {
-    if (value === null || value === undefined || key === 'topicId') continue;
+    if (value === null || value === undefined || HIDDEN_DETAIL.has(key)) continue;
     list.append(h('dt', null, DETAIL_LABELS[key] ?? key), h('dd', null, formatValue(value)));
   }
   return list;
@@ -102,6 +108,11 @@ function titleLink(alert) {
   const text = alert.kind === 'spike' && alert.topicId ? `Spike in ${topicTitle(alert.topicId)}` : alert.title.trim() || '(untitled statement)';
   if (alert.statementId !== null) return pageLink('statement.html', { id: alert.statementId }, text, 'alert-link');
   if (alert.kind === 'spike' && alert.topicId) return pageLink('topic.html', { id: alert.topicId }, text, 'alert-link');
+  if (alert.kind === 'briefing') {
+    // The stored link may be absolute (Alerts:DashboardUrl) or a path; the page here is this dashboard's.
+    const query = new URL(alert.url || 'briefing.html', document.baseURI).searchParams;
+    return pageLink('briefing.html', { from: query.get('from'), to: query.get('to') }, text, 'alert-link');
+  }
   return link(alert.url, text, 'alert-link');
 }
 
@@ -115,6 +126,7 @@ function renderAlert(alert) {
   const unread = h('span', 'badge badge-unread', 'Unread');
   meta.append(unread);
   if (alert.kind === 'spike') meta.append(h('span', 'badge badge-spike', 'Spike'));
+  if (alert.kind === 'briefing') meta.append(h('span', 'badge', 'Briefing'));
   const subscription = h('span', 'alert-subscription', alert.subscriptionName || `subscription ${alert.subscriptionId}`);
   subscription.setAttribute('title', 'Subscription');
   meta.append(subscription);
@@ -124,7 +136,7 @@ function renderAlert(alert) {
   heading.append(titleLink(alert));
   item.append(meta, heading);
 
-  if (alert.kind === 'spike') item.append(renderDetail(alert));
+  if (alert.kind === 'spike' || alert.kind === 'briefing') item.append(renderDetail(alert));
 
   if (alert.matchedTopics.length > 0) {
     const chips = h('ul', 'chips');
@@ -275,13 +287,13 @@ async function refreshNewest() {
   }
 }
 
-/** An AlertTriggered push: at the top at once; a spike's counts come from GET api/alerts/{id}. */
+/** An AlertTriggered push: at the top at once; a spike's or a briefing's counts come from GET api/alerts/{id}. */
 function receivePush(raw) {
   const alert = normalizeAlert(raw);
   if (!alert || state.account === null) return;
   if (upsert(alert, { fresh: true })) {
     updateSummary();
-    if (alert.kind === 'spike') {
+    if (alert.kind === 'spike' || alert.kind === 'briefing') {
       getJson(`api/alerts/${alert.id}`)
         .then((full) => {
           const detailed = normalizeAlert(full);

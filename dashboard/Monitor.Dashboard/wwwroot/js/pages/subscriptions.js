@@ -71,7 +71,7 @@ function renderSubscription(view) {
   const head = h('div', 'card-head');
   head.append(h('h3', 'card-title', name));
   const flags = h('p', 'card-flags');
-  flags.append(h('span', 'badge', view.kind === 'spike' ? 'Spike' : 'Statements'));
+  flags.append(h('span', 'badge', view.kind === 'spike' ? 'Spike' : view.kind === 'briefing' ? 'Briefing' : 'Statements'));
   flags.append(view.enabled === false ? h('span', 'badge badge-off', 'Disabled') : h('span', 'badge badge-on', 'Enabled'));
   head.append(flags);
   item.append(head);

@@ -65,6 +65,8 @@ export function createSubscriptionForm({ onSaved }) {
     sourcesPicked: document.getElementById('sources-picked'),
     typesPicked: document.getElementById('types-picked'),
     spikeFields: document.getElementById('spike-fields'),
+    statementFields: document.getElementById('statement-fields'),
+    topicMatchFields: document.getElementById('topic-match-fields'),
     spikeWindow: document.getElementById('sub-spike-window'),
     spikeFactor: document.getElementById('sub-spike-factor'),
     minScore: document.getElementById('sub-min-score'),
@@ -128,10 +130,13 @@ export function createSubscriptionForm({ onSaved }) {
     ui.timeZone.value = zone;
   }
 
-  /** Shows the fields that apply: spike settings, the digest hour, quiet hours, the webhook. */
+  /** Shows the fields that apply: spike settings, statement filters (not for a briefing), the digest hour, quiet hours, the webhook. */
   function syncForm() {
     const spike = radioValue('kind') === 'spike';
+    const briefing = radioValue('kind') === 'briefing';
     ui.spikeFields.hidden = !spike;
+    ui.statementFields.hidden = briefing;
+    ui.topicMatchFields.hidden = briefing;
     ui.digestHourField.hidden = ui.delivery.value !== 'daily';
     ui.quietFields.hidden = !ui.quiet.checked;
     ui.webhookFields.hidden = !ui.webhook.checked;
@@ -145,18 +150,20 @@ export function createSubscriptionForm({ onSaved }) {
   function readForm() {
     const query = ui.query.value.trim();
     const spike = radioValue('kind') === 'spike';
+    // A briefing digest takes topics only: the statement filters (hidden) are not sent, as the server refuses them.
+    const briefing = radioValue('kind') === 'briefing';
     return {
       name: ui.name.value.trim(),
-      kind: spike ? 'spike' : 'statements',
+      kind: spike ? 'spike' : briefing ? 'briefing' : 'statements',
       enabled: ui.enabled.checked,
       topics: checked(ui.topics),
-      topicMatch: radioValue('topicMatch') === 'all' ? 'all' : 'any',
-      sources: checked(ui.sources),
-      documentTypes: checked(ui.types),
-      minScore: number(ui.minScore, 0),
-      query: query === '' ? null : query,
-      driftOnly: ui.drift.checked,
-      includeHistory: ui.history.checked,
+      topicMatch: !briefing && radioValue('topicMatch') === 'all' ? 'all' : 'any',
+      sources: briefing ? [] : checked(ui.sources),
+      documentTypes: briefing ? [] : checked(ui.types),
+      minScore: briefing ? 0 : number(ui.minScore, 0),
+      query: briefing || query === '' ? null : query,
+      driftOnly: !briefing && ui.drift.checked,
+      includeHistory: !briefing && ui.history.checked,
       // Only a spike subscription has a window and a factor.
       spikeWindowHours: spike ? Math.round(number(ui.spikeWindow, 24)) : null,
       spikeFactor: spike ? number(ui.spikeFactor, 3) : null,
@@ -176,7 +183,7 @@ export function createSubscriptionForm({ onSaved }) {
   function writeForm(view) {
     const v = view ?? {};
     ui.name.value = asText(v.name);
-    setRadio('kind', v.kind === 'spike' ? 'spike' : 'statements');
+    setRadio('kind', v.kind === 'spike' || v.kind === 'briefing' ? v.kind : 'statements');
     ui.enabled.checked = v.enabled !== false;
     setChecked(ui.topics, v.topics);
     setRadio('topicMatch', v.topicMatch === 'all' ? 'all' : 'any');

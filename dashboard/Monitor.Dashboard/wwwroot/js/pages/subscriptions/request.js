@@ -43,6 +43,9 @@ export function summaryRows(view, { topicTitle = (id) => id, sourceName = (id) =
   const rows = [];
   if (view.kind === 'spike') {
     rows.push(['Watches', `${topicList(view, topicTitle)}: more than ${view.spikeFactor}× the usual rate over ${view.spikeWindowHours} h`]);
+  } else if (view.kind === 'briefing') {
+    const topics = Array.isArray(view.topics) && view.topics.length > 0 ? `the sections on ${topicList(view, topicTitle)}` : 'every section';
+    rows.push(['Sends', `the living briefing of the past week, ${topics}, when it cites a statement`]);
   } else {
     const parts = [topicList(view, topicTitle)];
     const sources = Array.isArray(view.sources) ? view.sources : [];
