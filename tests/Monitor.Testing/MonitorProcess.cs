@@ -111,6 +111,9 @@ public sealed class MonitorProcess : IAsyncDisposable
         {
             if (_process is { HasExited: true })
             {
+                // Its last lines (the error that stopped it) may still be on their way from the output pipes: waiting
+                // for the exit also waits for them.
+                await _process.WaitForExitAsync();
                 throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode} before it was ready:\n{Output}");
             }
 
