@@ -1,6 +1,9 @@
 namespace Monitor.Contracts;
 
-/// <summary>Ingestion found a statement that is new, or whose content changed since it was last seen.</summary>
+/// <summary>
+/// Ingestion found a statement that is new, or whose content changed since it was last seen. It travels in a
+/// <see cref="StatementsDiscovered"/> message with the other new statements of the same poll.
+/// </summary>
 /// <param name="SourceId">The configured source's id, e.g. <c>ep-press-releases</c>.</param>
 /// <param name="ExternalId">The statement's stable id within its source (feed guid, link path...).</param>
 /// <param name="ContentHash">Hash of the normalised title, summary and body: equal hashes mean unchanged content.</param>

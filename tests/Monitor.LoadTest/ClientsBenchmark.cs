@@ -6,6 +6,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Monitor.Contracts;
 using Monitor.Testing;
 
 namespace Monitor.LoadTest;
@@ -162,7 +163,7 @@ internal static class ClientsBenchmark
                 await Task.Delay(due - clock.Elapsed);
             }
 
-            await bus.Publish(LoadStatements.Create(run, i, options.BodyBytes));
+            await bus.Publish(new StatementsDiscovered([LoadStatements.Create(run, i, options.BodyBytes)]));
         }
 
         var expected = (long)count * clients.Count;

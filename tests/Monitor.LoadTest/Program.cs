@@ -26,7 +26,7 @@ if (args.Length > 0 && args[0] == "clients")
 }
 
 var options = LoadOptions.Parse(args);
-Console.WriteLine($"Monitor pipeline load test: {options.Statements} in a burst, {options.Rate}/s for 30 s, {options.Replicas} Tagging/Persistence replicas, {options.Warmup} to warm up");
+Console.WriteLine($"Monitor pipeline load test: {options.Statements} in a burst (polls of {options.Poll}), {options.Rate}/s for 30 s (polls of 1), {options.Replicas} Tagging/Persistence replicas, {options.Warmup} to warm up");
 
 // Ingestion polls an empty feed: the tool publishes the discoveries itself, so it can time them.
 await using var topology = await DistributedTopology.CreateAsync(pollSeconds: 3600);
@@ -67,7 +67,7 @@ try
     if (options.Warmup > 0)
     {
         // Like rawpipe's warm-up: JIT tiers, pools and caches settle before anything is measured; not reported.
-        await Pipeline(bus, client, options.Warmup, rate: null);
+        await Pipeline(bus, client, options.Warmup, rate: null, options.Poll);
     }
 
     // Where the burst's CPU goes, per process (from /proc), printed after the burst.
@@ -75,7 +75,7 @@ try
     var results = new List<Result> { await Baseline(bus, options.Statements, rate: null) };
     var cpuBefore = await meter.SnapshotAsync();
     var burstClock = Stopwatch.StartNew();
-    results.Add(await Pipeline(bus, client, options.Statements, rate: null));
+    results.Add(await Pipeline(bus, client, options.Statements, rate: null, options.Poll));
     Console.WriteLine("CPU per statement in the pipeline's burst:\n" + CpuMeter.Report(cpuBefore, await meter.SnapshotAsync(), options.Statements, burstClock.Elapsed));
     foreach (var line in processes.Where(p => p.Name.Contains("Persistence", StringComparison.Ordinal))
                  .SelectMany(p => p.Output.Split('\n')).Where(l => l.Contains("batches (largest", StringComparison.Ordinal)))
@@ -84,7 +84,7 @@ try
     }
 
     results.Add(await Baseline(bus, paced, options.Rate));
-    results.Add(await Pipeline(bus, client, paced, options.Rate));
+    results.Add(await Pipeline(bus, client, paced, options.Rate, poll: 1));
 
     Console.WriteLine();
     Console.WriteLine("| run | statements | sent at | received/s | p50 ms | p95 ms | p99 ms |");
@@ -105,24 +105,26 @@ static Task<Result> Baseline(IBus bus, int count, int? rate)
 {
     BaselineConsumer.Received.Clear();
     return Run("baseline: one RabbitMQ hop", count, rate, () => BaselineConsumer.Received.Select(r => r.Latency).ToList(),
-        i => bus.Publish(new LoadProbe(i, DateTimeOffset.UtcNow)));
+        (i, _) => bus.Publish(new LoadProbe(i, DateTimeOffset.UtcNow)), perMessage: 1);
 }
 
-static Task<Result> Pipeline(IBus bus, LiveClient client, int count, int? rate)
+// As Ingestion publishes them: the new statements of a poll in one StatementsDiscovered message.
+static Task<Result> Pipeline(IBus bus, LiveClient client, int count, int? rate, int poll)
 {
     var run = Guid.NewGuid().ToString("N")[..8];
     return Run("pipeline: discovery -> SignalR client", count, rate,
         () => client.Statements.Where(s => s.Statement.SourceId == $"load-{run}").Select(s => s.ReceivedAt - s.Statement.DiscoveredAt).ToList(),
-        i => bus.Publish(LoadStatements.Create(run, i)));
+        (first, n) => bus.Publish(new StatementsDiscovered([.. Enumerable.Range(first, n).Select(i => LoadStatements.Create(run, i))])), poll);
 }
 
 // Burst (rate null): everything at once, for throughput. Paced: a steady rate, for latency below saturation.
-static async Task<Result> Run(string name, int count, int? rate, Func<List<TimeSpan>> latencies, Func<int, Task> publish)
+// publish(first, n) publishes items first .. first + n - 1 in one message.
+static async Task<Result> Run(string name, int count, int? rate, Func<List<TimeSpan>> latencies, Func<int, int, Task> publish, int perMessage)
 {
     Console.WriteLine($"Running {name}, {count} statements {(rate is null ? "in a burst" : $"at {rate}/s")} ...");
     var clock = Stopwatch.StartNew();
     var inFlight = new List<Task>();
-    for (var i = 0; i < count; i++)
+    for (var i = 0; i < count; i += perMessage)
     {
         if (rate is not null)
         {
@@ -133,7 +135,7 @@ static async Task<Result> Run(string name, int count, int? rate, Func<List<TimeS
             }
         }
 
-        inFlight.Add(publish(i));
+        inFlight.Add(publish(i, Math.Min(perMessage, count - i)));
         if (inFlight.Count >= 100)
         {
             await Task.WhenAll(inFlight);

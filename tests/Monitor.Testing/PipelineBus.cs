@@ -6,7 +6,7 @@ namespace Monitor.Testing;
 
 /// <summary>
 /// A MassTransit bus on a test's RabbitMQ virtual host that publishes into the pipeline as Ingestion does (the load
-/// tool does the same): a published <see cref="StatementDiscovered"/> goes to Tagging, then Persistence, then the
+/// tool does the same): a published <see cref="StatementsDiscovered"/> goes to Tagging, then Persistence, then the
 /// dashboards. It binds the Tagging queue to the message's exchange, as every Monitor process does, so a statement
 /// published before Tagging has ever run waits in its queue.
 /// </summary>
@@ -35,7 +35,7 @@ public sealed class PipelineBus : IAsyncDisposable
                 h.Username(username);
                 h.Password(password);
             });
-            cfg.Publish<StatementDiscovered>(p => p.BindQueue($"{typeof(StatementDiscovered).Namespace}:{nameof(StatementDiscovered)}", "tag-statement"));
+            cfg.Publish<StatementsDiscovered>(p => p.BindQueue($"{typeof(StatementsDiscovered).Namespace}:{nameof(StatementsDiscovered)}", "tag-statement"));
         }));
         var provider = services.BuildServiceProvider();
         var bus = provider.GetRequiredService<IBusControl>();
@@ -52,6 +52,10 @@ public sealed class PipelineBus : IAsyncDisposable
 
         return new PipelineBus(provider, bus);
     }
+
+    /// <summary>Publishes one discovered statement, as a poll that found one new item does.</summary>
+    public Task PublishAsync(StatementDiscovered statement, CancellationToken cancellationToken = default) =>
+        _bus.Publish(new StatementsDiscovered([statement]), cancellationToken);
 
     public Task PublishAsync<T>(T message, CancellationToken cancellationToken = default)
         where T : class =>

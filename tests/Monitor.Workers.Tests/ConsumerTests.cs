@@ -58,7 +58,7 @@ public sealed class ConsumerTests : IAsyncLifetime
     [Fact]
     public async Task A_discovered_statement_is_published_again_tagged_with_the_baseline_version()
     {
-        await _bus.Harness.Bus.Publish(Discovered("ext-1", "Allies reaffirm Article 5 and collective defence", "hash-1"));
+        await _bus.Harness.Bus.Publish(new StatementsDiscovered([Discovered("ext-1", "Allies reaffirm Article 5 and collective defence", "hash-1")]));
 
         Assert.True(await _bus.Harness.Published.Any<StatementsTagged>(m => m.Context.Message.Statements.Any(s => s.Statement.ExternalId == "ext-1")));
         var tagged = Assert.Single(_bus.Harness.Published.Select<StatementsTagged>().Single().Context.Message.Statements);
@@ -69,7 +69,7 @@ public sealed class ConsumerTests : IAsyncLifetime
     [Fact]
     public async Task The_tagged_statement_carries_the_figures_it_states_with_drift_and_evidence_offsets()
     {
-        await _bus.Harness.Bus.Publish(Discovered("ext-f", "Sweden joins NATO: the Alliance now has 32 Allies", "hash-f"));
+        await _bus.Harness.Bus.Publish(new StatementsDiscovered([Discovered("ext-f", "Sweden joins NATO: the Alliance now has 32 Allies", "hash-f")]));
 
         Assert.True(await _bus.Harness.Published.Any<StatementsTagged>(m => m.Context.Message.Statements.Any(s => s.Statement.ExternalId == "ext-f")));
         var tagged = _bus.Harness.Published.Select<StatementsTagged>().SelectMany(m => m.Context.Message.Statements).Single(s => s.Statement.ExternalId == "ext-f");
@@ -107,10 +107,13 @@ public sealed class ConsumerTests : IAsyncLifetime
     [Fact]
     public async Task Statements_discovered_together_are_each_tagged_stored_and_announced_once()
     {
+        // A poll of 25 new items in one message, and 15 polls of one.
         const int count = 40;
-        for (var i = 0; i < count; i++)
+        var statements = Enumerable.Range(0, count).Select(i => Discovered($"many-{i}", $"Allies reaffirm Article 5, statement {i}", $"hash-many-{i}")).ToList();
+        await _bus.Harness.Bus.Publish(new StatementsDiscovered(statements[..25]));
+        foreach (var statement in statements[25..])
         {
-            await _bus.Harness.Bus.Publish(Discovered($"many-{i}", $"Allies reaffirm Article 5, statement {i}", $"hash-many-{i}"));
+            await _bus.Harness.Bus.Publish(new StatementsDiscovered([statement]));
         }
 
         var deadline = DateTime.UtcNow.AddSeconds(20);

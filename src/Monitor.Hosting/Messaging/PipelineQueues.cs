@@ -35,7 +35,7 @@ public static class PipelineQueues
     /// endpoints must say the same, or RabbitMQ refuses the second declaration.</param>
     internal static void BindPipelineQueues(this IRabbitMqBusFactoryConfigurator cfg, bool quorum)
     {
-        cfg.BindQueue<StatementDiscovered>(TagStatement, quorum);
+        cfg.BindQueue<StatementsDiscovered>(TagStatement, quorum);
         cfg.BindQueue<StatementsTagged>(StoreStatement, quorum);
         cfg.BindQueue<StatementsStored>(MatchSubscriptions, quorum);
     }

@@ -47,9 +47,9 @@ public sealed class QuorumQueueTests : IAsyncLifetime
         try
         {
             // store-statement: declared by its consumer's endpoint (and bound by the publisher topology with the same type);
-            // tag-statement: declared by the first publish of StatementDiscovered, with no consumer anywhere.
-            await host.Services.GetRequiredService<IBus>().Publish(new StatementDiscovered(
-                "ep-press-releases", "ext-1", "https://example.org/1", "Title", "Summary.", "", null, "en", "hash-1", DateTimeOffset.UtcNow));
+            // tag-statement: declared by the first publish of StatementsDiscovered, with no consumer anywhere.
+            await host.Services.GetRequiredService<IBus>().Publish(new StatementsDiscovered([new StatementDiscovered(
+                "ep-press-releases", "ext-1", "https://example.org/1", "Title", "Summary.", "", null, "en", "hash-1", DateTimeOffset.UtcNow)]));
 
             Assert.Equal("quorum", await QueueTypeAsync("store-statement"));
             Assert.Equal("quorum", await QueueTypeAsync("tag-statement"));

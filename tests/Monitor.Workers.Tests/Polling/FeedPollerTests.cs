@@ -58,7 +58,7 @@ public sealed partial class FeedPollerTests : IAsyncLifetime
         await PollAsync();
         await PollAsync();
 
-        var discovered = Assert.Single(_bus.Harness.Published.Select<StatementDiscovered>()).Context.Message;
+        var discovered = Assert.Single(Assert.Single(_bus.Harness.Published.Select<StatementsDiscovered>()).Context.Message.Statements);
         Assert.Equal("Full text of a-1.", discovered.Body);
         Assert.Equal("<p>Full text of a-1.</p>", discovered.BodyHtml);
         Assert.Equal("Summary only.", discovered.Summary);
@@ -75,7 +75,7 @@ public sealed partial class FeedPollerTests : IAsyncLifetime
 
         await PollAsync();
 
-        var discovered = Assert.Single(_bus.Harness.Published.Select<StatementDiscovered>()).Context.Message;
+        var discovered = Assert.Single(Assert.Single(_bus.Harness.Published.Select<StatementsDiscovered>()).Context.Message.Statements);
         Assert.Equal("", discovered.Body);
         Assert.Equal("Summary only.", discovered.Summary);
         Assert.Equal(1, _server.ArticleRequests);

@@ -144,18 +144,17 @@ public sealed partial class BackfillWalker(
             var completed = await Task.WhenAll(fresh.Select(h => CompleteAsync(job.SourceId, adapter, h.Item, settings, cancellationToken)));
             var alertHistory = await jobs.HistoryWantedAsync(cancellationToken);
             var now = time.GetUtcNow();
-            await Task.WhenAll(completed.Select(item => endpoint.Send(
-                new StatementDiscovered(job.SourceId, item.ExternalId, item.Url, item.Title, item.Summary, item.Body,
-                    item.PublishedAt, item.Language, ContentHash.Compute(item.Title, item.Summary, item.Body), now)
-                {
-                    DocumentType = item.DocumentType ?? DocumentTypes.News,
-                    BodyHtml = item.BodyHtml,
-                    PublishedRaw = item.PublishedRaw,
-                    DocumentReference = item.DocumentReference,
-                    Backfill = true,
-                    AlertHistory = alertHistory,
-                },
-                cancellationToken)));
+            var statements = completed.Select(item => new StatementDiscovered(job.SourceId, item.ExternalId, item.Url, item.Title, item.Summary, item.Body,
+                item.PublishedAt, item.Language, ContentHash.Compute(item.Title, item.Summary, item.Body), now)
+            {
+                DocumentType = item.DocumentType ?? DocumentTypes.News,
+                BodyHtml = item.BodyHtml,
+                PublishedRaw = item.PublishedRaw,
+                DocumentReference = item.DocumentReference,
+                Backfill = true,
+                AlertHistory = alertHistory,
+            });
+            await Task.WhenAll(StatementsDiscovered.Chunk(statements).Select(message => endpoint.Send(message, cancellationToken)));
 
             // Remembered after the broker took them, as live polling does: a kill in between sends them again, and
             // Persistence stores nothing twice.

@@ -101,16 +101,16 @@ public sealed partial class FeedPoller(
 
         var completed = await Task.WhenAll(fresh.Select(h => articles.CompleteAsync(source.Id, source.Adapter, h.Item, cancellationToken)));
         var now = time.GetUtcNow();
-        await Task.WhenAll(completed.Select(item => publisher.Publish(
-            new StatementDiscovered(source.Id, item.ExternalId, item.Url, item.Title, item.Summary, item.Body,
-                item.PublishedAt, item.Language, ContentHash.Compute(item.Title, item.Summary, item.Body), now)
-            {
-                DocumentType = item.DocumentType ?? DocumentTypes.News,
-                BodyHtml = item.BodyHtml,
-                PublishedRaw = item.PublishedRaw,
-                DocumentReference = item.DocumentReference,
-            },
-            cancellationToken)));
+        // The poll's new statements travel together (a message of one for a single new item).
+        var statements = completed.Select(item => new StatementDiscovered(source.Id, item.ExternalId, item.Url, item.Title, item.Summary, item.Body,
+            item.PublishedAt, item.Language, ContentHash.Compute(item.Title, item.Summary, item.Body), now)
+        {
+            DocumentType = item.DocumentType ?? DocumentTypes.News,
+            BodyHtml = item.BodyHtml,
+            PublishedRaw = item.PublishedRaw,
+            DocumentReference = item.DocumentReference,
+        });
+        await Task.WhenAll(StatementsDiscovered.Chunk(statements).Select(message => publisher.Publish(message, cancellationToken)));
 
         // Remembered only after the broker took them: a crash in between republishes, and Persistence ignores repeats.
         await discovered.MarkDiscoveredAsync(source.Id, fresh.Select(h => (h.Item.ExternalId, h.Hash)), now, cancellationToken);

@@ -3,6 +3,7 @@ using MassTransit;
 using Monitor.Contracts;
 using Monitor.Data;
 using Monitor.Data.Statements;
+using Monitor.Hosting.Messaging;
 using Monitor.Hosting.Outbox;
 using Monitor.Hosting.Telemetry;
 using Monitor.Persistence.Batching;
@@ -23,14 +24,11 @@ namespace Monitor.Persistence.Consumers;
 public sealed partial class StoreStatementConsumer(StatementBatcher batcher, StatementStore store, OutboxSignal outbox, TimeProvider time, ILogger<StoreStatementConsumer> logger)
     : IConsumer<StatementsTagged>
 {
-    /// <summary>Marks a statement sent back alone: it is stored alone from its first try on, never in a batch again.</summary>
-    public const string SentBackHeader = "Monitor-Sent-Back";
-
     public async Task Consume(ConsumeContext<StatementsTagged> context)
     {
         var statements = context.Message.Statements;
-        var firstTry = context.GetRetryAttempt() == 0 && context.GetRedeliveryCount() == 0 && !context.Headers.TryGetHeader(SentBackHeader, out _);
-        var outcomes = firstTry
+        // A statement sent back alone is stored alone from its first try on, never in a batch again.
+        var outcomes = SentBackAlone.IsFirstTry(context)
             ? await Task.WhenAll(statements.Select(s => Outcome.Of(batcher.StoreAsync(s, context.CancellationToken))))
             : await StoreEachAloneAsync(statements, context.CancellationToken);
 
@@ -67,7 +65,7 @@ public sealed partial class StoreStatementConsumer(StatementBatcher batcher, Sta
         foreach (var (statement, error) in failed)
         {
             LogSentBackAlone(statement.Statement.SourceId, statement.Statement.ExternalId, statements.Count, error.GetType().Name, error.Message);
-            await context.Send(context.ReceiveContext.InputAddress, new StatementsTagged([statement]), sent => sent.Headers.Set(SentBackHeader, true));
+            await SentBackAlone.SendAsync(context, new StatementsTagged([statement]));
         }
     }
 

@@ -12,8 +12,8 @@ namespace Monitor.Tagging.Batching;
 /// and messages grow only when statements are tagged faster than they are published (a burst, a backlog).
 /// </summary>
 /// <remarks>
-/// Each consumer awaits its own statement's publish and only then acknowledges its <see cref="StatementDiscovered"/>, so
-/// a statement is never acknowledged before the broker has confirmed the message that carries it on.
+/// Each consumer awaits its own statements' publish and only then acknowledges its <see cref="StatementsDiscovered"/>,
+/// so a statement is never acknowledged before the broker has confirmed the message that carries it on.
 /// </remarks>
 public sealed partial class TaggedPublisher(IBus bus, ILogger<TaggedPublisher> logger) : BackgroundService
 {
@@ -22,16 +22,29 @@ public sealed partial class TaggedPublisher(IBus bus, ILogger<TaggedPublisher> l
 
     private readonly Channel<Entry> _queue = Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions { SingleReader = true });
 
-    /// <summary>Publishes the statement in the next message; completes when the broker has confirmed that message.</summary>
-    public Task PublishAsync(StatementTagged tagged, CancellationToken cancellationToken)
+    /// <summary>Publishes the statements in the next message; completes when the broker has confirmed the message(s) that carry them.</summary>
+    public Task PublishAsync(IReadOnlyList<StatementTagged> tagged, CancellationToken cancellationToken)
     {
-        var entry = new Entry(tagged, Activity.Current?.Context);
-        if (!_queue.Writer.TryWrite(entry))
+        ArgumentNullException.ThrowIfNull(tagged);
+        if (tagged.Count == 0)
         {
-            throw new OperationCanceledException("The tagged-statement publisher has stopped.");
+            return Task.CompletedTask;
         }
 
-        return entry.Done.Task.WaitAsync(cancellationToken);
+        var trace = Activity.Current?.Context;
+        var done = new Task[tagged.Count];
+        for (var i = 0; i < tagged.Count; i++)
+        {
+            var entry = new Entry(tagged[i], trace);
+            if (!_queue.Writer.TryWrite(entry))
+            {
+                throw new OperationCanceledException("The tagged-statement publisher has stopped.");
+            }
+
+            done[i] = entry.Done.Task;
+        }
+
+        return Task.WhenAll(done).WaitAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -5,22 +5,30 @@ using Monitor.Hosting.Messaging;
 namespace Monitor.Tagging.Consumers;
 
 /// <summary>
-/// Tags a statement found by a backfill and sends it on the backfill path (<c>store-statement-backfill</c>), never
-/// into the live one. It tags with <see cref="BackfillTagger"/>: by default the rules with their calibration (about
-/// 0.03 ms a statement instead of about 40 ms), and the background re-tag refines those tags with the hybrid later.
+/// Tags the statements of an archive page found by a backfill and sends them on the backfill path
+/// (<c>store-statement-backfill</c>), never into the live one. It tags with <see cref="BackfillTagger"/>: by default the
+/// rules with their calibration (about 0.03 ms a statement instead of about 40 ms), and the background re-tag refines
+/// those tags with the hybrid later.
 /// </summary>
 public sealed partial class TagBackfilledStatementConsumer(BackfillTagger backfill, TimeProvider time, ILogger<TagBackfilledStatementConsumer> logger)
-    : IConsumer<StatementDiscovered>
+    : IConsumer<StatementsDiscovered>
 {
-    public async Task Consume(ConsumeContext<StatementDiscovered> context)
+    public async Task Consume(ConsumeContext<StatementsDiscovered> context)
     {
-        var statement = context.Message;
+        var tagged = await TagEach.TagAsync(context, Tag, logger);
+        if (tagged.Count > 0)
+        {
+            await context.Send(PipelineQueues.StoreStatementBackfillAddress, new StatementsTagged(tagged));
+        }
+    }
+
+    private StatementTagged Tag(StatementDiscovered statement)
+    {
         var tagger = backfill.Tagger;
         var text = string.IsNullOrEmpty(statement.Body) ? statement.Summary : $"{statement.Summary}\n{statement.Body}";
         var result = tagger.Analyse(statement.Title, text);
         LogTagged(statement.SourceId, statement.ExternalId, result.Topics.Count, tagger.BaselineVersion);
-        await context.Send(PipelineQueues.StoreStatementBackfillAddress,
-            new StatementsTagged([new StatementTagged(statement with { Backfill = true }, result.Topics, tagger.BaselineVersion, time.GetUtcNow()) { Figures = result.Figures }]));
+        return new StatementTagged(statement with { Backfill = true }, result.Topics, tagger.BaselineVersion, time.GetUtcNow()) { Figures = result.Figures };
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Tagged backfilled {SourceId}/{ExternalId} with {TopicCount} topics (baseline {BaselineVersion})")]

@@ -7,23 +7,28 @@ using Monitor.Tagging.Batching;
 namespace Monitor.Tagging.Consumers;
 
 /// <summary>
-/// Scores a discovered statement against the baseline topics, reads its baseline figures, and passes it on, tagged, in
-/// the next <see cref="StatementsTagged"/> message (<see cref="TaggedPublisher"/>).
+/// Scores the discovered statements of a poll against the baseline topics, reads their baseline figures, and passes
+/// them on, tagged, in the next <see cref="StatementsTagged"/> message (<see cref="TaggedPublisher"/>). The message is
+/// acknowledged once the broker has confirmed the message that carries its statements on.
 /// </summary>
 public sealed partial class TagStatementConsumer(Tagger tagger, TaggedPublisher publisher, TimeProvider time, ILogger<TagStatementConsumer> logger)
-    : IConsumer<StatementDiscovered>
+    : IConsumer<StatementsDiscovered>
 {
-    public async Task Consume(ConsumeContext<StatementDiscovered> context)
+    public async Task Consume(ConsumeContext<StatementsDiscovered> context)
     {
-        var statement = context.Message;
+        var tagged = await TagEach.TagAsync(context, Tag, logger);
+        await publisher.PublishAsync(tagged, context.CancellationToken);
+        var now = time.GetUtcNow();
+        tagged.ForEach(t => MonitorMetrics.StatementTagged(t.Statement.DiscoveredAt, now));
+    }
+
+    private StatementTagged Tag(StatementDiscovered statement)
+    {
         var text = string.IsNullOrEmpty(statement.Body) ? statement.Summary : $"{statement.Summary}\n{statement.Body}";
         var result = tagger.Analyse(statement.Title, text);
         var drifted = result.Figures.Count(f => f.Drift);
         LogTagged(statement.SourceId, statement.ExternalId, result.Topics.Count, result.Figures.Count, drifted, tagger.BaselineVersion);
-        var now = time.GetUtcNow();
-        await publisher.PublishAsync(new StatementTagged(statement, result.Topics, tagger.BaselineVersion, now) { Figures = result.Figures },
-            context.CancellationToken);
-        MonitorMetrics.StatementTagged(statement.DiscoveredAt, now);
+        return new StatementTagged(statement, result.Topics, tagger.BaselineVersion, time.GetUtcNow()) { Figures = result.Figures };
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Tagged {SourceId}/{ExternalId} with {TopicCount} topics and {FigureCount} figures ({DriftCount} drifted) (baseline {BaselineVersion})")]
