@@ -4,8 +4,11 @@
 # and prints the burst's ratio to rawpipe. Both are CPU-bound on the same cores, so the ratio holds where absolute
 # figures drift with whatever else the machine runs.
 #
-#   bash scripts/bench-pipeline.sh [--statements 5000] [--rate 50] [--warmup 1000] [--rawpipe-n 20000] [--rules-too | --rules-only]
+#   bash scripts/bench-pipeline.sh [--statements 5000] [--rate 50] [--warmup 1000] [--rawpipe-n 20000] [--poll 20] [--rules-too | --rules-only]
 #
+# --poll N: the burst is published as Ingestion publishes it, the new statements of a feed poll (or an archive page) in one
+# StatementsDiscovered message, N to a message (1 = one message per statement, as rawpipe publishes); the steady run
+# always publishes one statement per message.
 # --rules-too runs the load tool a second time with the tagger's semantic layer off (Tagging:Semantic:Enabled=false);
 # --rules-only runs only that one (a quicker check of the pipeline itself).
 # Needs RabbitMQ and PostgreSQL (MONITOR_SKIP_DOTNET=1 bash scripts/test.sh starts them); the MONITOR_TEST_* variables
@@ -13,13 +16,14 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-STATEMENTS=5000 RATE=50 WARMUP=1000 RAW_N=20000 RULES_TOO=0 DEFAULT_TOO=1
+STATEMENTS=5000 RATE=50 WARMUP=1000 RAW_N=20000 POLL=20 RULES_TOO=0 DEFAULT_TOO=1
 while [[ $# -gt 0 ]]; do
   case $1 in
     --statements) STATEMENTS=$2; shift 2 ;;
     --rate) RATE=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
     --rawpipe-n) RAW_N=$2; shift 2 ;;
+    --poll) POLL=$2; shift 2 ;;
     --rules-too) RULES_TOO=1; shift ;;
     --rules-only) RULES_TOO=1 DEFAULT_TOO=0; shift ;;
     *) echo "unknown argument $1 (see the header of $0)" >&2; exit 2 ;;
@@ -69,7 +73,7 @@ rawpipe() {
 loadtest() {
   local log="$WORK/load-$1.log"
   shift
-  env "$@" dotnet tests/Monitor.LoadTest/bin/Release/net10.0/Monitor.LoadTest.dll --statements "$STATEMENTS" --rate "$RATE" --warmup "$WARMUP" \
+  env "$@" dotnet tests/Monitor.LoadTest/bin/Release/net10.0/Monitor.LoadTest.dll --statements "$STATEMENTS" --rate "$RATE" --warmup "$WARMUP" --poll "$POLL" \
     >"$log" 2>&1 || { echo "(the load tool failed or missed statements: $log)" >&2; }
   grep -E '^\|' "$log"
   grep -E '^Delivered|^Burst' "$log" || true
@@ -83,7 +87,7 @@ steady_p99() { awk -F'|' '$2 ~ /pipeline/ && $4 !~ /burst/ { gsub(/ /, "", $8); 
 echo "== rawpipe --fts, before ($RAW_N statements)"
 RAW1=$(rawpipe before); echo "rawpipe: $RAW1 statements/s"
 if [[ $DEFAULT_TOO == 1 ]]; then
-  echo "== load tool: $STATEMENTS in a burst, $RATE/s for 30 s, default tagger"
+  echo "== load tool: $STATEMENTS in a burst (polls of $POLL), $RATE/s for 30 s, default tagger"
   DEFAULT=$(loadtest default MONITOR_BENCH_RUN=default); echo "$DEFAULT"
 fi
 if [[ $RULES_TOO == 1 ]]; then
@@ -96,9 +100,9 @@ RAW2=$(rawpipe after); echo "rawpipe: $RAW2 statements/s"
 summary() {
   local name=$1 table=$2 burst p99
   burst=$(burst_rate <<<"$table"); p99=$(steady_p99 <<<"$table")
-  awk -v n="$name" -v b="$burst" -v r1="$RAW1" -v r2="$RAW2" -v p="$p99" -v rate="$RATE" 'BEGIN {
-    printf "%s: burst %s statements/s = %.3fx rawpipe --fts (%s and %s/s); steady %s/s p99 %s ms discovery -> SignalR client\n",
-      n, b, b / ((r1 + r2) / 2), r1, r2, rate, p }'
+  awk -v n="$name" -v b="$burst" -v r1="$RAW1" -v r2="$RAW2" -v p="$p99" -v rate="$RATE" -v poll="$POLL" 'BEGIN {
+    printf "%s: burst (polls of %s) %s statements/s = %.3fx rawpipe --fts (%s and %s/s); steady %s/s p99 %s ms discovery -> SignalR client\n",
+      n, poll, b, b / ((r1 + r2) / 2), r1, r2, rate, p }'
 }
 echo
 echo "== summary ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
