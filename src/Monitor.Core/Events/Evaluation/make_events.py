@@ -59,6 +59,9 @@ GROUPS = {
     "2024-11-ep-georgia": ("ep-137 ep-138", "EP motions on Georgia's democratic crisis"),
     "2025-01-ep-russia-disinformation": ("ep-145 ep-146", "EP motions on Russia's disinformation and historical falsification"),
     "2025-03-ep-defence-white-paper": ("ep-147 ep-148 ep-149 ep-150 ep-151 ep-152 ep-153", "EP motions on the white paper on the future of European defence"),
+    # Added after an audit of shared procedure numbers (every pair of labelled statements citing the same procedure):
+    # both pages are about EGF application EGF/2024/003 BE, procedure 2025/0061(BUD); first labelled as two singletons.
+    "2025-05-ep-egf-automotive-belgium": ("ep-199 ep-200", "EP mobilises the EGF for redundancies in the Belgian automotive industry (EGF/2024/003 BE)"),
     "2025-06-vilnius-b9-nordic": ("nato-266 nato-267", "B9 and Nordic summit in Vilnius, 2 June 2025"),
     "2025-06-defence-ministers": ("nato-268 nato-269", "Defence ministers' meeting, 5 June 2025"),
 }
