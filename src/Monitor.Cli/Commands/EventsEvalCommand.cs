@@ -124,6 +124,29 @@ internal static class EventsEvalCommand
         }
 
         w.WriteLine(string.Create(c, $"Pairs: {run.All.CorrectPairs} correct of {run.All.PredictedPairs} predicted, {run.All.GoldPairs} gold"));
+
+        // The pairs the issue is about: a NATO and an EP statement on the same story.
+        var eventOf = run.Clusterer.Events.SelectMany(e => e.Members.Select(m => (m.StatementId, e.Id))).ToDictionary(x => x.StatementId, x => x.Id);
+        var cases = run.ById.Values.ToList();
+        int crossGold = 0, crossFound = 0, crossPredicted = 0;
+        for (var i = 0; i < cases.Count; i++)
+        {
+            for (var j = i + 1; j < cases.Count; j++)
+            {
+                if (cases[i].Statement.Institution == cases[j].Statement.Institution)
+                {
+                    continue;
+                }
+
+                var same = cases[i].Item.Label.Event == cases[j].Item.Label.Event;
+                var together = eventOf[cases[i].Statement.Id] == eventOf[cases[j].Statement.Id];
+                crossGold += same ? 1 : 0;
+                crossPredicted += together ? 1 : 0;
+                crossFound += same && together ? 1 : 0;
+            }
+        }
+
+        w.WriteLine($"NATO-EP pairs: {crossFound} correct of {crossPredicted} predicted, {crossGold} gold");
         return w.ToString();
     }
 

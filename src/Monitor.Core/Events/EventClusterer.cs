@@ -8,6 +8,9 @@ namespace Monitor.Core.Events;
 /// <param name="Merged">Ids of events merged into <paramref name="EventId"/> because this statement bridges them.</param>
 public sealed record EventAssignment(long StatementId, long EventId, bool Created, string Reason, IReadOnlyList<long> Merged);
 
+/// <summary>Where a statement would go (<see cref="EventClusterer.Propose"/>): an event id, or null for a new event.</summary>
+public sealed record EventProposal(long? EventId, string Reason, IReadOnlyList<long> WouldMerge);
+
 /// <summary>
 /// Groups statements into events as they are stored, one at a time, in date order. Pure and deterministic: no clock,
 /// no store, no randomness; the same statements in the same order give the same events.
@@ -64,35 +67,63 @@ public sealed class EventClusterer
     /// <summary>The event with this id, or null (also null for an event merged into another).</summary>
     public StoryEvent? Find(long eventId) => _byId.GetValueOrDefault(eventId);
 
+    /// <summary>
+    /// Takes back events made earlier (<see cref="StoryEvent.Rebuild"/>): those still open at the latest of their days
+    /// can be joined again, and new events are numbered after the highest id. Call before the first <see cref="Add"/>.
+    /// </summary>
+    public void Restore(IEnumerable<StoryEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (_all.Count > 0)
+        {
+            throw new InvalidOperationException("Restore events before adding statements");
+        }
+
+        foreach (var e in events.OrderBy(e => e.Id))
+        {
+            if (e.Centroid.Length != _dimensions)
+            {
+                throw new ArgumentException($"Event {e.Id} has vectors of {e.Centroid.Length} dimensions, not {_dimensions}", nameof(events));
+            }
+
+            if (!_byId.TryAdd(e.Id, e))
+            {
+                throw new ArgumentException($"Event {e.Id} is given twice", nameof(events));
+            }
+
+            _all.Add(e);
+            _open.Add(e);
+            _nextId = Math.Max(_nextId, e.Id + 1);
+            _latest = e.LastDate > _latest ? e.LastDate : _latest;
+        }
+
+        Close(_latest);
+    }
+
+    /// <summary>
+    /// Where <see cref="Add"/> would put a statement, without changing anything: the event it would join (null: a new
+    /// one), why, and the events it would merge into it.
+    /// </summary>
+    public EventProposal Propose(EventStatement statement)
+    {
+        Check(statement);
+        var candidates = Rank(statement, ReferencesOf(statement));
+        if (candidates.Count == 0 || candidates[0].Score < _options.JoinThreshold)
+        {
+            return new EventProposal(null, "first statement", []);
+        }
+
+        return new EventProposal(candidates[0].Event.Id, Explain(statement, candidates[0]), [.. candidates.Skip(1).TakeWhile(c => c.Score >= _options.MergeThreshold).Select(c => c.Event.Id)]);
+    }
+
     /// <summary>Puts one statement in an event. Statements must come in date order (same-day order is free).</summary>
     public EventAssignment Add(EventStatement statement)
     {
-        ArgumentNullException.ThrowIfNull(statement);
-        if (statement.Vector is null || statement.Vector.Length != _dimensions)
-        {
-            throw new ArgumentException($"Statement {statement.Id}: its vector has {statement.Vector?.Length ?? 0} dimensions, not {_dimensions}", nameof(statement));
-        }
-
-        if (statement.Date < _latest)
-        {
-            throw new ArgumentException($"Statement {statement.Id} of {statement.Date:yyyy-MM-dd} comes after one of {_latest:yyyy-MM-dd}: statements must arrive in date order", nameof(statement));
-        }
-
+        Check(statement);
         _latest = statement.Date;
         Close(statement.Date);
-        var references = statement.References.Count <= _options.MaxReferences ? statement.References : [];
-
-        var candidates = new List<(StoryEvent Event, double Score, string Reason)>();
-        foreach (var e in _open)
-        {
-            if (Score(statement, references, e) is { } match)
-            {
-                candidates.Add((e, match.Score, match.Reason));
-            }
-        }
-
-        // Best first; ties go to the older event, so the result does not depend on list order.
-        candidates.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Event.Id.CompareTo(b.Event.Id));
+        var references = ReferencesOf(statement);
+        var candidates = Rank(statement, references);
         if (candidates.Count == 0 || candidates[0].Score < _options.JoinThreshold)
         {
             var created = new StoryEvent(_nextId++, _dimensions);
@@ -103,18 +134,20 @@ public sealed class EventClusterer
             return new EventAssignment(statement.Id, created.Id, true, "first statement", []);
         }
 
-        var (joined, _, reason) = candidates[0];
+        var joined = candidates[0].Event;
+        var reason = Explain(statement, candidates[0]);
         var merged = new List<long>();
-        foreach (var (other, score, why) in candidates.Skip(1))
+        foreach (var candidate in candidates.Skip(1))
         {
-            if (score < _options.MergeThreshold)
+            if (candidate.Score < _options.MergeThreshold)
             {
                 break;
             }
 
             // The older event keeps its id: links to it stay valid.
+            var other = candidate.Event;
             var (keep, gone) = other.Id < joined.Id ? (other, joined) : (joined, other);
-            keep.Absorb(gone, $"event {gone.Id} merged: statement {statement.Id} bridges it ({why})", _options.Representatives);
+            keep.Absorb(gone, $"event {gone.Id} merged: statement {statement.Id} bridges it ({Explain(statement, candidate)})", _options.Representatives);
             _open.Remove(gone);
             _all.Remove(gone);
             _byId.Remove(gone.Id);
@@ -126,8 +159,44 @@ public sealed class EventClusterer
         return new EventAssignment(statement.Id, joined.Id, false, reason, merged);
     }
 
-    // Score (reference: above any similarity) and reason of an event for a statement; null when it cannot join.
-    private (double Score, string Reason)? Score(EventStatement s, IReadOnlyCollection<string> references, StoryEvent e)
+    private void Check(EventStatement statement)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        if (statement.Vector is null || statement.Vector.Length != _dimensions)
+        {
+            throw new ArgumentException($"Statement {statement.Id}: its vector has {statement.Vector?.Length ?? 0} dimensions, not {_dimensions}", nameof(statement));
+        }
+
+        if (statement.Date < _latest)
+        {
+            throw new ArgumentException($"Statement {statement.Id} of {statement.Date:yyyy-MM-dd} comes after one of {_latest:yyyy-MM-dd}: statements must arrive in date order", nameof(statement));
+        }
+    }
+
+    private IReadOnlyCollection<string> ReferencesOf(EventStatement statement) =>
+        statement.References.Count <= _options.MaxReferences ? statement.References : [];
+
+    // Open events the statement could join, best first; ties go to the older event, so list order does not matter.
+    private List<Candidate> Rank(EventStatement statement, IReadOnlyCollection<string> references)
+    {
+        var candidates = new List<Candidate>();
+        foreach (var e in _open)
+        {
+            if (Score(statement, references, e) is { } match)
+            {
+                candidates.Add(match);
+            }
+        }
+
+        candidates.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Event.Id.CompareTo(b.Event.Id));
+        return candidates;
+    }
+
+    // An event a statement could join: its score and what the reason is made from (made only for the events chosen).
+    private sealed record Candidate(StoryEvent Event, double Score, string? Reference, Representative? Best, double Similarity);
+
+    // Score of an event for a statement (a shared reference ranks above any similarity); null when it cannot join.
+    private Candidate? Score(EventStatement s, IReadOnlyCollection<string> references, StoryEvent e)
     {
         var days = s.Date.DayNumber - e.LastDate.DayNumber;
         if (days <= _options.ReferenceWindowDays)
@@ -136,7 +205,7 @@ public sealed class EventClusterer
             {
                 if (e.References.ContainsKey(reference))
                 {
-                    return (2.0, $"same reference {reference}");
+                    return new Candidate(e, 2.0, reference, null, 0);
                 }
             }
         }
@@ -166,26 +235,44 @@ public sealed class EventClusterer
             }
         }
 
-        var sharedTopics = s.Topics.Where(e.Topics.ContainsKey).Order(StringComparer.Ordinal).ToList();
-        var topicOverlap = Jaccard(sharedTopics.Count, s.Topics.Count, e.Topics.Count);
-        var sharedEntities = s.Entities is { Count: > 0 } entities ? entities.Where(e.Entities.ContainsKey).Order(StringComparer.Ordinal).ToList() : [];
-        var entityOverlap = s.Entities is null ? 0 : Jaccard(sharedEntities.Count, s.Entities.Count, e.Entities.Count);
-        var total = bestScore + _options.TopicWeight * topicOverlap + _options.EntityWeight * entityOverlap;
+        var topicOverlap = Jaccard(Shared(s.Topics, e.Topics), s.Topics.Count, e.Topics.Count);
+        var entityOverlap = s.Entities is null ? 0 : Jaccard(Shared(s.Entities, e.Entities), s.Entities.Count, e.Entities.Count);
+        return new Candidate(e, bestScore + _options.TopicWeight * topicOverlap + _options.EntityWeight * entityOverlap, null, best, bestSimilarity);
+    }
 
-        var gap = Math.Abs(s.Date.DayNumber - best!.Date.DayNumber);
-        var reason = string.Create(CultureInfo.InvariantCulture, $"similarity {bestSimilarity:0.00} with statement {best.StatementId}");
-        if (sharedEntities.Count > 0)
+    // "same reference X" or "similarity 0.83 with statement 123, same entities ..., shared topics ..., 2 days apart".
+    private static string Explain(EventStatement s, Candidate c)
+    {
+        if (c.Reference is not null)
+        {
+            return $"same reference {c.Reference}";
+        }
+
+        var best = c.Best!;
+        var reason = string.Create(CultureInfo.InvariantCulture, $"similarity {c.Similarity:0.00} with statement {best.StatementId}");
+        if (s.Entities is { Count: > 0 } entities && entities.Where(c.Event.Entities.ContainsKey).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } sharedEntities)
         {
             reason += $", same entities {string.Join(", ", sharedEntities.Take(3))}";
         }
 
-        if (sharedTopics.Count > 0)
+        if (s.Topics.Where(c.Event.Topics.ContainsKey).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } sharedTopics)
         {
             reason += $", shared topics {string.Join(", ", sharedTopics.Take(3))}";
         }
 
-        reason += gap == 0 ? ", same day" : gap == 1 ? ", 1 day apart" : $", {gap} days apart";
-        return (total, reason);
+        var gap = Math.Abs(s.Date.DayNumber - best.Date.DayNumber);
+        return reason + (gap == 0 ? ", same day" : gap == 1 ? ", 1 day apart" : $", {gap} days apart");
+    }
+
+    private static int Shared(IReadOnlyCollection<string> keys, Dictionary<string, int> counts)
+    {
+        var shared = 0;
+        foreach (var key in keys)
+        {
+            shared += counts.ContainsKey(key) ? 1 : 0;
+        }
+
+        return shared;
     }
 
     /// <summary>Dot product of two vectors of the same length (their cosine, for unit vectors), SIMD where the CPU has it.</summary>

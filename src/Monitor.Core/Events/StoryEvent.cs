@@ -27,6 +27,33 @@ public sealed class StoryEvent
 
     public long Id { get; }
 
+    /// <summary>
+    /// An event made again from its stored members (in date order) and their reasons: what a store that keeps the
+    /// member statements' vectors hands back to <see cref="EventClusterer.Restore"/> after a restart.
+    /// </summary>
+    public static StoryEvent Rebuild(long id, IReadOnlyList<(EventStatement Statement, string Reason)> members, EventOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        ArgumentNullException.ThrowIfNull(options);
+        if (members.Count == 0)
+        {
+            throw new ArgumentException($"Event {id} has no members", nameof(members));
+        }
+
+        var e = new StoryEvent(id, members[0].Statement.Vector.Length);
+        foreach (var (statement, reason) in members.OrderBy(m => m.Statement.Date).ThenBy(m => m.Statement.Id))
+        {
+            if (statement.Vector.Length != e.Sum.Length)
+            {
+                throw new ArgumentException($"Event {id}: statement {statement.Id} has a vector of another length", nameof(members));
+            }
+
+            e.Add(statement, reason, statement.References.Count <= options.MaxReferences ? statement.References : [], options.Representatives);
+        }
+
+        return e;
+    }
+
     public IReadOnlyList<EventMember> Members => _members;
 
     /// <summary>Member vectors compared with new statements: the first member and the latest ones.</summary>

@@ -171,6 +171,53 @@ public class EventClustererTests
     }
 
     [Fact]
+    public void Propose_says_where_a_statement_would_go_and_changes_nothing()
+    {
+        var c = new EventClusterer(3, new EventOptions { JoinThreshold = 0.6, MergeThreshold = 0.65, TopicWeight = 0, DayPenalty = 0 });
+        var a = c.Add(S(1, 0, V(1, 0, 0)));
+        var b = c.Add(S(2, 0, V(0, 1, 0)));
+
+        var proposal = c.Propose(S(3, 1, V(1, 1, 0)));
+        var none = c.Propose(S(4, 1, V(0, 0, 1)));
+
+        Assert.Equal((long?)a.EventId, proposal.EventId);
+        Assert.Equal([b.EventId], proposal.WouldMerge);
+        Assert.Null(none.EventId);
+        Assert.Equal(2, c.Events.Count);
+        Assert.Equal(a.EventId, c.Add(S(3, 1, V(1, 1, 0))).EventId);
+    }
+
+    [Fact]
+    public void Events_rebuilt_from_their_members_cluster_the_next_statement_as_the_originals_would()
+    {
+        var options = new EventOptions { JoinThreshold = 0.8, MergeThreshold = 0.85, TopicWeight = 0.05, DayPenalty = 0.01 };
+        var statements = new[]
+        {
+            S(1, 0, V(1, 0, 0), topics: ["sanctions"]),
+            S(2, 1, V(1, 0.1f, 0), topics: ["sanctions"]),
+            S(3, 1, V(0, 0, 1), references: ["2024/2988(RSP)"]),
+        };
+        var original = new EventClusterer(3, options);
+        foreach (var s in statements)
+        {
+            original.Add(s);
+        }
+
+        var restored = new EventClusterer(3, options);
+        restored.Restore(original.Events.Select(e => StoryEvent.Rebuild(
+            e.Id, [.. e.Members.Select(m => (statements.Single(s => s.Id == m.StatementId), m.Reason))], options)));
+        var next = S(4, 3, V(0, 0.2f, 1), references: ["2024/2988(RSP)"]);
+        var fresh = S(5, 3, V(0, 1, 0));
+
+        var (o, r) = (original.Propose(next), restored.Propose(next));
+        Assert.Equal((o.EventId, o.Reason), (r.EventId, r.Reason));
+        Assert.Equal("same reference 2024/2988(RSP)", r.Reason);
+        Assert.Equal(original.Add(fresh).EventId, restored.Add(fresh).EventId);
+        Assert.Equal(original.Events.Select(e => e.Centroid), restored.Events.Select(e => e.Centroid));
+        Assert.Equal(original.Events.SelectMany(e => e.Members.Select(m => m.Reason)), restored.Events.SelectMany(e => e.Members.Select(m => m.Reason)));
+    }
+
+    [Fact]
     public void Bad_input_gets_a_clear_error()
     {
         var c = Clusterer();
