@@ -9,6 +9,7 @@ using Monitor.Benchmarks;
 // dotnet run -c Release --project tests/Monitor.Benchmarks -- --filter '*HybridTaggerBenchmarks*' --job short --inProcess
 // dotnet run -c Release --project tests/Monitor.Benchmarks -- hybrid [N]    (hybrid tagger: load, memory, CPU, statements/s)
 // dotnet run -c Release --project tests/Monitor.Benchmarks -- retag N       (re-tag N distinct statements with the hybrid)
+// dotnet run -c Release --project tests/Monitor.Benchmarks -- --filter '*EventClustererBenchmarks*' --job short   (event assignment vs embedding)
 switch (args)
 {
     case ["hybrid", ..]:

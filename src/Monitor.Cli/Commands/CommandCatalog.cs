@@ -9,6 +9,7 @@ internal static class CommandCatalog
     [
         TagCommand.Create(),
         EvalCommand.Create(),
+        EventsEvalCommand.Create(),
         TrainCommand.Create(),
         SourcesCommand.Create(),
         BackfillCommand.Create(),

@@ -1,0 +1,60 @@
+namespace Monitor.Core.Events;
+
+/// <summary>
+/// The clusterer's settings. The defaults were tuned on the tuning part of the labelled set only
+/// (<c>monitor events-eval --sweep</c>, docs/events.md); the held-out part only measures them.
+/// </summary>
+public sealed record EventOptions
+{
+    /// <summary>An event stays open this many days after its latest statement.</summary>
+    public int WindowDays { get; init; } = 7;
+
+    /// <summary>A shared document reference joins an event up to this many days after its latest statement.</summary>
+    public int ReferenceWindowDays { get; init; } = 30;
+
+    /// <summary>The lowest score (see <see cref="EventClusterer"/>) at which a statement joins an event.</summary>
+    public double JoinThreshold { get; init; } = 0.75;
+
+    /// <summary>The lowest score at which a statement that joined one event also pulls a second one into it.</summary>
+    public double MergeThreshold { get; init; } = 0.75;
+
+    /// <summary>Added to the score per unit of topic overlap (Jaccard of the statement's and the event's topics).</summary>
+    public double TopicWeight { get; init; } = 0.05;
+
+    /// <summary>
+    /// Added to the score per unit of entity overlap (Jaccard), when both sides have entities. Not tuned: no entity
+    /// extractor exists yet, so the labelled set has no entities; retune when it does.
+    /// </summary>
+    public double EntityWeight { get; init; } = 0.10;
+
+    /// <summary>Taken from the score per day between the statement and the event's closest member.</summary>
+    public double DayPenalty { get; init; } = 0.02;
+
+    /// <summary>Events whose centroid is less similar than this are not compared member by member (the cheap pre-filter).</summary>
+    public double CentroidFloor { get; init; } = 0.35;
+
+    /// <summary>Member vectors kept per event: the first member and the latest ones.</summary>
+    public int Representatives { get; init; } = 8;
+
+    /// <summary>A statement citing more references than this is a digest (texts adopted of a day, a plenary round-up): its references join nothing.</summary>
+    public int MaxReferences { get; init; } = 4;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
+    public void Validate()
+    {
+        if (WindowDays < 0 || ReferenceWindowDays < 0)
+        {
+            throw new ArgumentException("Event windows must be 0 days or more");
+        }
+
+        if (JoinThreshold is <= -1 or > 1.5 || MergeThreshold < JoinThreshold)
+        {
+            throw new ArgumentException($"JoinThreshold must be in (-1, 1.5] and MergeThreshold at least JoinThreshold (got {JoinThreshold} and {MergeThreshold})");
+        }
+
+        if (Representatives < 1 || MaxReferences < 0)
+        {
+            throw new ArgumentException("Representatives must be at least 1 and MaxReferences 0 or more");
+        }
+    }
+}
