@@ -15,5 +15,6 @@ internal static class CommandCatalog
         SimulateCommand.Create(),
         UsersCommand.Create(),
         ErrorsCommand.Create(),
+        EntitiesCommand.Create(),
     ];
 }
