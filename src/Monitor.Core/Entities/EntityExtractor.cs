@@ -24,7 +24,8 @@ public readonly record struct EntityMention(string EntityId, EntityField Field, 
 /// must be all capitals in the text ("un", "us", "Nato" are not it); a capitalised word ("Turkey", "Chad") must start
 /// with a capital ("turkey" is not it); a lower-case word ("von der", "the") matches any case.</para>
 /// <para>A <see cref="Entity.GivenName"/> ("Georgia", "Jordan", "Chad") is not taken when a capitalised,
-/// not all-capital word stands next to it separated by a single space ("Jordan Bardella", "Michael Jordan").</para>
+/// not all-capital word stands next to it separated by a single space ("Jordan Bardella", "Michael Jordan"), unless it
+/// ends a hyphenated compound ("the NATO-Georgia Commission").</para>
 /// <para>Overlapping matches keep the leftmost, then the longest: "Council of the European Union" is one mention,
 /// not also "European Union".</para>
 /// </remarks>
@@ -169,7 +170,19 @@ public sealed class EntityExtractor
             }
         }
 
-        return !entity.GivenName || (!IsName(source, tokens, first - 1, left: true) && !IsName(source, tokens, last + 1, left: false));
+        if (!entity.GivenName)
+        {
+            return true;
+        }
+
+        // "NATO-Georgia Commission": the second half of a hyphenated compound is not a first name.
+        var start = tokens[first].Start;
+        if (start > 0 && source[start - 1] is '-' or '\u2010' or '\u2011')
+        {
+            return true;
+        }
+
+        return !IsName(source, tokens, first - 1, left: true) && !IsName(source, tokens, last + 1, left: false);
     }
 
     // A capitalised word written in lower case after its first letter (a name; not a heading in capitals, not the
