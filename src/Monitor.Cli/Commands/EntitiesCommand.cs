@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using Monitor.Core.Entities;
 using Monitor.Core.Tagging.Evaluation;
+using Monitor.Data;
+using Monitor.Data.Statements;
 
 namespace Monitor.Cli.Commands;
 
@@ -11,6 +13,7 @@ namespace Monitor.Cli.Commands;
 /// recomputed from the hand-checked labels (docs/entities.md), train and test apart.
 /// <c>monitor entities counts [--split train]</c>: how often each entity and form occurs (how the gazetteer is tuned).
 /// <c>monitor entities sample --split train|test --count N [--seed S]</c>: statements to label, one NDJSON line each.
+/// <c>monitor entities fill [--provider P] [--connection-string C]</c>: entity rows for statements stored before migration 0018.
 /// </summary>
 internal static class EntitiesCommand
 {
@@ -22,6 +25,7 @@ internal static class EntitiesCommand
         command.Subcommands.Add(CreateEval());
         command.Subcommands.Add(CreateCounts());
         command.Subcommands.Add(CreateSample());
+        command.Subcommands.Add(CreateFill());
         return command;
     }
 
@@ -118,6 +122,44 @@ internal static class EntitiesCommand
             var unused = extractor.Gazetteer.Entities.Select(e => e.Id).Except(forms.Select(f => f.Entity)).ToList();
             Console.Out.WriteLine($"never found ({unused.Count}): {string.Join(", ", unused)}");
             return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateFill()
+    {
+        var provider = new Option<DatabaseProvider>("--provider")
+        {
+            Description = "Sqlite or Postgres (default: Database__Provider, else Sqlite).",
+            DefaultValueFactory = _ => Enum.TryParse<DatabaseProvider>(Environment.GetEnvironmentVariable("Database__Provider"), true, out var p) ? p : DatabaseProvider.Sqlite,
+        };
+        var connection = new Option<string>("--connection-string")
+        {
+            Description = "The database (default: Database__ConnectionString, else the embedded default Data Source=data/monitor.db).",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Database__ConnectionString") is { Length: > 0 } c ? c : new DatabaseOptions().ConnectionString,
+        };
+        var command = new Command("fill", "Find the entities of the statements stored before migration 0018 (those with none yet); run once after upgrading.") { provider, connection };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new DatabaseOptions { Provider = parse.GetValue(provider), ConnectionString = parse.GetValue(connection)! };
+            if (options.Provider == DatabaseProvider.Sqlite && !File.Exists(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.ConnectionString).DataSource))
+            {
+                await Console.Error.WriteLineAsync($"error: no database at '{options.ConnectionString}'; pass --connection-string (run it where the dashboard runs).");
+                return 2;
+            }
+
+            await using var database = new Database(options);
+            try
+            {
+                var (statements, rows) = await new StatementEntityFill(database).FillAsync(cancellationToken: cancellationToken);
+                Console.Out.WriteLine($"{statements} statements without entities read, {rows} entity rows written.");
+                return 0;
+            }
+            catch (System.Data.Common.DbException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: cannot use the database (has the dashboard or Persistence migrated it to 0018?): {ex.Message}");
+                return 2;
+            }
         });
         return command;
     }
