@@ -4,6 +4,7 @@ using Monitor.Benchmarks;
 // dotnet run -c Release --project tests/Monitor.Benchmarks -- --filter '*TaggerBenchmarks*' [--job short] [--inProcess]
 // dotnet run -c Release --project tests/Monitor.Benchmarks -- --filter '*AdapterBenchmarks*' [--job short]
 // dotnet run -c Release --project tests/Monitor.Benchmarks -- --filter '*SubscriptionMatcherBenchmarks*' [--job short]
+// dotnet run -c Release --project tests/Monitor.Benchmarks -- --filter '*EntityExtractorBenchmarks*' --job short   (docs/entities.md)
 // dotnet run -c Release --project tests/Monitor.Benchmarks -- cpu           (tagger throughput per core from thread CPU time)
 // dotnet run -c Release --project tests/Monitor.Benchmarks -- interleaved   (adapters round-robin, best of 8)
 // dotnet run -c Release --project tests/Monitor.Benchmarks -- --filter '*HybridTaggerBenchmarks*' --job short --inProcess

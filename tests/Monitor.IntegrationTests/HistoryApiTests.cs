@@ -55,6 +55,8 @@ public sealed class HistoryApiTests : IAsyncLifetime
     [InlineData("/api/statements/export?format=xlsx", "Invalid format", "'format' must be 'csv' or 'ndjson'")]
     [InlineData("/api/statements/charts/topics?interval=month", "Invalid interval", "'interval' must be 'day' or 'week'")]
     [InlineData("/api/statements/first-mentions?topics=nope", "Invalid filter", "Unknown topic 'nope'")]
+    [InlineData("/api/statements?entity=ukraine,crimea", "Invalid filter", "Unknown entity 'crimea'")]
+    [InlineData("/api/statements/charts/topics?entity=Ukraine", "Invalid filter", "Unknown entity 'Ukraine'")]
     public async Task A_bad_request_gets_a_400_problem_saying_what_is_wrong(string url, string title, string detail)
     {
         await Problems.AssertBadRequestAsync(_http, url, title, detail);
@@ -93,6 +95,16 @@ public sealed class HistoryApiTests : IAsyncLifetime
         Assert.Equal(["h-1"], phrase!.Select(s => s.ExternalId));
         Assert.Equal(["h-2", "h-3"], either!.Select(s => s.ExternalId).Order());
         Assert.Equal(["h-1"], excluded!.Select(s => s.ExternalId));
+    }
+
+    [Fact]
+    public async Task The_entity_filter_keeps_the_statements_naming_every_entity_given()
+    {
+        // Persistence found the entities when it stored the statements (docs/entities.md).
+        Assert.Equal("h-3,h-1", await ExternalIds("/api/statements?entity=ukraine"));
+        Assert.Equal("h-2", await ExternalIds("/api/statements?entity=russia"));
+        Assert.Equal("", await ExternalIds("/api/statements?entity=ukraine,russia"));
+        Assert.Equal("h-1", await ExternalIds("/api/statements?entity=ukraine&q=%22air%20defence%22"));
     }
 
     [Fact]
@@ -137,4 +149,7 @@ public sealed class HistoryApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
         Assert.Contains("openapi/v1.json", await docs.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    private async Task<string> ExternalIds(string url) =>
+        string.Join(',', (await _http.GetFromJsonAsync<List<StatementStored>>(url, Json.Options))!.Select(s => s.ExternalId));
 }

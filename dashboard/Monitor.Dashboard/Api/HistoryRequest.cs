@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Monitor.Contracts;
+using Monitor.Core.Entities;
 using Monitor.Core.Search;
 using Monitor.Core.Tagging;
 using Monitor.Core.Text;
@@ -51,6 +52,10 @@ public sealed class HistoryRequest
     [Description("Language code as stored, e.g. 'en'.")]
     [FromQuery(Name = "language")]
     public string? Language { get; init; }
+
+    [Description("Comma-separated entity ids (countries, organisations, people: docs/entities.md), e.g. 'finland,jens-stoltenberg': statements naming every one.")]
+    [FromQuery(Name = "entity")]
+    public string? Entity { get; init; }
 
     /// <summary>The filter, or the first problem with the request (for a 400).</summary>
     public (HistoryFilter? Filter, string? Error) ToFilter(TopicFile topicFile)
@@ -104,6 +109,14 @@ public sealed class HistoryRequest
             return (null, $"Unknown document type '{badType}'; known: {string.Join(", ", DocumentTypes.All)}.");
         }
 
+        var entities = List(Entity);
+        var gazetteer = Gazetteer.LoadDefault();
+        if (entities.FirstOrDefault(e => gazetteer.Find(e) is null) is { } badEntity)
+        {
+            return (null, $"Unknown entity '{badEntity}'; entity ids are lower case, like 'ukraine', 'council-of-the-eu', 'jens-stoltenberg' (docs/entities.md).");
+        }
+
+        filter = filter with { Entities = entities };
         filter = filter with { DocumentTypes = types, Sources = List(Sources), Language = string.IsNullOrWhiteSpace(Language) ? null : Language.Trim() };
         if (!QueryDate.TryParse(From, "from", false, out var from, out var error) || !QueryDate.TryParse(To, "to", false, out var to, out error))
         {

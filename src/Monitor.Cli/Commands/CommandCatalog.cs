@@ -16,5 +16,6 @@ internal static class CommandCatalog
         SimulateCommand.Create(),
         UsersCommand.Create(),
         ErrorsCommand.Create(),
+        EntitiesCommand.Create(),
     ];
 }

@@ -49,6 +49,9 @@ public sealed record HistoryFilter
     public bool DriftOnly { get; init; }
 
     public string? Language { get; init; }
+
+    /// <summary>Entity ids (docs/entities.md): the statement names every one of them.</summary>
+    public IReadOnlyList<string> Entities { get; init; } = [];
 }
 
 /// <summary>One page of statements and where the next one starts (null on the last page).</summary>

@@ -26,7 +26,8 @@ internal sealed class HistorySql(Database database)
 
     /// <summary>Whether a filter looks at more than the topic rows hold (topic, score, date).</summary>
     public static bool NeedsStatements(HistoryFilter filter) =>
-        filter.Text is not null || filter.Sources.Count > 0 || filter.DocumentTypes.Count > 0 || filter.DriftOnly || filter.Language is not null;
+        filter.Text is not null || filter.Sources.Count > 0 || filter.DocumentTypes.Count > 0 || filter.DriftOnly || filter.Language is not null
+        || filter.Entities.Count > 0;
 
     /// <summary>Relevance, higher is better: ts_rank on PostgreSQL, minus bm25 on SQLite (title 10, summary 5, body 1).</summary>
     public string Rank => Postgres
@@ -119,6 +120,20 @@ internal sealed class HistorySql(Database database)
         {
             clauses.Add("s.language = @Language");
             parameters.Add("Language", filter.Language);
+        }
+
+        var entities = filter.Entities.Distinct(StringComparer.Ordinal).ToArray();
+        if (entities.Length == 1)
+        {
+            clauses.Add("EXISTS (SELECT 1 FROM statement_entities e WHERE e.statement_id = s.id AND e.entity_id = @Entity)");
+            parameters.Add("Entity", entities[0]);
+        }
+        else if (entities.Length > 1)
+        {
+            // Every one of them: as many of the statement's entity rows among them as there are.
+            clauses.Add($"(SELECT COUNT(*) FROM statement_entities e WHERE e.statement_id = s.id AND e.entity_id {database.InList("Entities")}) = @EntityCount");
+            parameters.Add("Entities", entities);
+            parameters.Add("EntityCount", entities.Length);
         }
 
         return (clauses.Count == 0 ? "1 = 1" : string.Join("\n  AND ", clauses), parameters);

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using Monitor.Contracts;
+using Monitor.Core.Entities;
 using Monitor.Data.Outbox;
 
 namespace Monitor.Data.Statements;
@@ -73,6 +74,15 @@ public sealed class StatementStore(Database database)
     // A statement's topics go in one multi-row INSERT; only the row count shapes the SQL, values stay parameters.
     private static readonly ConcurrentDictionary<int, string> InsertTopicsSql = new();
 
+    // The same for entity rows on SQLite.
+    private static readonly ConcurrentDictionary<int, string> InsertEntitiesSql = new();
+
+    private const string InsertEntitiesUnnestSql = """
+        INSERT INTO statement_entities (statement_id, entity_id)
+        SELECT * FROM unnest(@StatementIds::bigint[], @EntityIds::text[])
+        ON CONFLICT DO NOTHING
+        """;
+
     private readonly CurrentTags _tags = new(database);
 
     private const string InsertFigureSql = """
@@ -128,6 +138,7 @@ public sealed class StatementStore(Database database)
     private async Task<StatementStored?> StoreOnceAsync(StatementTagged tagged, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var values = Values.Of(tagged.Statement, now);
+        var entities = EntitiesOf(tagged.Statement);
         using var turn = await WriteTurnAsync(tagged.Statement.Backfill, cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -143,7 +154,7 @@ public sealed class StatementStore(Database database)
                 return null;
         }
 
-        var pending = new Pending(tagged, bumped!, now, Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null);
+        var pending = new Pending(tagged, bumped!, now, Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null, entities);
         await WriteTagsAndEventsAsync(connection, transaction, [pending]);
         await transaction.CommitAsync(cancellationToken);
         return pending.Stored;
@@ -174,6 +185,8 @@ public sealed class StatementStore(Database database)
             return new BatchResult(results, []);
         }
 
+        // Entities are found before the write turn: the extractor's few microseconds a statement hold no lock.
+        var entities = items.Select(i => EntitiesOf(i.Tagged.Statement)).ToList();
         using var turn = await WriteTurnAsync(items.All(i => i.Tagged.Statement.Backfill), cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -190,7 +203,7 @@ public sealed class StatementStore(Database database)
             {
                 if (bulk.TryGetValue(i, out var inserted))
                 {
-                    pending.Add(new Pending(items[i].Tagged, inserted, now, items[i].TraceParent));
+                    pending.Add(new Pending(items[i].Tagged, inserted, now, items[i].TraceParent, entities[i]));
                     index.Add(i);
                     continue;
                 }
@@ -203,7 +216,7 @@ public sealed class StatementStore(Database database)
 
                 if (outcome == Outcome.Stored)
                 {
-                    pending.Add(new Pending(items[i].Tagged, bumped!, now, items[i].TraceParent));
+                    pending.Add(new Pending(items[i].Tagged, bumped!, now, items[i].TraceParent, entities[i]));
                     index.Add(i);
                 }
             }
@@ -475,6 +488,7 @@ public sealed class StatementStore(Database database)
 
         await WriteTopicsAsync(connection, transaction, pending);
         await WriteFiguresAsync(connection, transaction, pending);
+        await WriteEntitiesAsync(connection, transaction, pending);
         await MarkBackfilledAsync(connection, transaction, pending);
 
         // One event for the batch (published in the trace of its first statement). A backfilled statement is in it only
@@ -572,6 +586,61 @@ public sealed class StatementStore(Database database)
         }
     }
 
+    /// <summary>The entities a statement names (docs/entities.md): its title, summary and body.</summary>
+    internal static IReadOnlyList<string> EntitiesOf(StatementDiscovered statement) => EntitiesOf(statement.Title, statement.Summary, statement.Body);
+
+    internal static IReadOnlyList<string> EntitiesOf(string? title, string? summary, string? body) =>
+        EntityExtractor.Default.Extract(title, string.IsNullOrEmpty(summary) ? body : summary + "\n" + body);
+
+    // A statement's entity rows are those of its current revision: a new revision's replace the old ones (one DELETE for
+    // the batch), then every row of the batch goes in one INSERT on PostgreSQL, 250 rows a statement on SQLite.
+    private async Task WriteEntitiesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Pending> pending)
+    {
+        var revised = pending.Where(p => p.Bumped.Revision > 1).Select(p => p.Bumped.Id).Distinct().ToArray();
+        if (revised.Length > 0)
+        {
+            await connection.ExecuteAsync($"DELETE FROM statement_entities WHERE statement_id {database.InList("StatementIds")}",
+                new { StatementIds = revised }, transaction);
+        }
+
+        await WriteEntityRowsAsync(connection, transaction, database.Provider,
+            [.. pending.SelectMany(p => p.Entities.Select(e => (p.Bumped.Id, e))).Distinct()]);
+    }
+
+    internal static async Task WriteEntityRowsAsync(DbConnection connection, DbTransaction transaction, DatabaseProvider provider,
+        IReadOnlyList<(long StatementId, string EntityId)> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        if (provider == DatabaseProvider.Postgres)
+        {
+            await connection.ExecuteAsync(InsertEntitiesUnnestSql, new
+            {
+                StatementIds = rows.Select(r => r.StatementId).ToArray(),
+                EntityIds = rows.Select(r => r.EntityId).ToArray(),
+            }, transaction);
+            return;
+        }
+
+        foreach (var chunk in rows.Chunk(250))
+        {
+            var parameters = new DynamicParameters();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                parameters.Add($"StatementId{i}", chunk[i].StatementId);
+                parameters.Add($"EntityId{i}", chunk[i].EntityId);
+            }
+
+            await connection.ExecuteAsync(InsertEntitiesSql.GetOrAdd(chunk.Length, count =>
+                "INSERT INTO statement_entities (statement_id, entity_id) VALUES " +
+                string.Join(", ", Enumerable.Range(0, count).Select(i => $"(@StatementId{i}, @EntityId{i})")) +
+                " ON CONFLICT DO NOTHING"), parameters, transaction);
+        }
+    }
+
     // A backfilled statement is history: marked so (the live catch-up leaves it out; the refinement re-tags it when
     // another tagger than the live one tagged it).
     private static async Task MarkBackfilledAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Pending> pending)
@@ -589,7 +658,7 @@ public sealed class StatementStore(Database database)
     /// <summary>One statement of a batch, with the trace it was consumed in (its event is published inside that trace).</summary>
     public sealed record BatchItem(StatementTagged Tagged, string? TraceParent);
 
-    private sealed record Pending(StatementTagged Tagged, RevisionRow Bumped, DateTimeOffset Now, string? TraceParent)
+    private sealed record Pending(StatementTagged Tagged, RevisionRow Bumped, DateTimeOffset Now, string? TraceParent, IReadOnlyList<string> Entities)
     {
         public StatementStored Stored { get; } = new(Bumped.Id, Bumped.Revision, Tagged.Statement.SourceId, Tagged.Statement.ExternalId,
             Tagged.Statement.Url, Tagged.Statement.Title, Tagged.Statement.Summary, Tagged.Statement.PublishedAt, Tagged.Topics,
