@@ -195,10 +195,10 @@ public sealed class EventPage : IAsyncDisposable
     }
 
     /// <summary>
-    /// The events as they stood on <paramref name="day"/>: each event with a member between <paramref name="horizonDays"/>
-    /// days before it and it, rebuilt (<see cref="StoryEvent.Rebuild"/>) from its members of that day or before.
+    /// The events with a member between <paramref name="from"/> and <paramref name="to"/>, rebuilt
+    /// (<see cref="StoryEvent.Rebuild"/>) from all their members' stored vectors, topics and references.
     /// </summary>
-    public async Task<IReadOnlyList<StoryEvent>> EventsAsOfAsync(DateOnly day, int horizonDays, EventOptions options, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<StoryEvent>> EventsAroundAsync(DateOnly from, DateOnly to, EventOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var rows = await _connection.QueryAsync<MemberRow>(new CommandDefinition(
@@ -206,10 +206,10 @@ public sealed class EventPage : IAsyncDisposable
             SELECT m.statement_id AS StatementId, m.event_id AS EventId, m.day AS Day, m.institution AS Institution, m.reason AS Reason,
                    m.vector AS Vector, m.topics AS Topics, m.refs AS Refs
             FROM event_members m
-            WHERE m.day <= @Day AND m.event_id IN (SELECT DISTINCT event_id FROM event_members WHERE day BETWEEN @From AND @Day)
+            WHERE m.event_id IN (SELECT DISTINCT event_id FROM event_members WHERE day BETWEEN @From AND @To)
             ORDER BY m.event_id, m.day, m.statement_id
             """,
-            new { Day = day.DayNumber, From = day.DayNumber - horizonDays }, _transaction, cancellationToken: cancellationToken));
+            new { From = from.DayNumber, To = to.DayNumber }, _transaction, cancellationToken: cancellationToken));
         return [.. rows.GroupBy(r => r.EventId).Select(g => StoryEvent.Rebuild(g.Key,
             [.. g.Select(r => (new EventStatement(r.StatementId, DateOnly.FromDayNumber(r.Day), r.Institution, EventStore.FromBytes(r.Vector),
                 EventStore.Split(r.Topics), EventStore.Split(r.Refs)), r.Reason))], options))];

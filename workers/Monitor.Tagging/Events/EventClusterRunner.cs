@@ -28,24 +28,25 @@ public sealed record EventClusterTimes(int Statements, TimeSpan Embed, TimeSpan 
 /// (<see cref="EventClusterer.Add"/>) and written with the checkpoint in one transaction, under the store's lease.
 /// </summary>
 /// <remarks>
-/// <para><b>Memory.</b> The clusterer is kept between pages while this replica holds the lease without a break and the
-/// statements come in date order: it is then exactly the open events of the store. It is rebuilt from the store
-/// (<see cref="StoryEvent.Rebuild"/> from the members' stored vectors, <see cref="EventClusterer.Restore"/>) at the
-/// start, when the lease changed hands, after a failed page, and for a statement older than the latest clustered day.</para>
-/// <para><b>Out of date order</b> (a backfill of history, a statement published yesterday that arrives after today's):
-/// a page is clustered in day order (then id order). A statement of a day before the latest clustered day is placed
-/// against the events as they stood on its day: every event with a member within the reference window before it,
-/// rebuilt from its members of that day or before. It can join, start or merge events as a statement in date order
-/// would; statements already placed are not moved (events are never split). So history is clustered as it arrives:
-/// a backfill's statements clustered in id order give the events a date-order run would where each one's neighbours
-/// were stored before it, and may differ where a statement's later neighbours came first.</para>
+/// <para><b>Memory.</b> The clusterer of the open events is kept between pages while this replica holds the lease
+/// without a break and statements come in date order. It is rebuilt from the store (<see cref="StoryEvent.Rebuild"/>
+/// from the members' stored vectors, <see cref="EventClusterer.Restore"/>) at the start, when the lease changed hands,
+/// after a failed page, and after a statement out of date order.</para>
+/// <para><b>Out of date order</b> (a backfill of history, or a statement published yesterday that arrives after
+/// today's): a page is clustered in day order (then id order). A statement of a day before the latest clustered day is
+/// placed with <see cref="EventClusterer.AddLate"/> against the stored events whose days come within the reference
+/// window (30 days) of its day, before or after: it joins, starts or merges events as it would in date order, scored
+/// by its distance in days to each event's span. Statements already placed are not moved (events are never split), so
+/// history is clustered as it arrives: the result can differ from a run in date order, where a statement's event was
+/// decided before its later neighbours existed.</para>
 /// </remarks>
 public sealed class EventClusterRunner(EventStore store, EventFeatures features, EventOptions options, string owner, TimeProvider time, TimeSpan lease)
 {
     private readonly int _horizon = Math.Max(options.WindowDays, options.ReferenceWindowDays);
-    private EventClusterer? _clusterer;
-    private DateOnly _asOf;
-    private bool _complete;
+    private EventClusterer? _live;
+    private EventClusterer? _late;
+    private DateOnly _lateDay;
+    private DateOnly? _latest;
     private long _epoch = -1;
     private readonly Stopwatch _embed = new();
     private readonly Stopwatch _assign = new();
@@ -65,14 +66,14 @@ public sealed class EventClusterRunner(EventStore store, EventFeatures features,
         if (epoch is null)
         {
             _store.Stop();
-            _clusterer = null;
+            _live = null;
             return EventPageOutcome.NotLeader;
         }
 
         if (epoch != _epoch)
         {
             // The lease changed hands since this replica last wrote: another may have clustered meanwhile.
-            _clusterer = null;
+            _live = null;
             _epoch = epoch.Value;
         }
 
@@ -108,12 +109,13 @@ public sealed class EventClusterRunner(EventStore store, EventFeatures features,
         if (page is null)
         {
             _store.Stop();
-            _clusterer = null;
+            _live = null;
             return EventPageOutcome.NotLeader;
         }
 
         try
         {
+            _latest = await page.LatestDayAsync(cancellationToken);
             foreach (var (source, statement, error) in items)
             {
                 if (statement is null)
@@ -124,8 +126,7 @@ public sealed class EventClusterRunner(EventStore store, EventFeatures features,
 
                 _store.Stop();
                 _assign.Start();
-                var clusterer = await ClustererForAsync(page, statement, cancellationToken);
-                var assignment = clusterer.Add(statement);
+                var (clusterer, assignment) = await PlaceAsync(page, statement, cancellationToken);
                 var reasons = MergeReasons(clusterer.Find(assignment.EventId)!, assignment.Merged);
                 _assign.Stop();
                 _store.Start();
@@ -139,32 +140,44 @@ public sealed class EventClusterRunner(EventStore store, EventFeatures features,
         catch
         {
             // Rolled back: the memory holds assignments the store does not.
-            _clusterer = null;
+            _live = null;
             throw;
         }
         finally
         {
+            _late = null;
             _assign.Stop();
             _store.Stop();
         }
     }
 
-    // The clusterer for a statement of this day: the one kept in memory when it holds the store's events as they stand
-    // on that day, else one rebuilt from the store as of that day.
-    private async Task<EventClusterer> ClustererForAsync(EventPage page, EventStatement statement, CancellationToken cancellationToken)
+    // A statement of the latest clustered day or after goes to the clusterer kept in memory (the store's open events);
+    // an older one to a clusterer of the events around its day (AddLate), after which the memory is stale.
+    private async Task<(EventClusterer Clusterer, EventAssignment Assignment)> PlaceAsync(EventPage page, EventStatement statement, CancellationToken cancellationToken)
     {
         var day = statement.Date;
-        if (_clusterer is not null && (_complete ? day >= _asOf : day == _asOf))
+        if (_latest is null || day >= _latest.Value)
         {
-            _asOf = day;
-            return _clusterer;
+            if (_live is null)
+            {
+                var from = _latest ?? day;
+                _live = new EventClusterer(statement.Vector.Length, options, await page.MaxEventIdAsync(cancellationToken) + 1);
+                _live.Restore(await page.EventsAroundAsync(from.AddDays(-_horizon), from, options, cancellationToken));
+            }
+
+            _latest = day;
+            return (_live, _live.Add(statement));
         }
 
-        var latest = await page.LatestDayAsync(cancellationToken);
-        var clusterer = new EventClusterer(statement.Vector.Length, options, await page.MaxEventIdAsync(cancellationToken) + 1);
-        clusterer.Restore(await page.EventsAsOfAsync(day, _horizon, options, cancellationToken));
-        (_clusterer, _asOf, _complete) = (clusterer, day, latest is null || day >= latest.Value);
-        return clusterer;
+        _live = null;
+        if (_late is null || _lateDay != day)
+        {
+            _late = new EventClusterer(statement.Vector.Length, options, await page.MaxEventIdAsync(cancellationToken) + 1);
+            _late.Restore(await page.EventsAroundAsync(day.AddDays(-_horizon), day.AddDays(_horizon), options, cancellationToken));
+            _lateDay = day;
+        }
+
+        return (_late, _late.AddLate(statement));
     }
 
     private static Dictionary<long, string> MergeReasons(StoryEvent kept, IReadOnlyList<long> merged)
