@@ -101,10 +101,10 @@ public sealed class EventStore(Database database)
         }
 
         var topics = (await connection.QueryAsync<(long StatementId, string TopicId)>(new CommandDefinition(
-            """
+            $"""
             SELECT t.statement_id AS StatementId, t.topic_id AS TopicId
             FROM statement_topics t JOIN statements s ON s.id = t.statement_id AND t.revision = s.current_revision
-            WHERE t.statement_id IN @Ids
+            WHERE t.statement_id {database.InList("Ids")}
             ORDER BY t.statement_id, t.topic_id
             """,
             new { Ids = rows.Select(r => r.StatementId).ToArray() }, cancellationToken: cancellationToken)))
