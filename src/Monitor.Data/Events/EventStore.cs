@@ -66,7 +66,9 @@ public sealed class EventStore(Database database)
     /// <summary>
     /// Up to <paramref name="count"/> statements after the checkpoint in id order, and any of the <see cref="Lookback"/>
     /// ids before it that is still in no event (its store transaction committed after a later one's): their current
-    /// title and text, their day (sort_at, UTC) and the topics of their current revision.
+    /// title and text, their day (sort_at, UTC; a publication date after the statement was first seen counts as the day
+    /// it was first seen, so one wrong future date does not make every later statement late) and the topics of their
+    /// current revision.
     /// </summary>
     public async Task<IReadOnlyList<EventSource>> NextAsync(int count, CancellationToken cancellationToken = default)
     {
@@ -76,7 +78,7 @@ public sealed class EventStore(Database database)
         var rows = (await connection.QueryAsync<SourceRow>(new CommandDefinition(
             $"""
             SELECT s.id AS StatementId, s.source_id AS SourceId, {HistoryAggregates.InstitutionSql} AS Institution, s.title AS Title,
-                   s.summary AS Summary, s.body AS Body, s.sort_at AS SortAt
+                   s.summary AS Summary, s.body AS Body, CASE WHEN s.sort_at > s.first_seen_at THEN s.first_seen_at ELSE s.sort_at END AS SortAt
             FROM statements s
             WHERE s.id > @From AND s.id <= @Checkpoint
               AND NOT EXISTS (SELECT 1 FROM event_members m WHERE m.statement_id = s.id)
@@ -88,7 +90,7 @@ public sealed class EventStore(Database database)
         rows.AddRange(await connection.QueryAsync<SourceRow>(new CommandDefinition(
             $"""
             SELECT s.id AS StatementId, s.source_id AS SourceId, {HistoryAggregates.InstitutionSql} AS Institution, s.title AS Title,
-                   s.summary AS Summary, s.body AS Body, s.sort_at AS SortAt
+                   s.summary AS Summary, s.body AS Body, CASE WHEN s.sort_at > s.first_seen_at THEN s.first_seen_at ELSE s.sort_at END AS SortAt
             FROM statements s
             WHERE s.id > @Checkpoint
             ORDER BY s.id
