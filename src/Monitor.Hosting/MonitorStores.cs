@@ -38,6 +38,8 @@ public static class MonitorStores
         services.TryAddSingleton<StatementDetailStore>();
         services.TryAddSingleton<QueryMatch>();
         services.TryAddSingleton<Monitor.Data.Briefing.BriefingStore>();
+        services.TryAddSingleton<Monitor.Data.Events.EventStore>();
+        services.TryAddSingleton<Monitor.Data.Events.EventQueries>();
 
         // Accounts.
         services.TryAddSingleton<UserStore>();

@@ -11,8 +11,12 @@ using Monitor.Benchmarks;
 // dotnet run -c Release --project tests/Monitor.Benchmarks -- hybrid [N]    (hybrid tagger: load, memory, CPU, statements/s)
 // dotnet run -c Release --project tests/Monitor.Benchmarks -- retag N       (re-tag N distinct statements with the hybrid)
 // dotnet run -c Release --project tests/Monitor.Benchmarks -- --filter '*EventClustererBenchmarks*' --job short   (event assignment vs embedding)
+// dotnet run -c Release --project tests/Monitor.Benchmarks -- events [N] [postgres-connection-string]  (event clustering of a store's N newest statements: embed vs assign vs store)
 switch (args)
 {
+    case ["events", ..]:
+        await EventStoreRun.RunAsync(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000, args.Length > 2 ? args[2] : null);
+        return;
     case ["hybrid", ..]:
         HybridCostRun.Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
         return;

@@ -6,6 +6,8 @@ using Monitor.Hosting;
 using Monitor.Hosting.Messaging;
 using Monitor.Tagging.Batching;
 using Monitor.Tagging.Consumers;
+using Monitor.Tagging.Events;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Monitor.Tagging;
 
@@ -28,7 +30,20 @@ public static class TaggingWorker
         builder.Services.AddSingleton<RetagStore>();
         builder.Services.AddHostedService<RetagService>();
         builder.Services.AddHostedService<BackfillRefiner>();
+        builder.Services.AddEventClustering(builder.Configuration.GetSection(EventClusteringOptions.SectionName).Get<EventClusteringOptions>() ?? new EventClusteringOptions());
         return builder;
+    }
+
+    /// <summary>The background event clustering (<see cref="EventClusterService"/>); needs a Database, a Tagger and TaggingOptions.</summary>
+    public static IServiceCollection AddEventClustering(this IServiceCollection services, EventClusteringOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton(options);
+        services.TryAddSingleton<Monitor.Data.Events.EventStore>();
+        services.TryAddSingleton<Monitor.Data.Backfill.BackfillStore>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<EventClusterService>();
+        return services;
     }
 
     public static void AddConsumers(IBusRegistrationConfigurator bus)

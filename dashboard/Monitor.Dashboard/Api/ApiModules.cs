@@ -14,6 +14,7 @@ public static class ApiModules
         app.MapSourcesAdminApi();        // /api/admin/sources
         app.MapTopicsApi();              // /api/topics, /api/topics/summary, /api/topics/{id}
         app.MapHistoryApi();             // /api/statements: search, one statement, export, charts
+        app.MapEventsApi();              // /api/events, /api/events/{id}: statements on the same story
         app.MapBriefingApi();            // /api/briefing, /api/briefing.md, /api/briefing.pdf: the living briefing
         app.MapLiveApi();                // /api/live/since: the live view's catch-up
         app.MapTaggingApi();             // /api/tagging

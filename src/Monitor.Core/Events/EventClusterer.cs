@@ -107,7 +107,7 @@ public sealed class EventClusterer
     public EventProposal Propose(EventStatement statement)
     {
         Check(statement);
-        var candidates = Rank(statement, ReferencesOf(statement));
+        var candidates = Rank(statement, ReferencesOf(statement), _open);
         if (candidates.Count == 0 || candidates[0].Score < _options.JoinThreshold)
         {
             return new EventProposal(null, "first statement", []);
@@ -122,8 +122,26 @@ public sealed class EventClusterer
         Check(statement);
         _latest = statement.Date;
         Close(statement.Date);
+        return Place(statement, _open);
+    }
+
+    /// <summary>
+    /// Puts a statement older than the latest one in an event: a backfill's history, or a statement that arrived after
+    /// later ones. It is compared, as <see cref="Add"/> compares a statement in date order, with every event (open or
+    /// not) whose days come within the windows of its day, before or after it; nothing is closed, and the statements
+    /// already placed stay where they are. Used on a clusterer restored with the events around the statement's day.
+    /// </summary>
+    public EventAssignment AddLate(EventStatement statement)
+    {
+        CheckVector(statement);
+        var horizon = Math.Max(_options.WindowDays, _options.ReferenceWindowDays);
+        return Place(statement, [.. _all.Where(e => Distance(statement.Date, e) <= horizon)]);
+    }
+
+    private EventAssignment Place(EventStatement statement, List<StoryEvent> events)
+    {
         var references = ReferencesOf(statement);
-        var candidates = Rank(statement, references);
+        var candidates = Rank(statement, references, events);
         if (candidates.Count == 0 || candidates[0].Score < _options.JoinThreshold)
         {
             var created = new StoryEvent(_nextId++, _dimensions);
@@ -161,26 +179,34 @@ public sealed class EventClusterer
 
     private void Check(EventStatement statement)
     {
-        ArgumentNullException.ThrowIfNull(statement);
-        if (statement.Vector is null || statement.Vector.Length != _dimensions)
-        {
-            throw new ArgumentException($"Statement {statement.Id}: its vector has {statement.Vector?.Length ?? 0} dimensions, not {_dimensions}", nameof(statement));
-        }
-
+        CheckVector(statement);
         if (statement.Date < _latest)
         {
             throw new ArgumentException($"Statement {statement.Id} of {statement.Date:yyyy-MM-dd} comes after one of {_latest:yyyy-MM-dd}: statements must arrive in date order", nameof(statement));
         }
     }
 
+    private void CheckVector(EventStatement statement)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        if (statement.Vector is null || statement.Vector.Length != _dimensions)
+        {
+            throw new ArgumentException($"Statement {statement.Id}: its vector has {statement.Vector?.Length ?? 0} dimensions, not {_dimensions}", nameof(statement));
+        }
+    }
+
+    // Days from a day to an event's span (0 inside it): for a statement in date order, the days since its latest statement.
+    private static int Distance(DateOnly day, StoryEvent e) =>
+        day < e.FirstDate ? e.FirstDate.DayNumber - day.DayNumber : day > e.LastDate ? day.DayNumber - e.LastDate.DayNumber : 0;
+
     private IReadOnlyCollection<string> ReferencesOf(EventStatement statement) =>
         statement.References.Count <= _options.MaxReferences ? statement.References : [];
 
     // Open events the statement could join, best first; ties go to the older event, so list order does not matter.
-    private List<Candidate> Rank(EventStatement statement, IReadOnlyCollection<string> references)
+    private List<Candidate> Rank(EventStatement statement, IReadOnlyCollection<string> references, List<StoryEvent> events)
     {
         var candidates = new List<Candidate>();
-        foreach (var e in _open)
+        foreach (var e in events)
         {
             if (Score(statement, references, e) is { } match)
             {
@@ -198,7 +224,7 @@ public sealed class EventClusterer
     // Score of an event for a statement (a shared reference ranks above any similarity); null when it cannot join.
     private Candidate? Score(EventStatement s, IReadOnlyCollection<string> references, StoryEvent e)
     {
-        var days = s.Date.DayNumber - e.LastDate.DayNumber;
+        var days = Distance(s.Date, e);
         if (days <= _options.ReferenceWindowDays)
         {
             foreach (var reference in references)

@@ -87,6 +87,12 @@ public sealed class StoryEvent
     internal void Add(EventStatement statement, string reason, IReadOnlyCollection<string> references, int keep)
     {
         _members.Add(new EventMember(statement.Id, statement.Date, statement.Institution, reason));
+        if (_members.Count > 1 && statement.Date < _members[^2].Date)
+        {
+            // A late statement (EventClusterer.AddLate): members stay in date order.
+            _members.Sort((a, b) => a.Date != b.Date ? a.Date.CompareTo(b.Date) : a.StatementId.CompareTo(b.StatementId));
+        }
+
         for (var i = 0; i < Sum.Length; i++)
         {
             Sum[i] += statement.Vector[i];

@@ -24,7 +24,11 @@ public sealed record StatementDetail(
     IReadOnlyList<Contracts.TopicScore> Topics,
     IReadOnlyList<Contracts.FigureValue> Figures,
     IReadOnlyList<RevisionView> Revisions,
-    IReadOnlyList<RelatedStatement> Related);
+    IReadOnlyList<RelatedStatement> Related)
+{
+    /// <summary>The event the statement is in (<c>/api/events/{id}</c>); null until the clustering has placed it.</summary>
+    public long? EventId { get; init; }
+}
 
 /// <summary>A stored revision and, from the second on, what changed since the one before, word by word.</summary>
 public sealed record RevisionView(int Revision, string Title, string Summary, DateTimeOffset? PublishedAt, DateTimeOffset DiscoveredAt,
@@ -80,6 +84,7 @@ public sealed class StatementDetailStore(Database database)
         DetailRow? row;
         List<RevisionRow> revisions;
         List<(string SourceId, long FirstSeenAt)> otherSources;
+        long? eventId;
         await using (var connection = await database.OpenAsync(cancellationToken))
         {
             row = await connection.QuerySingleOrDefaultAsync<DetailRow>(new CommandDefinition(StatementSql, new { Id = id }, cancellationToken: cancellationToken));
@@ -91,6 +96,8 @@ public sealed class StatementDetailStore(Database database)
             revisions = (await connection.QueryAsync<RevisionRow>(new CommandDefinition(RevisionsSql, new { Id = id }, cancellationToken: cancellationToken))).ToList();
             otherSources = (await connection.QueryAsync<(string SourceId, long FirstSeenAt)>(
                 new CommandDefinition(OtherSourcesSql, new { Id = id, row.SourceId }, cancellationToken: cancellationToken))).ToList();
+            eventId = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+                "SELECT event_id FROM event_members WHERE statement_id = @Id", new { Id = id }, cancellationToken: cancellationToken));
         }
 
         // The list query already knows how to read tags and figures: ask it for this one statement.
@@ -107,7 +114,10 @@ public sealed class StatementDetailStore(Database database)
             .ToList();
         return new StatementDetail(row.StatementId, row.Revision, row.SourceId, row.ExternalId, row.Url, row.Title, row.Summary, row.Body,
             row.BodyHtml, row.DocumentType, row.Language, Database.FromDb(row.PublishedAt), Database.FromDb(row.FirstSeenAt),
-            Database.FromDb(row.UpdatedAt), self.Topics, self.Figures, Revisions(revisions), related);
+            Database.FromDb(row.UpdatedAt), self.Topics, self.Figures, Revisions(revisions), related)
+        {
+            EventId = eventId,
+        };
     }
 
     private static List<RevisionView> Revisions(List<RevisionRow> rows) =>

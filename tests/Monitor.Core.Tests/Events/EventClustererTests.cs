@@ -231,4 +231,38 @@ public class EventClustererTests
         Assert.Contains("2 dimensions, not 3", shape.Message);
         Assert.Contains("MergeThreshold", settings.Message);
     }
+
+    [Fact]
+    public void A_late_statement_joins_the_event_of_its_later_neighbours_and_bridges_two()
+    {
+        var c = Clusterer();
+        var later = c.Add(S(1, 10, V(1, 0, 0)));
+        var other = c.Add(S(2, 12, V(0.6f, 0.8f, 0)));
+        var far = c.Add(S(3, 50, V(0, 0, 1)));
+
+        // Day 8 is before the latest day (50): Add refuses it, AddLate places it against the events around day 8.
+        Assert.Throws<ArgumentException>(() => c.Add(S(4, 8, V(1, 0, 0))));
+        var joined = c.AddLate(S(4, 8, V(1, 0.1f, 0)));
+        var bridge = c.AddLate(S(5, 11, V(0.9f, 0.45f, 0)));
+
+        Assert.Equal((later.EventId, false), (joined.EventId, joined.Created));
+        Assert.Equal("similarity 1.00 with statement 1, 2 days apart", joined.Reason);
+        Assert.Equal(later.EventId, bridge.EventId);
+        Assert.Equal([other.EventId], bridge.Merged);
+        Assert.Equal([4L, 1, 5, 2], c.Find(later.EventId)!.Members.Select(m => m.StatementId));
+        Assert.Equal(new DateOnly(2024, 4, 30), c.Find(later.EventId)!.FirstDate);
+        Assert.Single(c.Find(far.EventId)!.Members);
+    }
+
+    [Fact]
+    public void A_late_statement_beyond_the_windows_of_every_event_starts_its_own()
+    {
+        var c = Clusterer();
+        c.Add(S(1, 40, V(1, 0, 0)));
+
+        var late = c.AddLate(S(2, 0, V(1, 0, 0)));
+
+        Assert.True(late.Created);
+        Assert.Equal(2, c.Events.Count);
+    }
 }

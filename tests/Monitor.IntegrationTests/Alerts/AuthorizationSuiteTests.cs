@@ -53,6 +53,7 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
         ["POST /api/alerts/{id}/read"] = Rule.OwnerSignedIn,
         ["DELETE /api/account/tokens/{id}"] = Rule.OwnerSignedIn,
         ["GET /api/statements/{id}"] = Rule.Read,
+        ["GET /api/events/{id}"] = Rule.Read,
         ["GET /api/topics/{id}"] = Rule.Read,
         ["GET /api/admin/sources/{id}"] = Rule.Admin,
         ["POST /api/admin/sources/{id}/pause"] = Rule.Admin,
@@ -183,6 +184,8 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
 
             case "GET /api/statements/{id}":
                 return Text(await StatementIdAsync());
+            case "GET /api/events/{id}":
+                return Text(await EventIdAsync(await StatementIdAsync()));
             case "GET /api/topics/{id}":
                 return "collective-defence";
             case "GET /feeds/alerts/{token}":
@@ -245,6 +248,23 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
             }
 
             Assert.True(DateTimeOffset.UtcNow < deadline, "The feed item was not stored within 60 s.");
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>The event the embedded Tagging worker put a stored statement in.</summary>
+    private async Task<long> EventIdAsync(long statementId)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            var detail = await dashboard.Anonymous.GetFromJsonAsync<JsonElement>($"/api/statements/{statementId}");
+            if (detail.GetProperty("eventId").ValueKind == JsonValueKind.Number)
+            {
+                return detail.GetProperty("eventId").GetInt64();
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < deadline, "The statement was not put in an event within 120 s.");
             await Task.Delay(250);
         }
     }

@@ -1,0 +1,203 @@
+using System.Globalization;
+using Dapper;
+
+namespace Monitor.Data.Events;
+
+/// <summary>An event in a list: its days, title (its first statement's), institutions in the order they spoke, member counts.</summary>
+public sealed record EventSummary(long Id, DateOnly FirstDay, DateOnly LastDay, string Title, IReadOnlyList<string> Institutions, int Members, int NatoMembers, int EpMembers);
+
+/// <summary>A statement of an event, and why it is there.</summary>
+public sealed record EventMemberView(long StatementId, string SourceId, string Institution, DateOnly Day, DateTimeOffset At, string Title, string Reason);
+
+/// <summary>Who of an institution spoke first in an event.</summary>
+public sealed record FirstSpeaker(string Institution, long StatementId, DateTimeOffset At);
+
+/// <summary>One event in full: its members in date order, who spoke first per institution, its topics and its merge history.</summary>
+/// <param name="RequestedId">The id asked for, when it is an event merged into this one.</param>
+public sealed record EventDetail(
+    EventSummary Event,
+    long? RequestedId,
+    IReadOnlyList<EventMemberView> Members,
+    IReadOnlyList<FirstSpeaker> FirstSpeakers,
+    IReadOnlyList<EventTopic> Topics,
+    IReadOnlyList<EventMergeView> Merges);
+
+/// <summary>A topic of an event: how many of its statements carry it.</summary>
+public sealed record EventTopic(string TopicId, int Statements);
+
+/// <summary>An event merged into this one: which statement bridged them, and why.</summary>
+public sealed record EventMergeView(long MergedId, long StatementId, string Reason, DateTimeOffset MergedAt);
+
+/// <summary>The events list's filters: a topic some member carries, and both institutions.</summary>
+public sealed record EventFilter(string? TopicId = null, bool BothInstitutions = false);
+
+/// <summary>A page of events, newest first, and the cursor of the next (null on the last).</summary>
+public sealed record EventListPage(IReadOnlyList<EventSummary> Items, string? NextCursor);
+
+/// <summary>The read side of events (the dashboard's <c>/api/events</c>; migration 0019).</summary>
+public sealed class EventQueries(Database database)
+{
+    private const string SummarySql = """
+        SELECT e.id AS Id, e.first_day AS FirstDay, e.last_day AS LastDay, e.title AS Title, e.institutions AS Institutions,
+               e.members AS Members, e.nato_members AS NatoMembers, e.ep_members AS EpMembers
+        FROM events e
+        """;
+
+    /// <summary>
+    /// Events newest first (by last day, then id), after <paramref name="cursor"/> (from the previous page; "day:id"),
+    /// at most <paramref name="limit"/>. Throws <see cref="FormatException"/> for a malformed cursor.
+    /// </summary>
+    public async Task<EventListPage> ListAsync(EventFilter filter, int limit, string? cursor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var (afterDay, afterId) = ParseCursor(cursor);
+        var where = new List<string> { "e.merged_into IS NULL" };
+        if (cursor is not null)
+        {
+            where.Add("(e.last_day < @AfterDay OR (e.last_day = @AfterDay AND e.id < @AfterId))");
+        }
+
+        if (filter.BothInstitutions)
+        {
+            where.Add("e.nato_members > 0 AND e.ep_members > 0");
+        }
+
+        if (filter.TopicId is not null)
+        {
+            where.Add("""
+                EXISTS (SELECT 1 FROM event_members m
+                        JOIN statements s ON s.id = m.statement_id
+                        JOIN statement_topics t ON t.statement_id = s.id AND t.revision = s.current_revision
+                        WHERE m.event_id = e.id AND t.topic_id = @TopicId)
+                """);
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<SummaryRow>(new CommandDefinition(
+            $"{SummarySql} WHERE {string.Join(" AND ", where)} ORDER BY e.last_day DESC, e.id DESC LIMIT @Take",
+            new { AfterDay = afterDay, AfterId = afterId, filter.TopicId, Take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
+        var items = rows.Take(limit).Select(r => r.ToSummary()).ToList();
+        var next = rows.Count > limit ? string.Create(CultureInfo.InvariantCulture, $"{items[^1].LastDay.DayNumber}:{items[^1].Id}") : null;
+        return new EventListPage(items, next);
+    }
+
+    /// <summary>One event in full; an event merged into another answers with the kept one. Null when there is no such event.</summary>
+    public async Task<EventDetail?> GetAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var mergedInto = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            "SELECT COALESCE(merged_into, id) FROM events WHERE id = @Id", new { Id = id }, cancellationToken: cancellationToken));
+        if (mergedInto is not { } keptId)
+        {
+            return null;
+        }
+
+        var row = await connection.QuerySingleAsync<SummaryRow>(new CommandDefinition($"{SummarySql} WHERE e.id = @Id", new { Id = keptId }, cancellationToken: cancellationToken));
+        var members = (await connection.QueryAsync<MemberRow>(new CommandDefinition(
+            """
+            SELECT m.statement_id AS StatementId, s.source_id AS SourceId, m.institution AS Institution, m.day AS Day, s.sort_at AS SortAt,
+                   s.title AS Title, m.reason AS Reason
+            FROM event_members m JOIN statements s ON s.id = m.statement_id
+            WHERE m.event_id = @Id
+            ORDER BY s.sort_at, m.statement_id
+            """,
+            new { Id = keptId }, cancellationToken: cancellationToken)))
+            .Select(m => new EventMemberView(m.StatementId, m.SourceId, m.Institution, DateOnly.FromDayNumber(m.Day), Database.FromDb(m.SortAt), m.Title, m.Reason))
+            .ToList();
+        var topics = await connection.QueryAsync<(string TopicId, long Statements)>(new CommandDefinition(
+            """
+            SELECT t.topic_id AS TopicId, COUNT(*) AS Statements
+            FROM event_members m
+            JOIN statements s ON s.id = m.statement_id
+            JOIN statement_topics t ON t.statement_id = s.id AND t.revision = s.current_revision
+            WHERE m.event_id = @Id
+            GROUP BY t.topic_id
+            ORDER BY COUNT(*) DESC, t.topic_id
+            """,
+            new { Id = keptId }, cancellationToken: cancellationToken));
+        var merges = await connection.QueryAsync<(long MergedId, long StatementId, string Reason, long MergedAt)>(new CommandDefinition(
+            """
+            SELECT g.merged_id AS MergedId, g.statement_id AS StatementId, g.reason AS Reason, g.merged_at AS MergedAt
+            FROM event_merges g JOIN events e ON e.id = g.merged_id
+            WHERE e.merged_into = @Id
+            ORDER BY g.merged_at, g.merged_id
+            """,
+            new { Id = keptId }, cancellationToken: cancellationToken));
+        var first = members.GroupBy(m => m.Institution, StringComparer.Ordinal)
+            .Select(g => g.First())
+            .OrderBy(m => m.At).ThenBy(m => m.StatementId)
+            .Select(m => new FirstSpeaker(m.Institution, m.StatementId, m.At))
+            .ToList();
+        return new EventDetail(row.ToSummary(), keptId == id ? null : id, members, first,
+            [.. topics.Select(t => new EventTopic(t.TopicId, (int)t.Statements))],
+            [.. merges.Select(g => new EventMergeView(g.MergedId, g.StatementId, g.Reason, Database.FromDb(g.MergedAt)))]);
+    }
+
+    /// <summary>The event a statement is in (the kept one, after merges); null when it is in none yet.</summary>
+    public async Task<long?> EventOfAsync(long statementId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            "SELECT event_id FROM event_members WHERE statement_id = @Id", new { Id = statementId }, cancellationToken: cancellationToken));
+    }
+
+    private static (int Day, long Id) ParseCursor(string? cursor)
+    {
+        if (cursor is null)
+        {
+            return (0, 0);
+        }
+
+        var parts = cursor.Split(':');
+        if (parts.Length != 2
+            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var day)
+            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            || day > DateOnly.MaxValue.DayNumber)
+        {
+            throw new FormatException($"'{cursor}' is not an events cursor: pass back the nextCursor of the previous page");
+        }
+
+        return (day, id);
+    }
+
+    private sealed class SummaryRow
+    {
+        public long Id { get; init; }
+
+        public int FirstDay { get; init; }
+
+        public int LastDay { get; init; }
+
+        public string Title { get; init; } = "";
+
+        public string Institutions { get; init; } = "";
+
+        public int Members { get; init; }
+
+        public int NatoMembers { get; init; }
+
+        public int EpMembers { get; init; }
+
+        public EventSummary ToSummary() =>
+            new(Id, DateOnly.FromDayNumber(FirstDay), DateOnly.FromDayNumber(LastDay), Title,
+                Institutions.Split(',', StringSplitOptions.RemoveEmptyEntries), Members, NatoMembers, EpMembers);
+    }
+
+    private sealed class MemberRow
+    {
+        public long StatementId { get; init; }
+
+        public string SourceId { get; init; } = "";
+
+        public string Institution { get; init; } = "";
+
+        public int Day { get; init; }
+
+        public long SortAt { get; init; }
+
+        public string Title { get; init; } = "";
+
+        public string Reason { get; init; } = "";
+    }
+}

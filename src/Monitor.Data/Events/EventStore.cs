@@ -1,0 +1,353 @@
+using System.Data.Common;
+using System.Runtime.InteropServices;
+using Dapper;
+using Monitor.Core.Events;
+using Monitor.Data.History;
+
+namespace Monitor.Data.Events;
+
+/// <summary>A stored statement the clusterer has not placed yet: its current text, day, institution and topics.</summary>
+public sealed record EventSource(long StatementId, string SourceId, string Institution, string Title, string Text, DateOnly Day, IReadOnlyList<string> Topics);
+
+/// <summary>
+/// Events in the store (tables events, event_members, event_merges, event_clustering: migration 0019, docs/events.md).
+/// The clustering side: a lease so one Tagging replica clusters at a time, the statements after the checkpoint, and
+/// <see cref="EventPage"/>, which writes one page's assignments, merges and checkpoint in one transaction. The read side
+/// (the dashboard's <c>/api/events</c>) is <see cref="EventQueries"/>.
+/// </summary>
+public sealed class EventStore(Database database)
+{
+    /// <summary>Statements this far behind the checkpoint are looked at again for a missing membership (a store transaction that committed after a later id's).</summary>
+    public const int Lookback = 1000;
+
+    internal Database Database => database;
+
+    /// <summary>
+    /// Takes or renews the clustering lease for <paramref name="owner"/>: the lease's epoch (it grows whenever the lease
+    /// changes hands), or null while another owner's lease is valid.
+    /// </summary>
+    public async Task<long?> TryLeaseAsync(string owner, DateTimeOffset now, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var taken = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE event_clustering
+            SET lease_epoch = CASE WHEN lease_owner = @Owner THEN lease_epoch ELSE lease_epoch + 1 END,
+                lease_owner = @Owner, lease_until = @Until
+            WHERE id = 1 AND (lease_owner IS NULL OR lease_owner = @Owner OR lease_until < @Now)
+            """,
+            new { Owner = owner, Now = Database.ToDb(now), Until = Database.ToDb(now + duration) }, cancellationToken: cancellationToken));
+        if (taken != 1)
+        {
+            return null;
+        }
+
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT lease_epoch FROM event_clustering WHERE id = 1 AND lease_owner = @Owner", new { Owner = owner }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Gives the lease up (a stopping replica), so another takes over at once.</summary>
+    public async Task ReleaseAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE event_clustering SET lease_owner = NULL, lease_until = 0 WHERE id = 1 AND lease_owner = @Owner",
+            new { Owner = owner }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The last statement id read by the clusterer.</summary>
+    public async Task<long> CheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT checkpoint FROM event_clustering WHERE id = 1", cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> statements after the checkpoint in id order, and any of the <see cref="Lookback"/>
+    /// ids before it that is still in no event (its store transaction committed after a later one's): their current
+    /// title and text, their day (sort_at, UTC; a publication date after the statement was first seen counts as the day
+    /// it was first seen, so one wrong future date does not make every later statement late) and the topics of their
+    /// current revision.
+    /// </summary>
+    public async Task<IReadOnlyList<EventSource>> NextAsync(int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var checkpoint = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT checkpoint FROM event_clustering WHERE id = 1", cancellationToken: cancellationToken));
+        var rows = (await connection.QueryAsync<SourceRow>(new CommandDefinition(
+            $"""
+            SELECT s.id AS StatementId, s.source_id AS SourceId, {HistoryAggregates.InstitutionSql} AS Institution, s.title AS Title,
+                   s.summary AS Summary, s.body AS Body, CASE WHEN s.sort_at > s.first_seen_at THEN s.first_seen_at ELSE s.sort_at END AS SortAt
+            FROM statements s
+            WHERE s.id > @From AND s.id <= @Checkpoint
+              AND NOT EXISTS (SELECT 1 FROM event_members m WHERE m.statement_id = s.id)
+              AND NOT EXISTS (SELECT 1 FROM event_skipped k WHERE k.statement_id = s.id)
+            ORDER BY s.id
+            LIMIT @Count
+            """,
+            new { From = checkpoint - Lookback, Checkpoint = checkpoint, Count = count }, cancellationToken: cancellationToken))).ToList();
+        rows.AddRange(await connection.QueryAsync<SourceRow>(new CommandDefinition(
+            $"""
+            SELECT s.id AS StatementId, s.source_id AS SourceId, {HistoryAggregates.InstitutionSql} AS Institution, s.title AS Title,
+                   s.summary AS Summary, s.body AS Body, CASE WHEN s.sort_at > s.first_seen_at THEN s.first_seen_at ELSE s.sort_at END AS SortAt
+            FROM statements s
+            WHERE s.id > @Checkpoint
+            ORDER BY s.id
+            LIMIT @Count
+            """,
+            new { Checkpoint = checkpoint, Count = Math.Max(1, count - rows.Count) }, cancellationToken: cancellationToken)));
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var topics = (await connection.QueryAsync<(long StatementId, string TopicId)>(new CommandDefinition(
+            $"""
+            SELECT t.statement_id AS StatementId, t.topic_id AS TopicId
+            FROM statement_topics t JOIN statements s ON s.id = t.statement_id AND t.revision = s.current_revision
+            WHERE t.statement_id {database.InList("Ids")}
+            ORDER BY t.statement_id, t.topic_id
+            """,
+            new { Ids = rows.Select(r => r.StatementId).ToArray() }, cancellationToken: cancellationToken)))
+            .ToLookup(t => t.StatementId, t => t.TopicId);
+        return [.. rows.Select(r => new EventSource(r.StatementId, r.SourceId, r.Institution, r.Title,
+            string.IsNullOrEmpty(r.Body) ? r.Summary : $"{r.Summary}\n{r.Body}", DayOf(r.SortAt), [.. topics[r.StatementId]]))];
+    }
+
+    /// <summary>
+    /// Starts writing one page: a transaction that first checks <paramref name="owner"/> still holds the lease of
+    /// <paramref name="epoch"/> (and locks the clustering row until commit, so no other replica takes the lease in
+    /// between); null, with nothing begun, when it does not.
+    /// </summary>
+    public async Task<EventPage?> BeginPageAsync(string owner, long epoch, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        var connection = await database.OpenAsync(cancellationToken);
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var held = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE event_clustering SET lease_until = @Until, updated_at = @Now WHERE id = 1 AND lease_owner = @Owner AND lease_epoch = @Epoch",
+            new { Owner = owner, Epoch = epoch, Until = Database.ToDb(now + lease), Now = Database.ToDb(now) }, transaction, cancellationToken: cancellationToken));
+        if (held != 1)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+            return null;
+        }
+
+        return new EventPage(connection, transaction, now);
+    }
+
+    /// <summary>The day of a sort_at timestamp (UTC).</summary>
+    public static DateOnly DayOf(long sortAt) => DateOnly.FromDateTime(Database.FromDb(sortAt).UtcDateTime);
+
+    internal static byte[] ToBytes(float[] vector) => MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
+
+    internal static float[] FromBytes(byte[] bytes) => MemoryMarshal.Cast<byte, float>(bytes.AsSpan()).ToArray();
+
+    internal static string Join(IEnumerable<string> words) => string.Join(' ', words);
+
+    internal static string[] Split(string words) => words.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    private sealed class SourceRow
+    {
+        public long StatementId { get; init; }
+
+        public string SourceId { get; init; } = "";
+
+        public string Institution { get; init; } = "";
+
+        public string Title { get; init; } = "";
+
+        public string Summary { get; init; } = "";
+
+        public string Body { get; init; } = "";
+
+        public long SortAt { get; init; }
+    }
+}
+
+/// <summary>
+/// One page of clustering, in one transaction: the events as they stood on a day (to rebuild a clusterer), the
+/// assignments and merges, and the checkpoint. Disposing without <see cref="CommitAsync"/> rolls everything back.
+/// </summary>
+public sealed class EventPage : IAsyncDisposable
+{
+    private readonly DbConnection _connection;
+    private readonly DbTransaction _transaction;
+    private readonly DateTimeOffset _now;
+    private readonly HashSet<long> _touched = [];
+
+    internal EventPage(DbConnection connection, DbTransaction transaction, DateTimeOffset now)
+    {
+        _connection = connection;
+        _transaction = transaction;
+        _now = now;
+    }
+
+    /// <summary>The highest event id ever given (merged-away events included); 0 when there is none.</summary>
+    public Task<long> MaxEventIdAsync(CancellationToken cancellationToken = default) =>
+        _connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COALESCE(MAX(id), 0) FROM events", transaction: _transaction, cancellationToken: cancellationToken));
+
+    /// <summary>The latest day of any member; null when no statement is in an event yet.</summary>
+    public async Task<DateOnly?> LatestDayAsync(CancellationToken cancellationToken = default)
+    {
+        var day = await _connection.ExecuteScalarAsync<int?>(new CommandDefinition("SELECT MAX(day) FROM event_members", transaction: _transaction, cancellationToken: cancellationToken));
+        return day is { } d ? DateOnly.FromDayNumber(d) : null;
+    }
+
+    /// <summary>
+    /// The events with a member between <paramref name="from"/> and <paramref name="to"/>, rebuilt
+    /// (<see cref="StoryEvent.Rebuild"/>) from all their members' stored vectors, topics and references.
+    /// </summary>
+    public async Task<IReadOnlyList<StoryEvent>> EventsAroundAsync(DateOnly from, DateOnly to, EventOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var rows = await _connection.QueryAsync<MemberRow>(new CommandDefinition(
+            """
+            SELECT m.statement_id AS StatementId, m.event_id AS EventId, m.day AS Day, m.institution AS Institution, m.reason AS Reason,
+                   m.vector AS Vector, m.topics AS Topics, m.refs AS Refs
+            FROM event_members m
+            WHERE m.event_id IN (SELECT DISTINCT event_id FROM event_members WHERE day BETWEEN @From AND @To)
+            ORDER BY m.event_id, m.day, m.statement_id
+            """,
+            new { From = from.DayNumber, To = to.DayNumber }, _transaction, cancellationToken: cancellationToken));
+        return [.. rows.GroupBy(r => r.EventId).Select(g => StoryEvent.Rebuild(g.Key,
+            [.. g.Select(r => (new EventStatement(r.StatementId, DateOnly.FromDayNumber(r.Day), r.Institution, EventStore.FromBytes(r.Vector),
+                EventStore.Split(r.Topics), EventStore.Split(r.Refs)), r.Reason))], options))];
+    }
+
+    /// <summary>Records where a statement went: a new event, or an existing one, and the events it merged into it.</summary>
+    /// <param name="mergeReasons">Why each merged event was merged (the kept event's history line for it).</param>
+    public async Task WriteAsync(EventStatement statement, EventAssignment assignment, IReadOnlyDictionary<long, string> mergeReasons, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        ArgumentNullException.ThrowIfNull(assignment);
+        ArgumentNullException.ThrowIfNull(mergeReasons);
+        var now = Database.ToDb(_now);
+        if (assignment.Created)
+        {
+            await _connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO events (id, first_day, last_day, title, institutions, members, nato_members, ep_members, created_at, updated_at)
+                VALUES (@Id, @Day, @Day, '', @Institution, 0, 0, 0, @Now, @Now)
+                """,
+                new { Id = assignment.EventId, Day = statement.Date.DayNumber, statement.Institution, Now = now }, _transaction, cancellationToken: cancellationToken));
+        }
+
+        await _connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO event_members (statement_id, event_id, day, institution, reason, joined_at, vector, topics, refs)
+            VALUES (@StatementId, @EventId, @Day, @Institution, @Reason, @Now, @Vector, @Topics, @Refs)
+            """,
+            new
+            {
+                StatementId = statement.Id,
+                assignment.EventId,
+                Day = statement.Date.DayNumber,
+                statement.Institution,
+                assignment.Reason,
+                Now = now,
+                Vector = EventStore.ToBytes(statement.Vector),
+                Topics = EventStore.Join(statement.Topics),
+                Refs = EventStore.Join(statement.References),
+            },
+            _transaction, cancellationToken: cancellationToken));
+        foreach (var merged in assignment.Merged)
+        {
+            var reason = mergeReasons.GetValueOrDefault(merged) ?? $"event {merged} merged: statement {statement.Id} bridges it";
+            await _connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO event_merges (merged_id, kept_id, statement_id, reason, merged_at) VALUES (@Merged, @Kept, @StatementId, @Reason, @Now)",
+                new { Merged = merged, Kept = assignment.EventId, StatementId = statement.Id, Reason = reason, Now = now }, _transaction, cancellationToken: cancellationToken));
+            await _connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE event_members SET event_id = @Kept WHERE event_id = @Merged",
+                new { Merged = merged, Kept = assignment.EventId }, _transaction, cancellationToken: cancellationToken));
+            // Links to an event merged earlier into this one follow to the kept event too.
+            await _connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE events SET merged_into = @Kept, updated_at = @Now WHERE id = @Merged OR merged_into = @Merged",
+                new { Merged = merged, Kept = assignment.EventId, Now = now }, _transaction, cancellationToken: cancellationToken));
+            _touched.Remove(merged);
+        }
+
+        _touched.Add(assignment.EventId);
+    }
+
+    /// <summary>Records a statement that cannot be placed (neither title nor text), so it is not read again.</summary>
+    public Task SkipAsync(long statementId, string reason, CancellationToken cancellationToken = default) =>
+        _connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO event_skipped (statement_id, reason) VALUES (@StatementId, @Reason)",
+            new { StatementId = statementId, Reason = reason }, _transaction, cancellationToken: cancellationToken));
+
+    /// <summary>Refreshes the touched events' days, title (their first statement's), institutions and counts, moves the checkpoint and commits.</summary>
+    public async Task CommitAsync(long checkpoint, CancellationToken cancellationToken = default)
+    {
+        foreach (var id in _touched.Order())
+        {
+            var summary = await _connection.QuerySingleAsync<(long First, long Last, long Members, long Nato, long Ep)>(new CommandDefinition(
+                """
+                SELECT MIN(day) AS First, MAX(day) AS Last, COUNT(*) AS Members,
+                       SUM(CASE WHEN institution = 'NATO' THEN 1 ELSE 0 END) AS Nato, SUM(CASE WHEN institution = 'EP' THEN 1 ELSE 0 END) AS Ep
+                FROM event_members WHERE event_id = @Id
+                """,
+                new { Id = id }, _transaction, cancellationToken: cancellationToken));
+            var title = await _connection.ExecuteScalarAsync<string>(new CommandDefinition(
+                """
+                SELECT s.title FROM event_members m JOIN statements s ON s.id = m.statement_id
+                WHERE m.event_id = @Id ORDER BY m.day, m.statement_id LIMIT 1
+                """,
+                new { Id = id }, _transaction, cancellationToken: cancellationToken));
+            var institutions = await _connection.QueryAsync<string>(new CommandDefinition(
+                "SELECT institution FROM event_members WHERE event_id = @Id GROUP BY institution ORDER BY MIN(day), MIN(statement_id)",
+                new { Id = id }, _transaction, cancellationToken: cancellationToken));
+            await _connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE events SET first_day = @First, last_day = @Last, title = @Title, institutions = @Institutions,
+                    members = @Members, nato_members = @Nato, ep_members = @Ep, updated_at = @Now
+                WHERE id = @Id
+                """,
+                new
+                {
+                    Id = id,
+                    First = (int)summary.First,
+                    Last = (int)summary.Last,
+                    Title = title ?? "",
+                    Institutions = string.Join(',', institutions),
+                    Members = (int)summary.Members,
+                    Nato = (int)summary.Nato,
+                    Ep = (int)summary.Ep,
+                    Now = Database.ToDb(_now),
+                },
+                _transaction, cancellationToken: cancellationToken));
+        }
+
+        await _connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE event_clustering SET checkpoint = @Checkpoint WHERE id = 1 AND checkpoint < @Checkpoint",
+            new { Checkpoint = checkpoint }, _transaction, cancellationToken: cancellationToken));
+        await _transaction.CommitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _transaction.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+
+    private sealed class MemberRow
+    {
+        public long StatementId { get; init; }
+
+        public long EventId { get; init; }
+
+        public int Day { get; init; }
+
+        public string Institution { get; init; } = "";
+
+        public string Reason { get; init; } = "";
+
+        public byte[] Vector { get; init; } = [];
+
+        public string Topics { get; init; } = "";
+
+        public string Refs { get; init; } = "";
+    }
+}

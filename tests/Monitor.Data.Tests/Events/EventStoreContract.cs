@@ -1,0 +1,202 @@
+using Dapper;
+using Monitor.Contracts;
+using Monitor.Core.Events;
+using Monitor.Data.Events;
+using Monitor.Data.History;
+using Monitor.Data.Statements;
+
+namespace Monitor.Data.Tests.Events;
+
+/// <summary>Events in the store: the clustering lease and page, and the read side, on SQLite and PostgreSQL alike.</summary>
+public abstract class EventStoreContract(Store store) : DatabaseContract(store)
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task One_owner_holds_the_lease_until_it_lapses_and_a_new_holder_gets_a_new_epoch()
+    {
+        var events = new EventStore(Database);
+
+        var first = await events.TryLeaseAsync("a", T0, Lease);
+        Assert.Null(await events.TryLeaseAsync("b", T0.AddSeconds(10), Lease));
+        Assert.Equal(first, await events.TryLeaseAsync("a", T0.AddSeconds(10), Lease));
+        var taken = await events.TryLeaseAsync("b", T0.AddMinutes(5), Lease);
+
+        Assert.NotNull(first);
+        Assert.Equal(first + 1, taken);
+        Assert.Null(await events.BeginPageAsync("a", first!.Value, T0.AddMinutes(5), Lease));
+        await using var page = await events.BeginPageAsync("b", taken!.Value, T0.AddMinutes(5), Lease);
+        Assert.NotNull(page);
+    }
+
+    [Fact]
+    public async Task Next_reads_statements_after_the_checkpoint_with_their_day_institution_and_topics_and_a_committed_page_moves_it()
+    {
+        var nato = await StoreAsync("nato-news", "a", "NATO summit opens", T0, "collective-defence", "sanctions");
+        var ep = await StoreAsync("ep-press", "b", "Parliament votes on sanctions", T0.AddDays(1), "sanctions");
+        var events = new EventStore(Database);
+        var epoch = (await events.TryLeaseAsync("a", T0, Lease))!.Value;
+
+        var next = await events.NextAsync(10);
+
+        Assert.Equal([(nato, "NATO", new DateOnly(2026, 12, 1)), (ep, "EP", new DateOnly(2026, 12, 2))], next.Select(s => (s.StatementId, s.Institution, s.Day)));
+        Assert.Equal(["collective-defence", "sanctions"], next[0].Topics);
+        Assert.StartsWith("Summary of a", next[0].Text, StringComparison.Ordinal);
+        await using (var page = (await events.BeginPageAsync("a", epoch, T0, Lease))!)
+        {
+            await page.WriteAsync(Statement(nato, T0), new EventAssignment(nato, 1, true, "first statement", []), new Dictionary<long, string>());
+            await page.CommitAsync(nato);
+        }
+
+        Assert.Equal(nato, await events.CheckpointAsync());
+        Assert.Equal([ep], (await events.NextAsync(10)).Select(s => s.StatementId));
+    }
+
+    [Fact]
+    public async Task A_statement_behind_the_checkpoint_in_no_event_is_read_again()
+    {
+        var a = await StoreAsync("nato-news", "a", "First", T0);
+        var b = await StoreAsync("nato-news", "b", "Second", T0);
+        var events = new EventStore(Database);
+        var epoch = (await events.TryLeaseAsync("a", T0, Lease))!.Value;
+        await using (var page = (await events.BeginPageAsync("a", epoch, T0, Lease))!)
+        {
+            // b's page moved the checkpoint past a, which was not in it (its transaction committed late).
+            await page.WriteAsync(Statement(b, T0), new EventAssignment(b, 1, true, "first statement", []), new Dictionary<long, string>());
+            await page.CommitAsync(b);
+        }
+
+        Assert.Equal([a], (await events.NextAsync(10)).Select(s => s.StatementId));
+    }
+
+    [Fact]
+    public async Task A_page_not_committed_writes_nothing()
+    {
+        var a = await StoreAsync("nato-news", "a", "First", T0);
+        var events = new EventStore(Database);
+        var epoch = (await events.TryLeaseAsync("a", T0, Lease))!.Value;
+        await using (var page = (await events.BeginPageAsync("a", epoch, T0, Lease))!)
+        {
+            await page.WriteAsync(Statement(a, T0), new EventAssignment(a, 1, true, "first statement", []), new Dictionary<long, string>());
+        }
+
+        Assert.Equal(0, await events.CheckpointAsync());
+        Assert.Empty((await new EventQueries(Database).ListAsync(new EventFilter(), 10, null)).Items);
+    }
+
+    [Fact]
+    public async Task Events_are_rebuilt_from_their_stored_members()
+    {
+        var a = await StoreAsync("nato-news", "a", "First", T0);
+        var b = await StoreAsync("ep-press", "b", "Second", T0.AddDays(2));
+        var events = new EventStore(Database);
+        var epoch = (await events.TryLeaseAsync("a", T0, Lease))!.Value;
+        await using var page = (await events.BeginPageAsync("a", epoch, T0, Lease))!;
+        await page.WriteAsync(Statement(a, T0, "NATO", [1, 0, 0], ["sanctions"], ["2024/2988(RSP)"]), new EventAssignment(a, 4, true, "first statement", []), new Dictionary<long, string>());
+        await page.WriteAsync(Statement(b, T0.AddDays(2), "EP", [0, 1, 0]), new EventAssignment(b, 4, false, "same reference 2024/2988(RSP)", []), new Dictionary<long, string>());
+
+        var rebuilt = Assert.Single(await page.EventsAroundAsync(new DateOnly(2026, 12, 3), new DateOnly(2026, 12, 3), new EventOptions()));
+
+        Assert.Equal(4, rebuilt.Id);
+        Assert.Equal([(a, "NATO", "first statement"), (b, "EP", "same reference 2024/2988(RSP)")], rebuilt.Members.Select(m => (m.StatementId, m.Institution, m.Reason)));
+        Assert.Equal([0.70710677f, 0.70710677f, 0f], rebuilt.Centroid);
+        Assert.Equal(1, rebuilt.Topics["sanctions"]);
+        Assert.Equal(1, rebuilt.References["2024/2988(RSP)"]);
+        Assert.Equal(4, await page.MaxEventIdAsync());
+        Assert.Equal(new DateOnly(2026, 12, 3), await page.LatestDayAsync());
+        Assert.Empty(await page.EventsAroundAsync(new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30), new EventOptions()));
+    }
+
+    [Fact]
+    public async Task The_list_is_newest_first_in_keyset_pages_and_filters_by_topic_and_both_institutions()
+    {
+        await ThreeEventsAsync();
+        var queries = new EventQueries(Database);
+
+        var first = await queries.ListAsync(new EventFilter(), 2, null);
+        var second = await queries.ListAsync(new EventFilter(), 2, first.NextCursor);
+
+        Assert.Equal([3L, 1], first.Items.Select(e => e.Id));
+        Assert.NotNull(first.NextCursor);
+        Assert.Equal([2L], second.Items.Select(e => e.Id));
+        Assert.Null(second.NextCursor);
+        Assert.Equal([1L], (await queries.ListAsync(new EventFilter(BothInstitutions: true), 10, null)).Items.Select(e => e.Id));
+        Assert.Equal([3L, 1], (await queries.ListAsync(new EventFilter(TopicId: "sanctions"), 10, null)).Items.Select(e => e.Id));
+        Assert.Empty((await queries.ListAsync(new EventFilter(TopicId: "nuclear"), 10, null)).Items);
+        var one = first.Items[1];
+        Assert.Equal((new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 4), "NATO ministers meet", 4, 3, 1),
+            (one.FirstDay, one.LastDay, one.Title, one.Members, one.NatoMembers, one.EpMembers));
+        Assert.Equal(["NATO", "EP"], one.Institutions);
+        await Assert.ThrowsAsync<FormatException>(() => queries.ListAsync(new EventFilter(), 2, "yesterday"));
+    }
+
+    [Fact]
+    public async Task An_event_in_full_lists_members_in_date_order_who_spoke_first_its_topics_and_merges_and_a_merged_id_finds_it()
+    {
+        var ids = await ThreeEventsAsync();
+        var queries = new EventQueries(Database);
+
+        var detail = (await queries.GetAsync(1))!;
+        var merged = (await queries.GetAsync(4))!;
+
+        Assert.Equal(
+            [(ids[0], "NATO", "first statement"), (ids[1], "EP", "similarity 0.90 with statement " + ids[0]), (ids[4], "NATO", "first statement"), (ids[5], "NATO", "similarity 0.88 with statement " + ids[1])],
+            detail.Members.Select(m => (m.StatementId, m.Institution, m.Reason)));
+        Assert.Equal([("NATO", ids[0]), ("EP", ids[1])], detail.FirstSpeakers.Select(f => (f.Institution, f.StatementId)));
+        Assert.Equal([new EventTopic("sanctions", 2), new EventTopic("collective-defence", 1)], detail.Topics);
+        Assert.Equal((4L, ids[5], "event 4 merged: statement f bridges it"), (Assert.Single(detail.Merges).MergedId, detail.Merges[0].StatementId, detail.Merges[0].Reason));
+        Assert.Null(detail.RequestedId);
+        Assert.Equal((1L, (long?)4), (merged.Event.Id, merged.RequestedId));
+        Assert.Null(await queries.GetAsync(99));
+        Assert.Equal(1L, await queries.EventOfAsync(ids[4]));
+        Assert.Null(await queries.EventOfAsync(ids[6]));
+        Assert.Equal(1L, (await new StatementDetailStore(Database).GetAsync(ids[1]))!.EventId);
+        Assert.Null((await new StatementDetailStore(Database).GetAsync(ids[6]))!.EventId);
+    }
+
+    // Event 1: a (NATO, Dec 1, sanctions and collective defence), b (EP, Dec 2, sanctions), e (NATO, Dec 3: it started
+    // event 4) and f (NATO, Dec 4), which bridged 1 and 4. Event 2: c (EP, Dec 1). Event 3: d (NATO, Dec 5, sanctions).
+    // g (Dec 7) is in no event.
+    private async Task<long[]> ThreeEventsAsync()
+    {
+        long[] ids =
+        [
+            await StoreAsync("nato-news", "a", "NATO ministers meet", T0, "sanctions", "collective-defence"),
+            await StoreAsync("ep-press", "b", "Parliament on the ministers' meeting", T0.AddDays(1), "sanctions"),
+            await StoreAsync("ep-press", "c", "Budget vote", T0),
+            await StoreAsync("nato-news", "d", "Exercise begins", T0.AddDays(4), "sanctions"),
+            await StoreAsync("nato-news", "e", "Ministers conclude", T0.AddDays(2)),
+            await StoreAsync("nato-news", "f", "Ministers' press conference", T0.AddDays(3)),
+            await StoreAsync("nato-news", "g", "Not yet clustered", T0.AddDays(6)),
+        ];
+        var events = new EventStore(Database);
+        var epoch = (await events.TryLeaseAsync("a", T0, Lease))!.Value;
+        await using var page = (await events.BeginPageAsync("a", epoch, T0, Lease))!;
+        var none = new Dictionary<long, string>();
+        await page.WriteAsync(Statement(ids[0], T0), new EventAssignment(ids[0], 1, true, "first statement", []), none);
+        await page.WriteAsync(Statement(ids[2], T0, "EP"), new EventAssignment(ids[2], 2, true, "first statement", []), none);
+        await page.WriteAsync(Statement(ids[1], T0.AddDays(1), "EP"), new EventAssignment(ids[1], 1, false, "similarity 0.90 with statement " + ids[0], []), none);
+        await page.WriteAsync(Statement(ids[4], T0.AddDays(2)), new EventAssignment(ids[4], 4, true, "first statement", []), none);
+        await page.WriteAsync(Statement(ids[5], T0.AddDays(3)), new EventAssignment(ids[5], 1, false, "similarity 0.88 with statement " + ids[1], [4]),
+            new Dictionary<long, string> { [4] = "event 4 merged: statement f bridges it" });
+        await page.WriteAsync(Statement(ids[3], T0.AddDays(4)), new EventAssignment(ids[3], 3, true, "first statement", []), none);
+        await page.CommitAsync(ids[5]);
+        return ids;
+    }
+
+    private static EventStatement Statement(long id, DateTimeOffset at, string institution = "NATO", float[]? vector = null, string[]? topics = null, string[]? references = null) =>
+        new(id, DateOnly.FromDateTime(at.UtcDateTime), institution, vector ?? [1, 0, 0], topics ?? [], references ?? []);
+
+    private async Task<long> StoreAsync(string source, string externalId, string title, DateTimeOffset published, params string[] topics)
+    {
+        var discovered = new StatementDiscovered(source, externalId, $"https://example.org/{externalId}", title, $"Summary of {externalId}.", "", published, "en", $"hash-{externalId}", published);
+        await new StatementStore(Database).StoreAsync(new StatementTagged(discovered, [.. topics.Select(t => new TopicScore(t, 0.9, []))], "v1", published), published);
+        await using var connection = await Database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT id FROM statements WHERE external_id = @ExternalId", new { ExternalId = externalId });
+    }
+}
+
+public sealed class SqliteEventStoreTests() : EventStoreContract(Store.Sqlite);
+
+public sealed class PostgresEventStoreTests() : EventStoreContract(Store.Postgres);

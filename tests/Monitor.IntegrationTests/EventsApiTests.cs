@@ -1,0 +1,86 @@
+using System.Net;
+using System.Text.Json;
+using Monitor.Testing;
+
+namespace Monitor.IntegrationTests;
+
+/// <summary>
+/// Events through the dashboard's HTTP endpoints (embedded default, SQLite): the embedded Tagging worker clusters the
+/// stored statements, the statement API names each one's event, the list and one event come back, and bad requests
+/// get a 400 or 404 ProblemDetails.
+/// </summary>
+public sealed class EventsApiTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+
+    private EmbeddedDashboard _embedded = null!;
+    private HttpClient _http = null!;
+    private readonly Dictionary<string, long> _eventOf = [];
+
+    public async Task InitializeAsync()
+    {
+        _embedded = await EmbeddedDashboard.StartAsync(feed => feed.Add(
+            new TestFeedItem("e-1", "Allies agree air defence package for Ukraine", "Allies will deliver air defence systems to Ukraine.", Now.AddHours(-3)),
+            new TestFeedItem("e-2", "Parliament calls for tougher sanctions on Russia", "Members demand new sanctions against Russia.", Now.AddHours(-2))));
+        _http = new HttpClient { BaseAddress = _embedded.BaseAddress };
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(120);
+        while (_eventOf.Count < 2)
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, "the two feed items were not stored and put in events within 120 s");
+            await Task.Delay(250);
+            using var list = JsonDocument.Parse(await _http.GetStringAsync("/api/statements?limit=10"));
+            foreach (var statement in list.RootElement.EnumerateArray())
+            {
+                var id = statement.GetProperty("statementId").GetInt64();
+                using var detail = JsonDocument.Parse(await _http.GetStringAsync($"/api/statements/{id}"));
+                if (detail.RootElement.GetProperty("eventId").ValueKind == JsonValueKind.Number)
+                {
+                    _eventOf[statement.GetProperty("externalId").GetString()!] = detail.RootElement.GetProperty("eventId").GetInt64();
+                }
+            }
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _embedded.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Stored_statements_are_put_in_events_listed_newest_first_and_shown_in_full()
+    {
+        Assert.NotEqual(_eventOf["e-1"], _eventOf["e-2"]);
+        using var list = JsonDocument.Parse(await _http.GetStringAsync("/api/events?limit=10"));
+        using var one = JsonDocument.Parse(await _http.GetStringAsync($"/api/events/{_eventOf["e-2"]}"));
+        using var paged = await _http.GetAsync("/api/events?limit=1");
+
+        Assert.Equal([_eventOf["e-2"], _eventOf["e-1"]], list.RootElement.EnumerateArray().Select(e => e.GetProperty("id").GetInt64()));
+        Assert.Equal("Parliament calls for tougher sanctions on Russia", one.RootElement.GetProperty("event").GetProperty("title").GetString());
+        var member = Assert.Single(one.RootElement.GetProperty("members").EnumerateArray());
+        Assert.Equal("first statement", member.GetProperty("reason").GetString());
+        Assert.Equal(1, one.RootElement.GetProperty("firstSpeakers").GetArrayLength());
+        Assert.True(paged.Headers.TryGetValues("X-Next-Cursor", out var cursor));
+        using var next = JsonDocument.Parse(await _http.GetStringAsync($"/api/events?limit=1&cursor={Uri.EscapeDataString(cursor!.Single())}"));
+        Assert.Equal(_eventOf["e-1"], Assert.Single(next.RootElement.EnumerateArray()).GetProperty("id").GetInt64());
+    }
+
+    [Fact]
+    public async Task An_unknown_event_is_a_404_problem()
+    {
+        using var missing = await _http.GetAsync("/api/events/987654321");
+
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("There is no event 987654321", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/api/events?topic=not-a-topic", "Invalid filter", "Unknown topic 'not-a-topic'")]
+    [InlineData("/api/events?institution=nato", "Invalid filter", "'institution' can only be 'both'")]
+    [InlineData("/api/events?limit=0", "Invalid limit", "'limit' must be a whole number from 1 to 200; got '0'")]
+    [InlineData("/api/events?limit=ten", "Invalid limit", "got 'ten'")]
+    [InlineData("/api/events?cursor=forged!", "Invalid cursor", "is not an events cursor")]
+    public async Task A_bad_request_gets_a_400_problem_saying_what_is_wrong(string url, string title, string detail) =>
+        await Problems.AssertBadRequestAsync(_http, url, title, detail);
+}

@@ -1,0 +1,219 @@
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Monitor.Contracts;
+using Monitor.Core.Events;
+using Monitor.Core.Events.Evaluation;
+using Monitor.Core.Tagging;
+using Monitor.Data;
+using Monitor.Data.Events;
+using Monitor.Data.Statements;
+using Monitor.Embeddings;
+using Monitor.Tagging;
+using Monitor.Tagging.Events;
+using Monitor.Testing;
+using Xunit.Abstractions;
+
+namespace Monitor.Workers.Tests.Events;
+
+/// <summary>
+/// The Tagging worker's event clustering on real stores, with the real embedder and statements of the labelled events
+/// set (docs/events.md): replicas competing for the lease on PostgreSQL, and a backfill out of date order.
+/// </summary>
+public sealed class EventClusterServiceTests(ITestOutputHelper output)
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
+
+    // The first 150 labelled statements by date: enough for events of several statements, and NATO and EP ones.
+    private static readonly Lazy<IReadOnlyList<EventItem>> Items = new(() => [.. EventSet.LoadDefault().Take(150)]);
+
+    private static readonly Lazy<Tagger> Rules = new(() => new Tagger(TopicFile.LoadDefault()));
+
+    [Fact]
+    public async Task Two_replicas_handing_the_lease_over_make_the_events_of_a_single_run_on_postgres()
+    {
+        await using var single = await PostgresDatabase.CreateMigratedAsync();
+        await using var shared = await PostgresDatabase.CreateMigratedAsync();
+        var singleDb = Open(single);
+        var ids = await SeedAsync(singleDb, Items.Value);
+        await SeedAsync(Open(shared), Items.Value);
+        var alone = Runner(singleDb, "alone", TimeSpan.FromMinutes(1));
+        while (await alone.RunPageAsync(10) != EventPageOutcome.Idle)
+        {
+        }
+
+        var expected = await PartitionAsync(singleDb);
+        Assert.Contains(expected, e => e.Count >= 3);
+
+        // Replica A starts alone; B starts once A has written, waits for the lease, and takes over when A stops.
+        var dbA = Open(shared);
+        var dbB = Open(shared);
+        using var a = Replica(dbA);
+        using var b = Replica(dbB);
+        await a.StartAsync();
+        await WaitAsync(async () => await new EventStore(dbA).CheckpointAsync() > 0, "replica A to cluster a page");
+        await b.StartAsync();
+        await a.StopAsync();
+        var stoppedAt = await new EventStore(dbA).CheckpointAsync();
+        var last = ids.Keys.Max();
+        Assert.True(stoppedAt < last, $"replica A clustered everything ({stoppedAt}) before it was stopped: no hand-over was tested");
+        await WaitAsync(async () => await new EventStore(dbB).CheckpointAsync() == last, "replica B to finish");
+        await b.StopAsync();
+
+        await using var connection = await dbB.OpenAsync();
+        Assert.Equal(ids.Count, await connection.ExecuteScalarAsync<long>("SELECT COUNT(DISTINCT statement_id) FROM event_members"));
+        Assert.Equal(ids.Count, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM event_members"));
+        Assert.True(await connection.ExecuteScalarAsync<long>("SELECT lease_epoch FROM event_clustering") >= 2, "the lease never changed hands");
+        Assert.Equal(expected, await PartitionAsync(dbB));
+        Assert.Equal(await EventRowsAsync(singleDb), await EventRowsAsync(dbB));
+    }
+
+    [Fact]
+    public async Task Two_runners_racing_for_a_lease_that_lapses_every_page_never_place_a_statement_twice_on_postgres()
+    {
+        await using var single = await PostgresDatabase.CreateMigratedAsync();
+        await using var shared = await PostgresDatabase.CreateMigratedAsync();
+        var singleDb = Open(single);
+        var ids = await SeedAsync(singleDb, Items.Value);
+        await SeedAsync(Open(shared), Items.Value);
+        var alone = Runner(singleDb, "alone", TimeSpan.FromMinutes(1));
+        while (await alone.RunPageAsync(7) != EventPageOutcome.Idle)
+        {
+        }
+
+        // A lease of a millisecond: whichever runner asks next takes it, and a runner that lost it mid-page must not write.
+        var outcomes = new List<EventPageOutcome>[] { [], [] };
+        var runners = new[] { Runner(Open(shared), "one", TimeSpan.FromMilliseconds(1)), Runner(Open(shared), "two", TimeSpan.FromMilliseconds(1)) };
+        await Task.WhenAll(runners.Select((runner, i) => Task.Run(async () =>
+        {
+            var idle = 0;
+            while (idle < 3)
+            {
+                var outcome = await runner.RunPageAsync(7);
+                outcomes[i].Add(outcome);
+                idle = outcome == EventPageOutcome.Idle ? idle + 1 : 0;
+
+                // A breath after each page, so the other runner's next try usually finds the lease lapsed and takes it.
+                await Task.Delay(outcome == EventPageOutcome.Clustered ? 5 : 1);
+            }
+        })));
+
+        var sharedDb = Open(shared);
+        await using var connection = await sharedDb.OpenAsync();
+        var handOvers = await connection.ExecuteScalarAsync<long>("SELECT lease_epoch FROM event_clustering") - 1;
+        output.WriteLine($"pages clustered: {string.Join(" and ", outcomes.Select(o => o.Count(x => x == EventPageOutcome.Clustered)))}; lease handed over {handOvers} times");
+        Assert.True(handOvers >= 2, $"the lease changed hands {handOvers} times: the runners did not compete");
+        Assert.Equal(ids.Count, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM event_members"));
+        Assert.Equal(await PartitionAsync(singleDb), await PartitionAsync(sharedDb));
+    }
+
+    [Fact]
+    public async Task A_backfill_stored_newest_first_is_clustered_as_it_arrives_and_still_groups_stories()
+    {
+        using var inOrder = await MigratedSqlite.CreateAsync();
+        using var reversed = await MigratedSqlite.CreateAsync();
+        var items = Items.Value;
+        var ids = await SeedAsync(inOrder.Database, items);
+        var reversedIds = await SeedAsync(reversed.Database, [.. items.Reverse()]);
+        foreach (var (db, name) in new[] { (inOrder.Database, "in-order"), (reversed.Database, "reversed") })
+        {
+            var runner = Runner(db, name, TimeSpan.FromMinutes(1));
+            while (await runner.RunPageAsync(20) != EventPageOutcome.Idle)
+            {
+            }
+        }
+
+        // Every statement of the reversed store is in exactly one event, and the late ones joined events: statements
+        // stored newest first are all "late" after the first page, so a clusterer that could not place them would
+        // leave every one alone and score like the all-singletons baseline.
+        await using (var connection = await reversed.Database.OpenAsync())
+        {
+            Assert.Equal(items.Count, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM event_members"));
+        }
+
+        var gold = items.ToDictionary(i => i.Statement.Id, i => i.Label.Event);
+        var inOrderScores = Score(gold, await PartitionAsync(inOrder.Database), ids);
+        var reversedScores = Score(gold, await PartitionAsync(reversed.Database), reversedIds);
+        var singletons = ClusterMetrics.Score(gold, items.ToDictionary(i => i.Statement.Id, i => i.Statement.Id));
+        output.WriteLine($"B-cubed F1: in date order {inOrderScores.BCubedF1:0.000}, newest first {reversedScores.BCubedF1:0.000}, all singletons {singletons.BCubedF1:0.000}; "
+            + $"pairwise P/R: in order {inOrderScores.PairPrecision:0.000}/{inOrderScores.PairRecall:0.000}, newest first {reversedScores.PairPrecision:0.000}/{reversedScores.PairRecall:0.000}");
+        Assert.True(reversedScores.BCubedF1 > singletons.BCubedF1 + 0.02,
+            $"reversed B-cubed F1 {reversedScores.BCubedF1:0.000}, in order {inOrderScores.BCubedF1:0.000}, all singletons {singletons.BCubedF1:0.000}");
+        Assert.True(reversedScores.CorrectPairs > 0);
+    }
+
+    private static ClusterScores Score(Dictionary<string, string> gold, List<List<long>> partition, Dictionary<long, string> labelOf)
+    {
+        var predicted = new Dictionary<string, string>();
+        foreach (var e in partition)
+        {
+            foreach (var id in e)
+            {
+                predicted[labelOf[id]] = labelOf[e[0]];
+            }
+        }
+
+        return ClusterMetrics.Score(gold, predicted);
+    }
+
+    private static Database Open(PostgresDatabase database) =>
+        new(new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = database.ConnectionString });
+
+    private static EventClusterRunner Runner(Database database, string owner, TimeSpan lease) =>
+        new(new EventStore(database), new EventFeatures(Rules.Value, Taggers.Embedder), new EventOptions(), owner, TimeProvider.System, lease);
+
+    // One Tagging replica's clustering: its own DI container, its own connection pool, the worker's registration.
+    private static IHost Replica(Database database)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddLogging();
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(Rules.Value);
+        builder.Services.AddSingleton(new TaggingOptions());
+        builder.Services.AddEventClustering(new EventClusteringOptions { PageSize = 10, PollSeconds = 0.05, LeaseSeconds = 2 });
+        return builder.Build();
+    }
+
+    // Stores the statements in the given order (ids follow it), dated by their day; returns statement id → labelled id.
+    private static async Task<Dictionary<long, string>> SeedAsync(Database database, IReadOnlyList<EventItem> items)
+    {
+        var store = new StatementStore(database);
+        foreach (var item in items)
+        {
+            var s = item.Statement;
+            var source = s.Institution == "NATO" ? "nato-news" : "ep-press";
+            var published = new DateTimeOffset(item.Date.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
+            var discovered = new StatementDiscovered(source, s.Id, $"https://example.org/{s.Id}", s.Title, s.Text, "", published, "en", $"hash-{s.Id}", Now);
+            await store.StoreAsync(new StatementTagged(discovered, [.. s.Topics.Select(t => new TopicScore(t, 1, []))], "test", Now), Now);
+        }
+
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<(long Id, string ExternalId)>("SELECT id, external_id FROM statements"))
+            .ToDictionary(r => r.Id, r => r.ExternalId);
+    }
+
+    // The events as sets of statement ids, in a canonical order.
+    private static async Task<List<List<long>>> PartitionAsync(Database database)
+    {
+        await using var connection = await database.OpenAsync();
+        var rows = await connection.QueryAsync<(long EventId, long StatementId)>("SELECT event_id, statement_id FROM event_members ORDER BY statement_id");
+        return [.. rows.GroupBy(r => r.EventId).Select(g => g.Select(r => r.StatementId).Order().ToList()).OrderBy(e => e[0])];
+    }
+
+    private static async Task<List<string>> EventRowsAsync(Database database)
+    {
+        await using var connection = await database.OpenAsync();
+        return [.. await connection.QueryAsync<string>(
+            "SELECT CAST(id AS text) || ' ' || CAST(first_day AS text) || ' ' || CAST(last_day AS text) || ' ' || institutions || ' ' || CAST(members AS text) || ' ' || title FROM events WHERE merged_into IS NULL ORDER BY id")];
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+}
