@@ -67,9 +67,10 @@ public sealed partial class OperationsMetricsTests(ITestOutputHelper output) : I
 
         var persistence = await _topology.StartAsync("workers/Monitor.Persistence");
 
-        // The queue depth is read every 15 s.
+        // The queue depth is read every 15 s. The three items appeared together, so one poll found them: one
+        // StatementsDiscovered message of three statements.
         var scrape = await ScrapeUntilAsync(ingestion, s =>
-            Value(s, "monitor_queue_messages", "queue", "tag-statement") == 3
+            Value(s, "monitor_queue_messages", "queue", "tag-statement") == 1
             && Value(s, "monitor_source_health", "source", "test-feed", "state", "healthy") == 1
             && Value(s, "monitor_source_consecutive_failures", "source", "bad-feed") >= 1, TimeSpan.FromSeconds(60));
         Assert.Equal(0, Value(scrape, "monitor_queue_consumers", "queue", "tag-statement"));
