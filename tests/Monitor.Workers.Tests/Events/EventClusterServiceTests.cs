@@ -5,6 +5,7 @@ using Monitor.Contracts;
 using Monitor.Core.Events;
 using Monitor.Core.Events.Evaluation;
 using Monitor.Core.Tagging;
+using Monitor.Core.Tagging.Semantic;
 using Monitor.Data;
 using Monitor.Data.Events;
 using Monitor.Data.Statements;
@@ -140,6 +141,45 @@ public sealed class EventClusterServiceTests(ITestOutputHelper output)
         Assert.True(reversedScores.BCubedF1 > singletons.BCubedF1 + 0.02,
             $"reversed B-cubed F1 {reversedScores.BCubedF1:0.000}, in order {inOrderScores.BCubedF1:0.000}, all singletons {singletons.BCubedF1:0.000}");
         Assert.True(reversedScores.CorrectPairs > 0);
+    }
+
+    [Fact]
+    public async Task A_statement_whose_features_cannot_be_built_is_skipped_with_its_error_and_the_rest_are_clustered()
+    {
+        using var sqlite = await MigratedSqlite.CreateAsync();
+        var items = Items.Value.Take(12).ToList();
+        var ids = await SeedAsync(sqlite.Database, items);
+        var bad = ids.Single(p => p.Value == items[5].Statement.Id).Key;
+        // The features embed the statement's title normalised as the tagger's sentences are (SentenceText.Normalise).
+        var embedder = new FailingEmbedder(Taggers.Embedder, SentenceText.Normalise(items[5].Statement.Title));
+        var runner = new EventClusterRunner(new EventStore(sqlite.Database), new EventFeatures(Rules.Value, embedder), new EventOptions(), "one",
+            TimeProvider.System, TimeSpan.FromMinutes(1));
+
+        var pages = 0;
+        while (await runner.RunPageAsync(5) != EventPageOutcome.Idle && ++pages < 20)
+        {
+        }
+
+        await using var connection = await sqlite.Database.OpenAsync();
+        var skipped = (await connection.QueryAsync<(long StatementId, string Reason)>("SELECT statement_id, reason FROM event_skipped")).ToList();
+        var (skippedId, reason) = Assert.Single(skipped);
+        Assert.Equal(bad, skippedId);
+        Assert.StartsWith("InvalidOperationException: ", reason, StringComparison.Ordinal);
+        var members = (await connection.QueryAsync<long>("SELECT statement_id FROM event_members")).ToHashSet();
+        Assert.Equal(ids.Keys.Where(id => id != bad).ToHashSet(), members);
+        Assert.Equal(ids.Keys.Max(), await new EventStore(sqlite.Database).CheckpointAsync());
+        Assert.True(pages < 20, "the runner never went idle: the failing statement held the pages back");
+    }
+
+    // The real embedder, except that it fails on any sentence containing the marker (an unexpected model error).
+    private sealed class FailingEmbedder(ISentenceEmbedder inner, string marker) : ISentenceEmbedder
+    {
+        public string ModelId => inner.ModelId;
+
+        public float[][] Embed(IReadOnlyList<string> sentences) =>
+            sentences.Any(s => s.Contains(marker, StringComparison.OrdinalIgnoreCase))
+                ? throw new InvalidOperationException("the model failed on this sentence")
+                : inner.Embed(sentences);
     }
 
     private static ClusterScores Score(Dictionary<string, string> gold, List<List<long>> partition, Dictionary<long, string> labelOf)

@@ -99,6 +99,12 @@ public sealed class EventClusterRunner(EventStore store, EventFeatures features,
             {
                 items.Add((source, null, ex.Message));
             }
+            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+            {
+                // Building the features is pure work on the statement's text: what fails once fails every time, so the
+                // statement is recorded as skipped with its error instead of holding every later page back.
+                items.Add((source, null, $"{ex.GetType().Name}: {ex.Message}"));
+            }
         }
 
         _embed.Stop();
