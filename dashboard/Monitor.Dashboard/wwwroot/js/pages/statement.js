@@ -200,6 +200,22 @@ function renderHeaderBlock(detail, sourceName) {
   add('Updated', dated(detail.updatedAt));
   add('Language', asText(detail.language));
   add('Id at the source', asText(detail.externalId));
+  renderEventLink(detail);
+}
+
+/** "Event: <title>" linking to the event page when the statement is in an event (eventId; null until clustered). */
+async function renderEventLink(detail) {
+  const id = Number(detail.eventId);
+  if (detail.eventId === null || detail.eventId === undefined || !Number.isSafeInteger(id)) return;
+  let title = `event ${id}`;
+  try {
+    title = asText((await getJson(`api/events/${id}`))?.event?.title).trim() || title;
+  } catch {
+    // The link still leads to the event; its page says what went wrong.
+  }
+  const dd = h('dd', 'statement-event');
+  dd.append(pageLink('event.html', { id }, `Event: ${title}`, 'statement-event-link'));
+  ui.dates.append(h('dt', null, 'Part of'), dd);
 }
 
 function renderText(detail, topics) {

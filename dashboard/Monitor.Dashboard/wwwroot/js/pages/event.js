@@ -1,0 +1,167 @@
+// Event page (event.html?id=N): one event from GET api/events/{id} (EventDetail, docs/events.md): its statements in
+// date order in two lanes (NATO | European Parliament), each linked to its statement page with the reason it joined,
+// who spoke first per institution, its topics and the events merged into it. An id merged into another answers with
+// the kept event: the page says so. Data reaches the DOM as text only (lib/dom.js).
+import { h, asText, pageLink, setStatus, clear } from '../lib/dom.js';
+import { get } from '../lib/api.js';
+import { loadTopics, topicTitle } from '../lib/topics.js';
+import { parseDate, timeElement, dayFormat, absoluteFormat, startClock } from '../lib/time.js';
+import { renderHeader } from '../lib/layout.js';
+
+const INSTITUTION_NAMES = { NATO: 'NATO', EP: 'European Parliament' };
+
+const ui = {
+  title: document.getElementById('event-title'),
+  merged: document.getElementById('event-merged'),
+  facts: document.getElementById('event-facts'),
+  status: document.getElementById('event-status'),
+  content: document.getElementById('event-content'),
+  first: document.getElementById('event-first'),
+  timeline: document.getElementById('event-timeline'),
+  topics: document.getElementById('event-topics'),
+  mergesSection: document.getElementById('merges-section'),
+  merges: document.getElementById('event-merges'),
+};
+
+const institutionName = (code) => INSTITUTION_NAMES[asText(code)] ?? asText(code);
+
+/** A day (yyyy-MM-dd, as the API gives DateOnly) as a <time>, or its raw text when it is not one. */
+function dayElement(value) {
+  const text = asText(value);
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(text) ? parseDate(`${text}T00:00:00Z`) : null;
+  if (!date) return document.createTextNode(text);
+  const time = h('time', 'day', dayFormat.format(date));
+  time.setAttribute('datetime', text);
+  return time;
+}
+
+function renderFacts(event, members) {
+  clear(ui.facts);
+  const add = (label, ...value) => {
+    ui.facts.append(h('dt', null, label));
+    const dd = h('dd');
+    dd.append(...value);
+    ui.facts.append(dd);
+  };
+  if (asText(event.firstDay) === asText(event.lastDay)) add('Day', dayElement(event.firstDay));
+  else add('Days', dayElement(event.firstDay), ' to ', dayElement(event.lastDay));
+  const institutions = (Array.isArray(event.institutions) ? event.institutions : []).map(institutionName);
+  add('Institutions', institutions.length ? `${institutions.join(', then ')}` : 'none');
+  const count = Number.isSafeInteger(Number(event.members)) ? Number(event.members) : members.length;
+  add('Statements', `${count} (NATO ${Number(event.natoMembers) || 0}, European Parliament ${Number(event.epMembers) || 0})`);
+}
+
+function renderFirstSpeakers(firstSpeakers, members) {
+  clear(ui.first);
+  const byId = new Map(members.map((m) => [asText(m.statementId), m]));
+  const speakers = (Array.isArray(firstSpeakers) ? firstSpeakers : []).filter((s) => s && typeof s.institution === 'string');
+  if (speakers.length === 0) {
+    ui.first.append(h('li', 'muted', 'No statement yet.'));
+    return;
+  }
+  for (const s of speakers) {
+    const item = h('li', 'first-speaker');
+    item.dataset.institution = s.institution;
+    item.append(h('span', `badge badge-${s.institution.toLowerCase()}`, s.institution), ' ');
+    const member = byId.get(asText(s.statementId));
+    const title = asText(member?.title).trim() || `statement ${asText(s.statementId)}`;
+    item.append(`${institutionName(s.institution)} first: `, pageLink('statement.html', { id: s.statementId }, title, 'first-link'));
+    const at = parseDate(s.at);
+    if (at) item.append(', ', h('span', 'first-at', absoluteFormat.format(at)));
+    ui.first.append(item);
+  }
+}
+
+function renderTimeline(members) {
+  clear(ui.timeline);
+  for (const m of members) {
+    const institution = asText(m.institution);
+    const lane = institution === 'NATO' ? 'lane-nato' : institution === 'EP' ? 'lane-ep' : 'lane-other';
+    const item = h('li', `event-member ${lane}`);
+    item.dataset.statementId = asText(m.statementId);
+    item.dataset.institution = institution;
+    const meta = h('p', 'member-meta');
+    meta.append(h('span', `badge badge-${institution.toLowerCase() || 'other'}`, institution || 'Other'), dayElement(m.day), h('span', 'statement-source', asText(m.sourceId)));
+    const at = parseDate(m.at);
+    if (at) meta.append(timeElement(at));
+    const title = h('p', 'member-title');
+    title.append(pageLink('statement.html', { id: m.statementId }, asText(m.title).trim() || '(untitled statement)', 'member-link'));
+    item.append(meta, title, h('p', 'member-reason', `Why: ${asText(m.reason) || 'not recorded'}`));
+    ui.timeline.append(item);
+  }
+  if (members.length === 0) ui.timeline.append(h('li', 'muted', 'This event holds no statement.'));
+}
+
+function renderTopics(topics) {
+  clear(ui.topics);
+  const list = (Array.isArray(topics) ? topics : []).filter((t) => t && typeof t.topicId === 'string');
+  if (list.length === 0) {
+    ui.topics.append(h('li', 'muted', 'None of its statements matched a baseline topic.'));
+    return;
+  }
+  for (const t of list) {
+    const item = h('li', 'event-topic');
+    item.dataset.topicId = t.topicId;
+    const n = Number(t.statements) || 0;
+    item.append(pageLink('topic.html', { id: t.topicId }, topicTitle(t.topicId)), ` (${n} statement${n === 1 ? '' : 's'})`);
+    ui.topics.append(item);
+  }
+}
+
+function renderMerges(merges) {
+  clear(ui.merges);
+  const list = (Array.isArray(merges) ? merges : []).filter((m) => m && Number.isSafeInteger(Number(m.mergedId)));
+  ui.mergesSection.hidden = list.length === 0;
+  for (const m of list) {
+    const item = h('li', 'event-merge');
+    item.dataset.mergedId = asText(m.mergedId);
+    item.append(`Event ${asText(m.mergedId)}, bridged by `, pageLink('statement.html', { id: m.statementId }, `statement ${asText(m.statementId)}`), `: ${asText(m.reason)}`);
+    ui.merges.append(item);
+  }
+}
+
+function notFound(message) {
+  ui.title.textContent = 'No such event';
+  document.title = 'No such event · Monitor';
+  setStatus(ui.status, message, true);
+}
+
+async function main() {
+  renderHeader('event').remove(); // not a live page: no connection to show
+  startClock();
+  const raw = new URLSearchParams(location.search).get('id') ?? '';
+  if (!/^\d{1,18}$/.test(raw)) {
+    notFound(raw === '' ? 'No event id was given (event.html?id=N).' : `“${raw}” is not an event id.`);
+    return;
+  }
+
+  const [answer] = await Promise.allSettled([get(`api/events/${raw}`), loadTopics()]);
+  if (answer.status === 'rejected') {
+    const error = answer.reason;
+    if (error?.status === 404) notFound(error.detail || `There is no event ${raw}.`);
+    else {
+      ui.title.textContent = 'The event could not be loaded';
+      setStatus(ui.status, error?.message ?? String(error), true);
+    }
+    return;
+  }
+
+  const detail = answer.value.body ?? {};
+  const event = detail.event ?? {};
+  const members = (Array.isArray(detail.members) ? detail.members : []).filter((m) => m && m.statementId !== undefined);
+  const title = asText(event.title).trim() || `Event ${raw}`;
+  ui.title.textContent = title;
+  document.title = `${title} · Monitor`;
+  if (detail.requestedId !== null && detail.requestedId !== undefined) {
+    ui.merged.textContent = `Event ${asText(detail.requestedId)} was merged into this one (event ${asText(event.id)}): a later statement bridged the two stories.`;
+    ui.merged.hidden = false;
+  }
+  renderFacts(event, members);
+  renderFirstSpeakers(detail.firstSpeakers, members);
+  renderTimeline(members);
+  renderTopics(detail.topics);
+  renderMerges(detail.merges);
+  ui.content.hidden = false;
+}
+
+main();
