@@ -14,6 +14,7 @@ public sealed class AccessibilityTests(DashboardFixture fixture)
     [InlineData("charts.html")]
     [InlineData("history.html")]
     [InlineData("statement.html?id={statement}")]
+    [InlineData("event.html?id={event}")]
     [InlineData("sources.html")]
     [InlineData("signin.html")]
     [InlineData("alerts.html", "#inbox > li.alert")]
@@ -25,6 +26,7 @@ public sealed class AccessibilityTests(DashboardFixture fixture)
     {
         // The account pages are checked signed in, with their lists filled (a seeded subscription and alert).
         path = path.Replace("{statement}", fixture.Sanctions.StatementId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        path = await fixture.WithEventAsync(path);
         if (signedInContent is not null)
         {
             await fixture.PrepareAccountPagesAsync(path);

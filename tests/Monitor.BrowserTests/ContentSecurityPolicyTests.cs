@@ -26,6 +26,7 @@ public sealed class ContentSecurityPolicyTests(DashboardFixture fixture)
     [InlineData("briefing.html", "#briefing-figures-table tbody tr")]
     [InlineData("history.html", null)]
     [InlineData("statement.html?id={statement}", null)]
+    [InlineData("event.html?id={event}", "#event-timeline > li.event-member")]
     [InlineData("sources.html", null)]
     [InlineData("signin.html", null)]
     [InlineData("alerts.html", "#inbox > li.alert")]
@@ -36,6 +37,7 @@ public sealed class ContentSecurityPolicyTests(DashboardFixture fixture)
     public async Task Every_page_runs_under_the_strict_policy_with_no_violation(string path, string? content)
     {
         path = path.Replace("{statement}", fixture.Sanctions.StatementId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        path = await fixture.WithEventAsync(path);
         var signedIn = content is not null && !path.StartsWith("index", StringComparison.Ordinal);
         if (signedIn)
         {

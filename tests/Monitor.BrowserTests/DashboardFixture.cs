@@ -137,6 +137,30 @@ public sealed partial class DashboardFixture : IAsyncLifetime
         return await context.StorageStateAsync();
     }
 
+    /// <summary>
+    /// The path with "{event}" replaced by the seeded sanctions statement's event id, waiting (at most 120 s) until the
+    /// Tagging worker has put it in an event (GET api/statements/{id}: eventId).
+    /// </summary>
+    public async Task<string> WithEventAsync(string path)
+    {
+        if (!path.Contains("{event}", StringComparison.Ordinal))
+        {
+            return path;
+        }
+
+        using var http = new HttpClient { BaseAddress = Dashboard.BaseAddress };
+        for (var waited = Stopwatch.StartNew(); ; await Task.Delay(250))
+        {
+            using var detail = JsonDocument.Parse(await http.GetStringAsync($"api/statements/{Sanctions.StatementId}"));
+            if (detail.RootElement.GetProperty("eventId") is { ValueKind: JsonValueKind.Number } eventId)
+            {
+                return path.Replace("{event}", eventId.GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            }
+
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(120), $"statement {Sanctions.StatementId} was not put in an event within 120 s");
+        }
+    }
+
     /// <summary>The X-CSRF-TOKEN value for the context's cookies (GET api/account/me).</summary>
     public static async Task<string> CsrfTokenAsync(IBrowserContext context)
     {

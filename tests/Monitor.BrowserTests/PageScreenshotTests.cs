@@ -20,6 +20,7 @@ public sealed class PageScreenshotTests(DashboardFixture fixture, ITestOutputHel
     [InlineData("charts.html", "charts", "#chart-topics canvas")]
     [InlineData("history.html", "history", "form#history-form")]
     [InlineData("statement.html?id={statement}", "statement", "#statement-title")]
+    [InlineData("event.html?id={event}", "event", "#event-timeline > li.event-member")]
     [InlineData("sources.html", "sources", "#sources > li.source")]
     [InlineData("signin.html", "signin", "form#signin-form")]
     [InlineData("alerts.html", "alerts", "#inbox > li.alert", true)]
@@ -30,6 +31,7 @@ public sealed class PageScreenshotTests(DashboardFixture fixture, ITestOutputHel
     public async Task Each_page_loads_cleanly_and_is_kept_as_a_screenshot(string path, string dataPage, string content, bool signedIn = false)
     {
         path = path.Replace("{statement}", fixture.Sanctions.StatementId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        path = await fixture.WithEventAsync(path);
         if (signedIn)
         {
             await fixture.PrepareAccountPagesAsync(path);
