@@ -22,6 +22,7 @@ public sealed partial class EventPageTests(ITestOutputHelper output) : IAsyncLif
     private readonly Dictionary<string, long> _ids = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _eventOf = new(StringComparer.Ordinal);
     private EmbeddedDashboard _dashboard = null!;
+    private string _sqlitePath = null!;
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
 
@@ -32,6 +33,7 @@ public sealed partial class EventPageTests(ITestOutputHelper output) : IAsyncLif
             configure: environment => environment["Tagging__Retag"] = "false", // the seeded topics stay the test's
             prepare: async path =>
             {
+                _sqlitePath = path;
                 await using var database = new Database(new DatabaseOptions { ConnectionString = $"Data Source={path}" });
                 await new Monitor.Data.Migrations.Migrator(database).MigrateAsync();
                 var store = new StatementStore(database);
@@ -149,6 +151,43 @@ public sealed partial class EventPageTests(ITestOutputHelper output) : IAsyncLif
         await Assertions.Expect(page.Locator("#event-timeline > li.event-member")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#event-first li")).ToHaveCountAsync(1);
         watch.AssertNoProblems("event.html");
+    }
+
+    [Fact]
+    public async Task A_merged_away_id_shows_the_kept_event_with_a_note_and_the_kept_event_lists_the_merge()
+    {
+        // A merge the clusterer would write (docs/events.md): the merged event's row stays, marked merged_into the kept
+        // one, with its history row. Written here into the dashboard's SQLite file, as a merge of the NATO statement's
+        // event with an event 900001 bridged by the EP statement.
+        var kept = _eventOf["nato"];
+        var at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await using (var database = new Database(new DatabaseOptions { ConnectionString = $"Data Source={_sqlitePath}" }))
+        await using (var connection = await database.OpenAsync())
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"""
+                INSERT INTO events (id, first_day, last_day, title, institutions, members, nato_members, ep_members, created_at, updated_at, merged_into)
+                VALUES (900001, {DateOnly.FromDateTime(Day.UtcDateTime).DayNumber}, {DateOnly.FromDateTime(Day.UtcDateTime).DayNumber}, 'merged away', 'EP', 0, 0, 0, {at}, {at}, {kept});
+                INSERT INTO event_merges (merged_id, kept_id, statement_id, reason, merged_at)
+                VALUES (900001, {kept}, {_ids["ep"]}, 'event 900001 merged: statement {_ids["ep"]} bridges it', {at});
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var context = await DashboardFixture.NewContextAsync(_browser, _dashboard.BaseAddress);
+        var watch = await PageWatch.OpenAsync(context);
+        var page = watch.Page;
+        await page.GotoAsync("event.html?id=900001", new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+
+        await Assertions.Expect(page.Locator("#event-title")).ToHaveTextAsync("Allies agree new measures to enforce sanctions against Russia");
+        await Assertions.Expect(page.Locator("#event-merged")).ToHaveTextAsync(
+            $"Event 900001 was merged into this one (event {kept}): a later statement bridged the two stories.");
+        await Assertions.Expect(page.Locator("#event-timeline > li.event-member")).ToHaveCountAsync(2);
+        var merge = page.Locator("#event-merges li[data-merged-id='900001']");
+        await Assertions.Expect(merge).ToContainTextAsync($"event 900001 merged: statement {_ids["ep"]} bridges it");
+        await Assertions.Expect(merge.Locator("a")).ToHaveAttributeAsync("href", $"statement.html?id={_ids["ep"]}");
+        await AxeCheck.AssertNoViolationsAsync(page, "event.html (merged id)");
+        watch.AssertNoProblems("event.html (merged id)");
     }
 
     [Fact]
