@@ -33,14 +33,22 @@ public sealed class PersistenceFaultTests(ITestOutputHelper output) : IAsyncLife
         var database = _topology.OpenDatabase();
         var store = new StatementStore(database);
 
+        // The feed grows in waves of 100, one a poll apart, so the stream is still flowing when Persistence dies:
+        // adding all 1,000 at once let a fast machine commit every one between the first count and the kill.
         var now = DateTimeOffset.UtcNow;
-        _topology.Feed.Add(Enumerable.Range(0, Statements)
+        var items = Enumerable.Range(0, Statements)
             .Select(i => new TestFeedItem($"bulk-{i}", $"Statement {i} on sanctions and air defence", $"Text of statement {i}.", now.AddSeconds(-i)))
-            .ToArray());
+            .ToArray();
+        var feeding = Task.Run(async () =>
+        {
+            foreach (var wave in items.Chunk(100))
+            {
+                _topology.Feed.Add(wave);
+                await Task.Delay(TimeSpan.FromMilliseconds(1100));
+            }
+        });
 
         var deadline = DateTime.UtcNow.AddSeconds(120);
-        // Killed at the first committed batch: the poll's statements travel in a few large messages and Persistence
-        // commits up to 200 at a time with two writers, so waiting for a fifth of them could find them all stored.
         while (await store.CountAsync() == 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
@@ -52,6 +60,7 @@ public sealed class PersistenceFaultTests(ITestOutputHelper output) : IAsyncLife
         Assert.InRange(storedAtKill, 1, Statements - 1);
 
         await persistence.StartAsync();
+        await feeding;
         await client.WaitForCountAsync(Statements, TimeSpan.FromSeconds(180));
 
         // Rows the killed relay had claimed stay locked for a while, then go out again with their message ids:
