@@ -1,8 +1,10 @@
 using System.Data.Common;
 using System.Runtime.InteropServices;
 using Dapper;
+using Monitor.Contracts;
 using Monitor.Core.Events;
 using Monitor.Data.History;
+using Monitor.Data.Outbox;
 
 namespace Monitor.Data.Events;
 
@@ -178,6 +180,13 @@ public sealed class EventPage : IAsyncDisposable
     private readonly DateTimeOffset _now;
     private readonly HashSet<long> _touched = [];
 
+    // For the StatementsGrouped message: each statement's event as written (followed through later merges at commit),
+    // whether it started it, each touched event's merges, and whether an event had both institutions before the page.
+    private readonly List<(long StatementId, long EventId, bool Created)> _written = [];
+    private readonly Dictionary<long, long> _mergedInto = [];
+    private readonly Dictionary<long, List<long>> _merges = [];
+    private readonly Dictionary<long, bool> _bothBefore = [];
+
     internal EventPage(DbConnection connection, DbTransaction transaction, DateTimeOffset now)
     {
         _connection = connection;
@@ -225,6 +234,16 @@ public sealed class EventPage : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(assignment);
         ArgumentNullException.ThrowIfNull(mergeReasons);
         var now = Database.ToDb(_now);
+        if (!assignment.Created)
+        {
+            await RememberBeforeAsync(assignment.EventId, cancellationToken);
+        }
+
+        foreach (var merged in assignment.Merged)
+        {
+            await RememberBeforeAsync(merged, cancellationToken);
+        }
+
         if (assignment.Created)
         {
             await _connection.ExecuteAsync(new CommandDefinition(
@@ -267,9 +286,42 @@ public sealed class EventPage : IAsyncDisposable
                 "UPDATE events SET merged_into = @Kept, updated_at = @Now WHERE id = @Merged OR merged_into = @Merged",
                 new { Merged = merged, Kept = assignment.EventId, Now = now }, _transaction, cancellationToken: cancellationToken));
             _touched.Remove(merged);
+            _mergedInto[merged] = assignment.EventId;
+            var kept = _merges.TryGetValue(assignment.EventId, out var list) ? list : _merges[assignment.EventId] = [];
+            kept.Add(merged);
+            if (_merges.Remove(merged, out var earlier))
+            {
+                kept.AddRange(earlier);
+            }
         }
 
         _touched.Add(assignment.EventId);
+        _written.Add((statement.Id, assignment.EventId, assignment.Created));
+    }
+
+    // Whether an event had both institutions before this page, read the first time the page touches it (the events row
+    // still holds its last committed counts then). An event the page created had neither.
+    private async Task RememberBeforeAsync(long eventId, CancellationToken cancellationToken)
+    {
+        if (_bothBefore.ContainsKey(eventId) || _touched.Contains(eventId))
+        {
+            return;
+        }
+
+        var counts = await _connection.QuerySingleOrDefaultAsync<(int Nato, int Ep)?>(new CommandDefinition(
+            "SELECT nato_members AS Nato, ep_members AS Ep FROM events WHERE id = @Id",
+            new { Id = eventId }, _transaction, cancellationToken: cancellationToken));
+        _bothBefore[eventId] = counts is { Nato: > 0, Ep: > 0 };
+    }
+
+    private long Final(long eventId)
+    {
+        while (_mergedInto.TryGetValue(eventId, out var kept))
+        {
+            eventId = kept;
+        }
+
+        return eventId;
     }
 
     /// <summary>Records a statement that cannot be placed (neither title nor text), so it is not read again.</summary>
@@ -281,6 +333,7 @@ public sealed class EventPage : IAsyncDisposable
     /// <summary>Refreshes the touched events' days, title (their first statement's), institutions and counts, moves the checkpoint and commits.</summary>
     public async Task CommitAsync(long checkpoint, CancellationToken cancellationToken = default)
     {
+        var grouped = new List<GroupedEvent>(_touched.Count);
         foreach (var id in _touched.Order())
         {
             var summary = await _connection.QuerySingleAsync<(long First, long Last, long Members, long Nato, long Ep)>(new CommandDefinition(
@@ -318,6 +371,25 @@ public sealed class EventPage : IAsyncDisposable
                     Now = Database.ToDb(_now),
                 },
                 _transaction, cancellationToken: cancellationToken));
+
+            var topics = (await _connection.QueryAsync<string>(new CommandDefinition(
+                    "SELECT topics FROM event_members WHERE event_id = @Id", new { Id = id }, _transaction, cancellationToken: cancellationToken)))
+                .SelectMany(t => t.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .GroupBy(t => t, StringComparer.Ordinal)
+                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => g.Key)
+                .ToList();
+            var merged = _merges.GetValueOrDefault(id) ?? [];
+            var before = _bothBefore.GetValueOrDefault(id) || merged.Any(m => _bothBefore.GetValueOrDefault(m));
+            grouped.Add(new GroupedEvent(id, title ?? "", institutions.ToList(), (int)summary.Members, topics,
+                DateOnly.FromDayNumber((int)summary.First), DateOnly.FromDayNumber((int)summary.Last),
+                BothInstitutionsNow: summary.Nato > 0 && summary.Ep > 0 && !before, merged.Order().ToList()));
+        }
+
+        if (_written.Count > 0)
+        {
+            var statements = _written.Select(w => new StatementGrouped(w.StatementId, Final(w.EventId), w.Created && Final(w.EventId) == w.EventId)).ToList();
+            await OutboxStore.EnqueueAsync(_connection, _transaction, new StatementsGrouped(statements, grouped), _now);
         }
 
         await _connection.ExecuteAsync(new CommandDefinition(

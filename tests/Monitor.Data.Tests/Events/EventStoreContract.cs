@@ -3,6 +3,7 @@ using Monitor.Contracts;
 using Monitor.Core.Events;
 using Monitor.Data.Events;
 using Monitor.Data.History;
+using Monitor.Data.Outbox;
 using Monitor.Data.Statements;
 
 namespace Monitor.Data.Tests.Events;
@@ -155,6 +156,53 @@ public abstract class EventStoreContract(Store store) : DatabaseContract(store)
         Assert.Null((await new StatementDetailStore(Database).GetAsync(ids[6]))!.EventId);
     }
 
+    [Fact]
+    public async Task A_committed_page_announces_its_statements_events_and_the_moment_both_institutions_are_in_one()
+    {
+        var ids = await ThreeEventsAsync();
+        var outbox = new OutboxStore(Database);
+        var first = await GroupedAsync(outbox);
+
+        // e started event 4, which f merged into 1 in the same page: e is announced in event 1, not as a new event.
+        Assert.Equal(
+            [(ids[0], 1L, true), (ids[2], 2L, true), (ids[1], 1L, false), (ids[4], 1L, false), (ids[5], 1L, false), (ids[3], 3L, true)],
+            first.Statements.Select(s => (s.StatementId, s.EventId, s.NewEvent)));
+        Assert.Equal([1L, 2L, 3L], first.Events.Select(e => e.EventId));
+        var one = first.Events[0];
+        Assert.Equal(("NATO ministers meet", 4, true, new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 4)), (one.Title, one.Members, one.BothInstitutionsNow, one.FirstDay, one.LastDay));
+        Assert.Equal(["NATO", "EP"], one.Institutions);
+        Assert.Equal([4L], one.Merged);
+        Assert.Equal(["sanctions", "collective-defence"], one.Topics);
+        Assert.False(first.Events[1].BothInstitutionsNow);
+        Assert.False(first.Events[2].BothInstitutionsNow);
+
+        // A later page: EP joins event 3 (both now, for the first time) and event 1 (both already).
+        var h = await StoreAsync("ep-press", "h", "Parliament on the exercise", T0.AddDays(5));
+        var i = await StoreAsync("ep-press", "i", "Parliament again on the ministers", T0.AddDays(5));
+        var events = new EventStore(Database);
+        var epoch = (await events.TryLeaseAsync("a", T0, Lease))!.Value;
+        await using (var page = (await events.BeginPageAsync("a", epoch, T0, Lease))!)
+        {
+            var none = new Dictionary<long, string>();
+            await page.WriteAsync(Statement(h, T0.AddDays(5), "EP"), new EventAssignment(h, 3, false, "similarity 0.9 with statement " + ids[3], []), none);
+            await page.WriteAsync(Statement(i, T0.AddDays(5), "EP"), new EventAssignment(i, 1, false, "similarity 0.9 with statement " + ids[1], []), none);
+            await page.CommitAsync(i);
+        }
+
+        var second = await GroupedAsync(outbox);
+        Assert.Equal([(h, 3L, false), (i, 1L, false)], second.Statements.Select(s => (s.StatementId, s.EventId, s.NewEvent)));
+        Assert.Equal([(1L, false), (3L, true)], second.Events.Select(e => (e.EventId, e.BothInstitutionsNow)));
+        Assert.Equal(["NATO", "EP"], second.Events[1].Institutions);
+    }
+
+    private static async Task<StatementsGrouped> GroupedAsync(OutboxStore outbox)
+    {
+        var claimed = await outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow, CancellationToken.None);
+        var message = Assert.Single(claimed, m => m.MessageType == typeof(StatementsGrouped).FullName);
+        await outbox.DeleteAsync(claimed.Select(m => m.Id).ToList(), CancellationToken.None);
+        return System.Text.Json.JsonSerializer.Deserialize<StatementsGrouped>(message.Payload, OutboxStore.Json)!;
+    }
+
     // Event 1: a (NATO, Dec 1, sanctions and collective defence), b (EP, Dec 2, sanctions), e (NATO, Dec 3: it started
     // event 4) and f (NATO, Dec 4), which bridged 1 and 4. Event 2: c (EP, Dec 1). Event 3: d (NATO, Dec 5, sanctions).
     // g (Dec 7) is in no event.
@@ -174,9 +222,9 @@ public abstract class EventStoreContract(Store store) : DatabaseContract(store)
         var epoch = (await events.TryLeaseAsync("a", T0, Lease))!.Value;
         await using var page = (await events.BeginPageAsync("a", epoch, T0, Lease))!;
         var none = new Dictionary<long, string>();
-        await page.WriteAsync(Statement(ids[0], T0), new EventAssignment(ids[0], 1, true, "first statement", []), none);
+        await page.WriteAsync(Statement(ids[0], T0, topics: ["sanctions", "collective-defence"]), new EventAssignment(ids[0], 1, true, "first statement", []), none);
         await page.WriteAsync(Statement(ids[2], T0, "EP"), new EventAssignment(ids[2], 2, true, "first statement", []), none);
-        await page.WriteAsync(Statement(ids[1], T0.AddDays(1), "EP"), new EventAssignment(ids[1], 1, false, "similarity 0.90 with statement " + ids[0], []), none);
+        await page.WriteAsync(Statement(ids[1], T0.AddDays(1), "EP", topics: ["sanctions"]), new EventAssignment(ids[1], 1, false, "similarity 0.90 with statement " + ids[0], []), none);
         await page.WriteAsync(Statement(ids[4], T0.AddDays(2)), new EventAssignment(ids[4], 4, true, "first statement", []), none);
         await page.WriteAsync(Statement(ids[5], T0.AddDays(3)), new EventAssignment(ids[5], 1, false, "similarity 0.88 with statement " + ids[1], [4]),
             new Dictionary<long, string> { [4] = "event 4 merged: statement f bridges it" });
