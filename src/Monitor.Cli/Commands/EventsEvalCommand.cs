@@ -27,6 +27,7 @@ internal static class EventsEvalCommand
         var leadOption = new Option<int>("--lead") { Description = "Sentences after the title in a statement's vector.", DefaultValueFactory = _ => EventFeatures.LeadSentences };
         var titleWeightOption = new Option<double>("--title-weight") { Description = "Weight of the title against the lead sentences in a statement's vector.", DefaultValueFactory = _ => EventFeatures.TitleWeight };
         var noTopicsOption = new Option<bool>("--no-topics") { Description = "Leave the topics out (to measure what they add)." };
+        var noEntitiesOption = new Option<bool>("--no-entities") { Description = "Leave the named entities out (to measure what they add)." };
         var command = new Command("events-eval", "Pairwise and B-cubed precision/recall/F1 of the event clusterer on the labelled events set (tuning and held-out parts).")
         {
             splitOption,
@@ -34,6 +35,7 @@ internal static class EventsEvalCommand
             showOption,
             modeOption,
             noTopicsOption,
+            noEntitiesOption,
             leadOption,
             titleWeightOption,
         };
@@ -66,7 +68,7 @@ internal static class EventsEvalCommand
             var parts = split == "both" ? new[] { "tune", "heldout" } : [split!];
             var wanted = items.Where(i => parts.Contains(i.Label.Split)).ToList();
             var watch = Stopwatch.StartNew();
-            var cases = Build(wanted, tagger, !parse.GetValue(noTopicsOption), parse.GetValue(leadOption), parse.GetValue(titleWeightOption));
+            var cases = Build(wanted, tagger, !parse.GetValue(noTopicsOption), !parse.GetValue(noEntitiesOption), parse.GetValue(leadOption), parse.GetValue(titleWeightOption));
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Signals of {cases.Count} statements in {watch.Elapsed.TotalSeconds:0.0} s (tagger {tagger.Mode}, {Taggers.Embedder.ModelId})"));
 
             if (parse.GetValue(sweepOption))
@@ -94,7 +96,7 @@ internal static class EventsEvalCommand
         return command;
     }
 
-    internal static List<EventCase> Build(IReadOnlyList<EventItem> items, Tagger tagger, bool topics, int lead, double titleWeight)
+    internal static List<EventCase> Build(IReadOnlyList<EventItem> items, Tagger tagger, bool topics, bool entities, int lead, double titleWeight)
     {
         var features = new EventFeatures(tagger, Taggers.Embedder, lead, titleWeight);
         var cases = new List<EventCase>();
@@ -102,7 +104,9 @@ internal static class EventsEvalCommand
         {
             var s = items[i].Statement;
             var tags = topics ? tagger.Analyse(s.Title, s.Text, s.Id).Topics.Select(t => t.TopicId).ToList() : [];
-            cases.Add(new EventCase(items[i], features.Build(i + 1, items[i].Date, s.Institution ?? "?", s.Title, s.Text, tags)));
+            // The entities as the Tagging worker's clustering finds them: the extractor over the title and text.
+            var names = entities ? EventFeatures.Entities(s.Title, s.Text) : null;
+            cases.Add(new EventCase(items[i], features.Build(i + 1, items[i].Date, s.Institution ?? "?", s.Title, s.Text, tags, names)));
         }
 
         return cases;
@@ -185,13 +189,16 @@ internal static class EventsEvalCommand
             {
                 foreach (var topic in new[] { 0.0, 0.05, 0.1, 0.15, 0.2 })
                 {
+                    foreach (var entity in new[] { 0.0, 0.05, 0.1, 0.2 })
+                    {
                     foreach (var day in new[] { 0.0, 0.01, 0.02 })
                     {
                         foreach (var merge in new[] { 0.0, 0.05, 9.0 })
                         {
-                            var options = new EventOptions { JoinThreshold = join, WindowDays = window, TopicWeight = topic, DayPenalty = day, MergeThreshold = join + merge };
+                            var options = new EventOptions { JoinThreshold = join, WindowDays = window, TopicWeight = topic, EntityWeight = entity, DayPenalty = day, MergeThreshold = join + merge };
                             results.Add((options, EventEvaluator.Run("tune", cases, options)));
                         }
+                    }
                     }
                 }
             }
@@ -199,11 +206,11 @@ internal static class EventsEvalCommand
 
         var w = new StringWriter(c);
         w.WriteLine($"{results.Count} settings on the tuning part; the 15 best by B-cubed F1 (all statements):");
-        w.WriteLine("| join | merge | window | topic | day | B3 P | B3 R | B3 F1 | B3 F1 (2+) | pair P | pair R |");
-        w.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        w.WriteLine("| join | merge | window | topic | entity | day | B3 P | B3 R | B3 F1 | B3 F1 (2+) | pair P | pair R |");
+        w.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (o, r) in results.OrderByDescending(x => x.Run.All.BCubedF1).ThenByDescending(x => x.Run.Grouped.BCubedF1).Take(15))
         {
-            w.WriteLine(string.Create(c, $"| {o.JoinThreshold:0.000} | {(o.MergeThreshold > 5 ? "none" : o.MergeThreshold.ToString("0.000", c))} | {o.WindowDays} | {o.TopicWeight:0.00} | {o.DayPenalty:0.00} | {r.All.BCubedPrecision:0.000} | {r.All.BCubedRecall:0.000} | {r.All.BCubedF1:0.000} | {r.Grouped.BCubedF1:0.000} | {r.All.PairPrecision:0.000} | {r.All.PairRecall:0.000} |"));
+            w.WriteLine(string.Create(c, $"| {o.JoinThreshold:0.000} | {(o.MergeThreshold > 5 ? "none" : o.MergeThreshold.ToString("0.000", c))} | {o.WindowDays} | {o.TopicWeight:0.00} | {o.EntityWeight:0.00} | {o.DayPenalty:0.00} | {r.All.BCubedPrecision:0.000} | {r.All.BCubedRecall:0.000} | {r.All.BCubedF1:0.000} | {r.Grouped.BCubedF1:0.000} | {r.All.PairPrecision:0.000} | {r.All.PairRecall:0.000} |"));
         }
 
         return w.ToString();

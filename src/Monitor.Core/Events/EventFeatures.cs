@@ -84,6 +84,9 @@ public sealed class EventFeatures(Tagger rules, ISentenceEmbedder embedder, int 
         return Normalise(sum);
     }
 
+    /// <summary>The named entities the clusterer compares: the gazetteer's entities in the title and text (docs/entities.md).</summary>
+    public static IReadOnlyCollection<string> Entities(string? title, string? text) => Monitor.Core.Entities.EntityExtractor.Default.Extract(title, text);
+
     /// <summary>The clusterer's view of a statement.</summary>
     public EventStatement Build(long id, DateOnly date, string institution, string? title, string? text, IReadOnlyCollection<string> topics, IReadOnlyCollection<string>? entities = null) =>
         new(id, date, institution, Vector(title, text), topics, DocumentReferences.Find(title, text), entities);

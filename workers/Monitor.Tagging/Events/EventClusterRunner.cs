@@ -91,9 +91,10 @@ public sealed class EventClusterRunner(EventStore store, EventFeatures features,
         {
             try
             {
-                // Entities plug in here: the entity ids of the statement (table statement_entities) as the last
-                // argument; null tells the clusterer there are none, so the entity weight stays out of its scores.
-                items.Add((source, features.Build(source.StatementId, source.Day, source.Institution, source.Title, source.Text, source.Topics, entities: null), null));
+                // The entities (the same extractor that fills statement_entities) explain a join ("same entities ...");
+                // their score weight is 0 by default, measured (docs/events.md).
+                var entities = EventFeatures.Entities(source.Title, source.Text);
+                items.Add((source, features.Build(source.StatementId, source.Day, source.Institution, source.Title, source.Text, source.Topics, entities), null));
             }
             catch (ArgumentException ex)
             {
