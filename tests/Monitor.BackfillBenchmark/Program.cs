@@ -163,6 +163,11 @@ try
     }
 
     var elapsed = wall.Elapsed;
+    // Live statements already in an event when the walk ends (the clustering places live ones while a backfill walks).
+    var liveClustered = semantic
+        ? await CountAsync(database, "SELECT COUNT(*) FROM statements s JOIN event_members m ON m.statement_id = s.id WHERE s.source_id = 'live-news'")
+        : 0;
+    var liveStored = await CountAsync(database, "SELECT COUNT(*) FROM statements WHERE source_id = 'live-news'");
     await liveNews.CancelAsync();
     try
     {
@@ -202,6 +207,11 @@ try
     Console.WriteLine($"|---|---:|---:|---:|---:|---:|---:|---|---:|");
     Console.WriteLine($"| {mode} | {archive.Total:N0} | {stored:N0} | {elapsed:m\\:ss} | {stored / elapsed.TotalSeconds:N0} | {search:N0} | {january:N0} | {firstMention ?? "—"} | {pending:N0} |");
     Console.WriteLine();
+    if (semantic)
+    {
+        Console.WriteLine($"Live news in an event when the walk ended: {liveClustered:N0} of {liveStored:N0} stored (the rest arrived in the last seconds or wait for the next page)");
+    }
+
     Console.WriteLine($"Live news during the backfill: {latencies.Length} statements pushed, discovery to SignalR client p50 {Percentile(latencies, 0.5):N0} ms, "
         + $"p99 {Percentile(latencies, 0.99):N0} ms, max {(latencies.Length > 0 ? latencies[^1] : double.NaN):N0} ms; statements of the archive sources pushed live: {history} "
         + $"(live polling's first look at them), of which stored by a backfill: {pushedBackfilled}");
@@ -220,20 +230,35 @@ try
         Console.WriteLine($"| {name} (whole server, shared with other users of the machine) | {cpu.TotalSeconds:N1} s | {cpu / elapsed:P0} | {cpu.TotalMilliseconds / archive.Total:0.00} ms |");
     }
 
-    if (refineMinutes > 0 && pending > 0)
+    if (refineMinutes > 0 && (pending > 0 || semantic))
     {
+        // With the semantic layer on, the Tagging worker also clusters the stored statements into events (docs/events.md);
+        // both wait while a backfill walks and catch up after it, each on one thread.
+        const string unclustered = "SELECT COUNT(*) FROM statements s WHERE NOT EXISTS (SELECT 1 FROM event_members m WHERE m.statement_id = s.id) AND NOT EXISTS (SELECT 1 FROM event_skipped k WHERE k.statement_id = s.id)";
         Console.WriteLine();
-        Console.WriteLine($"Following the refinement (hybrid re-tag of the rules-first tags) for {refineMinutes} min:");
+        Console.WriteLine($"Following the refinement (hybrid re-tag of the rules-first tags) and the event clustering for {refineMinutes} min:");
         var refine = Stopwatch.StartNew();
         var start = pending;
         var left = pending;
-        while (refine.Elapsed < TimeSpan.FromMinutes(refineMinutes) && left > 0)
+        var clusterStart = semantic ? await CountAsync(database, unclustered) : 0;
+        var clusterLeft = clusterStart;
+        while (refine.Elapsed < TimeSpan.FromMinutes(refineMinutes) && (left > 0 || clusterLeft > 0))
         {
             await Task.Delay(TimeSpan.FromSeconds(30));
             left = await CountAsync(database, "SELECT COUNT(*) FROM statements WHERE backfill_tags IS NOT NULL");
+            clusterLeft = semantic ? await CountAsync(database, unclustered) : 0;
             var perSecond = (start - left) / refine.Elapsed.TotalSeconds;
+            var clusteredPerSecond = (clusterStart - clusterLeft) / refine.Elapsed.TotalSeconds;
             Console.WriteLine($"  {refine.Elapsed:mm\\:ss} refined {start - left:N0}, waiting {left:N0}, {perSecond:0.0}/s"
-                + (perSecond > 0 ? $", about {TimeSpan.FromSeconds(left / perSecond):h\\:mm\\:ss} left" : ""));
+                + (perSecond > 0 && left > 0 ? $", about {TimeSpan.FromSeconds(left / perSecond):h\\:mm\\:ss} left" : "")
+                + (semantic ? $"; clustered {clusterStart - clusterLeft:N0}, waiting {clusterLeft:N0}, {clusteredPerSecond:0.0}/s"
+                    + (clusteredPerSecond > 0 && clusterLeft > 0 ? $", about {TimeSpan.FromSeconds(clusterLeft / clusteredPerSecond):h\\:mm\\:ss} left" : "") : ""));
+        }
+
+        if (semantic)
+        {
+            var events = await CountAsync(database, "SELECT COUNT(*) FROM events WHERE merged_into IS NULL");
+            Console.WriteLine($"  events: {events:N0} for {clusterStart - clusterLeft:N0} statements clustered in {refine.Elapsed:mm\\:ss}; the backfill stored {stored / elapsed.TotalSeconds:N0} statements/s, clustering after it ran at {(clusterStart - clusterLeft) / refine.Elapsed.TotalSeconds:0.0}/s");
         }
     }
 

@@ -63,7 +63,20 @@ public sealed partial class BackfillRefiner(
                 foreach (var item in batch)
                 {
                     var text = string.IsNullOrEmpty(item.Body) ? item.Summary : $"{item.Summary}\n{item.Body}";
-                    var result = tagger.Analyse(item.Title, text);
+                    Monitor.Core.Tagging.TaggingResult result;
+                    try
+                    {
+                        result = tagger.Analyse(item.Title, text);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+                    {
+                        // Tagging is pure work on the text: what fails once fails every time. The statement keeps its
+                        // rules-first tags rather than holding back every later one (and the event clustering that follows).
+                        LogStatementFailed(ex, item.StatementId);
+                        await store.KeepBackfilledAsync(item.StatementId, stoppingToken);
+                        continue;
+                    }
+
                     await store.RefineBackfilledAsync(version, item, result.Topics, result.Figures, stoppingToken);
                     refined++;
                 }
@@ -94,6 +107,9 @@ public sealed partial class BackfillRefiner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refining backfilled tags caught up: {Refined} statements re-tagged in {Elapsed}")]
     private partial void LogCaughtUp(long refined, TimeSpan elapsed);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Refining the tags of backfilled statement {StatementId} failed; it keeps its rules-first tags")]
+    private partial void LogStatementFailed(Exception exception, long statementId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refining backfilled tags failed; trying again in 5 s")]
     private partial void LogFailed(Exception exception);

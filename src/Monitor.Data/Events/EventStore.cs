@@ -11,6 +11,19 @@ namespace Monitor.Data.Events;
 /// <summary>A stored statement the clusterer has not placed yet: its current text, day, institution and topics.</summary>
 public sealed record EventSource(long StatementId, string SourceId, string Institution, string Title, string Text, DateOnly Day, IReadOnlyList<string> Topics);
 
+/// <summary>What <see cref="EventStore.NextAsync(int, EventReading, CancellationToken)"/> reads.</summary>
+/// <param name="Backlog">The statements after the checkpoint in id order (false while a backfill walks: only live ones then).</param>
+/// <param name="FollowRefinement">Stop the backlog at the first backfilled statement whose rules-first tags still wait for
+/// the hybrid re-tag (statements.backfill_tags): it is clustered after its refinement, with its refined topics, and its
+/// sentences are then in the embedder's cache.</param>
+/// <param name="LiveFirst">Also read live statements (not from a backfill) stored after the backlog's part of this page,
+/// so a backlog never holds today's news back.</param>
+public sealed record EventReading(bool Backlog = true, bool FollowRefinement = false, bool LiveFirst = false);
+
+/// <summary>A page of statements to place, and the checkpoint to commit with it (every statement up to it is read).</summary>
+/// <param name="Moves">The checkpoint moves (statements placed ahead of it earlier are now behind it, or none is left).</param>
+public sealed record EventBatch(IReadOnlyList<EventSource> Statements, long Checkpoint, bool Moves);
+
 /// <summary>
 /// Events in the store (tables events, event_members, event_merges, event_clustering: migration 0019, docs/events.md).
 /// The clustering side: a lease so one Tagging replica clusters at a time, the statements after the checkpoint, and
@@ -65,43 +78,83 @@ public sealed class EventStore(Database database)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT checkpoint FROM event_clustering WHERE id = 1", cancellationToken: cancellationToken));
     }
 
+    /// <summary>Up to <paramref name="count"/> statements after the checkpoint in id order (and any missed behind it).</summary>
+    public async Task<IReadOnlyList<EventSource>> NextAsync(int count, CancellationToken cancellationToken = default) =>
+        (await NextAsync(count, new EventReading(), cancellationToken)).Statements;
+
     /// <summary>
-    /// Up to <paramref name="count"/> statements after the checkpoint in id order, and any of the <see cref="Lookback"/>
-    /// ids before it that is still in no event (its store transaction committed after a later one's): their current
-    /// title and text, their day (sort_at, UTC; a publication date after the statement was first seen counts as the day
-    /// it was first seen, so one wrong future date does not make every later statement late) and the topics of their
-    /// current revision.
+    /// The next page to place: any of the <see cref="Lookback"/> ids before the checkpoint still in no event (its store
+    /// transaction committed after a later one's); up to <paramref name="count"/> statements after the checkpoint in id
+    /// order, not yet placed (<see cref="EventReading.Backlog"/>; up to the first one waiting for refinement with
+    /// <see cref="EventReading.FollowRefinement"/>); and with <see cref="EventReading.LiveFirst"/> up to
+    /// <paramref name="count"/> live statements beyond those. Each with its current title and text, its day (sort_at,
+    /// UTC; a publication date after the statement was first seen counts as the day it was first seen, so one wrong future
+    /// date does not make every later statement late) and the topics of its current revision.
     /// </summary>
-    public async Task<IReadOnlyList<EventSource>> NextAsync(int count, CancellationToken cancellationToken = default)
+    public async Task<EventBatch> NextAsync(int count, EventReading reading, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentNullException.ThrowIfNull(reading);
         await using var connection = await database.OpenAsync(cancellationToken);
         var checkpoint = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT checkpoint FROM event_clustering WHERE id = 1", cancellationToken: cancellationToken));
+        const string columns = $"""
+            s.id AS StatementId, s.source_id AS SourceId, {HistoryAggregates.InstitutionSql} AS Institution, s.title AS Title,
+                   s.summary AS Summary, s.body AS Body, CASE WHEN s.sort_at > s.first_seen_at THEN s.first_seen_at ELSE s.sort_at END AS SortAt
+            """;
+        const string unplaced = """
+            NOT EXISTS (SELECT 1 FROM event_members m WHERE m.statement_id = s.id)
+              AND NOT EXISTS (SELECT 1 FROM event_skipped k WHERE k.statement_id = s.id)
+            """;
         var rows = (await connection.QueryAsync<SourceRow>(new CommandDefinition(
             $"""
-            SELECT s.id AS StatementId, s.source_id AS SourceId, {HistoryAggregates.InstitutionSql} AS Institution, s.title AS Title,
-                   s.summary AS Summary, s.body AS Body, CASE WHEN s.sort_at > s.first_seen_at THEN s.first_seen_at ELSE s.sort_at END AS SortAt
+            SELECT {columns}
             FROM statements s
-            WHERE s.id > @From AND s.id <= @Checkpoint
-              AND NOT EXISTS (SELECT 1 FROM event_members m WHERE m.statement_id = s.id)
-              AND NOT EXISTS (SELECT 1 FROM event_skipped k WHERE k.statement_id = s.id)
+            WHERE s.id > @From AND s.id <= @Checkpoint AND {unplaced}
             ORDER BY s.id
             LIMIT @Count
             """,
             new { From = checkpoint - Lookback, Checkpoint = checkpoint, Count = count }, cancellationToken: cancellationToken))).ToList();
-        rows.AddRange(await connection.QueryAsync<SourceRow>(new CommandDefinition(
-            $"""
-            SELECT s.id AS StatementId, s.source_id AS SourceId, {HistoryAggregates.InstitutionSql} AS Institution, s.title AS Title,
-                   s.summary AS Summary, s.body AS Body, CASE WHEN s.sort_at > s.first_seen_at THEN s.first_seen_at ELSE s.sort_at END AS SortAt
-            FROM statements s
-            WHERE s.id > @Checkpoint
-            ORDER BY s.id
-            LIMIT @Count
-            """,
-            new { Checkpoint = checkpoint, Count = Math.Max(1, count - rows.Count) }, cancellationToken: cancellationToken)));
+
+        var next = checkpoint;
+        if (reading.Backlog)
+        {
+            // Everything up to the newest id now stored, or up to the first statement waiting for refinement, is read
+            // when the page is not full; a store that commits a lower id later is found by the look back above.
+            var newest = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT MAX(id) FROM statements", cancellationToken: cancellationToken)) ?? checkpoint;
+            var stop = reading.FollowRefinement
+                ? await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                    "SELECT MIN(id) FROM statements WHERE backfill_tags IS NOT NULL AND id > @Checkpoint", new { Checkpoint = checkpoint }, cancellationToken: cancellationToken))
+                : null;
+            var upTo = stop is { } first ? Math.Min(newest, first - 1) : newest;
+            var backlog = (await connection.QueryAsync<SourceRow>(new CommandDefinition(
+                $"""
+                SELECT {columns}
+                FROM statements s
+                WHERE s.id > @Checkpoint AND s.id <= @UpTo AND {unplaced}
+                ORDER BY s.id
+                LIMIT @Count
+                """,
+                new { Checkpoint = checkpoint, UpTo = upTo, Count = count }, cancellationToken: cancellationToken))).ToList();
+            rows.AddRange(backlog);
+            next = Math.Max(checkpoint, backlog.Count == count ? backlog[^1].StatementId : upTo);
+        }
+
+        if (reading.LiveFirst)
+        {
+            rows.AddRange(await connection.QueryAsync<SourceRow>(new CommandDefinition(
+                $"""
+                SELECT {columns}
+                FROM statements s
+                WHERE s.id > @After AND s.backfill_revision IS NULL AND {unplaced}
+                ORDER BY s.id
+                LIMIT @Count
+                """,
+                new { After = next, Count = count }, cancellationToken: cancellationToken)));
+        }
+
         if (rows.Count == 0)
         {
-            return [];
+            return new EventBatch([], next, next > checkpoint);
         }
 
         var topics = (await connection.QueryAsync<(long StatementId, string TopicId)>(new CommandDefinition(
@@ -113,8 +166,8 @@ public sealed class EventStore(Database database)
             """,
             new { Ids = rows.Select(r => r.StatementId).ToArray() }, cancellationToken: cancellationToken)))
             .ToLookup(t => t.StatementId, t => t.TopicId);
-        return [.. rows.Select(r => new EventSource(r.StatementId, r.SourceId, r.Institution, r.Title,
-            string.IsNullOrEmpty(r.Body) ? r.Summary : $"{r.Summary}\n{r.Body}", DayOf(r.SortAt), [.. topics[r.StatementId]]))];
+        return new EventBatch([.. rows.Select(r => new EventSource(r.StatementId, r.SourceId, r.Institution, r.Title,
+            string.IsNullOrEmpty(r.Body) ? r.Summary : $"{r.Summary}\n{r.Body}", DayOf(r.SortAt), [.. topics[r.StatementId]]))], next, next > checkpoint);
     }
 
     /// <summary>

@@ -156,6 +156,14 @@ public sealed class RetagStore(Database database)
             "SELECT COUNT(*) FROM statements WHERE backfill_tags IS NOT NULL", cancellationToken: cancellationToken));
     }
 
+    /// <summary>Clears a backfilled statement's mark and keeps its rules-first tags (the live tagger failed on its text).</summary>
+    public async Task KeepBackfilledAsync(long statementId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE statements SET backfill_tags = NULL WHERE id = @StatementId", new { StatementId = statementId }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>Replaces a backfilled revision's tags with the live tagger's and clears its mark, in one transaction.</summary>
     public async Task RefineBackfilledAsync(string version, RetagItem item, IReadOnlyList<TopicScore> topics, IReadOnlyList<FigureValue> figures, CancellationToken cancellationToken = default)
     {

@@ -157,6 +157,92 @@ public abstract class EventStoreContract(Store store) : DatabaseContract(store)
     }
 
     [Fact]
+    public async Task A_backlog_waits_for_its_refinement_and_live_statements_are_read_first_even_while_a_backfill_walks()
+    {
+        var a = await StoreAsync("nato-news", "a", "Live before the backfill", T0);
+        var b = await StoreAsync("nato-news", "b", "Backfilled, refined", T0.AddDays(-300));
+        var c = await StoreAsync("nato-news", "c", "Backfilled, waiting for refinement", T0.AddDays(-301));
+        var d = await StoreAsync("nato-news", "d", "Backfilled, waiting too", T0.AddDays(-302));
+        var e = await StoreAsync("nato-news", "e", "Live after the backfill", T0.AddDays(1));
+        await using (var connection = await Database.OpenAsync())
+        {
+            await connection.ExecuteAsync($"UPDATE statements SET backfill_revision = 1 WHERE id {Database.InList("Ids")}", new { Ids = new[] { b, c, d } });
+            await connection.ExecuteAsync($"UPDATE statements SET backfill_tags = 'rules' WHERE id {Database.InList("Ids")}", new { Ids = new[] { c, d } });
+        }
+
+        var events = new EventStore(Database);
+        var epoch = (await events.TryLeaseAsync("a", T0, Lease))!.Value;
+        var after = new EventReading(FollowRefinement: true, LiveFirst: true);
+
+        // While the backfill walks: the live statements only, and the checkpoint stays.
+        var walking = await events.NextAsync(10, new EventReading(Backlog: false, LiveFirst: true));
+        Assert.Equal([a, e], walking.Statements.Select(s => s.StatementId));
+        Assert.Equal((0L, false), (walking.Checkpoint, walking.Moves));
+
+        // After it: the backlog up to the first statement waiting for refinement, and the live one beyond.
+        var first = await events.NextAsync(10, after);
+        Assert.Equal([a, b, e], first.Statements.Select(s => s.StatementId));
+        Assert.Equal(b, first.Checkpoint);
+        await PlaceAsync(events, epoch, first);
+        Assert.Empty((await events.NextAsync(10, after)).Statements);
+
+        // Refined: the rest of the backlog, past the live statement already placed, to the newest id.
+        await using (var connection = await Database.OpenAsync())
+        {
+            await connection.ExecuteAsync("UPDATE statements SET backfill_tags = NULL");
+        }
+
+        var second = await events.NextAsync(10, after);
+        Assert.Equal([c, d], second.Statements.Select(s => s.StatementId));
+        Assert.Equal(e, second.Checkpoint);
+        await PlaceAsync(events, epoch, second);
+        Assert.Equal(e, await events.CheckpointAsync());
+
+        // A page of one stops the backlog at the statement it read; the newer live one still comes first.
+        var f = await StoreAsync("nato-news", "f", "Backfilled late", T0.AddDays(-200));
+        var g = await StoreAsync("nato-news", "g", "Backfilled late too", T0.AddDays(-199));
+        var h = await StoreAsync("nato-news", "h", "Live again", T0.AddDays(2));
+        await using (var connection = await Database.OpenAsync())
+        {
+            await connection.ExecuteAsync($"UPDATE statements SET backfill_revision = 1 WHERE id {Database.InList("Ids")}", new { Ids = new[] { f, g } });
+        }
+
+        var one = await events.NextAsync(1, after);
+        Assert.Equal([f, h], one.Statements.Select(s => s.StatementId));
+        Assert.Equal(f, one.Checkpoint);
+        await PlaceAsync(events, epoch, one);
+
+        // The rest of the backlog; the checkpoint moves past the live statement placed ahead of it.
+        var rest = await events.NextAsync(10, after);
+        Assert.Equal([g], rest.Statements.Select(s => s.StatementId));
+        Assert.Equal((h, true), (rest.Checkpoint, rest.Moves));
+        await PlaceAsync(events, epoch, rest);
+
+        // Only a statement placed ahead (while a backfill walked) and nothing else: an empty page that moves past it.
+        var i = await StoreAsync("nato-news", "i", "Live during another backfill", T0.AddDays(3));
+        var live = await events.NextAsync(10, new EventReading(Backlog: false, LiveFirst: true));
+        Assert.Equal([i], live.Statements.Select(s => s.StatementId));
+        Assert.Equal(h, live.Checkpoint);
+        await PlaceAsync(events, epoch, live);
+        var empty = await events.NextAsync(10, after);
+        Assert.Equal((0, i, true), (empty.Statements.Count, empty.Checkpoint, empty.Moves));
+        await PlaceAsync(events, epoch, empty);
+        Assert.Equal(i, await events.CheckpointAsync());
+        Assert.False((await events.NextAsync(10, after)).Moves);
+    }
+
+    private static async Task PlaceAsync(EventStore events, long epoch, EventBatch batch)
+    {
+        await using var page = (await events.BeginPageAsync("a", epoch, T0, Lease))!;
+        foreach (var source in batch.Statements)
+        {
+            await page.WriteAsync(Statement(source.StatementId, T0), new EventAssignment(source.StatementId, source.StatementId, true, "first statement", []), new Dictionary<long, string>());
+        }
+
+        await page.CommitAsync(batch.Checkpoint);
+    }
+
+    [Fact]
     public async Task A_committed_page_announces_its_statements_events_and_the_moment_both_institutions_are_in_one()
     {
         var ids = await ThreeEventsAsync();

@@ -171,6 +171,63 @@ public sealed class EventClusterServiceTests(ITestOutputHelper output)
         Assert.True(pages < 20, "the runner never went idle: the failing statement held the pages back");
     }
 
+    [Fact]
+    public async Task While_a_backfill_walks_live_statements_are_clustered_and_after_it_the_backlog_follows_its_refinement()
+    {
+        using var sqlite = await MigratedSqlite.CreateAsync();
+        var db = sqlite.Database;
+        var ids = (await SeedAsync(db, Items.Value.Take(30).ToList())).Keys.Order().ToList();
+        var backlog = ids.Take(25).ToList();
+        var live = ids.Skip(25).ToList();
+        await using (var connection = await db.OpenAsync())
+        {
+            await connection.ExecuteAsync($"UPDATE statements SET backfill_revision = 1, backfill_tags = 'rules' WHERE id {db.InList("Ids")}", new { Ids = backlog });
+            await connection.ExecuteAsync(
+                "INSERT INTO sources (id, name, url, adapter, poll_interval_seconds) VALUES ('archive', 'Archive', 'http://127.0.0.1/archive', 'rss', 60)");
+            await connection.ExecuteAsync(
+                "INSERT INTO backfill_jobs (source_id, since_day, until_day, state, created_at, updated_at) VALUES ('archive', '2020-01-01', '2026-12-01', 'running', 0, 0)");
+        }
+
+        using var replica = Replica(db);
+        await replica.StartAsync();
+        try
+        {
+            // The backfill walks: the live statements are placed, the backlog waits.
+            await WaitAsync(async () => (await MembersAsync(db)).IsSupersetOf(live), "the live statements to be clustered during the backfill");
+            await Task.Delay(500);
+            Assert.Empty((await MembersAsync(db)).Intersect(backlog));
+
+            // The walk is over: the backlog is clustered as far as its refinement has come, and no further.
+            await using (var connection = await db.OpenAsync())
+            {
+                await connection.ExecuteAsync("UPDATE backfill_jobs SET state = 'done'");
+                await connection.ExecuteAsync($"UPDATE statements SET backfill_tags = NULL WHERE id {db.InList("Ids")}", new { Ids = backlog.Take(10).ToList() });
+            }
+
+            await WaitAsync(async () => (await MembersAsync(db)).IsSupersetOf(backlog.Take(10)), "the refined part of the backlog to be clustered");
+            await Task.Delay(500);
+            Assert.Empty((await MembersAsync(db)).Intersect(backlog.Skip(10)));
+
+            await using (var connection = await db.OpenAsync())
+            {
+                await connection.ExecuteAsync("UPDATE statements SET backfill_tags = NULL");
+            }
+
+            await WaitAsync(async () => (await MembersAsync(db)).Count == ids.Count, "the whole backlog to be clustered");
+            Assert.Equal(ids[^1], await new EventStore(db).CheckpointAsync());
+        }
+        finally
+        {
+            await replica.StopAsync();
+        }
+    }
+
+    private static async Task<HashSet<long>> MembersAsync(Database database)
+    {
+        await using var connection = await database.OpenAsync();
+        return [.. await connection.QueryAsync<long>("SELECT statement_id FROM event_members")];
+    }
+
     // The real embedder, except that it fails on any sentence containing the marker (an unexpected model error).
     private sealed class FailingEmbedder(ISentenceEmbedder inner, string marker) : ISentenceEmbedder
     {

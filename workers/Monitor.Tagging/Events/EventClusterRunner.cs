@@ -59,7 +59,11 @@ public sealed class EventClusterRunner(EventStore store, EventFeatures features,
     public EventClusterTimes Times => new(_statements, _embed.Elapsed, _assign.Elapsed, _store.Elapsed);
 
     /// <summary>Takes or renews the lease, and clusters and commits one page of at most <paramref name="pageSize"/> statements.</summary>
-    public async Task<EventPageOutcome> RunPageAsync(int pageSize, CancellationToken cancellationToken = default)
+    public Task<EventPageOutcome> RunPageAsync(int pageSize, CancellationToken cancellationToken = default) =>
+        RunPageAsync(pageSize, new EventReading(), cancellationToken);
+
+    /// <summary>As <see cref="RunPageAsync(int, CancellationToken)"/>, reading the statements as <paramref name="reading"/> says.</summary>
+    public async Task<EventPageOutcome> RunPageAsync(int pageSize, EventReading reading, CancellationToken cancellationToken = default)
     {
         _store.Start();
         var epoch = await store.TryLeaseAsync(owner, time.GetUtcNow(), lease, cancellationToken);
@@ -77,12 +81,25 @@ public sealed class EventClusterRunner(EventStore store, EventFeatures features,
             _epoch = epoch.Value;
         }
 
-        var sources = await store.NextAsync(pageSize, cancellationToken);
-        _store.Stop();
+        var batch = await store.NextAsync(pageSize, reading, cancellationToken);
+        var sources = batch.Statements;
         if (sources.Count == 0)
         {
+            if (batch.Moves)
+            {
+                // Only statements placed ahead of the checkpoint (live ones read first) lay behind it: move it past them.
+                await using var empty = await store.BeginPageAsync(owner, _epoch, time.GetUtcNow(), lease, cancellationToken);
+                if (empty is not null)
+                {
+                    await empty.CommitAsync(batch.Checkpoint, cancellationToken);
+                }
+            }
+
+            _store.Stop();
             return EventPageOutcome.Idle;
         }
+
+        _store.Stop();
 
         // The embeddings (the slow part) before the transaction, so it stays short.
         _embed.Start();
@@ -140,7 +157,7 @@ public sealed class EventClusterRunner(EventStore store, EventFeatures features,
                 await page.WriteAsync(statement, assignment, reasons, cancellationToken);
             }
 
-            await page.CommitAsync(sources.Max(s => s.StatementId), cancellationToken);
+            await page.CommitAsync(batch.Checkpoint, cancellationToken);
             _statements += sources.Count;
             return EventPageOutcome.Clustered;
         }

@@ -23,7 +23,10 @@ public sealed class EventClusteringOptions
     /// <summary>How long a replica's clustering lease lasts without renewal (renewed every page).</summary>
     public int LeaseSeconds { get; set; } = 60;
 
-    /// <summary>Wait while a backfill is walking, as the tag refinement does, so the backfill's pages and stores come first.</summary>
+    /// <summary>
+    /// While a backfill is walking, cluster only live statements, as the tag refinement waits, so the backfill's pages and
+    /// stores come first; its statements are clustered after it, each once its tags are refined.
+    /// </summary>
     public bool PauseDuringBackfill { get; set; } = true;
 }
 
@@ -62,13 +65,11 @@ public sealed partial class EventClusterService(
         {
             try
             {
-                if (options.PauseDuringBackfill && await backfills.AnyRunningAsync(stoppingToken))
-                {
-                    await Task.Delay(poll, time, stoppingToken);
-                    continue;
-                }
-
-                var outcome = await runner.RunPageAsync(Math.Max(1, options.PageSize), stoppingToken);
+                // While a backfill walks, only live statements are clustered (the backfill's pages and stores come first);
+                // after it, the backlog follows the hybrid re-tag of the backfilled statements, and live ones go first.
+                var walking = options.PauseDuringBackfill && await backfills.AnyRunningAsync(stoppingToken);
+                var reading = new EventReading(Backlog: !walking, FollowRefinement: tagging.RefineBackfill, LiveFirst: true);
+                var outcome = await runner.RunPageAsync(Math.Max(1, options.PageSize), reading, stoppingToken);
                 if (outcome == EventPageOutcome.Clustered)
                 {
                     if (!leading)
