@@ -37,20 +37,25 @@ public sealed partial class EventPageTests(ITestOutputHelper output) : IAsyncLif
                 await using var database = new Database(new DatabaseOptions { ConnectionString = $"Data Source={path}" });
                 await new Monitor.Data.Migrations.Migrator(database).MigrateAsync();
                 var store = new StatementStore(database);
-                async Task Save(string name, string source, DateTimeOffset at, string title, string summary)
+                async Task Save(string name, string source, DateTimeOffset at, string title, string summary, FigureValue? figure = null)
                 {
                     var tagged = new StatementTagged(
                         new StatementDiscovered(source, name, $"https://example.org/{source}/{name}", title, summary, "", at, "en", $"hash-{name}", at),
                         [new TopicScore("sanctions", 0.9, [new TopicEvidence("sanctions", "body", 0, 4)])],
                         "event-page-test",
-                        at);
+                        at)
+                    {
+                        Figures = figure is null ? [] : [figure],
+                    };
                     _ids[name] = (await store.StoreAsync(tagged, at) ?? throw new InvalidOperationException($"{name} was not stored")).StatementId;
                 }
 
                 await Save("nato", "nato-news", Day.AddHours(10), "Allies agree new measures to enforce sanctions against Russia",
-                    "NATO Allies agreed new measures to enforce sanctions against Russia over its war against Ukraine.");
+                    "NATO Allies agreed new measures to enforce sanctions against Russia over its war against Ukraine. Brief.",
+                    new FigureValue("allies-count", 32, 32, false, "32 Allies", "body", 0));
                 await Save("ep", "ep-press", Day.AddDays(1).AddHours(9), "Parliament backs new measures to enforce sanctions against Russia",
-                    "The European Parliament backed new measures to enforce sanctions against Russia over its war against Ukraine.");
+                    "The European Parliament backed new measures to enforce sanctions against Russia over its war against Ukraine.",
+                    new FigureValue("allies-count", 33, 32, true, "33 Allies", "body", 0));
                 await Save("other", "nato-news", Day.AddDays(1).AddHours(11), "Secretary General visits Japan",
                     "The Secretary General met the Prime Minister of Japan in Tokyo to discuss cooperation on space and cyber defence.");
             });
@@ -116,6 +121,25 @@ public sealed partial class EventPageTests(ITestOutputHelper output) : IAsyncLif
         var epBox = await epItem.BoundingBoxAsync();
         Assert.True(natoBox!.X + natoBox.Width <= epBox!.X, $"the lanes are not side by side: NATO at x {natoBox.X}, EP at x {epBox.X}");
         Assert.True(natoBox.Y < epBox.Y, "the EP statement (a day later) is not below NATO's");
+
+        // Each institution's key sentence side by side (the one-word sentence "Brief." is too short to be one), and the
+        // figure the two statements state, the EP's marked as a change from NATO's.
+        await Assertions.Expect(natoItem.Locator("q.member-key")).ToHaveTextAsync("NATO Allies agreed new measures to enforce sanctions against Russia over its war against Ukraine.");
+        var words = page.Locator("#event-words .words-column");
+        Assert.Equal(["NATO", "EP"], await words.EvaluateAllAsync<string[]>("columns => columns.map(c => c.dataset.institution)"));
+        await Assertions.Expect(page.Locator("#event-words [data-institution='EP'] blockquote"))
+            .ToHaveTextAsync("The European Parliament backed new measures to enforce sanctions against Russia over its war against Ukraine.");
+        await Assertions.Expect(page.Locator("#event-words [data-institution='EP'] .key-source a")).ToHaveAttributeAsync("href", $"statement.html?id={ep}");
+        var natoWords = await page.Locator("#event-words [data-institution='NATO']").BoundingBoxAsync();
+        var epWords = await page.Locator("#event-words [data-institution='EP']").BoundingBoxAsync();
+        Assert.True(natoWords!.X + natoWords.Width <= epWords!.X && Math.Abs(natoWords.Y - epWords.Y) < 1, "the key sentences are not side by side");
+        await Assertions.Expect(page.Locator("#figures-section")).ToBeVisibleAsync();
+        var figureRows = page.Locator("#event-figures tr[data-figure-id='allies-count']");
+        await Assertions.Expect(figureRows).ToHaveCountAsync(2);
+        Assert.Equal([nato, ep], await figureRows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.statementId)"));
+        await Assertions.Expect(figureRows.Nth(0).Locator(".figure-change")).ToHaveTextAsync("—");
+        await Assertions.Expect(figureRows.Nth(1).Locator(".figure-change")).ToHaveTextAsync("changed from the previous statement");
+        await Assertions.Expect(figureRows.Nth(1).Locator(".figure-value")).ToContainTextAsync("33");
 
         // Who spoke first, per institution; the topic with its count.
         await Assertions.Expect(page.Locator("#event-first li[data-institution='NATO'] a")).ToHaveAttributeAsync("href", $"statement.html?id={nato}");

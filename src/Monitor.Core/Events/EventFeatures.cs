@@ -50,6 +50,49 @@ public sealed class EventFeatures(Tagger rules, ISentenceEmbedder embedder, int 
         return (normalisedTitle, leadSentences);
     }
 
+    /// <summary>
+    /// The statement's key sentence for its event: of the lead sentences that make its vector, the one closest to the
+    /// event's centroid, as written in the text (trimmed); "" when the text has no such sentence. The sentences were just
+    /// embedded for the vector, so this costs cache hits.
+    /// </summary>
+    public string KeySentence(string? title, string? text, float[] centroid)
+    {
+        ArgumentNullException.ThrowIfNull(centroid);
+        var view = rules.Rules(title, text, out _);
+        var best = "";
+        var bestScore = double.NegativeInfinity;
+        var taken = 0;
+        foreach (var span in view.Sentences)
+        {
+            if (taken >= lead)
+            {
+                break;
+            }
+
+            var raw = view.Text.AsSpan(span.Start, span.Length);
+            var sentence = SentenceText.Normalise(raw);
+            if (Words(sentence) < MinWords)
+            {
+                continue;
+            }
+
+            taken++;
+            var vector = embedder.Embed([sentence])[0];
+            var score = 0.0;
+            for (var i = 0; i < Math.Min(vector.Length, centroid.Length); i++)
+            {
+                score += vector[i] * centroid[i];
+            }
+
+            if (score > bestScore)
+            {
+                (best, bestScore) = (raw.Trim().ToString(), score);
+            }
+        }
+
+        return best;
+    }
+
     /// <summary>The statement's unit-length vector; throws <see cref="ArgumentException"/> when it has neither title nor text.</summary>
     public float[] Vector(string? title, string? text)
     {

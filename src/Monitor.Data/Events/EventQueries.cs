@@ -7,7 +7,15 @@ namespace Monitor.Data.Events;
 public sealed record EventSummary(long Id, DateOnly FirstDay, DateOnly LastDay, string Title, IReadOnlyList<string> Institutions, int Members, int NatoMembers, int EpMembers);
 
 /// <summary>A statement of an event, and why it is there.</summary>
-public sealed record EventMemberView(long StatementId, string SourceId, string Institution, DateOnly Day, DateTimeOffset At, string Title, string Reason);
+/// <param name="KeySentence">Of the lead sentences that make its vector, the one closest to the event when it joined; "" when none.</param>
+public sealed record EventMemberView(long StatementId, string SourceId, string Institution, DateOnly Day, DateTimeOffset At, string Title, string Reason, string KeySentence);
+
+/// <summary>
+/// A baseline figure stated in an event, in date order: its value in a member statement, the briefing's baseline, whether
+/// it differs from the baseline, and whether it differs from the value the event's previous statement of it gave.
+/// </summary>
+public sealed record EventFigureView(
+    string FigureId, long StatementId, string Institution, DateTimeOffset At, double Value, double Baseline, bool Drift, bool Changed, string Evidence);
 
 /// <summary>Who of an institution spoke first in an event.</summary>
 public sealed record FirstSpeaker(string Institution, long StatementId, DateTimeOffset At);
@@ -20,7 +28,11 @@ public sealed record EventDetail(
     IReadOnlyList<EventMemberView> Members,
     IReadOnlyList<FirstSpeaker> FirstSpeakers,
     IReadOnlyList<EventTopic> Topics,
-    IReadOnlyList<EventMergeView> Merges);
+    IReadOnlyList<EventMergeView> Merges)
+{
+    /// <summary>The baseline figures its statements state, by figure and in date order, with the changes inside the event.</summary>
+    public IReadOnlyList<EventFigureView> Figures { get; init; } = [];
+}
 
 /// <summary>A topic of an event: how many of its statements carry it.</summary>
 public sealed record EventTopic(string TopicId, int Statements);
@@ -97,13 +109,13 @@ public sealed class EventQueries(Database database)
         var members = (await connection.QueryAsync<MemberRow>(new CommandDefinition(
             """
             SELECT m.statement_id AS StatementId, s.source_id AS SourceId, m.institution AS Institution, m.day AS Day, s.sort_at AS SortAt,
-                   s.title AS Title, m.reason AS Reason
+                   s.title AS Title, m.reason AS Reason, m.key_sentence AS KeySentence
             FROM event_members m JOIN statements s ON s.id = m.statement_id
             WHERE m.event_id = @Id
             ORDER BY s.sort_at, m.statement_id
             """,
             new { Id = keptId }, cancellationToken: cancellationToken)))
-            .Select(m => new EventMemberView(m.StatementId, m.SourceId, m.Institution, DateOnly.FromDayNumber(m.Day), Database.FromDb(m.SortAt), m.Title, m.Reason))
+            .Select(m => new EventMemberView(m.StatementId, m.SourceId, m.Institution, DateOnly.FromDayNumber(m.Day), Database.FromDb(m.SortAt), m.Title, m.Reason, m.KeySentence))
             .ToList();
         var topics = await connection.QueryAsync<(string TopicId, long Statements)>(new CommandDefinition(
             """
@@ -124,6 +136,30 @@ public sealed class EventQueries(Database database)
             ORDER BY g.merged_at, g.merged_id
             """,
             new { Id = keptId }, cancellationToken: cancellationToken));
+        var figureRows = await connection.QueryAsync<(long StatementId, string FigureId, double Value, double Baseline, int Drift, string Evidence)>(new CommandDefinition(
+            """
+            SELECT f.statement_id AS StatementId, f.figure_id AS FigureId, f.value AS Value, f.baseline AS Baseline, f.drift AS Drift, f.evidence AS Evidence
+            FROM event_members m
+            JOIN statements s ON s.id = m.statement_id
+            JOIN statement_figures f ON f.statement_id = s.id AND f.revision = s.current_revision
+            WHERE m.event_id = @Id
+            ORDER BY f.figure_id, s.sort_at, f.statement_id, f.field, f.evidence_start
+            """,
+            new { Id = keptId }, cancellationToken: cancellationToken));
+        var memberOf = members.ToDictionary(m => m.StatementId);
+        var figures = new List<EventFigureView>();
+        foreach (var group in figureRows.GroupBy(f => f.FigureId, StringComparer.Ordinal))
+        {
+            double? previous = null;
+            foreach (var f in group.DistinctBy(f => (f.StatementId, f.Value)))
+            {
+                var member = memberOf[f.StatementId];
+                figures.Add(new EventFigureView(f.FigureId, f.StatementId, member.Institution, member.At, f.Value, f.Baseline, f.Drift != 0,
+                    previous is { } p && p != f.Value, f.Evidence));
+                previous = f.Value;
+            }
+        }
+
         var first = members.GroupBy(m => m.Institution, StringComparer.Ordinal)
             .Select(g => g.First())
             .OrderBy(m => m.At).ThenBy(m => m.StatementId)
@@ -131,7 +167,10 @@ public sealed class EventQueries(Database database)
             .ToList();
         return new EventDetail(row.ToSummary(), keptId == id ? null : id, members, first,
             [.. topics.Select(t => new EventTopic(t.TopicId, (int)t.Statements))],
-            [.. merges.Select(g => new EventMergeView(g.MergedId, g.StatementId, g.Reason, Database.FromDb(g.MergedAt)))]);
+            [.. merges.Select(g => new EventMergeView(g.MergedId, g.StatementId, g.Reason, Database.FromDb(g.MergedAt)))])
+        {
+            Figures = figures,
+        };
     }
 
     /// <summary>The event a statement is in (the kept one, after merges); null when it is in none yet.</summary>
@@ -199,5 +238,7 @@ public sealed class EventQueries(Database database)
         public string Title { get; init; } = "";
 
         public string Reason { get; init; } = "";
+
+        public string KeySentence { get; init; } = "";
     }
 }

@@ -281,8 +281,13 @@ public sealed class EventPage : IAsyncDisposable
 
     /// <summary>Records where a statement went: a new event, or an existing one, and the events it merged into it.</summary>
     /// <param name="mergeReasons">Why each merged event was merged (the kept event's history line for it).</param>
-    public async Task WriteAsync(EventStatement statement, EventAssignment assignment, IReadOnlyDictionary<long, string> mergeReasons, CancellationToken cancellationToken = default)
+    public Task WriteAsync(EventStatement statement, EventAssignment assignment, IReadOnlyDictionary<long, string> mergeReasons, CancellationToken cancellationToken = default) =>
+        WriteAsync(statement, assignment, mergeReasons, "", cancellationToken);
+
+    /// <summary>Writes a statement's place in its event, with its key sentence, and the merges it made.</summary>
+    public async Task WriteAsync(EventStatement statement, EventAssignment assignment, IReadOnlyDictionary<long, string> mergeReasons, string keySentence, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(keySentence);
         ArgumentNullException.ThrowIfNull(statement);
         ArgumentNullException.ThrowIfNull(assignment);
         ArgumentNullException.ThrowIfNull(mergeReasons);
@@ -309,8 +314,8 @@ public sealed class EventPage : IAsyncDisposable
 
         await _connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO event_members (statement_id, event_id, day, institution, reason, joined_at, vector, topics, refs)
-            VALUES (@StatementId, @EventId, @Day, @Institution, @Reason, @Now, @Vector, @Topics, @Refs)
+            INSERT INTO event_members (statement_id, event_id, day, institution, reason, joined_at, vector, topics, refs, key_sentence)
+            VALUES (@StatementId, @EventId, @Day, @Institution, @Reason, @Now, @Vector, @Topics, @Refs, @KeySentence)
             """,
             new
             {
@@ -323,6 +328,7 @@ public sealed class EventPage : IAsyncDisposable
                 Vector = EventStore.ToBytes(statement.Vector),
                 Topics = EventStore.Join(statement.Topics),
                 Refs = EventStore.Join(statement.References),
+                KeySentence = keySentence,
             },
             _transaction, cancellationToken: cancellationToken));
         foreach (var merged in assignment.Merged)

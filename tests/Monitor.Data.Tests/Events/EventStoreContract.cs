@@ -243,6 +243,33 @@ public abstract class EventStoreContract(Store store) : DatabaseContract(store)
     }
 
     [Fact]
+    public async Task An_event_shows_each_members_key_sentence_and_the_figures_its_statements_state_with_the_changes()
+    {
+        var a = await StoreAsync("nato-news", "fa", "Allies agree on spending", T0, [new FigureValue("defence-spending-target", 2, 2, false, "2% of GDP", "body", 10)]);
+        var b = await StoreAsync("ep-press", "fb", "Parliament on spending", T0.AddDays(1), [new FigureValue("defence-spending-target", 2, 2, false, "two per cent", "body", 4)]);
+        var c = await StoreAsync("nato-news", "fc", "Allies raise the target", T0.AddDays(2), [new FigureValue("defence-spending-target", 3.5, 2, true, "3.5% of GDP", "body", 12)]);
+        var events = new EventStore(Database);
+        var epoch = (await events.TryLeaseAsync("a", T0, Lease))!.Value;
+        await using (var page = (await events.BeginPageAsync("a", epoch, T0, Lease))!)
+        {
+            var none = new Dictionary<long, string>();
+            await page.WriteAsync(Statement(a, T0), new EventAssignment(a, 1, true, "first statement", []), none, "Allies agreed to spend 2% of GDP on defence.");
+            await page.WriteAsync(Statement(b, T0.AddDays(1), "EP"), new EventAssignment(b, 1, false, "similarity 0.8", []), none, "Parliament welcomes the commitment.");
+            await page.WriteAsync(Statement(c, T0.AddDays(2)), new EventAssignment(c, 1, false, "similarity 0.8", []), none);
+            await page.CommitAsync(c);
+        }
+
+        var detail = (await new EventQueries(Database).GetAsync(1))!;
+
+        Assert.Equal(["Allies agreed to spend 2% of GDP on defence.", "Parliament welcomes the commitment.", ""], detail.Members.Select(m => m.KeySentence));
+        Assert.Equal(
+            [(a, "NATO", 2.0, false, false), (b, "EP", 2.0, false, false), (c, "NATO", 3.5, true, true)],
+            detail.Figures.Select(f => (f.StatementId, f.Institution, f.Value, f.Drift, f.Changed)));
+        Assert.All(detail.Figures, f => Assert.Equal(("defence-spending-target", 2.0), (f.FigureId, f.Baseline)));
+        Assert.Equal("3.5% of GDP", detail.Figures[2].Evidence);
+    }
+
+    [Fact]
     public async Task A_committed_page_announces_its_statements_events_and_the_moment_both_institutions_are_in_one()
     {
         var ids = await ThreeEventsAsync();
@@ -322,10 +349,13 @@ public abstract class EventStoreContract(Store store) : DatabaseContract(store)
     private static EventStatement Statement(long id, DateTimeOffset at, string institution = "NATO", float[]? vector = null, string[]? topics = null, string[]? references = null) =>
         new(id, DateOnly.FromDateTime(at.UtcDateTime), institution, vector ?? [1, 0, 0], topics ?? [], references ?? []);
 
-    private async Task<long> StoreAsync(string source, string externalId, string title, DateTimeOffset published, params string[] topics)
+    private Task<long> StoreAsync(string source, string externalId, string title, DateTimeOffset published, params string[] topics) =>
+        StoreAsync(source, externalId, title, published, [], topics);
+
+    private async Task<long> StoreAsync(string source, string externalId, string title, DateTimeOffset published, IReadOnlyList<FigureValue> figures, params string[] topics)
     {
         var discovered = new StatementDiscovered(source, externalId, $"https://example.org/{externalId}", title, $"Summary of {externalId}.", "", published, "en", $"hash-{externalId}", published);
-        await new StatementStore(Database).StoreAsync(new StatementTagged(discovered, [.. topics.Select(t => new TopicScore(t, 0.9, []))], "v1", published), published);
+        await new StatementStore(Database).StoreAsync(new StatementTagged(discovered, [.. topics.Select(t => new TopicScore(t, 0.9, []))], "v1", published) { Figures = figures }, published);
         await using var connection = await Database.OpenAsync();
         return await connection.ExecuteScalarAsync<long>("SELECT id FROM statements WHERE external_id = @ExternalId", new { ExternalId = externalId });
     }

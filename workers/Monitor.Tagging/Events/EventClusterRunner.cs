@@ -151,10 +151,12 @@ public sealed class EventClusterRunner(EventStore store, EventFeatures features,
                 _store.Stop();
                 _assign.Start();
                 var (clusterer, assignment) = await PlaceAsync(page, statement, cancellationToken);
-                var reasons = MergeReasons(clusterer.Find(assignment.EventId)!, assignment.Merged);
+                var kept = clusterer.Find(assignment.EventId)!;
+                var reasons = MergeReasons(kept, assignment.Merged);
+                var key = KeySentence(source, kept);
                 _assign.Stop();
                 _store.Start();
-                await page.WriteAsync(statement, assignment, reasons, cancellationToken);
+                await page.WriteAsync(statement, assignment, reasons, key, cancellationToken);
             }
 
             await page.CommitAsync(batch.Checkpoint, cancellationToken);
@@ -202,6 +204,19 @@ public sealed class EventClusterRunner(EventStore store, EventFeatures features,
         }
 
         return (_late, _late.AddLate(statement));
+    }
+
+    // The sentence the event page shows for the statement; its features were built, so this only misses on a model error.
+    private string KeySentence(EventSource source, StoryEvent kept)
+    {
+        try
+        {
+            return features.KeySentence(source.Title, source.Text, kept.Centroid);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            return "";
+        }
     }
 
     private static Dictionary<long, string> MergeReasons(StoryEvent kept, IReadOnlyList<long> merged)

@@ -1,6 +1,7 @@
 // Event page (event.html?id=N): one event from GET api/events/{id} (EventDetail, docs/events.md): its statements in
 // date order in two lanes (NATO | European Parliament), each linked to its statement page with the reason it joined,
-// who spoke first per institution, its topics and the events merged into it. An id merged into another answers with
+// who spoke first per institution, each institution's key sentences side by side, the baseline figures its statements
+// state with the changes inside the event, its topics and the events merged into it. An id merged into another answers with
 // the kept event: the page says so. Data reaches the DOM as text only (lib/dom.js).
 import { h, asText, pageLink, setStatus, clear } from '../lib/dom.js';
 import { get } from '../lib/api.js';
@@ -19,6 +20,9 @@ const ui = {
   first: document.getElementById('event-first'),
   timeline: document.getElementById('event-timeline'),
   topics: document.getElementById('event-topics'),
+  words: document.getElementById('event-words'),
+  figuresSection: document.getElementById('figures-section'),
+  figures: document.getElementById('event-figures'),
   mergesSection: document.getElementById('merges-section'),
   merges: document.getElementById('event-merges'),
 };
@@ -86,10 +90,76 @@ function renderTimeline(members) {
     if (at) meta.append(timeElement(at));
     const title = h('p', 'member-title');
     title.append(pageLink('statement.html', { id: m.statementId }, asText(m.title).trim() || '(untitled statement)', 'member-link'));
-    item.append(meta, title, h('p', 'member-reason', `Why: ${asText(m.reason) || 'not recorded'}`));
+    item.append(meta, title);
+    if (asText(m.keySentence).trim() !== '') item.append(h('q', 'member-key', asText(m.keySentence).trim()));
+    item.append(h('p', 'member-reason', `Why: ${asText(m.reason) || 'not recorded'}`));
     ui.timeline.append(item);
   }
   if (members.length === 0) ui.timeline.append(h('li', 'muted', 'This event holds no statement.'));
+}
+
+// Each institution's key sentences side by side, in date order (NATO, then the European Parliament, then any other).
+function renderWords(members) {
+  clear(ui.words);
+  const institutions = ['NATO', 'EP', ...new Set(members.map((m) => asText(m.institution)).filter((i) => i !== 'NATO' && i !== 'EP'))];
+  for (const institution of institutions) {
+    const said = members.filter((m) => asText(m.institution) === institution && asText(m.keySentence).trim() !== '');
+    if (said.length === 0 && institution !== 'NATO' && institution !== 'EP') continue;
+    const column = h('section', `words-column lane-${institution.toLowerCase() || 'other'}`);
+    column.dataset.institution = institution;
+    const headingId = `words-${institution.toLowerCase() || 'other'}`;
+    const heading = h('h3', null, institutionName(institution));
+    heading.id = headingId;
+    column.setAttribute('aria-labelledby', headingId);
+    column.append(heading);
+    if (said.length === 0) {
+      column.append(h('p', 'muted', `No statement of ${institutionName(institution)} in this event yet.`));
+    } else {
+      const list = h('ul', 'words-list');
+      for (const m of said) {
+        const item = h('li', 'words-item');
+        item.dataset.statementId = asText(m.statementId);
+        const quote = h('blockquote', 'key-sentence');
+        quote.append(h('p', null, asText(m.keySentence).trim()));
+        const cite = h('p', 'key-source');
+        cite.append(dayElement(m.day), ', ', pageLink('statement.html', { id: m.statementId }, asText(m.title).trim() || `statement ${asText(m.statementId)}`));
+        item.append(quote, cite);
+        list.append(item);
+      }
+      column.append(list);
+    }
+    ui.words.append(column);
+  }
+}
+
+const number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+
+// The baseline figures the statements state, by figure and in date order; a value that differs from the event's
+// previous statement of the same figure is marked as a change (in words, not only by colour).
+function renderFigures(figures, members) {
+  clear(ui.figures);
+  const byId = new Map(members.map((m) => [asText(m.statementId), m]));
+  const list = (Array.isArray(figures) ? figures : []).filter((f) => f && typeof f.figureId === 'string');
+  ui.figuresSection.hidden = list.length === 0;
+  for (const f of list) {
+    const row = h('tr', f.changed === true ? 'figure-row figure-changed' : 'figure-row');
+    row.dataset.figureId = f.figureId;
+    row.dataset.statementId = asText(f.statementId);
+    const member = byId.get(asText(f.statementId));
+    const statement = h('td');
+    const at = parseDate(f.at);
+    statement.append(h('span', `badge badge-${asText(f.institution).toLowerCase() || 'other'}`, asText(f.institution) || 'Other'), ' ');
+    if (at) statement.append(h('span', 'figure-at', dayFormat.format(at)), ' ');
+    statement.append(pageLink('statement.html', { id: f.statementId }, asText(member?.title).trim() || `statement ${asText(f.statementId)}`));
+    const states = h('td', 'figure-value', number.format(Number(f.value)));
+    if (asText(f.evidence) !== '') states.append(' ', h('q', 'figure-evidence', asText(f.evidence)));
+    const baseline = h('td', null, number.format(Number(f.baseline)));
+    if (f.drift === true) baseline.append(' ', h('span', 'badge badge-drift', 'differs'));
+    const change = h('td', 'figure-change', f.changed === true ? 'changed from the previous statement' : '—');
+    row.append(h('th', 'figure-id', f.figureId), statement, states, baseline, change);
+    row.firstChild.setAttribute('scope', 'row');
+    ui.figures.append(row);
+  }
 }
 
 function renderTopics(topics) {
@@ -159,6 +229,8 @@ async function main() {
   renderFacts(event, members);
   renderFirstSpeakers(detail.firstSpeakers, members);
   renderTimeline(members);
+  renderWords(members);
+  renderFigures(detail.figures, members);
   renderTopics(detail.topics);
   renderMerges(detail.merges);
   ui.content.hidden = false;
