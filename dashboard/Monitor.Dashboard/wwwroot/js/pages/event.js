@@ -1,6 +1,7 @@
 // Event page (event.html?id=N): one event from GET api/events/{id} (EventDetail, docs/events.md): its statements in
 // date order in two lanes (NATO | European Parliament), each linked to its statement page with the reason it joined,
-// who spoke first per institution, its topics and the events merged into it. An id merged into another answers with
+// who spoke first per institution, its topics, the entities its statements name (each a link to the history filtered
+// by it) and the events merged into it. An id merged into another answers with
 // the kept event: the page says so. Data reaches the DOM as text only (lib/dom.js).
 import { h, asText, pageLink, setStatus, clear } from '../lib/dom.js';
 import { get } from '../lib/api.js';
@@ -19,6 +20,7 @@ const ui = {
   first: document.getElementById('event-first'),
   timeline: document.getElementById('event-timeline'),
   topics: document.getElementById('event-topics'),
+  entities: document.getElementById('event-entities'),
   mergesSection: document.getElementById('merges-section'),
   merges: document.getElementById('event-merges'),
 };
@@ -108,6 +110,26 @@ function renderTopics(topics) {
   }
 }
 
+const KIND_NAMES = { country: 'country', organisation: 'organisation', person: 'person' };
+
+function renderEntities(entities) {
+  clear(ui.entities);
+  const list = (Array.isArray(entities) ? entities : []).filter((e) => e && typeof e.entityId === 'string');
+  if (list.length === 0) {
+    ui.entities.append(h('li', 'muted', 'Its statements name no country, organisation or person of the gazetteer.'));
+    return;
+  }
+  for (const e of list) {
+    const item = h('li', 'event-entity');
+    item.dataset.entityId = e.entityId;
+    const n = Number(e.statements) || 0;
+    const kind = KIND_NAMES[asText(e.kind)];
+    item.append(pageLink('history.html', { entity: e.entityId }, asText(e.name) || e.entityId, 'entity-link'),
+      ` (${kind ? `${kind}, ` : ''}${n} statement${n === 1 ? '' : 's'})`);
+    ui.entities.append(item);
+  }
+}
+
 function renderMerges(merges) {
   clear(ui.merges);
   const list = (Array.isArray(merges) ? merges : []).filter((m) => m && Number.isSafeInteger(Number(m.mergedId)));
@@ -160,6 +182,7 @@ async function main() {
   renderFirstSpeakers(detail.firstSpeakers, members);
   renderTimeline(members);
   renderTopics(detail.topics);
+  renderEntities(detail.entities);
   renderMerges(detail.merges);
   ui.content.hidden = false;
 }
