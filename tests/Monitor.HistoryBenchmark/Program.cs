@@ -105,6 +105,25 @@ var rareEntity = "moldova";
     // 2,000 sample) for the facets.
     ("(s) baseline: one statement's page (/api/statements/{id})", () => details.GetAsync(statementIds[random.Next(statementIds.Length)])),
     ("(g) event page (/api/events/{id}), any event", () => eventQueries.GetAsync(eventIds[random.Next(eventIds.Length)])),
+    // The event page's merges query before and after it followed event_merges instead of events.merged_into (no index).
+    ("(m) merges query before: events.merged_into = id", async () =>
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.QueryAsync<long>("SELECT g.merged_id FROM event_merges g JOIN events e ON e.id = g.merged_id WHERE e.merged_into = @Id ORDER BY g.merged_at, g.merged_id",
+            new { Id = eventIds[random.Next(eventIds.Length)] });
+    }),
+    ("(M) merges query after: the chain through event_merges.kept_id", async () =>
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.QueryAsync<long>(
+            """
+            WITH RECURSIVE chain (merged_id, merged_at) AS (
+                SELECT merged_id, merged_at FROM event_merges WHERE kept_id = @Id
+                UNION ALL
+                SELECT g.merged_id, g.merged_at FROM event_merges g JOIN chain c ON g.kept_id = c.merged_id)
+            SELECT merged_id FROM chain ORDER BY merged_at, merged_id
+            """, new { Id = eventIds[random.Next(eventIds.Length)] });
+    }),
     ("(G) event page, one of the 50 largest events", () => eventQueries.GetAsync(bigEventIds[random.Next(bigEventIds.Length)])),
     ("(h) events list, latest page (50)", () => eventQueries.ListAsync(new Monitor.Data.Events.EventFilter(), 50, null)),
     ("(i) events list, topic + 90-day range", () =>
@@ -137,7 +156,7 @@ Console.WriteLine("|---|---:|---:|");
 // An optional fifth argument picks cases by letter, e.g. "cd".
 foreach (var (name, run) in cases.Where(c => args.Length < 5 || args[4].Contains(c.Name[1], StringComparison.Ordinal)))
 {
-    if (eventIds.Length == 0 && name[1] is 'g' or 'G')
+    if (eventIds.Length == 0 && name[1] is 'g' or 'G' or 'm' or 'M')
     {
         Console.WriteLine($"| {name} | no events: run generate-events first | |");
         continue;

@@ -225,11 +225,17 @@ public sealed class EventQueries(Database database)
             """,
             new { Id = keptId }, cancellationToken: cancellationToken));
         var merges = await connection.QueryAsync<(long MergedId, long StatementId, string Reason, long MergedAt)>(new CommandDefinition(
+            // The events whose merged_into is this one: merged straight into it, or into one merged into it later (the
+            // store re-points those; an event is merged once, so the chain is a tree). Followed through event_merges by kept_id (ix_event_merges_kept), not by
+            // events.merged_into, which has no index: that was a scan of every event (81 ms at 356,592 events).
             """
-            SELECT g.merged_id AS MergedId, g.statement_id AS StatementId, g.reason AS Reason, g.merged_at AS MergedAt
-            FROM event_merges g JOIN events e ON e.id = g.merged_id
-            WHERE e.merged_into = @Id
-            ORDER BY g.merged_at, g.merged_id
+            WITH RECURSIVE chain (merged_id, statement_id, reason, merged_at) AS (
+                SELECT merged_id, statement_id, reason, merged_at FROM event_merges WHERE kept_id = @Id
+                UNION ALL
+                SELECT g.merged_id, g.statement_id, g.reason, g.merged_at FROM event_merges g JOIN chain c ON g.kept_id = c.merged_id)
+            SELECT merged_id AS MergedId, statement_id AS StatementId, reason AS Reason, merged_at AS MergedAt
+            FROM chain
+            ORDER BY merged_at, merged_id
             """,
             new { Id = keptId }, cancellationToken: cancellationToken));
         var entities = await connection.QueryAsync<(string EntityId, long Statements)>(new CommandDefinition(

@@ -222,6 +222,30 @@ public abstract class EventStoreContract(Store store) : DatabaseContract(store)
     }
 
     [Fact]
+    public async Task An_event_lists_the_merges_of_events_merged_into_an_event_merged_into_it()
+    {
+        // Event 4 was merged into 1 (ThreeEventsAsync); now h bridges 1 into 3: 3 lists both merges, and 4 finds 3.
+        var ids = await ThreeEventsAsync();
+        var h = await StoreAsync("nato-news", "h", "Bridge", T0.AddDays(5));
+        var events = new EventStore(Database);
+        var epoch = (await events.TryLeaseAsync("a", T0, Lease))!.Value;
+        await using (var page = (await events.BeginPageAsync("a", epoch, T0, Lease))!)
+        {
+            await page.WriteAsync(Statement(h, T0.AddDays(5)), new EventAssignment(h, 3, false, "similarity 0.9 with statement " + ids[3], [1]),
+                new Dictionary<long, string> { [1] = "event 1 merged: statement h bridges it" });
+            await page.CommitAsync(h);
+        }
+
+        var queries = new EventQueries(Database);
+        var three = (await queries.GetAsync(3))!;
+        var four = (await queries.GetAsync(4))!;
+
+        Assert.Equal([(1L, h), (4L, ids[5])], three.Merges.Select(m => (m.MergedId, m.StatementId)).Order());
+        Assert.Equal((3L, (long?)4), (four.Event.Id, four.RequestedId));
+        Assert.Empty((await queries.GetAsync(2))!.Merges);
+    }
+
+    [Fact]
     public async Task A_committed_page_announces_its_statements_events_and_the_moment_both_institutions_are_in_one()
     {
         var ids = await ThreeEventsAsync();
