@@ -95,12 +95,14 @@ public sealed class HistoryEventsTests(ITestOutputHelper output) : IAsyncLifetim
         await Assertions.Expect(page.Locator("#facets-list button.facet[data-entity-id='russia'] .facet-count")).ToHaveTextAsync("2");
         await Assertions.Expect(page.Locator("#facets-list button.facet[data-entity-id='japan']")).ToContainTextAsync("Japan");
         await Assertions.Expect(page.Locator("#results > li.statement")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("#facets-list button.facet[data-entity-id='russia']")).ToHaveAccessibleNameAsync("Russia 2 statements");
+        await AxeCheck.AssertNoViolationsAsync(page, "history.html (facets)");
 
         // Choosing a facet filters the list: only the statement naming Japan, and the filter shows as a chip.
         await page.Locator("#facets-list button.facet[data-entity-id='japan']").ClickAsync();
         await Assertions.Expect(page.Locator("#results > li.statement")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator($"#results > li.statement[data-statement-id='{Id(_ids["other"])}']")).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("#entity-chips button.entity-chip[data-entity-id='japan']")).ToHaveTextAsync("Japan ×");
+        await Assertions.Expect(page.Locator("#entity-chips button.entity-chip[data-entity-id='japan']")).ToHaveAccessibleNameAsync("Remove the filter: Japan ×");
         Assert.Contains("entity=japan", page.Url, StringComparison.Ordinal);
         // The chosen entity is no longer offered; the others of the filtered statements are.
         await Assertions.Expect(page.Locator("#facets-list button.facet[data-entity-id='japan']")).ToHaveCountAsync(0);

@@ -406,10 +406,11 @@ function renderEntityFilters(value) {
   ui.entityFilters.hidden = ids.length === 0;
   for (const id of ids) {
     const name = state.entityNames.get(id) ?? id;
-    const button = h('button', 'entity-chip', `${name} ×`);
+    // The accessible name holds the visible text (axe: label-content-name-mismatch), the hidden words say what it does.
+    const button = h('button', 'entity-chip');
+    button.append(h('span', 'visually-hidden', 'Remove the filter: '), `${name} ×`);
     button.type = 'button';
     button.dataset.entityId = id;
-    button.setAttribute('aria-label', `Remove the filter: names ${name}`);
     button.addEventListener('click', () => applyEntities(ids.filter((other) => other !== id)));
     const item = h('li');
     item.append(button);
@@ -447,8 +448,8 @@ async function loadFacets(params) {
       const button = h('button', 'facet');
       button.type = 'button';
       button.dataset.entityId = f.entityId;
-      button.append(h('span', 'facet-name', asText(f.name) || f.entityId), h('span', 'facet-count', n.toLocaleString('en')));
-      button.setAttribute('aria-label', `${asText(f.name) || f.entityId}: named in ${n} of the newest matching statements. Keep only what names it`);
+      button.append(h('span', 'facet-name', asText(f.name) || f.entityId), ' ', h('span', 'facet-count', n.toLocaleString('en')),
+        h('span', 'visually-hidden', n === 1 ? ' statement' : ' statements'));
       button.addEventListener('click', () => applyEntities([...chosen, f.entityId]));
       const item = h('li');
       item.append(button);
