@@ -75,9 +75,60 @@ public sealed class EventsApiTests : IAsyncLifetime
         Assert.Contains("There is no event 987654321", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_list_filters_by_entity_title_words_days_and_institution_and_an_event_names_its_entities()
+    {
+        async Task<long[]> Ids(string url)
+        {
+            using var list = JsonDocument.Parse(await _http.GetStringAsync(url));
+            return [.. list.RootElement.EnumerateArray().Select(e => e.GetProperty("id").GetInt64())];
+        }
+
+        var tomorrow = Now.UtcDateTime.AddDays(2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var (airDefence, sanctions) = (_eventOf["e-1"], _eventOf["e-2"]);
+
+        // The extractor found Ukraine in e-1's title and Russia in e-2's when they were stored.
+        Assert.Equal([airDefence], await Ids("/api/events?entity=ukraine"));
+        Assert.Equal([sanctions], await Ids("/api/events?entity=russia"));
+        Assert.Empty(await Ids("/api/events?entity=ukraine,russia"));
+        Assert.Equal([sanctions], await Ids("/api/events?q=TOUGHER%20Sanctions"));
+        Assert.Empty(await Ids("/api/events?q=tougher%20defence"));
+        Assert.Equal([sanctions, airDefence], await Ids($"/api/events?from={Now.UtcDateTime.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}&to={tomorrow}"));
+        Assert.Empty(await Ids($"/api/events?from={tomorrow}"));
+        Assert.Empty(await Ids("/api/events?institution=both"));
+        Assert.Equal([sanctions, airDefence], await Ids($"/api/events?topics=&entity=&to={tomorrow}&limit=50"));
+
+        using var one = JsonDocument.Parse(await _http.GetStringAsync($"/api/events/{airDefence}"));
+        var entity = Assert.Single(one.RootElement.GetProperty("entities").EnumerateArray(), e => e.GetProperty("entityId").GetString() == "ukraine");
+        Assert.Equal(("Ukraine", "country", 1), (entity.GetProperty("name").GetString(), entity.GetProperty("kind").GetString(), entity.GetProperty("statements").GetInt32()));
+    }
+
+    [Fact]
+    public async Task The_history_facets_name_the_entities_of_the_matching_statements_with_counts()
+    {
+        using var all = JsonDocument.Parse(await _http.GetStringAsync("/api/statements/entities"));
+        using var russia = JsonDocument.Parse(await _http.GetStringAsync("/api/statements/entities?q=sanctions&take=1"));
+
+        var ids = all.RootElement.EnumerateArray().Select(e => (e.GetProperty("entityId").GetString(), e.GetProperty("statements").GetInt32())).ToList();
+        Assert.Contains(("ukraine", 1), ids);
+        Assert.Contains(("russia", 1), ids);
+        var only = Assert.Single(russia.RootElement.EnumerateArray());
+        Assert.Equal(("russia", "Russia", "country", 1), (only.GetProperty("entityId").GetString(), only.GetProperty("name").GetString(), only.GetProperty("kind").GetString(), only.GetProperty("statements").GetInt32()));
+    }
+
     [Theory]
     [InlineData("/api/events?topic=not-a-topic", "Invalid filter", "Unknown topic 'not-a-topic'")]
-    [InlineData("/api/events?institution=nato", "Invalid filter", "'institution' can only be 'both'")]
+    [InlineData("/api/events?topics=sanctions,not-a-topic", "Invalid filter", "Unknown topic 'not-a-topic'")]
+    [InlineData("/api/events?institution=un", "Invalid filter", "'institution' must be 'nato', 'ep' or 'both'")]
+    [InlineData("/api/events?entity=ukraine,atlantis", "Invalid filter", "Unknown entity 'atlantis'")]
+    [InlineData("/api/events?from=yesterday", "Invalid filter", "'from'")]
+    [InlineData("/api/events?from=2026-05-01&to=2026-04-01", "Invalid filter", "must be before 'to'")]
+    [InlineData("/api/events?q=%21%21%21", "Invalid filter", "'q' has no word to look for in event titles")]
+    [InlineData("/api/events?q=a%20b%20c%20d%20e%20f%20g%20h%20i", "Invalid filter", "at most 8 words")]
+    [InlineData("/api/statements/entities?take=0", "Invalid take", "'take' must be a whole number from 1 to 50; got '0'")]
+    [InlineData("/api/statements/entities?take=51", "Invalid take", "got '51'")]
+    [InlineData("/api/statements/entities?entity=atlantis", "Invalid filter", "Unknown entity 'atlantis'")]
+    [InlineData("/api/statements/entities?q=%22open", "Invalid filter", "'q' is not a valid query")]
     [InlineData("/api/events?limit=0", "Invalid limit", "'limit' must be a whole number from 1 to 200; got '0'")]
     [InlineData("/api/events?limit=ten", "Invalid limit", "got 'ten'")]
     [InlineData("/api/events?cursor=forged!", "Invalid cursor", "is not an events cursor")]

@@ -1,6 +1,9 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Monitor.Core.Entities;
 using Monitor.Core.Tagging;
+using Monitor.Core.Text;
 using Monitor.Data.Events;
 using Monitor.Dashboard.Auth;
 
@@ -10,7 +13,7 @@ namespace Monitor.Dashboard.Api;
 /// Events: statements of NATO and the EP on the same story, grouped by the Tagging worker (docs/events.md). A keyset-paged
 /// list newest first, and one event in full. Bad input is a 400 ProblemDetails saying what is wrong.
 /// </summary>
-public static class EventsApi
+public static partial class EventsApi
 {
     public const int MaxLimit = 200;
 
@@ -18,7 +21,7 @@ public static class EventsApi
     {
         var api = app.MapGroup("/api/events").WithTags("Events").RequireAuthorization(MonitorPolicies.Read);
         api.MapGet("", ListEvents).WithName("ListEvents")
-            .WithSummary("Events newest first (by their latest statement's day), one keyset page at a time; topic=<id> keeps events with a statement carrying it, institution=both those where NATO and the EP both spoke")
+            .WithSummary("Events newest first (by their latest statement's day), one keyset page at a time. Filters (AND): topics=<ids> (or topic=<id>) events with a statement carrying one of them; entity=<ids> events whose statements name every one; from/to (ISO dates, to exclusive) events with a day in that range; institution=nato|ep|both; q=<words> words the title contains")
             .WithDescription($"The body is the page. '{HistoryApi.NextCursorHeader}' carries the cursor of the next page (absent on the last).")
             .Produces<IReadOnlyList<EventSummary>>().ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/{id:long}", GetEvent).WithName("GetEvent")
@@ -27,18 +30,18 @@ public static class EventsApi
         return app;
     }
 
-    private static async Task<IResult> ListEvents(
-        HttpResponse response, EventQueries events, TopicFile topics,
-        string? topic, string? institution, string? limit, string? cursor, CancellationToken cancellationToken)
-    {
-        if (topic is not null && topics.Topics.All(t => t.Id != topic))
-        {
-            return BadRequest("Invalid filter", $"Unknown topic '{topic}'; /api/topics lists the {topics.Topics.Count} topic ids.");
-        }
+    /// <summary>At most this many title words in <c>q</c>.</summary>
+    public const int MaxTitleWords = 8;
 
-        if (institution is not null && !string.Equals(institution, "both", StringComparison.OrdinalIgnoreCase))
+    private static async Task<IResult> ListEvents(
+        HttpResponse response, EventQueries events, TopicFile topicFile,
+        string? topic, string? topics, string? entity, string? from, string? to, string? q,
+        string? institution, string? limit, string? cursor, CancellationToken cancellationToken)
+    {
+        var (filter, error) = ToFilter(topicFile, topic, topics, entity, from, to, q, institution);
+        if (filter is null)
         {
-            return BadRequest("Invalid filter", $"'institution' can only be 'both' (events where NATO and the EP both spoke); got '{institution}'.");
+            return BadRequest("Invalid filter", error!);
         }
 
         var take = 50;
@@ -50,7 +53,7 @@ public static class EventsApi
         EventListPage page;
         try
         {
-            page = await events.ListAsync(new EventFilter(topic, institution is not null), take, string.IsNullOrEmpty(cursor) ? null : cursor, cancellationToken);
+            page = await events.ListAsync(filter, take, string.IsNullOrEmpty(cursor) ? null : cursor, cancellationToken);
         }
         catch (FormatException ex)
         {
@@ -64,6 +67,87 @@ public static class EventsApi
 
         return TypedResults.Ok(page.Items);
     }
+
+    /// <summary>The events list's filter, or the first problem with the request (for a 400).</summary>
+    internal static (EventFilter? Filter, string? Error) ToFilter(
+        TopicFile topicFile, string? topic, string? topicsParam, string? entity, string? from, string? to, string? q, string? institution)
+    {
+        var topicIds = List(topicsParam);
+        if (!string.IsNullOrWhiteSpace(topic))
+        {
+            topicIds.Add(topic.Trim());
+        }
+
+        if (topicIds.FirstOrDefault(t => topicFile.Topics.All(known => known.Id != t)) is { } badTopic)
+        {
+            return (null, $"Unknown topic '{badTopic}'; /api/topics lists the {topicFile.Topics.Count} topic ids.");
+        }
+
+        var entities = List(entity);
+        var gazetteer = Gazetteer.LoadDefault();
+        if (entities.FirstOrDefault(e => gazetteer.Find(e) is null) is { } badEntity)
+        {
+            return (null, $"Unknown entity '{badEntity}'; entity ids are lower case, like 'ukraine', 'council-of-the-eu', 'jens-stoltenberg' (docs/entities.md).");
+        }
+
+        var institutions = institution?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "any" => EventInstitutions.Any,
+            "nato" => EventInstitutions.Nato,
+            "ep" => EventInstitutions.Ep,
+            "both" => EventInstitutions.Both,
+            _ => (EventInstitutions?)null,
+        };
+        if (institutions is null)
+        {
+            return (null, $"'institution' must be 'nato', 'ep' or 'both' (events where NATO and the EP both spoke); got '{institution}'.");
+        }
+
+        // Events are days: a date-time is taken at its UTC day (from: that day on; to: before that day, or the next
+        // day when it has a time after midnight, so a statement's range and its events' range agree).
+        if (!QueryDate.TryParse(from, "from", false, out var fromAt, out var error) || !QueryDate.TryParse(to, "to", false, out var toAt, out error))
+        {
+            return (null, error);
+        }
+
+        if (fromAt is not null && toAt is not null && fromAt >= toAt)
+        {
+            return (null, $"'from' ({from}) must be before 'to' ({to}).");
+        }
+
+        var words = q is null ? [] : TitleWord().Matches(q.ToLowerInvariant()).Select(m => m.Value).Distinct(StringComparer.Ordinal).ToList();
+        if (!string.IsNullOrWhiteSpace(q) && words.Count == 0)
+        {
+            return (null, $"'q' has no word to look for in event titles; got '{q}'.");
+        }
+
+        if (words.Count > MaxTitleWords)
+        {
+            return (null, $"'q' may name at most {MaxTitleWords} words for events (each must be in the title); got {words.Count}.");
+        }
+
+        return (new EventFilter
+        {
+            Topics = topicIds,
+            Entities = entities,
+            Institutions = institutions.Value,
+            FromDay = fromAt is { } f ? DateOnly.FromDateTime(f.UtcDateTime) : null,
+            ToDay = toAt is { } t ? DayAtOrAfter(t) : null,
+            TitleWords = words,
+        }, null);
+    }
+
+    private static DateOnly DayAtOrAfter(DateTimeOffset at)
+    {
+        var day = DateOnly.FromDateTime(at.UtcDateTime);
+        return at.UtcDateTime.TimeOfDay == TimeSpan.Zero ? day : day.AddDays(1);
+    }
+
+    private static List<string> List(string? value) =>
+        value is null ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+
+    [GeneratedRegex(@"[\p{L}\p{N}]+")]
+    private static partial Regex TitleWord();
 
     private static async Task<IResult> GetEvent(long id, EventQueries events, CancellationToken cancellationToken) =>
         await events.GetAsync(id, cancellationToken) is { } detail

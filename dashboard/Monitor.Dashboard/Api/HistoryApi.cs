@@ -47,6 +47,9 @@ public static class HistoryApi
         api.MapGet("/top-terms", TopTerms).WithName("TopTerms")
             .WithSummary($"The words most matching statements use in title and summary (over the newest {HistoryAggregates.TopTermsSample})")
             .Produces<IReadOnlyList<TermCount>>().ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/entities", TopEntities).WithName("TopEntities")
+            .WithSummary($"The entities (countries, organisations, people) most matching statements name, with how many name each (over the newest {HistoryStore.EntityFacetSample}); take 1-50, default 10")
+            .Produces<IReadOnlyList<EntityCount>>().ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 
@@ -168,6 +171,24 @@ public static class HistoryApi
         }
 
         return TypedResults.Ok(await aggregates.TopTermsAsync(filter, n, cancellationToken));
+    }
+
+    private static async Task<IResult> TopEntities(
+        [AsParameters] HistoryRequest request, HistoryStore store, TopicFile topics, string? take, CancellationToken cancellationToken)
+    {
+        var (filter, error) = request.ToFilter(topics);
+        if (filter is null)
+        {
+            return BadRequest("Invalid filter", error!);
+        }
+
+        var n = 10;
+        if (take is not null && (!int.TryParse(take, NumberStyles.None, CultureInfo.InvariantCulture, out n) || n < 1 || n > 50))
+        {
+            return BadRequest("Invalid take", $"'take' must be a whole number from 1 to 50; got '{take}'.");
+        }
+
+        return TypedResults.Ok(await store.TopEntitiesAsync(filter, n, cancellationToken));
     }
 
     private static async Task<IResult> Export(

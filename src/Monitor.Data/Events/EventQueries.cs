@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dapper;
+using Monitor.Data.History;
 
 namespace Monitor.Data.Events;
 
@@ -32,6 +33,8 @@ public sealed record EventDetail(
 {
     /// <summary>The baseline figures its statements state, by figure and in date order, with the changes inside the event.</summary>
     public IReadOnlyList<EventFigureView> Figures { get; init; } = [];
+    /// <summary>The entities its statements name, most named first (set by <see cref="EventQueries.GetAsync"/>).</summary>
+    public IReadOnlyList<EventEntity> Entities { get; init; } = [];
 }
 
 /// <summary>A topic of an event: how many of its statements carry it.</summary>
@@ -40,8 +43,63 @@ public sealed record EventTopic(string TopicId, int Statements);
 /// <summary>An event merged into this one: which statement bridged them, and why.</summary>
 public sealed record EventMergeView(long MergedId, long StatementId, string Reason, DateTimeOffset MergedAt);
 
-/// <summary>The events list's filters: a topic some member carries, and both institutions.</summary>
-public sealed record EventFilter(string? TopicId = null, bool BothInstitutions = false);
+/// <summary>Which institutions an event must have heard from.</summary>
+public enum EventInstitutions
+{
+    /// <summary>Any event.</summary>
+    Any,
+
+    /// <summary>Events with at least one NATO statement.</summary>
+    Nato,
+
+    /// <summary>Events with at least one European Parliament statement.</summary>
+    Ep,
+
+    /// <summary>Events where NATO and the EP both spoke.</summary>
+    Both,
+}
+
+/// <summary>
+/// The events list's filters, combined with AND; every part optional. Validated values only (the API answers a 400
+/// before one of these exists).
+/// </summary>
+public sealed record EventFilter
+{
+    public EventFilter()
+    {
+    }
+
+    /// <summary>The list's first filters (a topic, both institutions), as the first version of this record took them.</summary>
+#pragma warning disable IDE1006 // the parameter names of the positional record this was, so named arguments still compile
+    public EventFilter(string? TopicId = null, bool BothInstitutions = false)
+#pragma warning restore IDE1006
+    {
+        Topics = TopicId is null ? [] : [TopicId];
+        Institutions = BothInstitutions ? EventInstitutions.Both : EventInstitutions.Any;
+    }
+
+    /// <summary>Some member's current revision carries at least one of these topics.</summary>
+    public IReadOnlyList<string> Topics { get; init; } = [];
+
+    /// <summary>Entity ids: the event's statements name every one (not necessarily the same statement).</summary>
+    public IReadOnlyList<string> Entities { get; init; } = [];
+
+    public EventInstitutions Institutions { get; init; } = EventInstitutions.Any;
+
+    /// <summary>The event has a day on or after this day (its last day is not before it).</summary>
+    public DateOnly? FromDay { get; init; }
+
+    /// <summary>The event has a day before this day (exclusive; its first day is before it).</summary>
+    public DateOnly? ToDay { get; init; }
+
+    /// <summary>Words the event's title contains, each as a case-insensitive substring (lower-case, no wildcards).</summary>
+    public IReadOnlyList<string> TitleWords { get; init; } = [];
+
+    public bool BothInstitutions => Institutions == EventInstitutions.Both;
+}
+
+/// <summary>An entity the statements of an event name (its gazetteer name and kind), and how many of them do.</summary>
+public sealed record EventEntity(string EntityId, string Name, string Kind, int Statements);
 
 /// <summary>A page of events, newest first, and the cursor of the next (null on the last).</summary>
 public sealed record EventListPage(IReadOnlyList<EventSummary> Items, string? NextCursor);
@@ -65,30 +123,78 @@ public sealed class EventQueries(Database database)
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var (afterDay, afterId) = ParseCursor(cursor);
         var where = new List<string> { "e.merged_into IS NULL" };
+        var parameters = new DynamicParameters();
+        parameters.Add("AfterDay", afterDay);
+        parameters.Add("AfterId", afterId);
+        parameters.Add("Take", limit + 1);
         if (cursor is not null)
         {
             where.Add("(e.last_day < @AfterDay OR (e.last_day = @AfterDay AND e.id < @AfterId))");
         }
 
-        if (filter.BothInstitutions)
+        where.Add(filter.Institutions switch
         {
-            where.Add("e.nato_members > 0 AND e.ep_members > 0");
+            EventInstitutions.Both => "e.nato_members > 0 AND e.ep_members > 0",
+            EventInstitutions.Nato => "e.nato_members > 0",
+            EventInstitutions.Ep => "e.ep_members > 0",
+            _ => "1 = 1",
+        });
+        if (filter.FromDay is { } from)
+        {
+            where.Add("e.last_day >= @FromDay");
+            parameters.Add("FromDay", from.DayNumber);
         }
 
-        if (filter.TopicId is not null)
+        if (filter.ToDay is { } to)
         {
+            where.Add("e.first_day < @ToDay");
+            parameters.Add("ToDay", to.DayNumber);
+        }
+
+        var topics = filter.Topics.Distinct(StringComparer.Ordinal).ToArray();
+        if (topics.Length == 1)
+        {
+            // The current revision's topic rows are those with current_sort_at set (migration 0006's triggers).
             where.Add("""
                 EXISTS (SELECT 1 FROM event_members m
-                        JOIN statements s ON s.id = m.statement_id
-                        JOIN statement_topics t ON t.statement_id = s.id AND t.revision = s.current_revision
-                        WHERE m.event_id = e.id AND t.topic_id = @TopicId)
+                        JOIN statement_topics t ON t.statement_id = m.statement_id AND t.current_sort_at IS NOT NULL
+                        WHERE m.event_id = e.id AND t.topic_id = @Topic)
                 """);
+            parameters.Add("Topic", topics[0]);
+        }
+        else if (topics.Length > 1)
+        {
+            where.Add($"""
+                EXISTS (SELECT 1 FROM event_members m
+                        JOIN statement_topics t ON t.statement_id = m.statement_id AND t.current_sort_at IS NOT NULL
+                        WHERE m.event_id = e.id AND t.topic_id {database.InList("Topics")})
+                """);
+            parameters.Add("Topics", topics);
+        }
+
+        var entities = filter.Entities.Distinct(StringComparer.Ordinal).ToArray();
+        for (var i = 0; i < entities.Length; i++)
+        {
+            where.Add($"""
+                EXISTS (SELECT 1 FROM event_members m
+                        JOIN statement_entities n ON n.statement_id = m.statement_id
+                        WHERE m.event_id = e.id AND n.entity_id = @Entity{i})
+                """);
+            parameters.Add($"Entity{i}", entities[i]);
+        }
+
+        var words = filter.TitleWords.Distinct(StringComparer.Ordinal).ToArray();
+        for (var i = 0; i < words.Length; i++)
+        {
+            // LOWER folds ASCII on SQLite (and everything on PostgreSQL); the words are lower case already, and % _ \ are escaped.
+            where.Add($"LOWER(e.title) LIKE @Word{i} ESCAPE '\\'");
+            parameters.Add($"Word{i}", "%" + EscapeLike(words[i]) + "%");
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<SummaryRow>(new CommandDefinition(
             $"{SummarySql} WHERE {string.Join(" AND ", where)} ORDER BY e.last_day DESC, e.id DESC LIMIT @Take",
-            new { AfterDay = afterDay, AfterId = afterId, filter.TopicId, Take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
+            parameters, cancellationToken: cancellationToken))).ToList();
         var items = rows.Take(limit).Select(r => r.ToSummary()).ToList();
         var next = rows.Count > limit ? string.Create(CultureInfo.InvariantCulture, $"{items[^1].LastDay.DayNumber}:{items[^1].Id}") : null;
         return new EventListPage(items, next);
@@ -129,11 +235,26 @@ public sealed class EventQueries(Database database)
             """,
             new { Id = keptId }, cancellationToken: cancellationToken));
         var merges = await connection.QueryAsync<(long MergedId, long StatementId, string Reason, long MergedAt)>(new CommandDefinition(
+            // The events whose merged_into is this one: merged straight into it, or into one merged into it later (the
+            // store re-points those; an event is merged once, so the chain is a tree). Followed through event_merges by kept_id (ix_event_merges_kept), not by
+            // events.merged_into, which has no index: that was a scan of every event (81 ms at 356,592 events).
             """
-            SELECT g.merged_id AS MergedId, g.statement_id AS StatementId, g.reason AS Reason, g.merged_at AS MergedAt
-            FROM event_merges g JOIN events e ON e.id = g.merged_id
-            WHERE e.merged_into = @Id
-            ORDER BY g.merged_at, g.merged_id
+            WITH RECURSIVE chain (merged_id, statement_id, reason, merged_at) AS (
+                SELECT merged_id, statement_id, reason, merged_at FROM event_merges WHERE kept_id = @Id
+                UNION ALL
+                SELECT g.merged_id, g.statement_id, g.reason, g.merged_at FROM event_merges g JOIN chain c ON g.kept_id = c.merged_id)
+            SELECT merged_id AS MergedId, statement_id AS StatementId, reason AS Reason, merged_at AS MergedAt
+            FROM chain
+            ORDER BY merged_at, merged_id
+            """,
+            new { Id = keptId }, cancellationToken: cancellationToken));
+        var entities = await connection.QueryAsync<(string EntityId, long Statements)>(new CommandDefinition(
+            """
+            SELECT n.entity_id AS EntityId, COUNT(*) AS Statements
+            FROM event_members m JOIN statement_entities n ON n.statement_id = m.statement_id
+            WHERE m.event_id = @Id
+            GROUP BY n.entity_id
+            ORDER BY COUNT(*) DESC, n.entity_id
             """,
             new { Id = keptId }, cancellationToken: cancellationToken));
         var figureRows = await connection.QueryAsync<(long StatementId, string FigureId, double Value, double Baseline, int Drift, string Evidence)>(new CommandDefinition(
@@ -170,6 +291,7 @@ public sealed class EventQueries(Database database)
             [.. merges.Select(g => new EventMergeView(g.MergedId, g.StatementId, g.Reason, Database.FromDb(g.MergedAt)))])
         {
             Figures = figures,
+            Entities = [.. entities.Select(n => new EventEntity(n.EntityId, EntityNames.Describe(n.EntityId).Name, EntityNames.Describe(n.EntityId).Kind, (int)n.Statements))],
         };
     }
 
@@ -180,6 +302,9 @@ public sealed class EventQueries(Database database)
         return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
             "SELECT event_id FROM event_members WHERE statement_id = @Id", new { Id = statementId }, cancellationToken: cancellationToken));
     }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     private static (int Day, long Id) ParseCursor(string? cursor)
     {

@@ -16,6 +16,9 @@ public sealed record FirstMention(string TopicId, string SourceId, long Statemen
 
 public sealed record TermCount(string Term, int Statements);
 
+/// <summary>An entity named by some of the statements counted (its gazetteer name and kind), and how many of them name it.</summary>
+public sealed record EntityCount(string EntityId, string Name, string Kind, int Statements);
+
 /// <summary>Charts and summaries over any history filter: topic counts per day or week, first mentions, top terms.</summary>
 public sealed partial class HistoryAggregates(Database database)
 {
@@ -162,4 +165,5 @@ public sealed partial class HistoryAggregates(Database database)
         return counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Take(take)
             .Select(c => new TermCount(c.Key, c.Value)).ToList();
     }
+
 }

@@ -79,6 +79,46 @@ public sealed partial class HistoryStore(Database database)
         return new HistoryPage<StatementStored>(await WithTopicsAsync(connection, rows, cancellationToken), next);
     }
 
+    /// <summary>Entity facets are counted over the newest statements that match, at most this many.</summary>
+    public const int EntityFacetSample = 2000;
+
+    /// <summary>
+    /// The entities named by most of the newest <see cref="EntityFacetSample"/> matching statements (the history's entity
+    /// facets), most named first, then by id. One query whose inner part is the date-ordered page query with a limit of
+    /// <see cref="EntityFacetSample"/> (the same plan choices: one topic walks its topic rows, a rare word sorts its few
+    /// matches), so it costs about what reading that many ids does, however many statements match.
+    /// </summary>
+    public async Task<IReadOnlyList<EntityCount>> TopEntitiesAsync(HistoryFilter filter, int take, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfLessThan(take, 1);
+        var topicRows = filter.Topics.Distinct(StringComparer.Ordinal).Count() == 1;
+        var (where, parameters) = _sql.Where(filter, topicRows);
+        var key = topicRows ? "t.current_sort_at" : "s.sort_at";
+        if (!topicRows && filter.Text is not null && database.Provider == DatabaseProvider.Postgres && await IsRareAsync(filter.Text, cancellationToken))
+        {
+            key = "(s.sort_at + 0)"; // as in SearchAsync: a rare word's matches come from the GIN index, then sorted
+        }
+
+        var id = topicRows ? "t.statement_id" : "s.id";
+        parameters.Add("Sample", EntityFacetSample);
+        parameters.Add("Take", take);
+        var sql = $"""
+            SELECT n.entity_id AS EntityId, COUNT(*) AS Statements
+            FROM (SELECT {id} AS id FROM {_sql.From(filter, topicRows)}
+                  WHERE {where}
+                  ORDER BY {key} DESC, {id} DESC
+                  LIMIT @Sample) newest
+            JOIN statement_entities n ON n.statement_id = newest.id
+            GROUP BY n.entity_id
+            ORDER BY COUNT(*) DESC, n.entity_id
+            LIMIT @Take
+            """;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string EntityId, long Statements)>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        return rows.Select(r => new EntityCount(r.EntityId, EntityNames.Describe(r.EntityId).Name, EntityNames.Describe(r.EntityId).Kind, (int)r.Statements)).ToList();
+    }
+
     /// <summary>
     /// Whether fewer than <see cref="RareMatches"/> statements contain the text, counted with a LIMIT: cheap either way,
     /// as PostgreSQL reads a rare word's few rows from the GIN index and stops a common word's scan early.

@@ -133,6 +133,71 @@ public abstract class EventStoreContract(Store store) : DatabaseContract(store)
     }
 
     [Fact]
+    public async Task The_list_filters_by_institution_days_topics_entities_and_title_words_in_keyset_pages()
+    {
+        var ids = await ThreeEventsAsync();
+        await NameAsync((ids[1], "finland"), (ids[3], "japan"), (ids[3], "finland"), (ids[2], "moldova"));
+        var queries = new EventQueries(Database);
+        async Task Expect(EventFilter filter, params long[] expected) =>
+            Assert.Equal(expected, (await queries.ListAsync(filter, 10, null)).Items.Select(e => e.Id));
+
+        await Expect(new EventFilter { Institutions = EventInstitutions.Nato }, 3L, 1);
+        await Expect(new EventFilter { Institutions = EventInstitutions.Ep }, 1L, 2);
+        await Expect(new EventFilter { Institutions = EventInstitutions.Both }, 1L);
+        // Days: event 1 spans Dec 1-4, event 2 is Dec 1, event 3 Dec 5. A range keeps events with a day in it.
+        await Expect(new EventFilter { FromDay = new DateOnly(2026, 12, 4) }, 3L, 1);
+        await Expect(new EventFilter { FromDay = new DateOnly(2026, 12, 5) }, 3L);
+        await Expect(new EventFilter { ToDay = new DateOnly(2026, 12, 5) }, 1L, 2);
+        await Expect(new EventFilter { FromDay = new DateOnly(2026, 12, 2), ToDay = new DateOnly(2026, 12, 5) }, 1L);
+        await Expect(new EventFilter { Topics = ["sanctions", "nuclear"] }, 3L, 1);
+        await Expect(new EventFilter { Topics = ["collective-defence", "nuclear"] }, 1L);
+        // Entities: every one named somewhere in the event.
+        await Expect(new EventFilter { Entities = ["finland"] }, 3L, 1);
+        await Expect(new EventFilter { Entities = ["finland", "japan"] }, 3L);
+        await Expect(new EventFilter { Entities = ["moldova"], Institutions = EventInstitutions.Ep }, 2L);
+        await Expect(new EventFilter { Entities = ["moldova"], Institutions = EventInstitutions.Nato });
+        // Title words, case-insensitive substrings, each required; LIKE's wildcards are plain characters.
+        await Expect(new EventFilter { TitleWords = ["ministers", "meet"] }, 1L);
+        await Expect(new EventFilter { TitleWords = ["budget"] }, 2L);
+        await Expect(new EventFilter { TitleWords = ["%"] });
+        await Expect(new EventFilter { TitleWords = ["_"] });
+        // Keyset pages under a filter: every event once.
+        var filter = new EventFilter { Institutions = EventInstitutions.Ep };
+        var first = await queries.ListAsync(filter, 1, null);
+        var second = await queries.ListAsync(filter, 1, first.NextCursor);
+        Assert.Equal([1L, 2], first.Items.Concat(second.Items).Select(e => e.Id));
+        Assert.Null(second.NextCursor);
+    }
+
+    [Fact]
+    public async Task An_event_lists_the_entities_its_statements_name_and_the_history_facets_count_the_newest_matches()
+    {
+        var ids = await ThreeEventsAsync();
+        await NameAsync((ids[0], "finland"), (ids[1], "finland"), (ids[1], "jens-stoltenberg"), (ids[3], "japan"), (ids[6], "finland"));
+        var queries = new EventQueries(Database);
+        var history = new HistoryStore(Database);
+
+        var one = (await queries.GetAsync(1))!;
+        var facets = await history.TopEntitiesAsync(new HistoryFilter(), 10);
+        var sanctions = await history.TopEntitiesAsync(new HistoryFilter { Topics = ["sanctions"] }, 10);
+        var withTwoTopics = await history.TopEntitiesAsync(new HistoryFilter { Topics = ["sanctions", "collective-defence"] }, 10);
+        var named = await history.TopEntitiesAsync(new HistoryFilter { Entities = ["jens-stoltenberg"] }, 10);
+
+        // The statements' own names (the extractor finds "NATO" in two titles) and the rows written here.
+        Assert.Contains(new EventEntity("finland", "Finland", "country", 2), one.Entities);
+        Assert.Contains(new EventEntity("jens-stoltenberg", "Jens Stoltenberg", "person", 1), one.Entities);
+        Assert.Equal("finland", one.Entities[0].EntityId);
+        Assert.DoesNotContain(one.Entities, e => e.EntityId == "japan");
+        Assert.Equal(new EntityCount("finland", "Finland", "country", 3), facets[0]);
+        Assert.Contains(new EntityCount("japan", "Japan", "country", 1), facets);
+        Assert.Equal([new EntityCount("finland", "Finland", "country", 2)], sanctions.Where(f => f.EntityId == "finland"));
+        Assert.Contains(new EntityCount("japan", "Japan", "country", 1), sanctions);
+        Assert.Equal(sanctions, withTwoTopics);
+        Assert.Equal(["finland", "jens-stoltenberg"], named.Select(f => f.EntityId).Order(StringComparer.Ordinal));
+        Assert.Single(await history.TopEntitiesAsync(new HistoryFilter(), 1));
+    }
+
+    [Fact]
     public async Task An_event_in_full_lists_members_in_date_order_who_spoke_first_its_topics_and_merges_and_a_merged_id_finds_it()
     {
         var ids = await ThreeEventsAsync();
@@ -270,6 +335,30 @@ public abstract class EventStoreContract(Store store) : DatabaseContract(store)
     }
 
     [Fact]
+    public async Task An_event_lists_the_merges_of_events_merged_into_an_event_merged_into_it()
+    {
+        // Event 4 was merged into 1 (ThreeEventsAsync); now h bridges 1 into 3: 3 lists both merges, and 4 finds 3.
+        var ids = await ThreeEventsAsync();
+        var h = await StoreAsync("nato-news", "h", "Bridge", T0.AddDays(5));
+        var events = new EventStore(Database);
+        var epoch = (await events.TryLeaseAsync("a", T0, Lease))!.Value;
+        await using (var page = (await events.BeginPageAsync("a", epoch, T0, Lease))!)
+        {
+            await page.WriteAsync(Statement(h, T0.AddDays(5)), new EventAssignment(h, 3, false, "similarity 0.9 with statement " + ids[3], [1]),
+                new Dictionary<long, string> { [1] = "event 1 merged: statement h bridges it" });
+            await page.CommitAsync(h);
+        }
+
+        var queries = new EventQueries(Database);
+        var three = (await queries.GetAsync(3))!;
+        var four = (await queries.GetAsync(4))!;
+
+        Assert.Equal([(1L, h), (4L, ids[5])], three.Merges.Select(m => (m.MergedId, m.StatementId)).Order());
+        Assert.Equal((3L, (long?)4), (four.Event.Id, four.RequestedId));
+        Assert.Empty((await queries.GetAsync(2))!.Merges);
+    }
+
+    [Fact]
     public async Task A_committed_page_announces_its_statements_events_and_the_moment_both_institutions_are_in_one()
     {
         var ids = await ThreeEventsAsync();
@@ -344,6 +433,16 @@ public abstract class EventStoreContract(Store store) : DatabaseContract(store)
         await page.WriteAsync(Statement(ids[3], T0.AddDays(4)), new EventAssignment(ids[3], 3, true, "first statement", []), none);
         await page.CommitAsync(ids[5]);
         return ids;
+    }
+
+    /// <summary>Entity rows as Persistence writes them (statement_entities), for names the test texts do not contain.</summary>
+    private async Task NameAsync(params (long StatementId, string EntityId)[] rows)
+    {
+        await using var connection = await Database.OpenAsync();
+        foreach (var (statementId, entityId) in rows)
+        {
+            await connection.ExecuteAsync("INSERT INTO statement_entities (statement_id, entity_id) VALUES (@StatementId, @EntityId)", new { StatementId = statementId, EntityId = entityId });
+        }
     }
 
     private static EventStatement Statement(long id, DateTimeOffset at, string institution = "NATO", float[]? vector = null, string[]? topics = null, string[]? references = null) =>

@@ -1,7 +1,8 @@
 // Event page (event.html?id=N): one event from GET api/events/{id} (EventDetail, docs/events.md): its statements in
 // date order in two lanes (NATO | European Parliament), each linked to its statement page with the reason it joined,
 // who spoke first per institution, each institution's key sentences side by side, the baseline figures its statements
-// state with the changes inside the event, its topics and the events merged into it. An id merged into another answers with
+// state with the changes inside the event, its topics, the entities its statements name (each a link to the history
+// filtered by it) and the events merged into it. An id merged into another answers with
 // the kept event: the page says so. Data reaches the DOM as text only (lib/dom.js).
 import { h, asText, pageLink, setStatus, clear } from '../lib/dom.js';
 import { get } from '../lib/api.js';
@@ -23,6 +24,7 @@ const ui = {
   words: document.getElementById('event-words'),
   figuresSection: document.getElementById('figures-section'),
   figures: document.getElementById('event-figures'),
+  entities: document.getElementById('event-entities'),
   mergesSection: document.getElementById('merges-section'),
   merges: document.getElementById('event-merges'),
 };
@@ -178,6 +180,26 @@ function renderTopics(topics) {
   }
 }
 
+const KIND_NAMES = { country: 'country', organisation: 'organisation', person: 'person' };
+
+function renderEntities(entities) {
+  clear(ui.entities);
+  const list = (Array.isArray(entities) ? entities : []).filter((e) => e && typeof e.entityId === 'string');
+  if (list.length === 0) {
+    ui.entities.append(h('li', 'muted', 'Its statements name no country, organisation or person of the gazetteer.'));
+    return;
+  }
+  for (const e of list) {
+    const item = h('li', 'event-entity');
+    item.dataset.entityId = e.entityId;
+    const n = Number(e.statements) || 0;
+    const kind = KIND_NAMES[asText(e.kind)];
+    item.append(pageLink('history.html', { entity: e.entityId }, asText(e.name) || e.entityId, 'entity-link'),
+      ` (${kind ? `${kind}, ` : ''}${n} statement${n === 1 ? '' : 's'})`);
+    ui.entities.append(item);
+  }
+}
+
 function renderMerges(merges) {
   clear(ui.merges);
   const list = (Array.isArray(merges) ? merges : []).filter((m) => m && Number.isSafeInteger(Number(m.mergedId)));
@@ -232,6 +254,7 @@ async function main() {
   renderWords(members);
   renderFigures(detail.figures, members);
   renderTopics(detail.topics);
+  renderEntities(detail.entities);
   renderMerges(detail.merges);
   ui.content.hidden = false;
 }

@@ -1,24 +1,38 @@
 // History page: every filter of GET api/statements as a form whose state lives in the page URL (history.html?q=…),
 // results rendered like the live view with the query's words marked, keyset paging, totals and export links.
-import { h, asText, setStatus, clear } from '../lib/dom.js';
+// "List: Statements | Events" (view=events) lists the events of GET api/events instead, with the filters events take;
+// the entity facets (GET api/statements/entities) add an entity filter (entity=…) when chosen.
+import { h, asText, setStatus, clear, pageLink } from '../lib/dom.js';
 import { get, getJson, apiUrl } from '../lib/api.js';
 import { loadTopics, topicTitle } from '../lib/topics.js';
 import { normalizeStatement, renderStatement, DOCUMENT_TYPE_LABELS } from '../lib/statements.js';
-import { startClock } from '../lib/time.js';
+import { startClock, parseDate, dayFormat } from '../lib/time.js';
 import { renderHeader } from '../lib/layout.js';
 import { queryTerms, findRanges, appendMarked } from '../lib/textmatch.js';
 
 const PAGE_SIZE = 50;
 // Multi-valued fields: checkbox groups in the form, comma-separated in the URL and the API.
 const LIST_FIELDS = ['topics', 'sources', 'types'];
-const SINGLE_FIELDS = ['q', 'topicMatch', 'minScore', 'from', 'to', 'drift', 'language', 'sort'];
-const DEFAULTS = { topicMatch: 'any', sort: 'date' };
+const SINGLE_FIELDS = ['q', 'topicMatch', 'minScore', 'from', 'to', 'drift', 'language', 'sort', 'entity', 'institution', 'view'];
+const DEFAULTS = { topicMatch: 'any', sort: 'date', view: 'statements' };
+// What GET api/events takes of the form (q: words its title contains); the rest does not apply to events.
+const EVENT_FIELDS = ['q', 'topics', 'from', 'to', 'entity', 'institution'];
+const NOT_FOR_EVENTS = { sources: 'sources', types: 'document types', minScore: 'minimum score', drift: 'figure drift', language: 'language', sort: 'order', topicMatch: 'all topics' };
+// Statement filters only: the facets and the statements list do not take these.
+const EVENTS_ONLY = ['institution', 'view'];
+const INSTITUTION_NAMES = { NATO: 'NATO', EP: 'European Parliament' };
 
 const ui = {
   form: document.getElementById('history-form'),
   formError: document.getElementById('form-error'),
   reset: document.getElementById('reset'),
   results: document.getElementById('results'),
+  events: document.getElementById('events'),
+  eventsIgnored: document.getElementById('events-ignored'),
+  entity: document.getElementById('entity'),
+  entityFilters: document.getElementById('entity-filters'),
+  entityChips: document.getElementById('entity-chips'),
+  facets: document.getElementById('facets-list'),
   status: document.getElementById('results-status'),
   count: document.getElementById('results-count'),
   loadMore: document.getElementById('load-more'),
@@ -43,6 +57,10 @@ const state = {
   cursor: null,
   shown: 0,
   controller: null,
+  facetsController: null,
+  view: 'statements',
+  params: {},
+  entityNames: new Map(),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -173,10 +191,30 @@ function exportParams(apiParams) {
   return filters;
 }
 
-async function search(params) {
+/** The params without the events-only ones: what the statements list, exports and facets take. */
+function statementParams(params) {
+  const out = { ...params };
+  for (const name of EVENTS_ONLY) delete out[name];
+  return out;
+}
+
+function search(params) {
+  state.params = params;
+  state.view = params.view === 'events' ? 'events' : 'statements';
+  renderEntityFilters(params.entity);
+  loadFacets(params);
+  ui.results.hidden = state.view !== 'statements';
+  ui.events.hidden = state.view !== 'events';
+  document.querySelector('.exports').hidden = state.view !== 'statements';
+  return state.view === 'events' ? searchEvents(params) : searchStatements(statementParams(params));
+}
+
+async function searchStatements(params) {
   state.controller?.abort();
   const controller = new AbortController();
   state.controller = controller;
+  ui.eventsIgnored.hidden = true;
+  clear(ui.events);
   state.apiParams = toApiParams(params);
   state.terms = queryTerms(params.q ?? '');
   state.cursor = null;
@@ -205,6 +243,10 @@ async function search(params) {
 
 async function loadMore() {
   if (!state.cursor) return;
+  if (state.view === 'events') {
+    await loadMoreEvents();
+    return;
+  }
   const controller = new AbortController();
   state.controller?.abort();
   state.controller = controller;
@@ -241,6 +283,189 @@ function append(body, headers) {
   ui.loadMore.hidden = !state.cursor;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Events view
+
+function eventApiParams(params) {
+  const api = toApiParams(params);
+  const out = {};
+  for (const name of EVENT_FIELDS) if (api[name] !== undefined) out[name] = api[name];
+  return out;
+}
+
+async function searchEvents(params) {
+  state.controller?.abort();
+  const controller = new AbortController();
+  state.controller = controller;
+  state.apiParams = eventApiParams(params);
+  state.terms = [];
+  state.cursor = null;
+  state.shown = 0;
+  clear(ui.results);
+  clear(ui.events);
+  const ignored = Object.keys(NOT_FOR_EVENTS).filter((name) => params[name] !== undefined).map((name) => NOT_FOR_EVENTS[name]);
+  ui.eventsIgnored.textContent = ignored.length > 0 ? `Events are not filtered by ${ignored.join(', ')}. Words must be in the event's title.` : "Words must be in the event's title.";
+  ui.eventsIgnored.hidden = false;
+  setStatus(ui.formError, '');
+  ui.count.textContent = '';
+  ui.loadMore.hidden = true;
+  setStatus(ui.status, 'Searching…');
+  ui.events.setAttribute('aria-busy', 'true');
+  try {
+    const { body, headers } = await get('api/events', { ...state.apiParams, limit: PAGE_SIZE }, { signal: controller.signal });
+    if (controller !== state.controller) return;
+    appendEvents(body, headers);
+    ui.count.textContent = `${state.shown.toLocaleString('en')} event${state.shown === 1 ? '' : 's'} shown${state.cursor ? ', more below' : ''}`;
+    setStatus(ui.status, state.shown === 0 ? 'No event matches. Try fewer words or filters.' : '');
+  } catch (error) {
+    if (error?.name === 'AbortError') return;
+    showError(error);
+  } finally {
+    if (controller === state.controller) ui.events.removeAttribute('aria-busy');
+  }
+}
+
+async function loadMoreEvents() {
+  const controller = new AbortController();
+  state.controller?.abort();
+  state.controller = controller;
+  ui.loadMore.disabled = true;
+  ui.loadMore.textContent = 'Loading…';
+  try {
+    const { body, headers } = await get('api/events', { ...state.apiParams, limit: PAGE_SIZE, cursor: state.cursor }, { signal: controller.signal });
+    if (controller !== state.controller) return;
+    const before = state.shown;
+    appendEvents(body, headers);
+    ui.count.textContent = `${state.shown.toLocaleString('en')} events shown${state.cursor ? ', more below' : ''}`;
+    setStatus(ui.status, '');
+    ui.events.children[before]?.querySelector('a')?.focus();
+  } catch (error) {
+    if (error?.name === 'AbortError') return;
+    setStatus(ui.status, `Could not load more: ${error.message}`, true);
+  } finally {
+    ui.loadMore.disabled = false;
+    ui.loadMore.textContent = 'Load more';
+  }
+}
+
+function dayText(value) {
+  const text = asText(value);
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(text) ? parseDate(`${text}T00:00:00Z`) : null;
+  if (!date) return document.createTextNode(text);
+  const time = h('time', 'day', dayFormat.format(date));
+  time.setAttribute('datetime', text);
+  return time;
+}
+
+function renderEventRow(e) {
+  const item = h('li', 'event-row');
+  item.dataset.eventId = asText(e.id);
+  const title = h('p', 'event-row-title');
+  title.append(pageLink('event.html', { id: e.id }, asText(e.title).trim() || `Event ${asText(e.id)}`, 'event-link'));
+  const meta = h('p', 'event-row-meta');
+  const days = h('span', 'event-days');
+  if (asText(e.firstDay) === asText(e.lastDay)) days.append(dayText(e.firstDay));
+  else days.append(dayText(e.firstDay), ' to ', dayText(e.lastDay));
+  const n = Number(e.members) || 0;
+  const members = h('span', 'event-members', `${n} statement${n === 1 ? '' : 's'} (NATO ${Number(e.natoMembers) || 0}, EP ${Number(e.epMembers) || 0})`);
+  const institutions = h('span', 'event-institutions');
+  for (const code of Array.isArray(e.institutions) ? e.institutions : []) {
+    const text = asText(code);
+    const badge = h('span', `badge badge-${text.toLowerCase()}`, text);
+    badge.title = INSTITUTION_NAMES[text] ?? text;
+    institutions.append(badge, ' ');
+  }
+  meta.append(days, members, institutions);
+  item.append(title, meta);
+  return item;
+}
+
+function appendEvents(body, headers) {
+  if (!Array.isArray(body)) throw new Error('GET api/events did not answer a JSON array');
+  const fragment = document.createDocumentFragment();
+  for (const e of body) {
+    if (!e || !Number.isSafeInteger(Number(e.id))) continue;
+    fragment.append(renderEventRow(e));
+    state.shown += 1;
+  }
+  ui.events.append(fragment);
+  state.cursor = headers.get('X-Next-Cursor') || null;
+  ui.loadMore.hidden = !state.cursor;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entity facets and the entity filter
+
+function entityList(value) {
+  return asText(value).split(',').map((v) => v.trim()).filter((v) => v !== '');
+}
+
+function renderEntityFilters(value) {
+  const ids = entityList(value);
+  clear(ui.entityChips);
+  ui.entityFilters.hidden = ids.length === 0;
+  for (const id of ids) {
+    const name = state.entityNames.get(id) ?? id;
+    // The accessible name holds the visible text (axe: label-content-name-mismatch), the hidden words say what it does.
+    const button = h('button', 'entity-chip');
+    button.append(h('span', 'visually-hidden', 'Remove the filter: '), `${name} ×`);
+    button.type = 'button';
+    button.dataset.entityId = id;
+    button.addEventListener('click', () => applyEntities(ids.filter((other) => other !== id)));
+    const item = h('li');
+    item.append(button);
+    ui.entityChips.append(item);
+  }
+}
+
+function applyEntities(ids) {
+  const params = { ...state.params };
+  if (ids.length > 0) params.entity = ids.join(',');
+  else delete params.entity;
+  fillForm(params);
+  history.pushState(params, '', pageUrl(params));
+  search(params);
+}
+
+async function loadFacets(params) {
+  state.facetsController?.abort();
+  const controller = new AbortController();
+  state.facetsController = controller;
+  const chosen = new Set(entityList(params.entity));
+  ui.facets.setAttribute('aria-busy', 'true');
+  try {
+    const { sort, ...filters } = toApiParams(statementParams(params));
+    void sort;
+    const { body } = await get('api/statements/entities', { ...filters, take: 10 + chosen.size }, { signal: controller.signal });
+    if (controller !== state.facetsController) return;
+    clear(ui.facets);
+    const list = (Array.isArray(body) ? body : []).filter((f) => f && typeof f.entityId === 'string');
+    for (const f of list) state.entityNames.set(f.entityId, asText(f.name) || f.entityId);
+    renderEntityFilters(params.entity); // names may have arrived with the facets
+    const shown = list.filter((f) => !chosen.has(f.entityId)).slice(0, 10);
+    for (const f of shown) {
+      const n = Number(f.statements) || 0;
+      const button = h('button', 'facet');
+      button.type = 'button';
+      button.dataset.entityId = f.entityId;
+      button.append(h('span', 'facet-name', asText(f.name) || f.entityId), ' ', h('span', 'facet-count', n.toLocaleString('en')),
+        h('span', 'visually-hidden', n === 1 ? ' statement' : ' statements'));
+      button.addEventListener('click', () => applyEntities([...chosen, f.entityId]));
+      const item = h('li');
+      item.append(button);
+      ui.facets.append(item);
+    }
+    if (shown.length === 0) ui.facets.append(h('li', 'muted', 'No entity is named in the matching statements.'));
+  } catch (error) {
+    if (error?.name === 'AbortError') return;
+    clear(ui.facets);
+    // A bad filter is reported by the list's search; here only say the facets are missing.
+    ui.facets.append(h('li', 'muted', error?.status === 400 ? 'No facets for a search that was not accepted.' : `The facets could not be loaded: ${error?.message ?? error}`));
+  } finally {
+    if (controller === state.facetsController) ui.facets.removeAttribute('aria-busy');
+  }
+}
+
 function showError(error) {
   const message = error?.status === 400
     ? `The search was not accepted: ${error.detail || error.message}`
@@ -266,6 +491,13 @@ async function main() {
     search(params);
   });
   ui.form.addEventListener('change', updatePicked);
+  // The Statements | Events toggle sits above the results, outside the form element (its inputs name the form): a
+  // change lists the other kind at once.
+  document.getElementById('view-toggle').addEventListener('change', () => {
+    const params = readForm();
+    history.pushState(params, '', pageUrl(params));
+    search(params);
+  });
   ui.reset.addEventListener('click', () => {
     fillForm({});
     history.pushState({}, '', pageUrl({}));
