@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Monitor.Contracts;
+using Monitor.Core.Events;
 using Monitor.Data.Tagging;
 
 namespace Monitor.Data.Statements;
@@ -29,6 +30,16 @@ internal sealed class CurrentTags(Database database)
         ORDER BY f.figure_id, f.field, f.evidence_start
         """;
 
+    // Each listed statement's event, for the live view's chip: one query by the page's ids (primary keys both), so the
+    // list's own query, its plan and its keyset paging stay as they were. A merged event's members point at the kept one.
+    private readonly string _eventsSql = $"""
+        SELECT m.statement_id AS StatementId, m.event_id AS EventId, m.reason AS Reason, e.title AS Title,
+               e.institutions AS Institutions, e.members AS Members
+        FROM event_members m
+        JOIN events e ON e.id = m.event_id
+        WHERE m.statement_id {database.InList("Ids")}
+        """;
+
     public async Task<(ILookup<long, TopicScore> Topics, ILookup<long, FigureValue> Figures)> ReadAsync(
         DbConnection connection, IReadOnlyCollection<long> statementIds, CancellationToken cancellationToken)
     {
@@ -48,7 +59,11 @@ internal sealed class CurrentTags(Database database)
             return [];
         }
 
-        var (topics, figures) = await ReadAsync(connection, [.. rows.Select(r => r.StatementId)], cancellationToken);
+        long[] ids = [.. rows.Select(r => r.StatementId)];
+        var (topics, figures) = await ReadAsync(connection, ids, cancellationToken);
+        var events = (await connection.QueryAsync<EventRow>(new CommandDefinition(_eventsSql, new { Ids = ids }, cancellationToken: cancellationToken)))
+            .ToDictionary(e => e.StatementId, e => new StatementEvent(e.EventId, e.Reason == EventClusterer.FirstStatementReason, e.Title,
+                e.Institutions.Split(',', StringSplitOptions.RemoveEmptyEntries), (int)e.Members));
         return [.. rows.Select(r => new StatementStored(r.StatementId, r.Revision, r.SourceId, r.ExternalId, r.Url, r.Title, r.Summary,
                 Database.FromDb(r.PublishedAt),
                 topics[r.StatementId].ToList(),
@@ -57,6 +72,7 @@ internal sealed class CurrentTags(Database database)
                 DocumentType = r.DocumentType,
                 Language = r.Language,
                 Figures = figures[r.StatementId].ToList(),
+                Event = events.GetValueOrDefault(r.StatementId),
             })];
     }
 
@@ -69,6 +85,21 @@ internal sealed class CurrentTags(Database database)
         public double Score { get; init; }
 
         public string Evidence { get; init; } = "[]";
+    }
+
+    private sealed class EventRow
+    {
+        public long StatementId { get; init; }
+
+        public long EventId { get; init; }
+
+        public string Reason { get; init; } = "";
+
+        public string Title { get; init; } = "";
+
+        public string Institutions { get; init; } = "";
+
+        public long Members { get; init; }
     }
 
     private sealed class FigureRow
