@@ -4,10 +4,10 @@ import { h, pageLink } from './dom.js';
 
 /**
  * The chip for a normalised event (js/lib/statements.js normalizeEvent), or a hidden placeholder when the statement is
- * not in an event yet: either way a <p class="statement-event"> the page can replace in place.
+ * not in an event yet: either way a <p class="event-line"> the page can replace in place.
  */
 export function renderEventChip(event) {
-  const box = h('p', 'statement-event');
+  const box = h('p', 'event-line');
   if (!event) {
     box.hidden = true;
     return box;
@@ -16,11 +16,12 @@ export function renderEventChip(event) {
   box.dataset.newEvent = String(event.newEvent);
   const count = event.members === 1 ? '1 statement' : `${event.members} statements`;
   const institutions = event.institutions.length > 0 ? ` · ${event.institutions.join(' + ')}` : '';
-  const chip = pageLink('event.html', { id: event.eventId }, `Event · ${count}${institutions}`, 'event-chip');
+  const label = `Event · ${count}${institutions}`;
+  const chip = pageLink('event.html', { id: event.eventId }, label, 'event-chip');
   const title = event.title.trim();
   if (title !== '') {
-    // The accessible name starts with the visible words and goes on with the event's title.
-    chip.append(h('span', 'visually-hidden', `: ${title}`));
+    // The accessible name starts with the visible words (WCAG 2.5.3) and goes on with the event's title.
+    chip.setAttribute('aria-label', `${label} — ${title}`);
     chip.setAttribute('title', title);
   }
   box.append(chip);

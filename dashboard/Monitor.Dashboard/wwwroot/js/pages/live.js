@@ -182,7 +182,7 @@ function receiveGrouped(raw) {
     const next = nextEvent(statement.statementId, statement.event, push);
     if (!next) continue;
     statement.event = next;
-    element.querySelector('.statement-event')?.replaceWith(renderEventChip(next));
+    element.querySelector('.event-line')?.replaceWith(renderEventChip(next));
   }
 }
 
