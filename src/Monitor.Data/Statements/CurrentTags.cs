@@ -30,14 +30,21 @@ internal sealed class CurrentTags(Database database)
         ORDER BY f.figure_id, f.field, f.evidence_start
         """;
 
-    // Each listed statement's event, for the live view's chip: one query by the page's ids (primary keys both), so the
-    // list's own query, its plan and its keyset paging stay as they were. A merged event's members point at the kept one.
-    private readonly string _eventsSql = $"""
-        SELECT m.statement_id AS StatementId, m.event_id AS EventId, m.reason AS Reason, e.title AS Title,
-               e.institutions AS Institutions, e.members AS Members
-        FROM event_members m
-        JOIN events e ON e.id = m.event_id
-        WHERE m.statement_id {database.InList("Ids")}
+    /// <summary>
+    /// A page query (its columns aliased as <see cref="StatementRow"/>'s, its ORDER BY and LIMIT inside) with each
+    /// row's event joined on after the limit: the live view's chip. The page's own query, its plan and its keyset paging
+    /// stay as they were; the join is two primary-key lookups per row of the page (a merged event's members point at the
+    /// kept one). <paramref name="order"/> repeats the page's order over the aliases (q.SortKey, q.StatementId...).
+    /// </summary>
+    public static string WithEvents(string pageSql, string order) => $"""
+        SELECT q.*, em.event_id AS EventId, em.reason AS EventReason, ev.title AS EventTitle,
+               ev.institutions AS EventInstitutions, ev.members AS EventMembers
+        FROM (
+        {pageSql}
+        ) q
+        LEFT JOIN event_members em ON em.statement_id = q.StatementId
+        LEFT JOIN events ev ON ev.id = em.event_id
+        ORDER BY {order}
         """;
 
     public async Task<(ILookup<long, TopicScore> Topics, ILookup<long, FigureValue> Figures)> ReadAsync(
@@ -59,11 +66,7 @@ internal sealed class CurrentTags(Database database)
             return [];
         }
 
-        long[] ids = [.. rows.Select(r => r.StatementId)];
-        var (topics, figures) = await ReadAsync(connection, ids, cancellationToken);
-        var events = (await connection.QueryAsync<EventRow>(new CommandDefinition(_eventsSql, new { Ids = ids }, cancellationToken: cancellationToken)))
-            .ToDictionary(e => e.StatementId, e => new StatementEvent(e.EventId, e.Reason == EventClusterer.FirstStatementReason, e.Title,
-                e.Institutions.Split(',', StringSplitOptions.RemoveEmptyEntries), (int)e.Members));
+        var (topics, figures) = await ReadAsync(connection, [.. rows.Select(r => r.StatementId)], cancellationToken);
         return [.. rows.Select(r => new StatementStored(r.StatementId, r.Revision, r.SourceId, r.ExternalId, r.Url, r.Title, r.Summary,
                 Database.FromDb(r.PublishedAt),
                 topics[r.StatementId].ToList(),
@@ -72,7 +75,10 @@ internal sealed class CurrentTags(Database database)
                 DocumentType = r.DocumentType,
                 Language = r.Language,
                 Figures = figures[r.StatementId].ToList(),
-                Event = events.GetValueOrDefault(r.StatementId),
+                Event = r.EventId is { } eventId
+                    ? new StatementEvent(eventId, r.EventReason == EventClusterer.FirstStatementReason, r.EventTitle ?? "",
+                        (r.EventInstitutions ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries), (int)(r.EventMembers ?? 1))
+                    : null,
             })];
     }
 
@@ -85,21 +91,6 @@ internal sealed class CurrentTags(Database database)
         public double Score { get; init; }
 
         public string Evidence { get; init; } = "[]";
-    }
-
-    private sealed class EventRow
-    {
-        public long StatementId { get; init; }
-
-        public long EventId { get; init; }
-
-        public string Reason { get; init; } = "";
-
-        public string Title { get; init; } = "";
-
-        public string Institutions { get; init; } = "";
-
-        public long Members { get; init; }
     }
 
     private sealed class FigureRow
@@ -151,4 +142,15 @@ internal class StatementRow
     public long DiscoveredAt { get; init; }
 
     public long StoredAt { get; init; }
+
+    // The statement's event, when the query joined it (CurrentTags.WithEvents); null otherwise or until clustered.
+    public long? EventId { get; init; }
+
+    public string? EventReason { get; init; }
+
+    public string? EventTitle { get; init; }
+
+    public string? EventInstitutions { get; init; }
+
+    public long? EventMembers { get; init; }
 }
