@@ -64,6 +64,7 @@ public static class DashboardSetup
     {
         var replica = NewId.NextGuid().ToString("N")[..12];
         bus.AddConsumer<PushStatementConsumer>().Endpoint(e => (e.Temporary, e.InstanceId) = (true, replica));
+        bus.AddConsumer<PushEventChipsConsumer>().Endpoint(e => (e.Temporary, e.InstanceId) = (true, replica));
         bus.AddConsumer<PushAlertConsumer>().Endpoint(e => (e.Temporary, e.InstanceId) = (true, replica));
         bus.AddConsumer<PushSourceHealthConsumer>().Endpoint(e => (e.Temporary, e.InstanceId) = (true, replica));
         bus.AddConsumer<CloseRevokedConnectionsConsumer>().Endpoint(e => (e.Temporary, e.InstanceId) = (true, replica));

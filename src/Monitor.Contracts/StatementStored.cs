@@ -27,4 +27,10 @@ public sealed record StatementStored(
 
     /// <summary>Stored from a backfill (see <see cref="StatementDiscovered.Backfill"/>): history, not news; never pushed live.</summary>
     public bool Backfill { get; init; }
+
+    /// <summary>
+    /// Its event, when read from the store after clustering (the statement lists, the live catch-up); null in the bus
+    /// message, which Persistence publishes before the statement is clustered (<see cref="StatementsGrouped"/> follows).
+    /// </summary>
+    public StatementEvent? Event { get; init; }
 }

@@ -66,6 +66,53 @@ public sealed class EventsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_statement_list_and_the_live_catch_up_carry_each_statements_event_for_its_chip()
+    {
+        using var list = JsonDocument.Parse(await _http.GetStringAsync("/api/statements?limit=10"));
+        var since = Uri.EscapeDataString(Now.AddDays(-1).ToString("o"));
+        using var caughtUp = JsonDocument.Parse(await _http.GetStringAsync($"/api/live/since?after={since}"));
+
+        foreach (var statements in new[] { list.RootElement, caughtUp.RootElement })
+        {
+            Assert.Equal(2, statements.GetArrayLength());
+            foreach (var statement in statements.EnumerateArray())
+            {
+                var eventId = _eventOf[statement.GetProperty("externalId").GetString()!];
+                using var one = JsonDocument.Parse(await _http.GetStringAsync($"/api/events/{eventId}"));
+                var expected = one.RootElement.GetProperty("event");
+                var chip = statement.GetProperty("event");
+                Assert.Equal(eventId, chip.GetProperty("eventId").GetInt64());
+                Assert.True(chip.GetProperty("newEvent").GetBoolean(), "each of the two statements started its event");
+                Assert.Equal(expected.GetProperty("title").GetString(), chip.GetProperty("title").GetString());
+                Assert.Equal(expected.GetProperty("members").GetInt32(), chip.GetProperty("members").GetInt32());
+                Assert.Equal(
+                    expected.GetProperty("institutions").EnumerateArray().Select(i => i.GetString()),
+                    chip.GetProperty("institutions").EnumerateArray().Select(i => i.GetString()));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_new_statement_is_pushed_and_then_its_event_chip_names_the_event_it_is_in()
+    {
+        await using var client = await LiveClient.ConnectAsync(_embedded.BaseAddress);
+        _embedded.Feed.Add(new TestFeedItem("e-3", "Finland hosts Nordic defence ministers", "Nordic defence ministers met in Helsinki to discuss regional security.", Now.AddHours(-1)));
+
+        var pushed = await client.WaitForStatementAsync(s => s.ExternalId == "e-3", TimeSpan.FromSeconds(60));
+        Assert.Null(pushed.Event); // stored before it is clustered
+        var chips = await client.WaitForGroupedAsync(pushed.StatementId, TimeSpan.FromSeconds(60));
+
+        var placed = Assert.Single(chips.Statements, s => s.StatementId == pushed.StatementId);
+        using var detail = JsonDocument.Parse(await _http.GetStringAsync($"/api/statements/{pushed.StatementId}"));
+        Assert.Equal(detail.RootElement.GetProperty("eventId").GetInt64(), placed.EventId);
+        using var one = JsonDocument.Parse(await _http.GetStringAsync($"/api/events/{placed.EventId}"));
+        var chip = Assert.Single(chips.Events, e => e.EventId == placed.EventId);
+        Assert.Equal(one.RootElement.GetProperty("event").GetProperty("members").GetInt32(), chip.Members);
+        Assert.Equal(one.RootElement.GetProperty("event").GetProperty("title").GetString(), chip.Title);
+        Assert.Equal(chip.Members == 1, placed.NewEvent);
+    }
+
+    [Fact]
     public async Task An_unknown_event_is_a_404_problem()
     {
         using var missing = await _http.GetAsync("/api/events/987654321");

@@ -19,6 +19,7 @@ public sealed class LiveClient : IAsyncDisposable
         connection.On<StatementStored>(nameof(StatementStored), s => Statements.Enqueue((s, DateTimeOffset.UtcNow)));
         connection.On<AlertTriggered>(nameof(AlertTriggered), a => Alerts.Enqueue(a));
         connection.On<SourceHealthChanged>(nameof(SourceHealthChanged), h => Health.Enqueue(h));
+        connection.On<EventChipsPush>("StatementsGrouped", chips => Grouped.Enqueue(chips));
         connection.On<string, StatementStored>("TopicStatementStored", (topic, s) => TopicStatements.Enqueue((topic, s)));
 
         // Statements queued together on the server come in one push; each counts as if it had come alone.
@@ -54,6 +55,37 @@ public sealed class LiveClient : IAsyncDisposable
     public ConcurrentQueue<(StatementStored Statement, DateTimeOffset ReceivedAt)> Statements { get; } = new();
 
     public ConcurrentQueue<AlertTriggered> Alerts { get; } = new();
+
+    /// <summary>The event chips pushed after clustering pages (hub method <c>StatementsGrouped</c>), in arrival order.</summary>
+    public ConcurrentQueue<EventChipsPush> Grouped { get; } = new();
+
+    /// <summary>Waits until at least <paramref name="count"/> event chip pushes arrived (then returns; the caller checks them).</summary>
+    public async Task WaitForCountOfGroupedAsync(int count, TimeSpan within)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (Grouped.Count < count && deadline.Elapsed < within)
+        {
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Waits until a pushed event chip names the statement; the push that did.</summary>
+    public async Task<EventChipsPush> WaitForGroupedAsync(long statementId, TimeSpan within)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < within)
+        {
+            var found = Grouped.FirstOrDefault(g => g.Statements.Any(s => s.StatementId == statementId));
+            if (found is not null)
+            {
+                return found;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"No event chip for statement {statementId} reached the SignalR client within {within.TotalSeconds} s; it received {Grouped.Count} chip pushes.");
+    }
 
     public ConcurrentQueue<SourceHealthChanged> Health { get; } = new();
 
@@ -114,3 +146,9 @@ public sealed class LiveClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
 }
+
+/// <summary>The dashboard's <c>EventChips</c> push as a client reads it.</summary>
+public sealed record EventChipsPush(IReadOnlyList<StatementGrouped> Statements, IReadOnlyList<EventChipPush> Events);
+
+/// <summary>One event of an <see cref="EventChipsPush"/>.</summary>
+public sealed record EventChipPush(long EventId, string Title, IReadOnlyList<string> Institutions, int Members, IReadOnlyList<long> Merged);

@@ -30,6 +30,13 @@ public interface IMonitorClient
     Task SourceHealthChanged(SourceHealthChanged health);
 
     /// <summary>
+    /// Statements this replica pushed live were put in events (a few seconds after <see cref="StatementStored"/>): the
+    /// live view draws or updates their event chips. Sent to all, as the statements were; never for a statement that was
+    /// not pushed (a backfilled one).
+    /// </summary>
+    Task StatementsGrouped(EventChips chips);
+
+    /// <summary>
     /// This replica's bus was away (a broker restart) and pushes from <paramref name="since"/> on may be missing: the
     /// client asks <c>/api/live/since</c> from there, as after a reconnect of its own.
     /// </summary>

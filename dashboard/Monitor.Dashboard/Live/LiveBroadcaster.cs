@@ -48,6 +48,10 @@ public sealed partial class LiveBroadcaster : BackgroundService
     private readonly HashSet<string> _seen = [];
     private readonly Queue<string> _seenOrder = new();
 
+    // The statements pushed live (the newest RememberedKeys): only their event chips are pushed.
+    private readonly HashSet<long> _pushedIds = [];
+    private readonly Queue<long> _pushedOrder = new();
+
     private long _newestStoredAtTicks;
 
     /// <summary>
@@ -73,10 +77,37 @@ public sealed partial class LiveBroadcaster : BackgroundService
 
         if (FirstTime($"statement:{statement.StatementId}:{statement.Revision}"))
         {
+            Pushed(statement.StatementId);
             _queue.Writer.TryWrite(new Push(statement, null));
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Event chips for the statements of a clustering page that this replica pushed live, sent to all as those
+    /// statements were. Any other statement (backfilled, so never pushed; or stored before this replica started) is
+    /// left out, and a page with none of them sends nothing: a backfill clustered after its walk costs clients nothing.
+    /// A repeat of a page sends the same chips again, which the page draws the same.
+    /// </summary>
+    public ValueTask StatementsGroupedAsync(StatementsGrouped grouped, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(grouped);
+        List<StatementGrouped> statements;
+        lock (_pushedIds)
+        {
+            statements = [.. grouped.Statements.Where(s => _pushedIds.Contains(s.StatementId))];
+        }
+
+        if (statements.Count == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var events = statements.Select(s => s.EventId).ToHashSet();
+        var chips = new EventChips(statements, [.. grouped.Events.Where(e => events.Contains(e.EventId))
+            .Select(e => new EventChip(e.EventId, e.Title, e.Institutions, e.Members, e.Merged))]);
+        return Enqueue(clients => clients.All.StatementsGrouped(chips));
     }
 
     /// <summary>
@@ -220,6 +251,21 @@ public sealed partial class LiveBroadcaster : BackgroundService
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    private void Pushed(long statementId)
+    {
+        lock (_pushedIds)
+        {
+            if (_pushedIds.Add(statementId))
+            {
+                _pushedOrder.Enqueue(statementId);
+                if (_pushedOrder.Count > RememberedKeys)
+                {
+                    _pushedIds.Remove(_pushedOrder.Dequeue());
+                }
+            }
         }
     }
 

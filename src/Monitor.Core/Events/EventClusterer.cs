@@ -33,6 +33,9 @@ public sealed record EventProposal(long? EventId, string Reason, IReadOnlyList<l
 /// </remarks>
 public sealed class EventClusterer
 {
+    /// <summary>The reason of a membership that started its event (stores read it to tell which statement started one).</summary>
+    public const string FirstStatementReason = "first statement";
+
     private readonly EventOptions _options;
     private readonly List<StoryEvent> _open = [];
     private readonly List<StoryEvent> _all = [];
@@ -110,7 +113,7 @@ public sealed class EventClusterer
         var candidates = Rank(statement, ReferencesOf(statement), _open);
         if (candidates.Count == 0 || candidates[0].Score < _options.JoinThreshold)
         {
-            return new EventProposal(null, "first statement", []);
+            return new EventProposal(null, FirstStatementReason, []);
         }
 
         return new EventProposal(candidates[0].Event.Id, Explain(statement, candidates[0]), [.. candidates.Skip(1).TakeWhile(c => c.Score >= _options.MergeThreshold).Select(c => c.Event.Id)]);
@@ -145,11 +148,11 @@ public sealed class EventClusterer
         if (candidates.Count == 0 || candidates[0].Score < _options.JoinThreshold)
         {
             var created = new StoryEvent(_nextId++, _dimensions);
-            created.Add(statement, "first statement", references, _options.Representatives);
+            created.Add(statement, FirstStatementReason, references, _options.Representatives);
             _open.Add(created);
             _all.Add(created);
             _byId[created.Id] = created;
-            return new EventAssignment(statement.Id, created.Id, true, "first statement", []);
+            return new EventAssignment(statement.Id, created.Id, true, FirstStatementReason, []);
         }
 
         var joined = candidates[0].Event;

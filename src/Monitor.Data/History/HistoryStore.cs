@@ -56,7 +56,7 @@ public sealed partial class HistoryStore(Database database)
         }
 
         parameters.Add("Limit", limit + 1);
-        var sql = $"""
+        var sql = CurrentTags.WithEvents($"""
             SELECT s.id AS StatementId, s.current_revision AS Revision, s.source_id AS SourceId, s.external_id AS ExternalId,
                    s.url AS Url, s.title AS Title, s.summary AS Summary, s.published_at AS PublishedAt,
                    s.document_type AS DocumentType, s.language AS Language, s.first_seen_at AS DiscoveredAt,
@@ -65,7 +65,7 @@ public sealed partial class HistoryStore(Database database)
             WHERE {where}
             ORDER BY {key} DESC, {id} DESC
             LIMIT @Limit
-            """;
+            """, "q.SortKey DESC, q.StatementId DESC");
 
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<HistoryRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();

@@ -82,7 +82,7 @@ public sealed partial class HistoryStore
             parameters.Add("CursorId", cursor.Id);
         }
 
-        sql += "\nORDER BY s.updated_at, s.id\nLIMIT @Limit";
+        sql = CurrentTags.WithEvents(sql + "\nORDER BY s.updated_at, s.id\nLIMIT @Limit", "q.StoredAt, q.StatementId");
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<StatementRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
         string? next = null;

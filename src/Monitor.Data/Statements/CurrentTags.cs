@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Monitor.Contracts;
+using Monitor.Core.Events;
 using Monitor.Data.Tagging;
 
 namespace Monitor.Data.Statements;
@@ -27,6 +28,23 @@ internal sealed class CurrentTags(Database database)
         JOIN statements s ON s.id = f.statement_id AND s.current_revision = f.revision
         WHERE f.statement_id {database.InList("Ids")}
         ORDER BY f.figure_id, f.field, f.evidence_start
+        """;
+
+    /// <summary>
+    /// A page query (its columns aliased as <see cref="StatementRow"/>'s, its ORDER BY and LIMIT inside) with each
+    /// row's event joined on after the limit: the live view's chip. The page's own query, its plan and its keyset paging
+    /// stay as they were; the join is two primary-key lookups per row of the page (a merged event's members point at the
+    /// kept one). <paramref name="order"/> repeats the page's order over the aliases (q.SortKey, q.StatementId...).
+    /// </summary>
+    public static string WithEvents(string pageSql, string order) => $"""
+        SELECT q.*, em.event_id AS EventId, em.reason AS EventReason, ev.title AS EventTitle,
+               ev.institutions AS EventInstitutions, ev.members AS EventMembers
+        FROM (
+        {pageSql}
+        ) q
+        LEFT JOIN event_members em ON em.statement_id = q.StatementId
+        LEFT JOIN events ev ON ev.id = em.event_id
+        ORDER BY {order}
         """;
 
     public async Task<(ILookup<long, TopicScore> Topics, ILookup<long, FigureValue> Figures)> ReadAsync(
@@ -57,6 +75,10 @@ internal sealed class CurrentTags(Database database)
                 DocumentType = r.DocumentType,
                 Language = r.Language,
                 Figures = figures[r.StatementId].ToList(),
+                Event = r.EventId is { } eventId
+                    ? new StatementEvent(eventId, r.EventReason == EventClusterer.FirstStatementReason, r.EventTitle ?? "",
+                        (r.EventInstitutions ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries), (int)(r.EventMembers ?? 1))
+                    : null,
             })];
     }
 
@@ -120,4 +142,15 @@ internal class StatementRow
     public long DiscoveredAt { get; init; }
 
     public long StoredAt { get; init; }
+
+    // The statement's event, when the query joined it (CurrentTags.WithEvents); null otherwise or until clustered.
+    public long? EventId { get; init; }
+
+    public string? EventReason { get; init; }
+
+    public string? EventTitle { get; init; }
+
+    public string? EventInstitutions { get; init; }
+
+    public long? EventMembers { get; init; }
 }

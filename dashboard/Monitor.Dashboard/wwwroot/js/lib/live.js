@@ -33,6 +33,8 @@ export { createStatementList } from './live/statement-list.js';
  * options.stateElement: the #connection-state element renderHeader() returns.
  * options.onStatement(statement, { via: 'live' | 'catch-up' }): a normalised statement the page has not seen.
  * options.onHealth(raw SourceHealthChanged), options.onAlert(raw AlertTriggered: the signed-in user's own alerts only).
+ * options.onGrouped(raw EventChips): statements pushed earlier were put in events ({ statements: [{ statementId,
+ *   eventId, newEvent }], events: [{ eventId, title, institutions, members, merged }] }); the live view's chips.
  * options.onCaughtUp(): after each completed catch-up.
  */
 export function createLive(options) {
@@ -82,6 +84,14 @@ export function createLive(options) {
       SourceHealthChanged: (raw) => {
         noteSourceHealth(raw?.sourceId, raw?.health);
         options.onHealth?.(raw);
+      },
+      // A few seconds after a statement: the event it joined or started (every page registers it; the live view draws it).
+      StatementsGrouped: (raw) => {
+        try {
+          options.onGrouped?.(raw);
+        } catch (error) {
+          console.error('Monitor: the page failed to show event chips', error);
+        }
       },
       // Only sent to clients that joined a topic group; registered so the client does not warn about it.
       TopicStatementStored: () => {},

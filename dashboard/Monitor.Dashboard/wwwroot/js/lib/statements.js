@@ -56,6 +56,25 @@ export function normalizeStatement(raw) {
     topics,
     figures,
     drift: figures.filter((f) => f.drift === true),
+    event: normalizeEvent(raw.event),
+  };
+}
+
+/**
+ * The event a statement is in, as the lists carry it ({ eventId, newEvent, title, institutions, members }), or null
+ * when it is not clustered yet (or the value is malformed).
+ */
+export function normalizeEvent(raw) {
+  if (!raw || typeof raw !== 'object') return null;
+  const eventId = Number(raw.eventId);
+  if (!Number.isSafeInteger(eventId) || eventId <= 0) return null;
+  const members = Number(raw.members);
+  return {
+    eventId,
+    newEvent: raw.newEvent === true,
+    title: asText(raw.title),
+    institutions: Array.isArray(raw.institutions) ? raw.institutions.filter((i) => typeof i === 'string') : [],
+    members: Number.isSafeInteger(members) && members > 0 ? members : 1,
   };
 }
 

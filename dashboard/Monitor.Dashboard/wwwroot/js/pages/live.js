@@ -6,7 +6,8 @@ import { h, asText, link, setStatus, clear } from '../lib/dom.js';
 import { get, getJson } from '../lib/api.js';
 import { renderHeader } from '../lib/layout.js';
 import { loadTopics, topicTitle } from '../lib/topics.js';
-import { renderStatement } from '../lib/statements.js';
+import { renderStatement, normalizeEvent } from '../lib/statements.js';
+import { renderEventChip, nextEvent } from '../lib/event-chip.js';
 import { parseDate, timeElement, startClock } from '../lib/time.js';
 import { createLive, createStatementList } from '../lib/live.js';
 
@@ -49,6 +50,7 @@ const live = createLive({
   onStatement: receiveStatement,
   onHealth: receiveHealth,
   onAlert: receiveAlert,
+  onGrouped: receiveGrouped,
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -110,7 +112,14 @@ function sourceName(sourceId) {
   return state.sources.get(sourceId)?.source.name;
 }
 
-const list = createStatementList(ui.statements, { max: MAX_STATEMENTS, render: (s) => renderStatement(s, { sourceName }) });
+const list = createStatementList(ui.statements, { max: MAX_STATEMENTS, render: renderLiveStatement });
+
+/** A statement card with its event chip (hidden until the statement is in an event) above its Details link. */
+function renderLiveStatement(statement) {
+  const item = renderStatement(statement, { sourceName });
+  item.insertBefore(renderEventChip(statement.event), item.querySelector('.statement-details'));
+  return item;
+}
 
 function updateSummary() {
   const count = list.size;
@@ -123,6 +132,12 @@ function updateSummary() {
 
 function receiveStatement(statement) {
   if (!matches(statement)) return;
+  // A new revision stays in the event its statement is in (clustering places a statement once).
+  if (!statement.event) {
+    for (const shown of list.shown()) {
+      if (shown.statement.statementId === statement.statementId) statement.event = shown.statement.event;
+    }
+  }
   if (state.paused) {
     state.waiting.delete(statement.statementId);
     state.waiting.set(statement.statementId, statement);
@@ -136,6 +151,38 @@ function receiveStatement(statement) {
       state.unseen += 1;
       document.title = `(${state.unseen}) ${state.baseTitle}`;
     }
+  }
+}
+
+/**
+ * StatementsGrouped: statements shown (or waiting while paused) were put in events. Their chips appear or change in
+ * place, and so do the chips of other shown statements in the same events (their counts grew) or in events merged
+ * into them (they move to the kept event).
+ */
+function receiveGrouped(raw) {
+  if (!raw || !Array.isArray(raw.statements)) return;
+  const events = new Map();
+  const mergedInto = new Map();
+  for (const rawEvent of Array.isArray(raw.events) ? raw.events : []) {
+    const event = normalizeEvent(rawEvent);
+    if (!event) continue;
+    events.set(event.eventId, event);
+    for (const merged of Array.isArray(rawEvent.merged) ? rawEvent.merged : []) mergedInto.set(Number(merged), event.eventId);
+  }
+  const placed = new Map();
+  for (const item of raw.statements) {
+    const event = events.get(Number(item?.eventId));
+    if (event) placed.set(Number(item.statementId), { ...event, newEvent: item.newEvent === true });
+  }
+  const push = { placed, events, mergedInto };
+  for (const statement of state.waiting.values()) {
+    statement.event = nextEvent(statement.statementId, statement.event, push) ?? statement.event;
+  }
+  for (const { statement, element } of list.shown()) {
+    const next = nextEvent(statement.statementId, statement.event, push);
+    if (!next) continue;
+    statement.event = next;
+    element.querySelector('.event-line')?.replaceWith(renderEventChip(next));
   }
 }
 

@@ -2,7 +2,7 @@
 /**
  * A bounded list of statements in an <ol>, newest stored first: upsert() adds a statement or replaces it with a
  * newer revision (an equal or older one changes nothing) and drops the oldest past `max`.
- * render(statement) builds the <li>.
+ * render(statement) builds the <li>; shown() lists what is shown, to update part of an <li> in place.
  */
 export function createStatementList(listElement, { max = 200, render }) {
   const entries = new Map(); // statementId -> { statement, element, key }
@@ -42,5 +42,10 @@ export function createStatementList(listElement, { max = 200, render }) {
     for (const entry of [...order]) remove(entry);
   }
 
-  return { upsert, clear: clearAll, get size() { return order.length; } };
+  /** Each shown statement with its element, newest first (to update part of an element in place). */
+  function* shown() {
+    for (const { statement, element } of order) yield { statement, element };
+  }
+
+  return { upsert, clear: clearAll, shown, get size() { return order.length; } };
 }
