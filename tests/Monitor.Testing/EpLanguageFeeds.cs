@@ -21,14 +21,28 @@ public sealed class EpLanguageFeeds : IAsyncDisposable
 
     public static string PathOf(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "languages", name);
 
-    public static async Task<EpLanguageFeeds> StartAsync() =>
-        new(await LoopbackServer.StartAsync(app => app.MapGet("/rss/doc/press-releases/{name}.xml", (string name) =>
+    /// <summary>
+    /// Starts the server. localLinks: the items' links point at this server instead of europarl.europa.eu (same paths),
+    /// for tests that run Ingestion, which would otherwise fetch the real EP pages for their full text.
+    /// </summary>
+    public static async Task<EpLanguageFeeds> StartAsync(bool localLinks = false)
+    {
+        Uri? self = null;
+        var server = await LoopbackServer.StartAsync(app => app.MapGet("/rss/doc/press-releases/{name}.xml", async (string name) =>
         {
             var path = PathOf($"press-releases-{name}.xml");
-            return name.All(c => char.IsAsciiLetterLower(c) || c == '-') && File.Exists(path)
-                ? Results.File(path, "application/rss+xml; charset=utf-8")
-                : Results.NotFound();
-        })));
+            if (!name.All(c => char.IsAsciiLetterLower(c) || c == '-') || !File.Exists(path))
+            {
+                return Results.NotFound();
+            }
+
+            var xml = await File.ReadAllTextAsync(path);
+            return Results.Text(localLinks ? xml.Replace("https://www.europarl.europa.eu/", self!.ToString(), StringComparison.Ordinal) : xml,
+                "application/rss+xml; charset=utf-8");
+        }));
+        self = server.BaseAddress;
+        return new EpLanguageFeeds(server);
+    }
 
     /// <summary>The feed of one language ("en", "fr", "de", "en-later") on the loopback server.</summary>
     public Uri FeedUrl(string name) => _server.Url($"/rss/doc/press-releases/{name}.xml");
