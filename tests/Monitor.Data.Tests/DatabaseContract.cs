@@ -40,7 +40,7 @@ public abstract class DatabaseContract(Store store) : IAsyncLifetime
         await new Migrator(Database).MigrateAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Database.DisposeAsync();
         _sqlite?.Dispose();

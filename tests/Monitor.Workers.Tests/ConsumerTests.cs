@@ -67,6 +67,29 @@ public sealed class ConsumerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_version_in_another_language_passes_untagged_and_its_english_version_becomes_the_tagged_statement()
+    {
+        var french = Discovered("IPR-1", "Les Alliés réaffirment l'Article 5 et la défense collective", "hash-fr") with
+        {
+            SourceId = "ep-press-releases-fr", Language = "fr", DocumentReference = "20261204IPR50230",
+        };
+        var english = Discovered("IPR-1", "Allies reaffirm Article 5 and collective defence", "hash-en") with { DocumentReference = "20261204IPR50230" };
+
+        await _bus.Harness.Bus.Publish(new StatementsDiscovered([french]));
+        await WaitForConsumedAsync<StatementsTagged>(1);
+        await _bus.Harness.Bus.Publish(new StatementsDiscovered([english]));
+        await WaitForConsumedAsync<StatementsTagged>(2);
+
+        var tagged = _bus.Harness.Published.Select<StatementsTagged>().SelectMany(m => m.Context.Message.Statements).ToList();
+        Assert.Empty(tagged.Single(t => t.Statement.Language == "fr").Topics);
+        Assert.Contains(tagged.Single(t => t.Statement.Language == "en").Topics, t => t.TopicId == "collective-defence");
+        var stored = _bus.Harness.Published.Select<StatementsStored>().SelectMany(m => m.Context.Message.Statements).ToList();
+        Assert.Equal([(1, "fr", 0), (2, "en", 1)], stored.Select(s => (s.Revision, s.Language!, Math.Min(1, s.Topics.Count))));
+        Assert.Single(stored.Select(s => s.StatementId).Distinct());
+        Assert.Equal(1, await new StatementStore(_sqlite.Database).CountAsync());
+    }
+
+    [Fact]
     public async Task The_tagged_statement_carries_the_figures_it_states_with_drift_and_evidence_offsets()
     {
         await _bus.Harness.Bus.Publish(new StatementsDiscovered([Discovered("ext-f", "Sweden joins NATO: the Alliance now has 32 Allies", "hash-f")]));

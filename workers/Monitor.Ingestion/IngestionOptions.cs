@@ -10,6 +10,14 @@ public sealed class IngestionOptions
     /// <summary>Poll the NATO and European Parliament sources Monitor ships with.</summary>
     public bool UseDefaultSources { get; set; } = true;
 
+    /// <summary>
+    /// Other languages of the default EP RSS feeds to poll too (two-letter codes, e.g. <c>["fr", "de"]</c>): each adds
+    /// a source <c>&lt;id&gt;-&lt;code&gt;</c> reading <c>…/rss/doc/&lt;feed&gt;/&lt;code&gt;.xml</c>. Its items become translations
+    /// of the statements of the English feed, or statements marked untagged until their English version comes
+    /// (docs/sources.md#languages). None by default: English is what Monitor tags.
+    /// </summary>
+    public List<string> EpLanguages { get; set; } = [];
+
     /// <summary>More sources to poll, beside (or instead of) the defaults.</summary>
     public List<SourceDefinitionOptions> Sources { get; set; } = [];
 
@@ -99,8 +107,35 @@ public sealed class IngestionOptions
     public string UserAgent { get; set; } = "Mozilla/5.0 (compatible; Monitor/1.0; NATO and European Parliament statement monitor)";
 
     public IEnumerable<SourceDefinition> AllSources() =>
-        (UseDefaultSources ? DefaultSources : [])
+        (UseDefaultSources ? DefaultSources.Concat(EpLanguageSources(DefaultSources, EpLanguages)) : [])
         .Concat(Sources.Select(s => new SourceDefinition(s.Id, s.Name ?? s.Id, s.Url, s.Adapter, s.PollIntervalSeconds)));
+
+    /// <summary>A two-letter language code other than English ("fr", "DE").</summary>
+    public static bool IsEpLanguage(string? code) =>
+        code?.Trim().ToLowerInvariant() is { Length: 2 } c && c.All(char.IsAsciiLetterLower) && c != "en";
+
+    /// <summary>The <paramref name="languages"/> versions of the EP RSS sources among <paramref name="sources"/> (their <c>en.xml</c> feeds).</summary>
+    /// <exception cref="ArgumentException">A code that is not two letters, or English (the default feeds are English).</exception>
+    public static IEnumerable<SourceDefinition> EpLanguageSources(IEnumerable<SourceDefinition> sources, IEnumerable<string> languages)
+    {
+        var codes = languages.Select(l => l.Trim().ToLowerInvariant()).Distinct().ToList();
+        foreach (var code in codes)
+        {
+            if (!IsEpLanguage(code))
+            {
+                throw new ArgumentException($"Ingestion:EpLanguages: \"{code}\" is not a two-letter language code other than \"en\" (for example \"fr\" or \"de\").", nameof(languages));
+            }
+        }
+
+        return sources
+            .Where(s => s.Adapter == "ep-rss" && s.Url.EndsWith("/en.xml", StringComparison.Ordinal))
+            .SelectMany(s => codes.Select(code => s with
+            {
+                Id = $"{s.Id}-{code}",
+                Name = $"{s.Name} ({code.ToUpperInvariant()})",
+                Url = string.Concat(s.Url.AsSpan(0, s.Url.Length - "en.xml".Length), $"{code}.xml"),
+            }));
+    }
 
     // Seeded into the sources table once (see SourceSeeder): afterwards they are managed there, and a default the
     // user removed or paused stays so. A new default added here is seeded at the next start.

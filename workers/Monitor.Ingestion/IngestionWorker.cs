@@ -15,6 +15,8 @@ public static class IngestionWorker
             .BindConfiguration(IngestionOptions.SectionName)
             .Validate(options => options.AllowedNetworks.All(NetworkGuard.IsNetwork),
                 "Ingestion:AllowedNetworks must hold networks in CIDR notation (e.g. 127.0.0.1/32 or 10.0.0.0/8)")
+            .Validate(options => options.EpLanguages.All(IngestionOptions.IsEpLanguage),
+                "Ingestion:EpLanguages must hold two-letter language codes other than \"en\" (e.g. \"fr\", \"de\")")
             .ValidateOnStart();
         builder.Services.AddIngestionPolling();
         builder.Services.AddHostedService<SourceScheduler>();

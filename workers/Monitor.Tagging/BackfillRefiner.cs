@@ -66,7 +66,8 @@ public sealed partial class BackfillRefiner(
                     Monitor.Core.Tagging.TaggingResult result;
                     try
                     {
-                        result = tagger.Analyse(item.Title, text);
+                        // A statement marked untagged (no English version) stays so: only English text is tagged.
+                        result = item.Untagged ? new Monitor.Core.Tagging.TaggingResult([], []) : tagger.Analyse(item.Title, text);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
                     {

@@ -68,7 +68,8 @@ public sealed partial class RetagService(
                 foreach (var item in batch)
                 {
                     var text = string.IsNullOrEmpty(item.Body) ? item.Summary : $"{item.Summary}\n{item.Body}";
-                    var result = tagger.Analyse(item.Title, text);
+                    // A statement marked untagged (no English version) stays so: only English text is tagged.
+                    var result = item.Untagged ? new TaggingResult([], []) : tagger.Analyse(item.Title, text);
                     if (!await store.ReplaceAsync(version, _owner, item, result.Topics, result.Figures, stoppingToken))
                     {
                         LogLeaseLost(version, item.StatementId);

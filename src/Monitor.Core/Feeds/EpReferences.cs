@@ -73,6 +73,13 @@ public static partial class EpReferences
         return match is { Success: true } ? match.Groups["lang"].Value.ToLowerInvariant() : null;
     }
 
+    /// <summary>The language segment of an EP site link: ".../news/fr/press-room/..." → "fr"; null if none.</summary>
+    public static string? LanguageOfPath(string? url)
+    {
+        var match = url is null ? null : LanguagePath().Match(url);
+        return match is { Success: true } ? match.Groups["lang"].Value.ToLowerInvariant() : null;
+    }
+
     /// <summary>A document id inside a guid: "RR_A-10-2026-0177_v02-00_EN" → "A-10-2026-0177".</summary>
     public static string? FromGuid(string? guid)
     {
@@ -106,6 +113,9 @@ public static partial class EpReferences
 
     [GeneratedRegex(@"IPR-(?<y>\d{4})-(?<m>\d{2})-(?<d>\d{2})-(?<n>\d+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PressReleaseGuid();
+
+    [GeneratedRegex(@"europarl\.europa\.eu/(news|plenary|thinktank)/(?<lang>[a-z]{2})/", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex LanguagePath();
 
     [GeneratedRegex(@"_(?<lang>[A-Za-z]{2})(\.[a-z]+)?$", RegexOptions.CultureInvariant)]
     private static partial Regex LanguageSuffix();

@@ -12,6 +12,9 @@ namespace Monitor.Core.Feeds;
 /// press release is known by its code ("20260716IPR46531") whichever feed lists it. The description is escaped
 /// HTML ending in a credit line (dropped from the text by <see cref="Text.HtmlText"/>). Category labels are in the
 /// feed's language ("Persbericht"), so the document type is read from the link, the guid and the feed's name first.
+/// Each language has its own feed (<c>…/press-releases/fr.xml</c>): an item's language is its guid's suffix or its
+/// link's language segment (<c>/news/fr/press-room/…</c>), and its reference is the same in every language, so its
+/// language versions meet in Persistence as translations of one statement (docs/sources.md#languages).
 /// </remarks>
 internal static class EpRssAdapter
 {
@@ -25,7 +28,10 @@ internal static class EpRssAdapter
         var reference = pressRelease
             ?? EpReferences.FromDoceoUrl(item.Url)
             ?? EpReferences.FromGuid(guid)
-            ?? EpReferences.FromDocumentId(LastTitlePart(item.Title));
+            ?? EpReferences.FromDocumentId(LastTitlePart(item.Title))
+            // Every language version of an EP item has the same guid but for its suffix ("TST_TST-2021-09-09-11812_FR"):
+            // without the suffix it names the document whichever language feed carries it.
+            ?? (EpReferences.LanguageOf(guid) is not null ? EpReferences.WithoutLanguageSuffix(guid!) : null);
         var externalId = pressRelease
             ?? (guid is not null ? EpReferences.WithoutLanguageSuffix(guid) : null)
             ?? (item.Url.Length > 0 ? item.Url : item.ExternalId);
@@ -34,7 +40,9 @@ internal static class EpRssAdapter
         return item with
         {
             ExternalId = externalId,
-            Language = EpReferences.LanguageOf(guid) ?? EpReferences.LanguageOf(item.Url.Split('?')[0]) ?? item.Language,
+            // The item's own language, not the feed's: a language feed lists items not yet translated in English.
+            Language = EpReferences.LanguageOf(guid) ?? EpReferences.LanguageOf(item.Url.Split('?')[0])
+                ?? EpReferences.LanguageOfPath(item.Url) ?? item.Language,
             DocumentType = DocumentTypeOf(item.Url, guid, reference, categories, feedUrl),
             DocumentReference = reference,
             BodyHtml = item.BodyHtml is null ? null : Text.HtmlText.WithoutCreditLine(item.BodyHtml) is { Length: > 0 } html ? html : null,

@@ -3,13 +3,21 @@ using System.Runtime.InteropServices;
 using Dapper;
 using Monitor.Contracts;
 using Monitor.Core.Events;
+using Monitor.Core.Statements;
 using Monitor.Data.History;
 using Monitor.Data.Outbox;
 
 namespace Monitor.Data.Events;
 
 /// <summary>A stored statement the clusterer has not placed yet: its current text, day, institution and topics.</summary>
-public sealed record EventSource(long StatementId, string SourceId, string Institution, string Title, string Text, DateOnly Day, IReadOnlyList<string> Topics);
+public sealed record EventSource(long StatementId, string SourceId, string Institution, string Title, string Text, DateOnly Day, IReadOnlyList<string> Topics)
+{
+    /// <summary>Why the statement is not tagged (no English version yet: statements.untagged_reason); it is skipped with this reason.</summary>
+    public string? UntaggedReason { get; init; }
+
+    /// <summary>Skipped before for want of an English version, which has come since: its skip is lifted when it is placed.</summary>
+    public bool WasSkipped { get; init; }
+}
 
 /// <summary>What <see cref="EventStore.NextAsync(int, EventReading, CancellationToken)"/> reads.</summary>
 /// <param name="Backlog">The statements after the checkpoint in id order (false while a backfill walks: only live ones then).</param>
@@ -99,7 +107,8 @@ public sealed class EventStore(Database database)
         var checkpoint = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT checkpoint FROM event_clustering WHERE id = 1", cancellationToken: cancellationToken));
         const string columns = $"""
             s.id AS StatementId, s.source_id AS SourceId, {HistoryAggregates.InstitutionSql} AS Institution, s.title AS Title,
-                   s.summary AS Summary, s.body AS Body, CASE WHEN s.sort_at > s.first_seen_at THEN s.first_seen_at ELSE s.sort_at END AS SortAt
+                   s.summary AS Summary, s.body AS Body, CASE WHEN s.sort_at > s.first_seen_at THEN s.first_seen_at ELSE s.sort_at END AS SortAt,
+                   s.untagged_reason AS UntaggedReason
             """;
         const string unplaced = """
             NOT EXISTS (SELECT 1 FROM event_members m WHERE m.statement_id = s.id)
@@ -152,6 +161,18 @@ public sealed class EventStore(Database database)
                 new { After = next, Count = count }, cancellationToken: cancellationToken)));
         }
 
+        // A statement skipped for want of an English version is placed when its English version has come (it keeps its
+        // id, behind the checkpoint): tagging and clustering go through the English text only.
+        rows.AddRange(await connection.QueryAsync<SourceRow>(new CommandDefinition(
+            $"""
+            SELECT {columns}, 1 AS WasSkipped
+            FROM event_skipped k JOIN statements s ON s.id = k.statement_id
+            WHERE k.reason = @NoEnglish AND s.untagged_reason IS NULL
+            ORDER BY s.id
+            LIMIT @Count
+            """,
+            new { NoEnglish = StatementLanguage.UntaggedReason, Count = count }, cancellationToken: cancellationToken)));
+        rows = [.. rows.DistinctBy(r => r.StatementId)];
         if (rows.Count == 0)
         {
             return new EventBatch([], next, next > checkpoint);
@@ -167,7 +188,11 @@ public sealed class EventStore(Database database)
             new { Ids = rows.Select(r => r.StatementId).ToArray() }, cancellationToken: cancellationToken)))
             .ToLookup(t => t.StatementId, t => t.TopicId);
         return new EventBatch([.. rows.Select(r => new EventSource(r.StatementId, r.SourceId, r.Institution, r.Title,
-            string.IsNullOrEmpty(r.Body) ? r.Summary : $"{r.Summary}\n{r.Body}", DayOf(r.SortAt), [.. topics[r.StatementId]]))], next, next > checkpoint);
+            string.IsNullOrEmpty(r.Body) ? r.Summary : $"{r.Summary}\n{r.Body}", DayOf(r.SortAt), [.. topics[r.StatementId]])
+        {
+            UntaggedReason = r.UntaggedReason,
+            WasSkipped = r.WasSkipped,
+        })], next, next > checkpoint);
     }
 
     /// <summary>
@@ -219,6 +244,10 @@ public sealed class EventStore(Database database)
         public string Body { get; init; } = "";
 
         public long SortAt { get; init; }
+
+        public string? UntaggedReason { get; init; }
+
+        public bool WasSkipped { get; init; }
     }
 }
 
@@ -386,8 +415,17 @@ public sealed class EventPage : IAsyncDisposable
     /// <summary>Records a statement that cannot be placed (neither title nor text), so it is not read again.</summary>
     public Task SkipAsync(long statementId, string reason, CancellationToken cancellationToken = default) =>
         _connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO event_skipped (statement_id, reason) VALUES (@StatementId, @Reason)",
+            """
+            INSERT INTO event_skipped (statement_id, reason) VALUES (@StatementId, @Reason)
+            ON CONFLICT (statement_id) DO UPDATE SET reason = excluded.reason
+            """,
             new { StatementId = statementId, Reason = reason }, _transaction, cancellationToken: cancellationToken));
+
+    /// <summary>Lifts a statement's skip (its English version has come), before it is placed.</summary>
+    public Task UnskipAsync(long statementId, CancellationToken cancellationToken = default) =>
+        _connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM event_skipped WHERE statement_id = @StatementId",
+            new { StatementId = statementId }, _transaction, cancellationToken: cancellationToken));
 
     /// <summary>Refreshes the touched events' days, title (their first statement's), institutions and counts, moves the checkpoint and commits.</summary>
     public async Task CommitAsync(long checkpoint, CancellationToken cancellationToken = default)

@@ -28,7 +28,16 @@ public sealed record StatementDetail(
 {
     /// <summary>The event the statement is in (<c>/api/events/{id}</c>); null until the clustering has placed it.</summary>
     public long? EventId { get; init; }
+
+    /// <summary>Its versions in other languages (statement_translations), by language code; the statement's own language is not among them.</summary>
+    public IReadOnlyList<StatementTranslation> Translations { get; init; } = [];
+
+    /// <summary>Why it carries no topics when it was not tagged on purpose ("no English version; Monitor tags English text only"); else null.</summary>
+    public string? UntaggedReason { get; init; }
 }
+
+/// <summary>One language version of a statement: its language code ("fr"), its title in that language, and its page.</summary>
+public sealed record StatementTranslation(string Language, string Title, string Url);
 
 /// <summary>A stored revision and, from the second on, what changed since the one before, word by word.</summary>
 public sealed record RevisionView(int Revision, string Title, string Summary, DateTimeOffset? PublishedAt, DateTimeOffset DiscoveredAt,
@@ -59,8 +68,14 @@ public sealed class StatementDetailStore(Database database)
     private const string StatementSql = """
         SELECT id AS StatementId, current_revision AS Revision, source_id AS SourceId, external_id AS ExternalId, url AS Url,
                title AS Title, summary AS Summary, body AS Body, body_html AS BodyHtml, document_type AS DocumentType,
-               language AS Language, published_at AS PublishedAt, first_seen_at AS FirstSeenAt, updated_at AS UpdatedAt, sort_at AS SortAt
+               language AS Language, published_at AS PublishedAt, first_seen_at AS FirstSeenAt, updated_at AS UpdatedAt, sort_at AS SortAt,
+               untagged_reason AS UntaggedReason
         FROM statements WHERE id = @Id
+        """;
+
+    private const string TranslationsSql = """
+        SELECT language AS Language, title AS Title, url AS Url FROM statement_translations
+        WHERE statement_id = @Id ORDER BY language
         """;
 
     // A document reference is unique, so another source's copy of the same document is a link of this statement.
@@ -85,6 +100,7 @@ public sealed class StatementDetailStore(Database database)
         List<RevisionRow> revisions;
         List<(string SourceId, long FirstSeenAt)> otherSources;
         long? eventId;
+        List<StatementTranslation> translations;
         await using (var connection = await database.OpenAsync(cancellationToken))
         {
             row = await connection.QuerySingleOrDefaultAsync<DetailRow>(new CommandDefinition(StatementSql, new { Id = id }, cancellationToken: cancellationToken));
@@ -98,6 +114,9 @@ public sealed class StatementDetailStore(Database database)
                 new CommandDefinition(OtherSourcesSql, new { Id = id, row.SourceId }, cancellationToken: cancellationToken))).ToList();
             eventId = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
                 "SELECT event_id FROM event_members WHERE statement_id = @Id", new { Id = id }, cancellationToken: cancellationToken));
+            translations = (await connection.QueryAsync<StatementTranslation>(new CommandDefinition(TranslationsSql, new { Id = id }, cancellationToken: cancellationToken)))
+                .Where(t => !Core.Statements.StatementLanguage.Same(t.Language, row.Language))
+                .ToList();
         }
 
         // The list query already knows how to read tags and figures: ask it for this one statement.
@@ -117,6 +136,8 @@ public sealed class StatementDetailStore(Database database)
             Database.FromDb(row.UpdatedAt), self.Topics, self.Figures, Revisions(revisions), related)
         {
             EventId = eventId,
+            Translations = translations,
+            UntaggedReason = row.UntaggedReason,
         };
     }
 
@@ -227,6 +248,8 @@ public sealed class StatementDetailStore(Database database)
         public long UpdatedAt { get; init; }
 
         public long SortAt { get; init; }
+
+        public string? UntaggedReason { get; init; }
     }
 
     private sealed class RevisionRow

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Dapper;
 using Monitor.Contracts;
 using Monitor.Core.Entities;
+using Monitor.Core.Statements;
 using Monitor.Data.Outbox;
 
 namespace Monitor.Data.Statements;
@@ -22,15 +23,17 @@ public sealed class StatementStore(Database database)
     private const string UpsertStatementSql = """
         INSERT INTO statements (source_id, external_id, url, title, summary, body, language, published_at,
                                 first_seen_at, updated_at, current_revision, content_hash, document_type, body_html, published_raw,
-                                document_reference)
+                                document_reference, untagged_reason)
         VALUES (@SourceId, @ExternalId, @Url, @Title, @Summary, @Body, @Language, @PublishedAt,
-                @Now, @Now, 1, @ContentHash, @DocumentType, @BodyHtml, @PublishedRaw, @DocumentReference)
+                @Now, @Now, 1, @ContentHash, @DocumentType, @BodyHtml, @PublishedRaw, @DocumentReference, @UntaggedReason)
         ON CONFLICT (source_id, external_id) DO UPDATE
         SET current_revision = statements.current_revision + 1, url = excluded.url, title = excluded.title,
             summary = excluded.summary, body = excluded.body, language = excluded.language,
             published_at = excluded.published_at, updated_at = excluded.updated_at, content_hash = excluded.content_hash,
             document_type = excluded.document_type, body_html = excluded.body_html, published_raw = excluded.published_raw,
-            document_reference = COALESCE(statements.document_reference, excluded.document_reference)
+            document_reference = COALESCE(statements.document_reference, excluded.document_reference),
+            untagged_reason = excluded.untagged_reason
+        WHERE excluded.untagged_reason IS NULL OR statements.untagged_reason IS NOT NULL
         RETURNING id AS Id, current_revision AS Revision
         """;
 
@@ -56,11 +59,35 @@ public sealed class StatementStore(Database database)
         UPDATE statements
         SET current_revision = current_revision + 1, title = @Title, summary = @Summary, body = @Body,
             language = @Language, published_at = @PublishedAt, updated_at = @Now, content_hash = @ContentHash,
-            document_type = @DocumentType, body_html = @BodyHtml, published_raw = @PublishedRaw
+            document_type = @DocumentType, body_html = @BodyHtml, published_raw = @PublishedRaw, untagged_reason = @UntaggedReason
         WHERE id = @StatementId
           AND ((source_id = @SourceId AND external_id = @ExternalId)
                OR (@PublishedAt IS NOT NULL AND (published_at IS NULL OR published_at < @PublishedAt)))
         RETURNING id AS Id, current_revision AS Revision
+        """;
+
+    private const string StatementLanguageSql = "SELECT language AS Language, untagged_reason AS UntaggedReason FROM statements WHERE id = @StatementId";
+
+    // The English version of a statement known until now only in another language becomes the statement: its text, its
+    // feed and its link, as a new revision, tagged from here on. The other language's text stays a translation.
+    private const string TakeEnglishVersionSql = """
+        UPDATE statements
+        SET current_revision = current_revision + 1, source_id = @SourceId, external_id = @ExternalId, url = @Url, title = @Title,
+            summary = @Summary, body = @Body, language = @Language, published_at = @PublishedAt, updated_at = @Now,
+            content_hash = @ContentHash, document_type = @DocumentType, body_html = @BodyHtml, published_raw = @PublishedRaw,
+            untagged_reason = NULL
+        WHERE id = @StatementId AND untagged_reason IS NOT NULL
+        RETURNING id AS Id, current_revision AS Revision
+        """;
+
+    // One row per (statement, language); a version seen again with the same content changes nothing.
+    private const string UpsertTranslationSql = """
+        INSERT INTO statement_translations (statement_id, language, url, title, summary, content_hash, stored_at)
+        VALUES (@StatementId, @TranslationLanguage, @Url, @Title, @Summary, @ContentHash, @Now)
+        ON CONFLICT (statement_id, language) DO UPDATE
+        SET url = excluded.url, title = excluded.title, summary = excluded.summary, content_hash = excluded.content_hash,
+            stored_at = excluded.stored_at
+        WHERE statement_translations.content_hash <> excluded.content_hash
         """;
 
     private const string InsertRevisionSql = """
@@ -280,7 +307,7 @@ public sealed class StatementStore(Database database)
             summary = excluded.summary, body = excluded.body, language = excluded.language,
             published_at = excluded.published_at, updated_at = excluded.updated_at, content_hash = excluded.content_hash,
             document_type = excluded.document_type, body_html = excluded.body_html, published_raw = excluded.published_raw,
-            document_reference = COALESCE(statements.document_reference, excluded.document_reference)
+            document_reference = COALESCE(statements.document_reference, excluded.document_reference), untagged_reason = NULL
         RETURNING id AS Id, current_revision AS Revision, source_id AS SourceId, external_id AS ExternalId
         """;
 
@@ -328,13 +355,15 @@ public sealed class StatementStore(Database database)
         return result;
     }
 
-    // The items named once in the batch whose (source, external id) and document reference no statement has yet.
+    // The items named once in the batch whose (source, external id) and document reference no statement has yet. Other
+    // language versions go one by one: they may be translations (StoreRowsAsync).
     private static async Task<List<int>> FreshAsync(DbConnection connection, DbTransaction transaction, List<Values> values)
     {
         var keyCount = values.CountBy(v => (v.SourceId, v.ExternalId)).ToDictionary(g => g.Key, g => g.Value);
         var referenceCount = values.Where(v => v.DocumentReference is not null).CountBy(v => v.DocumentReference!).ToDictionary(g => g.Key, g => g.Value, StringComparer.Ordinal);
         var candidates = Enumerable.Range(0, values.Count)
-            .Where(i => keyCount[(values[i].SourceId, values[i].ExternalId)] == 1
+            .Where(i => values[i].UntaggedReason is null
+                        && keyCount[(values[i].SourceId, values[i].ExternalId)] == 1
                         && (values[i].DocumentReference is null || referenceCount[values[i].DocumentReference!] == 1))
             .ToList();
         if (candidates.Count < 2)
@@ -410,11 +439,35 @@ public sealed class StatementStore(Database database)
     private static async Task<(Outcome Outcome, RevisionRow? Bumped)> StoreRowsAsync(DbConnection connection, DbTransaction transaction, Values values)
     {
         var (statementId, linked) = await FindStatementAsync(connection, transaction, values);
+        var current = statementId is null
+            ? null
+            : await connection.QuerySingleAsync<LanguageRow>(StatementLanguageSql, new { StatementId = statementId.Value }, transaction);
         RevisionRow? bumped;
-        if (statementId is null)
+        if (statementId is null || current is null)
         {
+            // (Racing the first copy of the same item in English, the upsert finds nothing to overwrite and throws: the
+            // retry finds the statement and stores this one as its translation.)
             bumped = await connection.QuerySingleAsync<RevisionRow>(UpsertStatementSql, values, transaction);
             await connection.ExecuteAsync(InsertLinkSql, new { values.SourceId, values.ExternalId, StatementId = bumped.Id, values.Url, values.Now }, transaction);
+            if (values.UntaggedReason is not null)
+            {
+                // Known only in this language so far: its text is the statement's, and it is one of its language versions.
+                await connection.ExecuteAsync(UpsertTranslationSql, values.ForTranslation(bumped.Id), transaction);
+            }
+        }
+        else if (values.UntaggedReason is not null && !StatementLanguage.Same(current.Language, values.Language))
+        {
+            // Another language version of a known statement: a translation, never a revision (docs/polling.md).
+            var changed = await connection.ExecuteAsync(UpsertTranslationSql, values.ForTranslation(statementId.Value), transaction) > 0;
+            return (changed || linked ? Outcome.Linked : Outcome.Nothing, null);
+        }
+        else if (values.UntaggedReason is null && current.UntaggedReason is not null)
+        {
+            bumped = await connection.QuerySingleOrDefaultAsync<RevisionRow>(TakeEnglishVersionSql, values.ForStatement(statementId.Value), transaction);
+            if (bumped is null)
+            {
+                return (linked ? Outcome.Linked : Outcome.Nothing, null);
+            }
         }
         else
         {
@@ -436,11 +489,18 @@ public sealed class StatementStore(Database database)
                     values.DocumentType,
                     values.BodyHtml,
                     values.PublishedRaw,
+                    values.UntaggedReason,
                 }, transaction);
             if (bumped is null)
             {
                 // Content it already had, or another feed's copy that is not a newer edit: keep only a new link.
                 return (linked ? Outcome.Linked : Outcome.Nothing, null);
+            }
+
+            if (values.UntaggedReason is not null)
+            {
+                // An edit of a statement still known only in this language: its language version follows.
+                await connection.ExecuteAsync(UpsertTranslationSql, values.ForTranslation(bumped.Id), transaction);
             }
         }
 
@@ -675,10 +735,42 @@ public sealed class StatementStore(Database database)
         string? Language, string DocumentType, string? BodyHtml, string? PublishedRaw, string? DocumentReference, long? PublishedAt,
         string ContentHash, long DiscoveredAt, long Now)
     {
+        /// <summary>Set for a version in another language than English (not tagged: <see cref="StatementLanguage"/>).</summary>
+        public string? UntaggedReason => StatementLanguage.IsTagged(Language) ? null : StatementLanguage.UntaggedReason;
+
         public static Values Of(StatementDiscovered s, DateTimeOffset now) => new(s.SourceId, s.ExternalId, s.Url, s.Title, s.Summary,
             s.Body, s.Language, s.DocumentType, s.BodyHtml, s.PublishedRaw,
             string.IsNullOrWhiteSpace(s.DocumentReference) ? null : s.DocumentReference.Trim(),
             Database.ToDb(s.PublishedAt), s.ContentHash, Database.ToDb(s.DiscoveredAt), Database.ToDb(now));
+
+        public object ForTranslation(long statementId) => new
+        {
+            StatementId = statementId,
+            TranslationLanguage = StatementLanguage.Normalise(Language),
+            Url,
+            Title,
+            Summary,
+            ContentHash,
+            Now,
+        };
+
+        public object ForStatement(long statementId) => new
+        {
+            StatementId = statementId,
+            SourceId,
+            ExternalId,
+            Url,
+            Title,
+            Summary,
+            Body,
+            Language,
+            PublishedAt,
+            Now,
+            ContentHash,
+            DocumentType,
+            BodyHtml,
+            PublishedRaw,
+        };
     }
 
     public async Task<IReadOnlyList<StatementStored>> GetLatestAsync(int limit, CancellationToken cancellationToken = default)
@@ -722,6 +814,13 @@ public sealed class StatementStore(Database database)
         public string SourceId { get; init; } = "";
 
         public string ExternalId { get; init; } = "";
+    }
+
+    private sealed class LanguageRow
+    {
+        public string? Language { get; init; }
+
+        public string? UntaggedReason { get; init; }
     }
 
     private sealed class RevisionRow

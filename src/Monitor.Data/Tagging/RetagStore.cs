@@ -11,7 +11,11 @@ namespace Monitor.Data.Tagging;
 public sealed record RetagRun(string BaselineVersion, int Total, int Done, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt);
 
 /// <summary>A stored statement's current revision, as re-tagging reads it.</summary>
-public sealed record RetagItem(long StatementId, int Revision, string Title, string Summary, string Body);
+public sealed record RetagItem(long StatementId, int Revision, string Title, string Summary, string Body)
+{
+    /// <summary>Marked untagged on purpose (statements.untagged_reason: no English version): re-tagging keeps it without topics.</summary>
+    public bool Untagged { get; init; }
+}
 
 /// <summary>
 /// Re-tagging of stored statements when the topic file changes (table retag_runs, migration 0005): one run per
@@ -81,7 +85,8 @@ public sealed class RetagStore(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
             """
-            SELECT s.id AS StatementId, s.current_revision AS Revision, r.title AS Title, r.summary AS Summary, r.body AS Body
+            SELECT s.id AS StatementId, s.current_revision AS Revision, r.title AS Title, r.summary AS Summary, r.body AS Body,
+                   s.untagged_reason AS UntaggedReason
             FROM statements s
             JOIN statement_revisions r ON r.statement_id = s.id AND r.revision = s.current_revision
             WHERE s.id > (SELECT checkpoint FROM retag_runs WHERE baseline_version = @Version)
@@ -89,7 +94,7 @@ public sealed class RetagStore(Database database)
             LIMIT @Count
             """,
             new { Version = version, Count = count }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new RetagItem(r.StatementId, (int)r.Revision, r.Title, r.Summary, r.Body))];
+        return [.. rows.Select(r => new RetagItem(r.StatementId, (int)r.Revision, r.Title, r.Summary, r.Body) { Untagged = r.UntaggedReason is not null })];
     }
 
     /// <summary>
@@ -135,7 +140,8 @@ public sealed class RetagStore(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
             """
-            SELECT s.id AS StatementId, s.current_revision AS Revision, r.title AS Title, r.summary AS Summary, r.body AS Body
+            SELECT s.id AS StatementId, s.current_revision AS Revision, r.title AS Title, r.summary AS Summary, r.body AS Body,
+                   s.untagged_reason AS UntaggedReason
             FROM statements s
             JOIN statement_revisions r ON r.statement_id = s.id AND r.revision = s.current_revision
             WHERE s.backfill_tags IS NOT NULL AND s.backfill_tags <> @Version
@@ -143,7 +149,7 @@ public sealed class RetagStore(Database database)
             LIMIT @Count
             """,
             new { Version = version, Count = count }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new RetagItem(r.StatementId, (int)r.Revision, r.Title, r.Summary, r.Body))];
+        return [.. rows.Select(r => new RetagItem(r.StatementId, (int)r.Revision, r.Title, r.Summary, r.Body) { Untagged = r.UntaggedReason is not null })];
     }
 
     /// <summary>Backfilled statements still waiting for the refinement with <paramref name="version"/>; those already tagged by it are cleared.</summary>
@@ -260,6 +266,8 @@ public sealed class RetagStore(Database database)
         public string Summary { get; init; } = "";
 
         public string Body { get; init; } = "";
+
+        public string? UntaggedReason { get; init; }
     }
 
     private sealed class RunRow

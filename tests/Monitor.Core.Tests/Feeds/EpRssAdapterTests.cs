@@ -47,7 +47,7 @@ public class EpRssAdapterTests
 
         Assert.Equal("TST_TST-2021-09-09-11812", item.ExternalId);
         Assert.Equal(DocumentTypes.News, item.DocumentType);
-        Assert.Null(item.DocumentReference);
+        Assert.Equal("TST_TST-2021-09-09-11812", item.DocumentReference); // the guid without its language suffix
         Assert.Equal(
             "The most important EU debate of the year, looking at last year’s achievements as well as plans and vision "
             + "for the future, took place on 15 September.",

@@ -1,5 +1,7 @@
 using MassTransit;
 using Monitor.Contracts;
+using Monitor.Core.Statements;
+using Monitor.Core.Tagging;
 using Monitor.Hosting.Messaging;
 
 namespace Monitor.Tagging.Consumers;
@@ -26,7 +28,7 @@ public sealed partial class TagBackfilledStatementConsumer(BackfillTagger backfi
     {
         var tagger = backfill.Tagger;
         var text = string.IsNullOrEmpty(statement.Body) ? statement.Summary : $"{statement.Summary}\n{statement.Body}";
-        var result = tagger.Analyse(statement.Title, text);
+        var result = StatementLanguage.IsTagged(statement.Language) ? tagger.Analyse(statement.Title, text) : new TaggingResult([], []);
         LogTagged(statement.SourceId, statement.ExternalId, result.Topics.Count, tagger.BaselineVersion);
         return new StatementTagged(statement with { Backfill = true }, result.Topics, tagger.BaselineVersion, time.GetUtcNow()) { Figures = result.Figures };
     }

@@ -1,5 +1,6 @@
 using MassTransit;
 using Monitor.Contracts;
+using Monitor.Core.Statements;
 using Monitor.Core.Tagging;
 using Monitor.Hosting.Telemetry;
 using Monitor.Tagging.Batching;
@@ -24,8 +25,10 @@ public sealed partial class TagStatementConsumer(Tagger tagger, TaggedPublisher 
 
     private StatementTagged Tag(StatementDiscovered statement)
     {
+        // English text only (StatementLanguage): another language version passes on untagged, and Persistence stores it as
+        // a translation, or as a statement marked untagged until its English version comes.
         var text = string.IsNullOrEmpty(statement.Body) ? statement.Summary : $"{statement.Summary}\n{statement.Body}";
-        var result = tagger.Analyse(statement.Title, text);
+        var result = StatementLanguage.IsTagged(statement.Language) ? tagger.Analyse(statement.Title, text) : new TaggingResult([], []);
         var drifted = result.Figures.Count(f => f.Drift);
         LogTagged(statement.SourceId, statement.ExternalId, result.Topics.Count, result.Figures.Count, drifted, tagger.BaselineVersion);
         return new StatementTagged(statement, result.Topics, tagger.BaselineVersion, time.GetUtcNow()) { Figures = result.Figures };

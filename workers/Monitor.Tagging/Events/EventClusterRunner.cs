@@ -106,6 +106,13 @@ public sealed class EventClusterRunner(EventStore store, EventFeatures features,
         var items = new List<(EventSource Source, EventStatement? Statement, string? Error)>(sources.Count);
         foreach (var source in sources)
         {
+            if (source.UntaggedReason is not null)
+            {
+                // Known only in another language: skipped with the reason until its English version comes (EventStore.NextAsync).
+                items.Add((source, null, source.UntaggedReason));
+                continue;
+            }
+
             try
             {
                 // The entities (the same extractor that fills statement_entities) explain a join ("same entities ...");
@@ -146,6 +153,11 @@ public sealed class EventClusterRunner(EventStore store, EventFeatures features,
                 {
                     await page.SkipAsync(source.StatementId, error!, cancellationToken);
                     continue;
+                }
+
+                if (source.WasSkipped)
+                {
+                    await page.UnskipAsync(source.StatementId, cancellationToken);
                 }
 
                 _store.Stop();

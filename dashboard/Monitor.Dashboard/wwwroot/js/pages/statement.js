@@ -12,12 +12,14 @@ import { institutionOf, DOCUMENT_TYPE_LABELS, evidenceTerms, isSemantic } from '
 import { parseDate, timeElement, absoluteFormat, startClock } from '../lib/time.js';
 import { renderHeader } from '../lib/layout.js';
 import { words, findRanges } from '../lib/textmatch.js';
+import { languageName, orderForReader, isReaderLanguage, primaryLanguage } from '../lib/translations.js';
 
 const COLOURS = 8; // evidence-c0 … evidence-c7 in statement.css
 
 const ui = {
   meta: document.getElementById('statement-meta'),
   title: document.getElementById('statement-title'),
+  languages: document.getElementById('statement-languages'),
   dates: document.getElementById('statement-dates'),
   status: document.getElementById('statement-status'),
   topicsSection: document.getElementById('topics-section'),
@@ -256,9 +258,39 @@ function renderText(detail, topics) {
   }
 }
 
-function renderLegend(topics) {
+/**
+ * "Also in: Deutsch · Français": the statement's other language versions (detail.translations), each link named in its
+ * own language and marked with it (lang, hreflang), the reader's languages (navigator.languages) first.
+ */
+function renderLanguages(detail) {
+  const readerLanguages = navigator.languages?.length ? [...navigator.languages] : [navigator.language];
+  const versions = orderForReader(detail.translations, readerLanguages);
+  clear(ui.languages);
+  ui.languages.hidden = versions.length === 0;
+  if (versions.length === 0) return;
+  ui.languages.append(h('span', 'languages-label', 'Also in: '));
+  const list = h('ul', 'languages-list');
+  for (const version of versions) {
+    const item = h('li', 'language-item');
+    const a = link(version.url, languageName(version.language), 'language-link');
+    a.setAttribute('lang', version.language);
+    a.setAttribute('hreflang', version.language);
+    a.dataset.language = version.language;
+    if (version.title.trim() !== '') a.setAttribute('title', version.title);
+    if (isReaderLanguage(version.language, readerLanguages)) a.classList.add('reader-language');
+    item.append(a);
+    list.append(item);
+  }
+  ui.languages.append(list);
+}
+
+function renderLegend(topics, untaggedReason) {
   clear(ui.legend);
   ui.topicsSection.hidden = false;
+  if (untaggedReason) {
+    ui.legend.append(h('li', 'untagged-reason', `Not tagged: ${untaggedReason}.`));
+    return;
+  }
   if (topics.length === 0) {
     ui.legend.append(h('li', 'muted', 'No baseline topic matched this statement.'));
     return;
@@ -379,8 +411,12 @@ function renderRelated(detail) {
   }
 }
 
-async function renderPassages(topics) {
+async function renderPassages(topics, untaggedReason) {
   clear(ui.passages);
+  if (untaggedReason) {
+    setStatus(ui.passagesStatus, 'It is not tagged, so no briefing passage.');
+    return;
+  }
   if (topics.length === 0) {
     setStatus(ui.passagesStatus, 'It matched no baseline topic, so no briefing passage.');
     return;
@@ -462,13 +498,21 @@ async function main() {
   const topics = topicsOf(detail);
   topics.forEach((t, i) => topicMarks.set(t.topicId, { colour: i % COLOURS, marks: [] }));
   document.title = `${asText(detail.title).trim() || 'Statement'} · Monitor`;
+  const untaggedReason = asText(detail.untaggedReason).trim();
   renderHeaderBlock(detail, sourceName);
   renderText(detail, topics);
-  renderLegend(topics);
+  // Text in another language than the page's is marked so (screen readers switch voice).
+  const language = primaryLanguage(detail.language);
+  for (const element of [ui.title, ui.body]) {
+    if (language && language !== 'en') element.setAttribute('lang', language);
+    else element.removeAttribute('lang');
+  }
+  renderLanguages(detail);
+  renderLegend(topics, untaggedReason);
   renderFigures(detail);
   renderRevisions(detail);
   renderRelated(detail);
-  await renderPassages(topics);
+  await renderPassages(topics, untaggedReason);
 }
 
 main();
