@@ -79,7 +79,7 @@ const DETAIL_LABELS = {
   statements: 'statements cited',
   nato: 'NATO statements',
   ep: 'European Parliament statements',
-  institutions: 'institutions, first to speak first',
+  institutions: 'institutions',
   members: 'statements in the event',
   firstDay: 'first day',
   lastDay: 'latest day',
