@@ -7,7 +7,7 @@ using Monitor.Testing;
 namespace Monitor.Data.Tests;
 
 /// <summary>
-/// Migration 20 rebuilds SQLite's subscriptions and alerts tables again, to allow the kind "event": the rows (a briefing
+/// Migration 22 rebuilds SQLite's subscriptions and alerts tables again, to allow the kind "event": the rows (a briefing
 /// subscription and its alert among them), their ids, the references to them and the cascades are what they were.
 /// </summary>
 public sealed class SqliteEventKindMigrationTests
@@ -19,11 +19,11 @@ public sealed class SqliteEventKindMigrationTests
         await using var database = new Database(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={file.Path}" });
         var now = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
 
-        // The schema as version 19 left it, with a subscription that has an alert and its send.
+        // The schema as the migrations before 22 left it, with a subscription that has an alert and its send.
         await using (var connection = await database.OpenAsync())
         {
             await connection.ExecuteAsync("CREATE TABLE schema_version (version integer PRIMARY KEY, applied_at bigint NOT NULL)");
-            foreach (var (version, sql) in Migrator.LoadScripts(DatabaseProvider.Sqlite).Where(s => s.Version <= 19))
+            foreach (var (version, sql) in Migrator.LoadScripts(DatabaseProvider.Sqlite).Where(s => s.Version < 22))
             {
                 await connection.ExecuteAsync(sql);
                 await connection.ExecuteAsync("INSERT INTO schema_version (version, applied_at) VALUES (@Version, 0)", new { Version = version });
@@ -44,7 +44,7 @@ public sealed class SqliteEventKindMigrationTests
 
         var applied = await new Migrator(database).MigrateAsync();
 
-        Assert.Equal([20], applied);
+        Assert.Equal([22], applied);
         var after = (await subscriptions.ListEnabledAsync()).First(s => s.Id == kept);
         Assert.Equal(SubscriptionKinds.Briefing, (await subscriptions.ListEnabledAsync()).Single(s => s.Id == weekly).Kind);
         Assert.Equal(weeklyAlert!.Alert.Id, Assert.Single(await new AlertStore(database).ListForSubscriptionAsync(weekly)).Id);
