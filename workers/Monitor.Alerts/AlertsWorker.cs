@@ -43,10 +43,11 @@ public static class AlertsWorker
         return builder;
     }
 
-    /// <summary>Competing consumers: every Alerts process reads the one durable queue.</summary>
+    /// <summary>Competing consumers: every Alerts process reads the one durable queue of each (statements, clustered events).</summary>
     public static void AddConsumers(IBusRegistrationConfigurator bus)
     {
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<MatchSubscriptionsConsumer>().Endpoint(e => e.Name = PipelineQueues.MatchSubscriptions);
+        bus.AddConsumer<MatchEventSubscriptionsConsumer>().Endpoint(e => e.Name = PipelineQueues.MatchEventSubscriptions);
     }
 }

@@ -82,10 +82,11 @@ public static class AlertFeedApi
         {
             item.Links.Add(new SyndicationLink(original, "alternate", "The original", "text/html", 0));
         }
-        else if (alert.Kind == AlertKinds.Briefing && alert.Url.StartsWith('/'))
+        else if (alert.Kind is AlertKinds.Briefing or AlertKinds.Event && alert.Url.StartsWith('/'))
         {
-            // Without Alerts:DashboardUrl the worker stores the briefing page as a path: this dashboard's page.
-            item.Links.Add(new SyndicationLink(new Uri(site + alert.Url, UriKind.Absolute), "alternate", "The briefing", "text/html", 0));
+            // Without Alerts:DashboardUrl the worker stores the briefing or event page as a path: this dashboard's page.
+            item.Links.Add(new SyndicationLink(new Uri(site + alert.Url, UriKind.Absolute), "alternate",
+                alert.Kind == AlertKinds.Event ? "The event" : "The briefing", "text/html", 0));
         }
 
         if (alert.StatementId is { } statementId)
@@ -110,8 +111,11 @@ public static class AlertFeedApi
         }
 
         var topics = alert.MatchedTopics.Count > 0 ? string.Join(", ", alert.MatchedTopics) : "none";
-        return alert.Kind == AlertKinds.Spike
-            ? $"Volume spike of topic {alert.TopicId}. Matched topics: {topics}."
-            : $"Matched topics: {topics}.";
+        return alert.Kind switch
+        {
+            AlertKinds.Spike => $"Volume spike of topic {alert.TopicId}. Matched topics: {topics}.",
+            AlertKinds.Event => $"NATO and the European Parliament have both spoken on this event. Matched topics: {topics}.",
+            _ => $"Matched topics: {topics}.",
+        };
     }
 }

@@ -26,6 +26,13 @@ public static partial class SubscriptionsApi
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private const string KindsDescription =
+        "'kind': 'statements' (default: each stored statement matching topics, sources, documentTypes, minScore, query, driftOnly), "
+        + "'spike' (a topic's volume: topics, spikeWindowHours and spikeFactor required), 'briefing' (the weekly living briefing, of its topics), "
+        + "or 'event' (once per event, when NATO and the EP have both spoken on an event carrying one of its topics, none: any event; "
+        + "includeHistory for events whose latest statement is more than 7 days old; the alert links to /event.html?id=N). "
+        + "A field that does not apply to the kind, or a bad value, is a 400 problem naming the field.";
+
     public sealed record FeedUrlView(string FeedUrl);
 
     public sealed record WebhookSecretView(string WebhookSecret);
@@ -35,9 +42,11 @@ public static partial class SubscriptionsApi
         ArgumentNullException.ThrowIfNull(app);
         var subscriptions = app.MapGroup(Path).RequireAuthorization(MonitorPolicies.Subscribe).WithTags("Subscriptions");
         subscriptions.MapGet("/", List);
-        subscriptions.MapPost("/", Create).Accepts<SubscriptionRequest>("application/json").Produces<SubscriptionView>(StatusCodes.Status201Created);
+        subscriptions.MapPost("/", Create).Accepts<SubscriptionRequest>("application/json").Produces<SubscriptionView>(StatusCodes.Status201Created)
+            .WithSummary("Creates an alert rule of the signed-in user").WithDescription(KindsDescription);
         subscriptions.MapGet("/{id:long}", Get);
-        subscriptions.MapPut("/{id:long}", Update).Accepts<SubscriptionRequest>("application/json").Produces<SubscriptionView>();
+        subscriptions.MapPut("/{id:long}", Update).Accepts<SubscriptionRequest>("application/json").Produces<SubscriptionView>()
+            .WithSummary("Replaces one of the signed-in user's alert rules").WithDescription(KindsDescription);
         subscriptions.MapDelete("/{id:long}", Delete);
         subscriptions.MapPost("/{id:long}/feed-token", RotateFeedToken);
         subscriptions.MapPost("/{id:long}/webhook-secret", RotateWebhookSecret);

@@ -3,7 +3,8 @@ namespace Monitor.Core.Alerts;
 /// <summary>
 /// A user's alert rule (<c>subscriptions</c>). <see cref="Kind"/> "statements" matches each stored statement against
 /// topics, sources, document types, score, query and drift; "spike" watches the volume of <see cref="Topics"/>;
-/// "briefing" gets the living briefing of each past week (of <see cref="Topics"/>' sections when it names any).
+/// "briefing" gets the living briefing of each past week (of <see cref="Topics"/>' sections when it names any);
+/// "event" alerts once per event when NATO and the EP have both spoken on it (of <see cref="Topics"/> when it names any).
 /// Email and webhook sends wait out <see cref="QuietStart"/>–<see cref="QuietEnd"/> (local, in <see cref="TimeZone"/>),
 /// and go as digests when <see cref="Delivery"/> is hourly or daily.
 /// </summary>
@@ -97,6 +98,12 @@ public static class SubscriptionKinds
 
     /// <summary>A weekly digest of the living briefing (only <see cref="Subscription.Topics"/>' sections when it names any).</summary>
     public const string Briefing = "briefing";
+
+    /// <summary>
+    /// Once per event, when an event (docs/events.md) first holds both a NATO and an EP statement and its topics meet
+    /// <see cref="Subscription.Topics"/> (none: any event).
+    /// </summary>
+    public const string Event = "event";
 }
 
 public static class SubscriptionDelivery

@@ -8,13 +8,16 @@ public sealed record SubscriptionRequest
 {
     public string? Name { get; init; }
 
-    /// <summary>"statements" (default), "spike" or "briefing" (a weekly digest of the living briefing).</summary>
+    /// <summary>
+    /// "statements" (default), "spike", "briefing" (a weekly digest of the living briefing) or "event" (once per event,
+    /// when NATO and the EP have both spoken on it; its only filters are topics and includeHistory).
+    /// </summary>
     public string? Kind { get; init; }
 
     /// <summary>Default true.</summary>
     public bool? Enabled { get; init; }
 
-    /// <summary>Topic ids (see /api/topics); empty matches any topic. A spike needs at least one; a briefing digest keeps only their sections.</summary>
+    /// <summary>Topic ids (see /api/topics); empty matches any topic. A spike needs at least one; a briefing digest keeps only their sections; an event must carry one of them.</summary>
     public IReadOnlyList<string>? Topics { get; init; }
 
     /// <summary>"any" (default) or "all".</summary>
@@ -34,7 +37,7 @@ public sealed record SubscriptionRequest
 
     public bool? DriftOnly { get; init; }
 
-    /// <summary>Also alert on statements stored by a backfill (history); default false.</summary>
+    /// <summary>Also alert on statements stored by a backfill (history), or for kind "event" on events whose latest statement is more than 7 days old; default false.</summary>
     public bool? IncludeHistory { get; init; }
 
     /// <summary>Kind "spike": 1 to 168 hours.</summary>

@@ -52,9 +52,9 @@ public static partial class SubscriptionValidation
         }
 
         var kind = request.Kind ?? SubscriptionKinds.Statements;
-        if (kind is not (SubscriptionKinds.Statements or SubscriptionKinds.Spike or SubscriptionKinds.Briefing))
+        if (kind is not (SubscriptionKinds.Statements or SubscriptionKinds.Spike or SubscriptionKinds.Briefing or SubscriptionKinds.Event))
         {
-            return Fail("Invalid kind", $"'kind' must be 'statements', 'spike' or 'briefing'; got '{request.Kind}'.");
+            return Fail("Invalid kind", $"'kind' must be 'statements', 'spike', 'briefing' or 'event'; got '{request.Kind}'.");
         }
 
         var topics = Distinct(request.Topics);
@@ -145,6 +145,12 @@ public static partial class SubscriptionValidation
         if (kind == SubscriptionKinds.Briefing && BriefingIgnores(request, sources, documentTypes, query) is { } ignored)
         {
             return Fail("Invalid fields for a briefing", $"A briefing subscription is the weekly living briefing, of its 'topics' only; '{ignored}' does not apply to it: leave it out.");
+        }
+
+        if (kind == SubscriptionKinds.Event && EventIgnores(request, sources, documentTypes, query) is { } notForEvents)
+        {
+            return Fail("Invalid fields for an event subscription",
+                $"An event subscription alerts once per event when NATO and the EP have both spoken on it, of its 'topics' (none: any event); '{notForEvents}' does not apply to it: leave it out.");
         }
 
         string? quietStart = null, quietEnd = null;
@@ -250,6 +256,18 @@ public static partial class SubscriptionValidation
         : query is not null ? "query"
         : request.DriftOnly == true ? "driftOnly"
         : request.IncludeHistory == true ? "includeHistory"
+        : request.MinScore is > 0 ? "minScore"
+        : request.TopicMatch == "all" ? "topicMatch"
+        : request.SpikeWindowHours is not null ? "spikeWindowHours"
+        : request.SpikeFactor is not null ? "spikeFactor"
+        : null;
+
+    /// <summary>The first statement or spike field an event subscription would silently ignore, or null ('includeHistory' applies: events of history).</summary>
+    private static string? EventIgnores(SubscriptionRequest request, List<string> sources, List<string> documentTypes, string? query) =>
+        sources.Count > 0 ? "sources"
+        : documentTypes.Count > 0 ? "documentTypes"
+        : query is not null ? "query"
+        : request.DriftOnly == true ? "driftOnly"
         : request.MinScore is > 0 ? "minScore"
         : request.TopicMatch == "all" ? "topicMatch"
         : request.SpikeWindowHours is not null ? "spikeWindowHours"

@@ -45,6 +45,9 @@ public sealed class AlertStore(Database database)
     /// <summary>The dedupe key of a statement alert: once per statement and subscription, whatever the revision.</summary>
     public static string StatementKey(long statementId) => $"statement:{statementId}";
 
+    /// <summary>The dedupe key of an event alert: once per event and subscription (the event's id as clustered; a merge keeps the older id).</summary>
+    public static string EventKey(long eventId) => $"event:{eventId}";
+
     /// <summary>The dedupe key of a spike: once per topic and window (its start, epoch ms).</summary>
     public static string SpikeKey(string topicId, DateTimeOffset windowStart) => $"spike:{topicId}:{Database.ToDb(windowStart)}";
 

@@ -14,7 +14,10 @@ public static class PipelineQueues
     public const string StoreStatement = "store-statement";
     public const string MatchSubscriptions = "match-subscriptions";
 
-    public static readonly IReadOnlyList<string> All = [TagStatement, StoreStatement, MatchSubscriptions];
+    /// <summary>Alerts' "event" subscriptions: the event clustering's committed pages (<see cref="StatementsGrouped"/>).</summary>
+    public const string MatchEventSubscriptions = "match-event-subscriptions";
+
+    public static readonly IReadOnlyList<string> All = [TagStatement, StoreStatement, MatchSubscriptions, MatchEventSubscriptions];
 
     /// <summary>
     /// The backfill's own path (statements found in archives, <see cref="StatementDiscovered.Backfill"/>): sent, not
@@ -38,6 +41,7 @@ public static class PipelineQueues
         cfg.BindQueue<StatementsDiscovered>(TagStatement, quorum);
         cfg.BindQueue<StatementsTagged>(StoreStatement, quorum);
         cfg.BindQueue<StatementsStored>(MatchSubscriptions, quorum);
+        cfg.BindQueue<StatementsGrouped>(MatchEventSubscriptions, quorum);
     }
 
     /// <summary>

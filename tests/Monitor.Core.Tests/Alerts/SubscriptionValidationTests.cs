@@ -82,7 +82,38 @@ public sealed class SubscriptionValidationTests
         Assert.Contains("'sources'", withSources.Problem!.Detail, StringComparison.Ordinal);
         Assert.Contains("'spikeWindowHours'", withSpike.Problem!.Detail, StringComparison.Ordinal);
         Assert.Contains("'topicMatch'", withAll.Problem!.Detail, StringComparison.Ordinal);
-        Assert.Equal("'kind' must be 'statements', 'spike' or 'briefing'; got 'briefings'.", badKind.Problem!.Detail);
+        Assert.Equal("'kind' must be 'statements', 'spike', 'briefing' or 'event'; got 'briefings'.", badKind.Problem!.Detail);
+    }
+
+    [Fact]
+    public async Task An_event_subscription_takes_topics_or_none_and_history_and_refuses_the_statement_and_spike_fields()
+    {
+        var any = await ValidateAsync(new SubscriptionRequest { Name = "both", Kind = SubscriptionKinds.Event });
+        var some = await ValidateAsync(new SubscriptionRequest { Name = "both", Kind = "event", Topics = ["sanctions", "cyber-hybrid-disinformation"], IncludeHistory = true, Delivery = "hourly" });
+        var unknownTopic = await ValidateAsync(new SubscriptionRequest { Name = "both", Kind = "event", Topics = ["no-such-topic"] });
+        var refused = new Dictionary<string, SubscriptionRequest>
+        {
+            ["query"] = new() { Name = "both", Kind = "event", Query = "sanctions" },
+            ["sources"] = new() { Name = "both", Kind = "event", Sources = ["nato-news"] },
+            ["documentTypes"] = new() { Name = "both", Kind = "event", DocumentTypes = ["speech"] },
+            ["driftOnly"] = new() { Name = "both", Kind = "event", DriftOnly = true },
+            ["minScore"] = new() { Name = "both", Kind = "event", MinScore = 0.5 },
+            ["topicMatch"] = new() { Name = "both", Kind = "event", Topics = ["sanctions"], TopicMatch = "all" },
+            ["spikeWindowHours"] = new() { Name = "both", Kind = "event", SpikeWindowHours = 6 },
+            ["spikeFactor"] = new() { Name = "both", Kind = "event", SpikeFactor = 3 },
+        };
+
+        Assert.Null(any.Problem);
+        Assert.Equal((SubscriptionKinds.Event, 0, false), (any.Subscription!.Kind, any.Subscription.Topics.Count, any.Subscription.IncludeHistory));
+        Assert.Equal((2, true, SubscriptionDelivery.Hourly), (some.Subscription!.Topics.Count, some.Subscription.IncludeHistory, some.Subscription.Delivery));
+        Assert.Equal("Unknown topics", unknownTopic.Problem!.Title);
+        foreach (var (field, request) in refused)
+        {
+            var problem = (await ValidateAsync(request)).Problem;
+            Assert.True(problem is not null, field);
+            Assert.Equal("Invalid fields for an event subscription", problem.Title);
+            Assert.Contains($"'{field}' does not apply to it", problem.Detail, StringComparison.Ordinal);
+        }
     }
 
     private static SubscriptionRequest Webhook(string url) =>

@@ -46,6 +46,30 @@ public sealed class AtomFeedTests(AlertsDashboard dashboard)
     }
 
     [Fact]
+    public async Task An_event_alert_links_to_this_dashboards_event_page()
+    {
+        var analyst = await dashboard.UserAsync("analyst");
+        var created = await AlertsDashboard.CreateSubscriptionAsync(analyst.Http, new { name = "Both spoke", kind = "event", topics = new[] { "sanctions" }, enabled = false });
+        var id = created.GetProperty("id").GetInt64();
+        // As the Alerts worker raises it without Alerts:DashboardUrl: the event page as a path.
+        var raised = await new Monitor.Data.Alerts.AlertStore(dashboard.Database).RaiseAsync(new Monitor.Data.Alerts.AlertRecord
+        {
+            SubscriptionId = id, UserId = analyst.Id, Kind = Monitor.Core.Alerts.AlertKinds.Event, Title = "NATO and the EP on: Allies agree new sanctions",
+            Url = "/event.html?id=5", MatchedTopics = ["sanctions"], Detail = """{"eventId":5,"institutions":["NATO","EP"],"members":2}""",
+            TriggeredAt = DateTimeOffset.UtcNow,
+        }, Monitor.Data.Alerts.AlertStore.EventKey(5), new Monitor.Data.Alerts.AlertPlan { SubscriptionName = "Both spoke", Notify = false });
+
+        using var response = await dashboard.Anonymous.GetAsync(new Uri(created.GetProperty("feedUrl").GetString()!));
+        var entry = Assert.Single((await LoadAsync(response)).Items);
+
+        Assert.Equal($"urn:monitor:alert:{raised!.Alert.Id}", entry.Id);
+        Assert.Equal("NATO and the EP on: Allies agree new sanctions", entry.Title.Text);
+        var link = Assert.Single(entry.Links);
+        Assert.Equal(("alternate", "The event", new Uri(dashboard.Process.BaseAddress, "/event.html?id=5")), (link.RelationshipType, link.Title, link.Uri));
+        Assert.Equal("NATO and the European Parliament have both spoken on this event. Matched topics: sanctions.", entry.Summary.Text);
+    }
+
+    [Fact]
     public async Task The_feed_keeps_the_last_fifty_alerts()
     {
         var analyst = await dashboard.UserAsync("analyst");

@@ -23,7 +23,12 @@ public sealed class SubscriptionsApiTests(AlertsDashboard dashboard)
         { "wrong type", """{"name":"x","minScore":"high"}""", "Invalid JSON", "$.minScore" },
         { "empty name", """{"name":"  "}""", "Invalid name", "'name' must be 1 to 100 characters" },
         { "long name", $$"""{"name":"{{new string('n', 101)}}"}""", "Invalid name", "'name' must be 1 to 100 characters; got 101" },
-        { "kind", """{"name":"x","kind":"weekly"}""", "Invalid kind", "'kind' must be 'statements', 'spike' or 'briefing'; got 'weekly'" },
+        { "kind", """{"name":"x","kind":"weekly"}""", "Invalid kind", "'kind' must be 'statements', 'spike', 'briefing' or 'event'; got 'weekly'" },
+        { "event with a query", """{"name":"x","kind":"event","topics":["sanctions"],"query":"sanctions"}""", "Invalid fields for an event subscription", "'query' does not apply to it" },
+        { "event with sources", """{"name":"x","kind":"event","sources":["test-feed"]}""", "Invalid fields for an event subscription", "'sources' does not apply to it" },
+        { "event with all topics", """{"name":"x","kind":"event","topics":["sanctions","collective-defence"],"topicMatch":"all"}""", "Invalid fields for an event subscription", "'topicMatch' does not apply to it" },
+        { "event with a spike window", """{"name":"x","kind":"event","spikeWindowHours":6}""", "Invalid fields for an event subscription", "'spikeWindowHours' does not apply to it" },
+        { "event with unknown topics", """{"name":"x","kind":"event","topics":["no-such-topic"]}""", "Unknown topics", "'no-such-topic'" },
         { "topics", """{"name":"x","topics":["collective-defence","no-such-topic","also-not"]}""", "Unknown topics", "'topics' has unknown topic ids: 'no-such-topic', 'also-not'" },
         { "topicMatch", """{"name":"x","topicMatch":"most"}""", "Invalid topicMatch", "'topicMatch' must be 'any' or 'all'; got 'most'" },
         { "sources", """{"name":"x","sources":["test-feed","no-such-source"]}""", "Unknown sources", "'sources' has unknown source ids: 'no-such-source'" },
@@ -237,6 +242,23 @@ public sealed class SubscriptionsApiTests(AlertsDashboard dashboard)
     }
 
     [Fact]
+    public async Task An_event_subscription_is_created_with_its_topics_and_history_and_replaced_by_one_of_any_event()
+    {
+        var analyst = await dashboard.UserAsync("analyst");
+        var created = await AlertsDashboard.CreateSubscriptionAsync(analyst.Http, new { name = "Both spoke", kind = "event", topics = new[] { "sanctions" }, includeHistory = true });
+        var id = created.GetProperty("id").GetInt64();
+
+        using var replaced = await analyst.Http.PutAsJsonAsync($"/api/subscriptions/{id}", new { name = "Both spoke", kind = "event", delivery = "hourly" });
+        var read = await analyst.Http.GetFromJsonAsync<JsonElement>($"/api/subscriptions/{id}");
+
+        Assert.Equal(("event", true), (created.GetProperty("kind").GetString(), created.GetProperty("includeHistory").GetBoolean()));
+        Assert.Equal(["sanctions"], Strings(created.GetProperty("topics")));
+        Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
+        Assert.Equal(("event", "hourly", 0, false), (read.GetProperty("kind").GetString(), read.GetProperty("delivery").GetString(),
+            read.GetProperty("topics").GetArrayLength(), read.GetProperty("includeHistory").GetBoolean()));
+    }
+
+    [Fact]
     public async Task The_OpenAPI_document_describes_the_request_body_and_no_service_as_a_parameter()
     {
         var admin = await dashboard.UserAsync("admin");
@@ -250,6 +272,8 @@ public sealed class SubscriptionsApiTests(AlertsDashboard dashboard)
         Assert.Equal(["id"], replay.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
         Assert.True(paths.TryGetProperty("/api/alerts/unread-count", out _));
         Assert.True(paths.TryGetProperty("/feeds/alerts/{token}", out _));
+        Assert.Contains("'event' (once per event, when NATO and the EP have both spoken", create.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Contains("'event'", paths.GetProperty("/api/subscriptions/{id}").GetProperty("put").GetProperty("description").GetString(), StringComparison.Ordinal);
     }
 
     internal static StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");

@@ -69,6 +69,51 @@ public sealed partial class AlertPlanner(
         }
     }
 
+    /// <summary>
+    /// The alerts of a committed clustering page: each event that NATO and the EP have both spoken on for the first time
+    /// raises one alert per "event" subscription whose topics it carries (<see cref="EventAlertMatcher"/>), keyed
+    /// <c>event:&lt;id&gt;</c>, in (subscription, key) order.
+    /// </summary>
+    public async Task<IReadOnlyList<PendingAlert>> PlanEventsAsync(IReadOnlyList<GroupedEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (!events.Any(e => e.BothInstitutionsNow))
+        {
+            return [];
+        }
+
+        var enabled = (await subscriptions.ListEnabledAsync(cancellationToken)).Where(s => s.Kind == SubscriptionKinds.Event).ToList();
+        var now = time.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var pending = new List<PendingAlert>();
+        foreach (var grouped in events)
+        {
+            foreach (var subscription in enabled)
+            {
+                if (EventAlertMatcher.Match(subscription, grouped, today) is not { } matched)
+                {
+                    continue;
+                }
+
+                var detail = JsonSerializer.Serialize(new
+                {
+                    eventId = grouped.EventId, institutions = grouped.Institutions, members = grouped.Members,
+                    firstDay = grouped.FirstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    lastDay = grouped.LastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                });
+                pending.Add(Pending(subscription, AlertStore.EventKey(grouped.EventId), new AlertRecord
+                {
+                    SubscriptionId = subscription.Id, UserId = subscription.UserId, Kind = AlertKinds.Event, Title = EventAlertMatcher.Title(grouped),
+                    Url = DashboardLink($"event.html?id={grouped.EventId.ToString(CultureInfo.InvariantCulture)}"), MatchedTopics = matched,
+                    Detail = detail, TriggeredAt = now,
+                }));
+            }
+        }
+
+        return [.. pending.DistinctBy(p => (p.Alert.SubscriptionId, p.DedupeKey))
+            .OrderBy(p => p.Alert.SubscriptionId).ThenBy(p => p.DedupeKey, StringComparer.Ordinal)];
+    }
+
     private async Task<bool> MatchesQueryAsync(Subscription subscription, long statementId, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(subscription.Query))

@@ -84,3 +84,14 @@ test('a briefing card says which sections of the weekly briefing it sends', () =
   assert.deepEqual(summaryRows({ kind: 'briefing', topics: ['a', 'b'] }, { topicTitle: (id) => id.toUpperCase() })[0],
     ['Sends', 'the living briefing of the past week, the sections on A or B, when it cites a statement']);
 });
+
+test('an event card says it alerts once when both institutions have spoken, on its topics or any event', () => {
+  const title = (id) => id.toUpperCase();
+  const base = { kind: 'event', delivery: 'immediate', channels: { inApp: true, email: false, webhook: null } };
+  assert.deepEqual(summaryRows({ ...base, topics: ['sanctions', 'cyber'] }, { topicTitle: title })[0],
+    ['Alerts', 'once when NATO and the EP have both spoken on an event on SANCTIONS or CYBER']);
+  assert.deepEqual(summaryRows({ ...base, topics: [], includeHistory: true }, { topicTitle: title })[0],
+    ['Alerts', 'once when NATO and the EP have both spoken on any event · events of history too']);
+  assert.equal(validateRequest({ ...valid(), kind: 'event' }), null);
+  assert.equal(toRequest({ name: 'n', kind: 'event', topics: ['a'], includeHistory: true }).kind, 'event');
+});

@@ -45,7 +45,7 @@ function normalizeAlert(raw) {
     id,
     subscriptionId: Number(raw.subscriptionId),
     subscriptionName: asText(raw.subscriptionName),
-    kind: raw.kind === 'spike' || raw.kind === 'briefing' ? raw.kind : 'statement',
+    kind: raw.kind === 'spike' || raw.kind === 'briefing' || raw.kind === 'event' ? raw.kind : 'statement',
     statementId: raw.statementId !== null && raw.statementId !== undefined && Number.isSafeInteger(statementId) ? statementId : null,
     topicId: typeof raw.topicId === 'string' ? raw.topicId : null,
     title: asText(raw.title),
@@ -79,14 +79,20 @@ const DETAIL_LABELS = {
   statements: 'statements cited',
   nato: 'NATO statements',
   ep: 'European Parliament statements',
+  institutions: 'institutions',
+  members: 'statements in the event',
+  firstDay: 'first day',
+  lastDay: 'latest day',
 };
 
 // A briefing's detail also carries its period and its Markdown: the link opens the period's page instead.
-const HIDDEN_DETAIL = new Set(['topicId', 'from', 'to', 'markdown']);
+// An event's id is in its link.
+const HIDDEN_DETAIL = new Set(['topicId', 'from', 'to', 'markdown', 'eventId']);
 
 function formatValue(value) {
   if (typeof value === 'number') return Number.isInteger(value) ? value.toLocaleString('en') : value.toLocaleString('en', { maximumFractionDigits: 2 });
   if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join(', ');
   return JSON.stringify(value);
 }
 
@@ -113,6 +119,11 @@ function titleLink(alert) {
     const query = new URL(alert.url || 'briefing.html', document.baseURI).searchParams;
     return pageLink('briefing.html', { from: query.get('from'), to: query.get('to') }, text, 'alert-link');
   }
+  if (alert.kind === 'event') {
+    // Likewise: the event page here, by the id in the stored link (or in the detail).
+    const id = new URL(alert.url || 'event.html', document.baseURI).searchParams.get('id') ?? alert.detail?.eventId;
+    if (id !== null && id !== undefined && /^\d+$/.test(String(id))) return pageLink('event.html', { id: String(id) }, text, 'alert-link');
+  }
   return link(alert.url, text, 'alert-link');
 }
 
@@ -127,6 +138,7 @@ function renderAlert(alert) {
   meta.append(unread);
   if (alert.kind === 'spike') meta.append(h('span', 'badge badge-spike', 'Spike'));
   if (alert.kind === 'briefing') meta.append(h('span', 'badge', 'Briefing'));
+  if (alert.kind === 'event') meta.append(h('span', 'badge', 'Event'));
   const subscription = h('span', 'alert-subscription', alert.subscriptionName || `subscription ${alert.subscriptionId}`);
   subscription.setAttribute('title', 'Subscription');
   meta.append(subscription);
@@ -136,7 +148,7 @@ function renderAlert(alert) {
   heading.append(titleLink(alert));
   item.append(meta, heading);
 
-  if (alert.kind === 'spike' || alert.kind === 'briefing') item.append(renderDetail(alert));
+  if (alert.kind === 'spike' || alert.kind === 'briefing' || alert.kind === 'event') item.append(renderDetail(alert));
 
   if (alert.matchedTopics.length > 0) {
     const chips = h('ul', 'chips');
@@ -293,7 +305,7 @@ function receivePush(raw) {
   if (!alert || state.account === null) return;
   if (upsert(alert, { fresh: true })) {
     updateSummary();
-    if (alert.kind === 'spike' || alert.kind === 'briefing') {
+    if (alert.kind === 'spike' || alert.kind === 'briefing' || alert.kind === 'event') {
       getJson(`api/alerts/${alert.id}`)
         .then((full) => {
           const detailed = normalizeAlert(full);

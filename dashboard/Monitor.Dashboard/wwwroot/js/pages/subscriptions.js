@@ -61,6 +61,8 @@ function saved(answer, { id, request }) {
 // ---------------------------------------------------------------------------------------------
 // The list
 
+const KIND_BADGES = { statements: 'Statements', spike: 'Spike', briefing: 'Briefing', event: 'Event' };
+
 function renderSubscription(view) {
   const id = Number(view.id);
   const name = asText(view.name) || `subscription ${id}`;
@@ -71,7 +73,7 @@ function renderSubscription(view) {
   const head = h('div', 'card-head');
   head.append(h('h3', 'card-title', name));
   const flags = h('p', 'card-flags');
-  flags.append(h('span', 'badge', view.kind === 'spike' ? 'Spike' : view.kind === 'briefing' ? 'Briefing' : 'Statements'));
+  flags.append(h('span', 'badge', KIND_BADGES[view.kind] ?? 'Statements'));
   flags.append(view.enabled === false ? h('span', 'badge badge-off', 'Disabled') : h('span', 'badge badge-on', 'Enabled'));
   head.append(flags);
   item.append(head);

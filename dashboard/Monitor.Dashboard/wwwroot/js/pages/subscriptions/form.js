@@ -5,7 +5,7 @@
 // Names, queries and URLs the user typed are data like any feed text: they reach the DOM only through js/lib/dom.js.
 import { h, asText, setStatus, clear } from '../../lib/dom.js';
 import { send } from '../../lib/api.js';
-import { DELIVERIES, validateRequest } from './request.js';
+import { DELIVERIES, KINDS, validateRequest } from './request.js';
 
 function choice(name, value, text) {
   const label = h('label', 'choice');
@@ -73,6 +73,8 @@ export function createSubscriptionForm({ onSaved }) {
     query: document.getElementById('sub-query'),
     drift: document.getElementById('sub-drift'),
     history: document.getElementById('sub-history'),
+    eventFields: document.getElementById('event-fields'),
+    eventHistory: document.getElementById('sub-event-history'),
     delivery: document.getElementById('sub-delivery'),
     digestHourField: document.getElementById('digest-hour-field'),
     digestHour: document.getElementById('sub-digest-hour'),
@@ -130,13 +132,16 @@ export function createSubscriptionForm({ onSaved }) {
     ui.timeZone.value = zone;
   }
 
-  /** Shows the fields that apply: spike settings, statement filters (not for a briefing), the digest hour, quiet hours, the webhook. */
+  /** Shows the fields that apply: spike settings, statement filters (not for a briefing or an event), the digest hour, quiet hours, the webhook. */
   function syncForm() {
-    const spike = radioValue('kind') === 'spike';
-    const briefing = radioValue('kind') === 'briefing';
+    const kind = radioValue('kind');
+    const spike = kind === 'spike';
+    const topicsOnly = kind === 'briefing' || kind === 'event';
     ui.spikeFields.hidden = !spike;
-    ui.statementFields.hidden = briefing;
-    ui.topicMatchFields.hidden = briefing;
+    ui.statementFields.hidden = topicsOnly;
+    ui.topicMatchFields.hidden = topicsOnly;
+    // An event subscription keeps one statement filter: history (events whose latest statement is over a week old).
+    ui.eventFields.hidden = kind !== 'event';
     ui.digestHourField.hidden = ui.delivery.value !== 'daily';
     ui.quietFields.hidden = !ui.quiet.checked;
     ui.webhookFields.hidden = !ui.webhook.checked;
@@ -149,21 +154,24 @@ export function createSubscriptionForm({ onSaved }) {
   /** The form as a SubscriptionRequest. */
   function readForm() {
     const query = ui.query.value.trim();
-    const spike = radioValue('kind') === 'spike';
-    // A briefing digest takes topics only: the statement filters (hidden) are not sent, as the server refuses them.
-    const briefing = radioValue('kind') === 'briefing';
+    const kind = KINDS.includes(radioValue('kind')) ? radioValue('kind') : 'statements';
+    const spike = kind === 'spike';
+    const event = kind === 'event';
+    // A briefing digest and an event subscription take topics only (an event also history): the statement filters
+    // (hidden) are not sent, as the server refuses them.
+    const topicsOnly = kind === 'briefing' || event;
     return {
       name: ui.name.value.trim(),
-      kind: spike ? 'spike' : briefing ? 'briefing' : 'statements',
+      kind,
       enabled: ui.enabled.checked,
       topics: checked(ui.topics),
-      topicMatch: !briefing && radioValue('topicMatch') === 'all' ? 'all' : 'any',
-      sources: briefing ? [] : checked(ui.sources),
-      documentTypes: briefing ? [] : checked(ui.types),
-      minScore: briefing ? 0 : number(ui.minScore, 0),
-      query: briefing || query === '' ? null : query,
-      driftOnly: !briefing && ui.drift.checked,
-      includeHistory: !briefing && ui.history.checked,
+      topicMatch: !topicsOnly && radioValue('topicMatch') === 'all' ? 'all' : 'any',
+      sources: topicsOnly ? [] : checked(ui.sources),
+      documentTypes: topicsOnly ? [] : checked(ui.types),
+      minScore: topicsOnly ? 0 : number(ui.minScore, 0),
+      query: topicsOnly || query === '' ? null : query,
+      driftOnly: !topicsOnly && ui.drift.checked,
+      includeHistory: event ? ui.eventHistory.checked : !topicsOnly && ui.history.checked,
       // Only a spike subscription has a window and a factor.
       spikeWindowHours: spike ? Math.round(number(ui.spikeWindow, 24)) : null,
       spikeFactor: spike ? number(ui.spikeFactor, 3) : null,
@@ -183,7 +191,7 @@ export function createSubscriptionForm({ onSaved }) {
   function writeForm(view) {
     const v = view ?? {};
     ui.name.value = asText(v.name);
-    setRadio('kind', v.kind === 'spike' || v.kind === 'briefing' ? v.kind : 'statements');
+    setRadio('kind', KINDS.includes(v.kind) ? v.kind : 'statements');
     ui.enabled.checked = v.enabled !== false;
     setChecked(ui.topics, v.topics);
     setRadio('topicMatch', v.topicMatch === 'all' ? 'all' : 'any');
@@ -193,6 +201,7 @@ export function createSubscriptionForm({ onSaved }) {
     ui.query.value = asText(v.query);
     ui.drift.checked = v.driftOnly === true;
     ui.history.checked = v.includeHistory === true;
+    ui.eventHistory.checked = v.includeHistory === true;
     ui.spikeWindow.value = String(typeof v.spikeWindowHours === 'number' ? v.spikeWindowHours : 24);
     ui.spikeFactor.value = String(typeof v.spikeFactor === 'number' ? v.spikeFactor : 3);
     ui.quiet.checked = v.quietHours !== null && v.quietHours !== undefined;

@@ -4,6 +4,9 @@ import { asText } from '../../lib/dom.js';
 
 export const DELIVERIES = ['immediate', 'hourly', 'daily'];
 
+/** The subscription kinds the API takes. */
+export const KINDS = ['statements', 'spike', 'briefing', 'event'];
+
 /** The request a SubscriptionView would be sent back as (for enable / disable). */
 export function toRequest(view) {
   return {
@@ -46,6 +49,9 @@ export function summaryRows(view, { topicTitle = (id) => id, sourceName = (id) =
   } else if (view.kind === 'briefing') {
     const topics = Array.isArray(view.topics) && view.topics.length > 0 ? `the sections on ${topicList(view, topicTitle)}` : 'every section';
     rows.push(['Sends', `the living briefing of the past week, ${topics}, when it cites a statement`]);
+  } else if (view.kind === 'event') {
+    const topics = Array.isArray(view.topics) && view.topics.length > 0 ? `an event on ${topicList(view, topicTitle)}` : 'any event';
+    rows.push(['Alerts', `once when NATO and the EP have both spoken on ${topics}${view.includeHistory ? ' · events of history too' : ''}`]);
   } else {
     const parts = [topicList(view, topicTitle)];
     const sources = Array.isArray(view.sources) ? view.sources : [];
