@@ -33,6 +33,7 @@ public static class AlertsWorker
         builder.Services.AddOutboxRelay();
         builder.Services.TryAddSingleton<DeliverySignal>();
         builder.Services.TryAddSingleton<AlertPlanner>();
+        builder.Services.TryAddSingleton<AlertRaiser>();
         WebhookChannel.AddWebhookChannel(builder.Services);
         builder.Services.AddEmailAndDigests();
         builder.Services.AddHostedService<DeliveryDispatcher>();

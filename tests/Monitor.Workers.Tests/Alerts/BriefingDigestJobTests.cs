@@ -123,6 +123,7 @@ public sealed class BriefingDigestJobTests : IAsyncLifetime
         var subscriptions = new SubscriptionStore(_database);
         var planner = new AlertPlanner(subscriptions, new QueryMatch(_database), new TopicVolume(_database), options, _time, NullLogger<AlertPlanner>.Instance);
         return new BriefingDigestJob(subscriptions, new BriefingStore(_database, new HistoryAggregates(_database)), TopicFile.LoadDefault(),
-            new AlertStore(_database), planner, new OutboxSignal(), new DeliverySignal(), options, _time, NullLogger<BriefingDigestJob>.Instance);
+            planner, new AlertRaiser(new AlertStore(_database), new OutboxSignal(), new DeliverySignal(), _time, NullLogger<AlertRaiser>.Instance),
+            options, _time, NullLogger<BriefingDigestJob>.Instance);
     }
 }

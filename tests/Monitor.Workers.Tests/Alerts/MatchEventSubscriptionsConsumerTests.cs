@@ -52,6 +52,7 @@ public sealed class MatchEventSubscriptionsConsumerTests : IAsyncLifetime
             .AddSingleton<OutboxSignal>()
             .AddSingleton<DeliverySignal>()
             .AddSingleton<AlertPlanner>()
+            .AddSingleton<AlertRaiser>()
             .AddSingleton(Options.Create(_options))
             .AddSingleton(TimeProvider.System)
             .AddLogging()

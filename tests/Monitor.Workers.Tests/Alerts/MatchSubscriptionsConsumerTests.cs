@@ -45,6 +45,7 @@ public sealed class MatchSubscriptionsConsumerTests : IAsyncLifetime
             .AddSingleton<OutboxSignal>()
             .AddSingleton<DeliverySignal>()
             .AddSingleton<AlertPlanner>()
+            .AddSingleton<AlertRaiser>()
             .AddSingleton(Options.Create(_options))
             .AddSingleton(TimeProvider.System)
             .AddLogging()

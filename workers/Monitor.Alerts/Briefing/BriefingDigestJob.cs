@@ -1,13 +1,11 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Monitor.Alerts.Delivery;
 using Monitor.Alerts.Matching;
 using Monitor.Core.Alerts;
 using Monitor.Core.Briefing;
 using Monitor.Core.Tagging;
 using Monitor.Data.Alerts;
 using Monitor.Data.Briefing;
-using Monitor.Hosting.Outbox;
 
 namespace Monitor.Alerts.Briefing;
 
@@ -22,8 +20,8 @@ namespace Monitor.Alerts.Briefing;
 /// (in-app, inbox, Atom, webhook, email, quiet hours, digests), once, whatever restarts or competing Alerts processes.
 /// </summary>
 public sealed partial class BriefingDigestJob(
-    SubscriptionStore subscriptions, BriefingStore briefings, TopicFile topics, AlertStore alerts, AlertPlanner planner, OutboxSignal outbox,
-    DeliverySignal deliveries, IOptions<AlertsOptions> options, TimeProvider time, ILogger<BriefingDigestJob> logger) : BackgroundService
+    SubscriptionStore subscriptions, BriefingStore briefings, TopicFile topics, AlertPlanner planner, AlertRaiser raiser,
+    IOptions<AlertsOptions> options, TimeProvider time, ILogger<BriefingDigestJob> logger) : BackgroundService
 {
     // The subscriptions this process has done for the current week: the next passes skip them rather than build the
     // briefing again. After a restart they are done once more, and the dedupe key makes that a no-op.
@@ -92,31 +90,10 @@ public sealed partial class BriefingDigestJob(
             }));
         }
 
-        var raised = await alerts.RaiseAllAsync(pending, cancellationToken);
+        var raised = await raiser.RaiseAsync(pending, cancellationToken);
         _done.UnionWith(waiting.Select(s => s.Id));
-        for (var i = 0; i < pending.Count; i++)
-        {
-            if (raised[i] is { } stored)
-            {
-                LogRaised(stored.Alert.Id, pending[i].Alert.SubscriptionId, pending[i].DedupeKey, stored.DeliveryIds.Count);
-            }
-        }
-
-        if (raised.Any(r => r is not null))
-        {
-            outbox.Notify();
-        }
-
-        if (raised.Any(r => r is not null && r.Deliveries.Any(d => d.SendAt <= now)))
-        {
-            deliveries.Notify();
-        }
-
-        return raised.Count(r => r is not null);
+        return raised;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Briefing alert {AlertId} raised by subscription {SubscriptionId} ({DedupeKey}); {Deliveries} sends queued")]
-    private partial void LogRaised(long alertId, long subscriptionId, string dedupeKey, int deliveries);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Briefing subscription {SubscriptionId}: the week {From} to {To} cites no statement on its topics; no alert")]
     private partial void LogNothing(long subscriptionId, DateTimeOffset from, DateTimeOffset to);

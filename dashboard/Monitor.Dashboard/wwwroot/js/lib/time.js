@@ -27,6 +27,18 @@ export function relativeTime(date, now = Date.now()) {
   return 'just now';
 }
 
+/** A day as the API gives a DateOnly (yyyy-MM-dd) as a <time class="day">, or its raw text when it is not one. */
+export function dayElement(value) {
+  const text = typeof value === 'string' ? value : String(value ?? '');
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(text) ? parseDate(`${text}T00:00:00Z`) : null;
+  if (!date) return document.createTextNode(text);
+  const time = document.createElement('time');
+  time.className = 'day';
+  time.setAttribute('datetime', text);
+  time.textContent = dayFormat.format(date);
+  return time;
+}
+
 /** <time> with relative text, the exact time in its title, and data-relative so the clock refreshes it. */
 export function timeElement(date, prefix = '') {
   const time = document.createElement('time');

@@ -7,7 +7,7 @@
 import { h, asText, pageLink, setStatus, clear } from '../lib/dom.js';
 import { get } from '../lib/api.js';
 import { loadTopics, topicTitle } from '../lib/topics.js';
-import { parseDate, timeElement, dayFormat, absoluteFormat, startClock } from '../lib/time.js';
+import { parseDate, timeElement, dayFormat, absoluteFormat, startClock, dayElement } from '../lib/time.js';
 import { renderHeader } from '../lib/layout.js';
 
 const INSTITUTION_NAMES = { NATO: 'NATO', EP: 'European Parliament' };
@@ -30,16 +30,6 @@ const ui = {
 };
 
 const institutionName = (code) => INSTITUTION_NAMES[asText(code)] ?? asText(code);
-
-/** A day (yyyy-MM-dd, as the API gives DateOnly) as a <time>, or its raw text when it is not one. */
-function dayElement(value) {
-  const text = asText(value);
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(text) ? parseDate(`${text}T00:00:00Z`) : null;
-  if (!date) return document.createTextNode(text);
-  const time = h('time', 'day', dayFormat.format(date));
-  time.setAttribute('datetime', text);
-  return time;
-}
 
 function renderFacts(event, members) {
   clear(ui.facts);

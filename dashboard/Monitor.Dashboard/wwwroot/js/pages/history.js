@@ -6,7 +6,7 @@ import { h, asText, setStatus, clear, pageLink } from '../lib/dom.js';
 import { get, getJson, apiUrl } from '../lib/api.js';
 import { loadTopics, topicTitle } from '../lib/topics.js';
 import { normalizeStatement, renderStatement, DOCUMENT_TYPE_LABELS } from '../lib/statements.js';
-import { startClock, parseDate, dayFormat } from '../lib/time.js';
+import { startClock, dayElement } from '../lib/time.js';
 import { renderHeader } from '../lib/layout.js';
 import { queryTerms, findRanges, appendMarked } from '../lib/textmatch.js';
 
@@ -348,15 +348,6 @@ async function loadMoreEvents() {
   }
 }
 
-function dayText(value) {
-  const text = asText(value);
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(text) ? parseDate(`${text}T00:00:00Z`) : null;
-  if (!date) return document.createTextNode(text);
-  const time = h('time', 'day', dayFormat.format(date));
-  time.setAttribute('datetime', text);
-  return time;
-}
-
 function renderEventRow(e) {
   const item = h('li', 'event-row');
   item.dataset.eventId = asText(e.id);
@@ -364,8 +355,8 @@ function renderEventRow(e) {
   title.append(pageLink('event.html', { id: e.id }, asText(e.title).trim() || `Event ${asText(e.id)}`, 'event-link'));
   const meta = h('p', 'event-row-meta');
   const days = h('span', 'event-days');
-  if (asText(e.firstDay) === asText(e.lastDay)) days.append(dayText(e.firstDay));
-  else days.append(dayText(e.firstDay), ' to ', dayText(e.lastDay));
+  if (asText(e.firstDay) === asText(e.lastDay)) days.append(dayElement(e.firstDay));
+  else days.append(dayElement(e.firstDay), ' to ', dayElement(e.lastDay));
   const n = Number(e.members) || 0;
   const members = h('span', 'event-members', `${n} statement${n === 1 ? '' : 's'} (NATO ${Number(e.natoMembers) || 0}, EP ${Number(e.epMembers) || 0})`);
   const institutions = h('span', 'event-institutions');
