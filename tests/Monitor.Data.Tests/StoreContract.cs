@@ -324,6 +324,26 @@ public abstract class StoreContract(Store store) : DatabaseContract(store)
     }
 
     [Fact]
+    public async Task A_renewed_claim_holds_while_its_poll_runs_a_recorded_result_ends_it_and_an_unrenewed_one_lapses()
+    {
+        var sources = new SourceStore(Database);
+        await sources.UpsertAsync([new SourceDefinition("kept", "Kept", "http://127.0.0.1/a.xml", "rss", 1), new SourceDefinition("dead", "Dead", "http://127.0.0.1/b.xml", "rss", 1)]);
+        var lease = TimeSpan.FromSeconds(30);
+        var claimed = (await sources.ClaimDueAsync(T0, 10, lease, CancellationToken.None)).ToDictionary(s => s.Id);
+        Assert.Equal(T0 + lease, claimed["kept"].NextPollAt);
+
+        // "kept" is renewed at 20 s (its poll still runs); "dead" is not (its process was killed mid-poll).
+        Assert.True(await sources.RenewClaimAsync("kept", claimed["kept"].NextPollAt, T0.AddSeconds(50), CancellationToken.None));
+        Assert.False(await sources.RenewClaimAsync("kept", claimed["kept"].NextPollAt, T0.AddSeconds(60), CancellationToken.None));
+        Assert.Equal(["dead"], (await sources.ClaimDueAsync(T0.AddSeconds(31), 10, lease, CancellationToken.None)).Select(s => s.Id));
+
+        // The poll records its result: a renewal in flight after it changes nothing.
+        await sources.RecordSuccessAsync("kept", T0.AddSeconds(40), T0.AddSeconds(41), null, null, CancellationToken.None);
+        Assert.False(await sources.RenewClaimAsync("kept", T0.AddSeconds(50), T0.AddSeconds(80), CancellationToken.None));
+        Assert.Equal(["kept"], (await sources.ClaimDueAsync(T0.AddSeconds(41), 10, lease, CancellationToken.None)).Select(s => s.Id));
+    }
+
+    [Fact]
     public async Task A_failed_poll_records_the_error_and_a_success_clears_it()
     {
         var sources = new SourceStore(Database);

@@ -188,6 +188,7 @@ public sealed class InfrastructureFaultTests(ITestOutputHelper output) : IAsyncL
         if (!complete)
         {
             failures.Add($"not complete within 240 s: {await DescribeAsync()}");
+            await KeepProcessLogsAsync(fault);
         }
 
         var statements = _added.Count - before;
@@ -197,6 +198,29 @@ public sealed class InfrastructureFaultTests(ITestOutputHelper output) : IAsyncL
             $"client: {_client.Pushes.Count} pushes, {_client.CaughtUp.Count} caught up, {_client.Reconnects} reconnects, {_client.CatchUpRequests} catch-ups asked by the server; webhook: {_receiver.Received.Count} requests" +
             (failures.Count == 0 ? "" : $"\n  {string.Join("\n  ", failures)}"));
         _failures.AddRange(failures.Select(f => $"{fault}: {f}"));
+    }
+
+    /// <summary>
+    /// A fault the pipeline did not recover from: every process's last 2,000 lines of log, into MONITOR_TEST_LOG_DIR (which
+    /// CI keeps) when it is set, else their last 40 lines into the test's output.
+    /// </summary>
+    private async Task KeepProcessLogsAsync(string fault)
+    {
+        var logs = Environment.GetEnvironmentVariable("MONITOR_TEST_LOG_DIR");
+        foreach (var (name, process) in _processes)
+        {
+            if (logs is { Length: > 0 })
+            {
+                Directory.CreateDirectory(logs);
+                var file = Path.Combine(logs, $"fault-{string.Concat(fault.Where(char.IsLetterOrDigit))}-{name}.log");
+                await File.WriteAllTextAsync(file, process.Output);
+                output.WriteLine($"{fault}: {name}'s log in {file}");
+            }
+            else
+            {
+                output.WriteLine($"{fault}: {name}'s last lines:{Environment.NewLine}{string.Join(Environment.NewLine, process.Output.Split('\n').TakeLast(40))}");
+            }
+        }
     }
 
     /// <summary>Adds <paramref name="count"/> new items to the feed, one every 200 ms (a stream, not a burst).</summary>

@@ -41,10 +41,12 @@ public sealed class IngestionOptions
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// A claimed source is not claimed again for at least this long, so a poll slower than its source's interval (a
-    /// slow server, full-text fetches) is never run twice at once; the poll's result sets the real next poll time.
+    /// A claimed source is not claimed again for at least this long, and the claim is renewed every third of it while
+    /// its poll runs, so a poll slower than its source's interval (a slow server, full-text fetches) is never run twice
+    /// at once; the poll's result sets the real next poll time. A process killed mid-poll holds its sources this long at
+    /// most (it was 10 minutes, without renewal: a killed Ingestion left its sources unpolled that long).
     /// </summary>
-    public TimeSpan PollLease { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan PollLease { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Longer total timeouts per adapter: the EP Open Data Portal answers in 30 to 180 s.</summary>
     public Dictionary<string, TimeSpan> AdapterTimeouts { get; set; } = new(StringComparer.OrdinalIgnoreCase)

@@ -122,6 +122,19 @@ public sealed partial class SourceStore(Database database)
         return rows.Select(r => r.ToSource()).ToList();
     }
 
+    /// <summary>
+    /// Extends a claim while its poll runs (<see cref="ClaimDueAsync(DateTimeOffset, int, TimeSpan, CancellationToken)"/>
+    /// sets next_poll_at to the claim's end): only while the source still holds that claim, so a poll that has recorded
+    /// its result, or a claim another process took after this one lapsed, is never overwritten. False when it no longer does.
+    /// </summary>
+    public async Task<bool> RenewClaimAsync(string id, DateTimeOffset claimedUntil, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE sources SET next_poll_at = @Until WHERE id = @Id AND next_poll_at = @ClaimedUntil",
+            new { Id = id, ClaimedUntil = Database.ToDb(claimedUntil), Until = Database.ToDb(until) }, cancellationToken: cancellationToken)) == 1;
+    }
+
     public async Task RecordSuccessAsync(string id, DateTimeOffset now, DateTimeOffset nextPollAt, string? etag, string? lastModified, CancellationToken cancellationToken) =>
         await RecordSuccessAsync(id, now, nextPollAt, etag, lastModified, null, cancellationToken);
 

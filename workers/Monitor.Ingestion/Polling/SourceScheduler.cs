@@ -34,7 +34,7 @@ public sealed partial class SourceScheduler(
                 {
                     foreach (var source in await sources.ClaimDueAsync(time.GetUtcNow(), free, settings.PollLease, stoppingToken))
                     {
-                        running.Add((PollAsync(source, stoppingToken), time.GetTimestamp()));
+                        running.Add((PollAsync(source, settings.PollLease, stoppingToken), time.GetTimestamp()));
                     }
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -64,12 +64,49 @@ public sealed partial class SourceScheduler(
     internal static int FreeSlots(int running, int recent, IngestionOptions settings) =>
         Math.Min(settings.MaxConcurrentPolls - recent, settings.MaxConcurrentPolls + Math.Max(0, settings.SlowPollSlots) - running);
 
-    private async Task PollAsync(SourceRow source, CancellationToken cancellationToken)
+    private async Task PollAsync(SourceRow source, TimeSpan lease, CancellationToken cancellationToken)
     {
         await Task.Yield();
         await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<FeedPoller>().PollAsync(source, cancellationToken);
+        var poll = scope.ServiceProvider.GetRequiredService<FeedPoller>().PollAsync(source, cancellationToken);
+
+        // Renew the claim every third of the lease while the poll runs; a killed process's claim lapses after the lease.
+        var claimedUntil = source.NextPollAt;
+        var every = lease / 3 > TimeSpan.Zero ? lease / 3 : TimeSpan.FromSeconds(1);
+        while (!poll.IsCompleted && !cancellationToken.IsCancellationRequested)
+        {
+            var tick = Task.Delay(every, time, cancellationToken);
+            if (await Task.WhenAny(poll, tick) == poll || cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            var until = time.GetUtcNow() + lease;
+            if (until <= claimedUntil)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (!await sources.RenewClaimAsync(source.Id, claimedUntil, until, cancellationToken))
+                {
+                    break; // the poll recorded its result
+                }
+
+                claimedUntil = until;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogRenewFailed(ex, source.Id);
+            }
+        }
+
+        await poll;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew the poll claim of {SourceId}; another process may poll it once the claim lapses")]
+    private partial void LogRenewFailed(Exception exception, string sourceId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Polling {Count} configured sources: {Sources}")]
     private partial void LogStarted(int count, string sources);
