@@ -49,7 +49,7 @@ public sealed class EventAlertsCompetingWorkersTests(ITestOutputHelper output) :
             var index = i;
             worker.OutputLine += line =>
             {
-                if (line.Contains("Event alert ", StringComparison.Ordinal))
+                if (line.Contains("(event) raised by subscription", StringComparison.Ordinal))
                 {
                     raisedBy.AddOrUpdate(index, 1, (_, n) => n + 1);
                 }
