@@ -29,7 +29,7 @@ public sealed record EventProposal(long? EventId, string Reason, IReadOnlyList<l
 /// <item>Any other open event that scores at least <see cref="EventOptions.MergeThreshold"/> (or shares a reference)
 /// is merged into the joined one: the statement bridges them.</item>
 /// </list>
-/// <para>Events are never split: a merge is final (docs/events.md says why).</para>
+/// <para>Splits happen outside the clusterer, when a member's text is revised (<see cref="EventSplitter"/>, docs/events.md).</para>
 /// </remarks>
 public sealed class EventClusterer
 {

@@ -35,7 +35,13 @@ public sealed record EventDetail(
     public IReadOnlyList<EventFigureView> Figures { get; init; } = [];
     /// <summary>The entities its statements name, most named first (set by <see cref="EventQueries.GetAsync"/>).</summary>
     public IReadOnlyList<EventEntity> Entities { get; init; } = [];
+
+    /// <summary>Its splits: the parts split off it, and the event it was split from (docs/events.md#revisions-and-splits).</summary>
+    public IReadOnlyList<EventSplitView> Splits { get; init; } = [];
 }
+
+/// <summary>Event <paramref name="PartId"/> was split off event <paramref name="FromId"/> when <paramref name="StatementId"/> was revised.</summary>
+public sealed record EventSplitView(long PartId, long FromId, long StatementId, string Reason, DateTimeOffset SplitAt);
 
 /// <summary>A topic of an event: how many of its statements carry it.</summary>
 public sealed record EventTopic(string TopicId, int Statements);
@@ -257,6 +263,14 @@ public sealed class EventQueries(Database database)
             ORDER BY COUNT(*) DESC, n.entity_id
             """,
             new { Id = keptId }, cancellationToken: cancellationToken));
+        var splits = await connection.QueryAsync<(long PartId, long FromId, long StatementId, string Reason, long SplitAt)>(new CommandDefinition(
+            """
+            SELECT part_id AS PartId, from_id AS FromId, statement_id AS StatementId, reason AS Reason, split_at AS SplitAt FROM event_splits WHERE from_id = @Id
+            UNION ALL
+            SELECT part_id, from_id, statement_id, reason, split_at FROM event_splits WHERE part_id = @Id
+            ORDER BY SplitAt, PartId
+            """,
+            new { Id = keptId }, cancellationToken: cancellationToken));
         var figureRows = await connection.QueryAsync<(long StatementId, string FigureId, double Value, double Baseline, int Drift, string Evidence)>(new CommandDefinition(
             """
             SELECT f.statement_id AS StatementId, f.figure_id AS FigureId, f.value AS Value, f.baseline AS Baseline, f.drift AS Drift, f.evidence AS Evidence
@@ -291,6 +305,7 @@ public sealed class EventQueries(Database database)
             [.. merges.Select(g => new EventMergeView(g.MergedId, g.StatementId, g.Reason, Database.FromDb(g.MergedAt)))])
         {
             Figures = figures,
+            Splits = [.. splits.Select(x => new EventSplitView(x.PartId, x.FromId, x.StatementId, x.Reason, Database.FromDb(x.SplitAt)))],
             Entities = [.. entities.Select(n => new EventEntity(n.EntityId, EntityNames.Describe(n.EntityId).Name, EntityNames.Describe(n.EntityId).Kind, (int)n.Statements))],
         };
     }

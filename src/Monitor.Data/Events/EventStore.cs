@@ -17,6 +17,12 @@ public sealed record EventSource(long StatementId, string SourceId, string Insti
 
     /// <summary>Skipped before for want of an English version, which has come since: its skip is lifted when it is placed.</summary>
     public bool WasSkipped { get; init; }
+
+    /// <summary>
+    /// Set for a statement already in an event whose text changed since (table event_revised): the revision to place
+    /// again with <see cref="EventPage.ReviseAsync"/>, which can split its event.
+    /// </summary>
+    public int? Revision { get; init; }
 }
 
 /// <summary>What <see cref="EventStore.NextAsync(int, EventReading, CancellationToken)"/> reads.</summary>
@@ -27,6 +33,22 @@ public sealed record EventSource(long StatementId, string SourceId, string Insti
 /// <param name="LiveFirst">Also read live statements (not from a backfill) stored after the backlog's part of this page,
 /// so a backlog never holds today's news back.</param>
 public sealed record EventReading(bool Backlog = true, bool FollowRefinement = false, bool LiveFirst = false);
+
+/// <summary>What <see cref="EventPage.ReviseAsync"/> did with a revised statement.</summary>
+/// <param name="EventId">The event the statement is in now (0 with <paramref name="PlaceAgain"/>).</param>
+/// <param name="Parts">Events made of the parts split off its event.</param>
+/// <param name="PlaceAgain">The statement was taken out of its event and is to be placed as a new statement.</param>
+public sealed record EventRevision(long EventId, IReadOnlyList<long> Parts, bool PlaceAgain)
+{
+    /// <summary>The unit mean vector of the statement's event part now (for its key sentence); null with <see cref="PlaceAgain"/>.</summary>
+    public float[]? Centroid { get; init; }
+
+    /// <summary>
+    /// The event the statement was alone in, now empty: given back to it if it starts an event again, retired into the
+    /// event it joins otherwise (<see cref="EventPage.RetireAsync"/>).
+    /// </summary>
+    public long? Emptied { get; init; }
+}
 
 /// <summary>A page of statements to place, and the checkpoint to commit with it (every statement up to it is read).</summary>
 /// <param name="Moves">The checkpoint moves (statements placed ahead of it earlier are now behind it, or none is left).</param>
@@ -172,6 +194,15 @@ public sealed class EventStore(Database database)
             LIMIT @Count
             """,
             new { NoEnglish = StatementLanguage.UntaggedReason, Count = count }, cancellationToken: cancellationToken)));
+        // Members whose text changed since they were placed (queued by a trigger on statements, migration 0028).
+        rows.AddRange(await connection.QueryAsync<SourceRow>(new CommandDefinition(
+            $"""
+            SELECT {columns}, r.revision AS Revision
+            FROM event_revised r JOIN statements s ON s.id = r.statement_id
+            ORDER BY r.statement_id
+            LIMIT @Count
+            """,
+            new { Count = count }, cancellationToken: cancellationToken)));
         rows = [.. rows.DistinctBy(r => r.StatementId)];
         if (rows.Count == 0)
         {
@@ -192,6 +223,7 @@ public sealed class EventStore(Database database)
         {
             UntaggedReason = r.UntaggedReason,
             WasSkipped = r.WasSkipped,
+            Revision = r.Revision,
         })], next, next > checkpoint);
     }
 
@@ -215,7 +247,7 @@ public sealed class EventStore(Database database)
             return null;
         }
 
-        return new EventPage(connection, transaction, now);
+        return new EventPage(database, connection, transaction, now);
     }
 
     /// <summary>The day of a sort_at timestamp (UTC).</summary>
@@ -248,6 +280,8 @@ public sealed class EventStore(Database database)
         public string? UntaggedReason { get; init; }
 
         public bool WasSkipped { get; init; }
+
+        public int? Revision { get; init; }
     }
 }
 
@@ -257,6 +291,7 @@ public sealed class EventStore(Database database)
 /// </summary>
 public sealed class EventPage : IAsyncDisposable
 {
+    private readonly Database _database;
     private readonly DbConnection _connection;
     private readonly DbTransaction _transaction;
     private readonly DateTimeOffset _now;
@@ -269,8 +304,9 @@ public sealed class EventPage : IAsyncDisposable
     private readonly Dictionary<long, List<long>> _merges = [];
     private readonly Dictionary<long, bool> _bothBefore = [];
 
-    internal EventPage(DbConnection connection, DbTransaction transaction, DateTimeOffset now)
+    internal EventPage(Database database, DbConnection connection, DbTransaction transaction, DateTimeOffset now)
     {
+        _database = database;
         _connection = connection;
         _transaction = transaction;
         _now = now;
@@ -410,6 +446,182 @@ public sealed class EventPage : IAsyncDisposable
         }
 
         return eventId;
+    }
+
+    /// <summary>
+    /// Takes a revised member's new text into its event (docs/events.md#revisions-and-splits). The event's members are
+    /// linked again with the statement's new vector and topics (<see cref="EventSplitter.Parts"/>; the links recorded
+    /// with the statement itself no longer count): when they still hold together, the statement stays with its new
+    /// features; when the change cut the event, the oldest part keeps the event's id and every other part becomes a new
+    /// event recorded in event_splits. A statement left on its own is taken out of the event, to be placed again as a
+    /// new statement (<see cref="EventRevision.PlaceAgain"/>), unless it was alone in its event already.
+    /// </summary>
+    public async Task<EventRevision> ReviseAsync(EventStatement statement, int revision, EventOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        ArgumentNullException.ThrowIfNull(options);
+        await _connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM event_revised WHERE statement_id = @Id AND revision = @Revision",
+            new { statement.Id, Revision = revision }, _transaction, cancellationToken: cancellationToken));
+        var eventId = await _connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT event_id FROM event_members WHERE statement_id = @Id", new { statement.Id }, _transaction, cancellationToken: cancellationToken));
+        if (eventId is not { } id)
+        {
+            return new EventRevision(0, [], PlaceAgain: true);
+        }
+
+        await RememberBeforeAsync(id, cancellationToken);
+        var rows = (await _connection.QueryAsync<MemberRow>(new CommandDefinition(
+            """
+            SELECT statement_id AS StatementId, event_id AS EventId, day AS Day, institution AS Institution, reason AS Reason,
+                   vector AS Vector, topics AS Topics, refs AS Refs
+            FROM event_members WHERE event_id = @Id
+            """,
+            new { Id = id }, _transaction, cancellationToken: cancellationToken))).ToList();
+        var members = rows.Select(r => r.StatementId == statement.Id
+            ? statement with { Date = DateOnly.FromDayNumber(r.Day) }
+            : new EventStatement(r.StatementId, DateOnly.FromDayNumber(r.Day), r.Institution, EventStore.FromBytes(r.Vector),
+                EventStore.Split(r.Topics), EventStore.Split(r.Refs))).ToList();
+        var reasons = rows.ToDictionary(r => r.StatementId, r => r.StatementId == statement.Id ? "" : r.Reason);
+        var memberIds = reasons.Keys.ToHashSet();
+        var bridges = await _connection.QueryAsync<(long StatementId, string Reason)>(new CommandDefinition(
+            $"SELECT statement_id AS StatementId, reason AS Reason FROM event_merges WHERE statement_id {_database.InList("Ids")}",
+            new { Ids = memberIds.ToArray() }, _transaction, cancellationToken: cancellationToken));
+        var recorded = rows.Select(r => (r.StatementId, Linked: EventSplitter.LinkedStatement(r.Reason)))
+            .Concat(bridges.Select(b => (b.StatementId, Linked: EventSplitter.LinkedStatement(b.Reason))))
+            .Where(l => l.Linked is not null && l.StatementId != statement.Id && l.Linked != statement.Id)
+            .Select(l => (l.StatementId, l.Linked!.Value))
+            .ToList();
+        var parts = EventSplitter.Parts(members, recorded, reasons, options, $"first statement of a part split from event {id}");
+        var alone = parts.FirstOrDefault(p => p.StatementIds is [var only] && only == statement.Id);
+        if (alone is not null && parts.Count == 1)
+        {
+            // Alone in its event: placed again, the event kept for it if it starts one, retired into the one it joins.
+            await _connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM event_members WHERE statement_id = @Id", new { statement.Id }, _transaction, cancellationToken: cancellationToken));
+            return new EventRevision(0, [], PlaceAgain: true) { Emptied = id };
+        }
+
+        if (alone is not null)
+        {
+            // The revised statement no longer fits with anyone here: out of the event, placed again by the caller.
+            await _connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM event_members WHERE statement_id = @Id", new { statement.Id }, _transaction, cancellationToken: cancellationToken));
+            parts = [.. parts.Where(p => p != alone)];
+        }
+
+        var now = Database.ToDb(_now);
+        var kept = parts[0];
+        var made = new List<long>();
+        var next = await MaxEventIdAsync(cancellationToken);
+        var partOf = new Dictionary<long, long>();
+        foreach (var part in parts)
+        {
+            var partId = part == kept ? id : ++next;
+            if (partId != id)
+            {
+                made.Add(partId);
+                _bothBefore[partId] = _bothBefore.GetValueOrDefault(id);
+                await _connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    INSERT INTO events (id, first_day, last_day, title, institutions, members, nato_members, ep_members, created_at, updated_at)
+                    VALUES (@Id, 0, 0, '', '', 0, 0, 0, @Now, @Now)
+                    """,
+                    new { Id = partId, Now = now }, _transaction, cancellationToken: cancellationToken));
+                var why = $"split from event {id}: statement {statement.Id} was revised (revision {revision}) and no longer links its {part.StatementIds.Count} statement{(part.StatementIds.Count == 1 ? "" : "s")} to the rest";
+                await _connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO event_splits (part_id, from_id, statement_id, reason, split_at) VALUES (@Part, @From, @StatementId, @Reason, @Now)",
+                    new { Part = partId, From = id, StatementId = statement.Id, Reason = why, Now = now }, _transaction, cancellationToken: cancellationToken));
+                _touched.Add(partId);
+            }
+
+            foreach (var member in part.StatementIds)
+            {
+                partOf[member] = partId;
+                var reason = part.Reasons[member];
+                var row = rows.First(r => r.StatementId == member);
+                if (member == statement.Id)
+                {
+                    await _connection.ExecuteAsync(new CommandDefinition(
+                        "UPDATE event_members SET event_id = @Part, reason = @Reason, vector = @Vector, topics = @Topics, refs = @Refs WHERE statement_id = @Id",
+                        new
+                        {
+                            Part = partId,
+                            Reason = reason,
+                            Vector = EventStore.ToBytes(statement.Vector),
+                            Topics = EventStore.Join(statement.Topics),
+                            Refs = EventStore.Join(statement.References),
+                            statement.Id,
+                        },
+                        _transaction, cancellationToken: cancellationToken));
+                }
+                else if (partId != id || reason != row.Reason)
+                {
+                    await _connection.ExecuteAsync(new CommandDefinition(
+                        "UPDATE event_members SET event_id = @Part, reason = @Reason WHERE statement_id = @Id",
+                        new { Part = partId, Reason = reason, Id = member }, _transaction, cancellationToken: cancellationToken));
+                }
+
+                if (partId != id || member == statement.Id)
+                {
+                    _written.Add((member, partId, false));
+                }
+            }
+        }
+
+        _touched.Add(id);
+        if (!partOf.TryGetValue(statement.Id, out var at))
+        {
+            return new EventRevision(0, made, PlaceAgain: true);
+        }
+
+        return new EventRevision(at, made, PlaceAgain: false) { Centroid = Centroid(members.Where(m => partOf.GetValueOrDefault(m.Id) == at)) };
+    }
+
+    /// <summary>Sets a member's key sentence (a revised statement that stayed in its event).</summary>
+    public Task SetKeySentenceAsync(long statementId, string keySentence, CancellationToken cancellationToken = default) =>
+        _connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE event_members SET key_sentence = @KeySentence WHERE statement_id = @Id",
+            new { Id = statementId, KeySentence = keySentence }, _transaction, cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// Retires the event a revised statement was alone in (<see cref="EventRevision.Emptied"/>) once it has joined
+    /// <paramref name="into"/>: the event is recorded as merged into it, so links to it find the statement's event.
+    /// </summary>
+    public async Task RetireAsync(long emptied, long into, long statementId, CancellationToken cancellationToken = default)
+    {
+        var now = Database.ToDb(_now);
+        await _connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO event_merges (merged_id, kept_id, statement_id, reason, merged_at) VALUES (@Merged, @Kept, @StatementId, @Reason, @Now)",
+            new { Merged = emptied, Kept = into, StatementId = statementId, Reason = $"event {emptied} merged: its only statement {statementId} was revised and joins this event", Now = now },
+            _transaction, cancellationToken: cancellationToken));
+        await _connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE events SET merged_into = @Kept, updated_at = @Now WHERE id = @Merged OR merged_into = @Merged",
+            new { Merged = emptied, Kept = into, Now = now }, _transaction, cancellationToken: cancellationToken));
+        _touched.Remove(emptied);
+    }
+
+    /// <summary>Drops a revised statement from the queue without placing it again (its new text gives no features).</summary>
+    public Task DropRevisionAsync(long statementId, int revision, CancellationToken cancellationToken = default) =>
+        _connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM event_revised WHERE statement_id = @Id AND revision = @Revision",
+            new { Id = statementId, Revision = revision }, _transaction, cancellationToken: cancellationToken));
+
+    private static float[] Centroid(IEnumerable<EventStatement> members)
+    {
+        float[]? sum = null;
+        foreach (var m in members)
+        {
+            sum ??= new float[m.Vector.Length];
+            for (var i = 0; i < sum.Length; i++)
+            {
+                sum[i] += m.Vector[i];
+            }
+        }
+
+        sum ??= [];
+        var norm = Math.Sqrt(sum.Sum(v => (double)v * v));
+        return norm > 0 ? [.. sum.Select(v => (float)(v / norm))] : sum;
     }
 
     /// <summary>Records a statement that cannot be placed (neither title nor text), so it is not read again.</summary>

@@ -397,6 +397,81 @@ public abstract class EventStoreContract(Store store) : DatabaseContract(store)
         Assert.Equal(["NATO", "EP"], second.Events[1].Institutions);
     }
 
+    [Fact]
+    public async Task A_revised_member_is_read_again_and_a_revision_that_cuts_its_event_splits_it_with_the_reason()
+    {
+        // Event 1: a, b (like a), e (another story: it started event 4) and f, which bridged them when it joined (like b
+        // and like e at once).
+        var a = await StoreAsync("nato-news", "a", "Ministers meet", T0);
+        var b = await StoreAsync("nato-news", "b", "Ministers meet again", T0.AddDays(1));
+        var e = await StoreAsync("nato-news", "e", "Exercise", T0.AddDays(2));
+        var f = await StoreAsync("nato-news", "f", "Ministers and the exercise", T0.AddDays(3));
+        var events = new EventStore(Database);
+        var epoch = (await events.TryLeaseAsync("a", T0, Lease))!.Value;
+        var none = new Dictionary<long, string>();
+        await using (var page = (await events.BeginPageAsync("a", epoch, T0, Lease))!)
+        {
+            await page.WriteAsync(Statement(a, T0), new EventAssignment(a, 1, true, "first statement", []), none);
+            await page.WriteAsync(Statement(b, T0.AddDays(1)), new EventAssignment(b, 1, false, $"similarity 0.95 with statement {a}, same day", []), none);
+            await page.WriteAsync(Statement(e, T0.AddDays(2), vector: [0, 1, 0]), new EventAssignment(e, 4, true, "first statement", []), none);
+            await page.WriteAsync(Statement(f, T0.AddDays(3), vector: [0.7071f, 0.7071f, 0]), new EventAssignment(f, 1, false, $"similarity 0.80 with statement {b}, 2 days apart", [4]),
+                new Dictionary<long, string> { [4] = $"event 4 merged: statement {f} bridges it (similarity 0.80 with statement {e}, 1 day apart)" });
+            await page.CommitAsync(f);
+        }
+
+        var outbox = new OutboxStore(Database);
+        await GroupedAsync(outbox);
+        Assert.DoesNotContain(await events.NextAsync(10), s => s.Revision is not null);
+
+        // f's text changes (revision 2): it is read again; its new text is like a and b only.
+        await StoreAsync("nato-news", "f", "Ministers meet, third day", T0.AddDays(3));
+        var revised = Assert.Single(await events.NextAsync(10), s => s.Revision is not null);
+        Assert.Equal((f, 2, "Ministers meet, third day"), (revised.StatementId, revised.Revision!.Value, revised.Title));
+
+        EventRevision outcome;
+        await using (var page = (await events.BeginPageAsync("a", epoch, T0.AddDays(4), Lease))!)
+        {
+            outcome = await page.ReviseAsync(Statement(f, T0.AddDays(3)), 2, new EventOptions());
+            await page.CommitAsync(f);
+        }
+
+        // e is no longer linked to the rest: event 5 is made of it; a, b and f stay in event 1.
+        Assert.Equal((1L, false), (outcome.EventId, outcome.PlaceAgain));
+        Assert.Equal([5L], outcome.Parts);
+        await using var connection = await Database.OpenAsync();
+        Assert.Equal([(a, 1L), (b, 1L), (e, 5L), (f, 1L)],
+            (await connection.QueryAsync<(long, long)>("SELECT statement_id, event_id FROM event_members ORDER BY statement_id")).ToList());
+        var split = await connection.QuerySingleAsync<(long From, long Statement, string Reason)>("SELECT from_id, statement_id, reason FROM event_splits WHERE part_id = 5");
+        Assert.Equal((1L, f), (split.From, split.Statement));
+        Assert.Equal($"split from event 1: statement {f} was revised (revision 2) and no longer links its 1 statement to the rest", split.Reason);
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM event_revised"));
+        Assert.Equal((3, 1), await connection.QuerySingleAsync<(int, int)>("SELECT (SELECT members FROM events WHERE id = 1), (SELECT members FROM events WHERE id = 5)"));
+
+        var queries = new EventQueries(Database);
+        Assert.Equal([(5L, 1L, f)], (await queries.GetAsync(1))!.Splits.Select(x => (x.PartId, x.FromId, x.StatementId)));
+        Assert.Equal([(5L, 1L, f)], (await queries.GetAsync(5))!.Splits.Select(x => (x.PartId, x.FromId, x.StatementId)));
+        Assert.Equal("Exercise", (await queries.GetAsync(5))!.Event.Title);
+
+        var grouped = await GroupedAsync(outbox);
+        Assert.Equal([(e, 5L, false), (f, 1L, false)], grouped.Statements.Select(s => (s.StatementId, s.EventId, s.NewEvent)).Order());
+        Assert.Equal([(1L, 3), (5L, 1)], grouped.Events.Select(g => (g.EventId, g.Members)));
+        Assert.All(grouped.Events, g => Assert.False(g.BothInstitutionsNow));
+
+        // The same text again changes nothing; a revision that leaves b alone takes it out, to be placed again.
+        await StoreAsync("nato-news", "f", "Ministers meet, third day", T0.AddDays(3));
+        Assert.DoesNotContain(await events.NextAsync(10), s => s.Revision is not null);
+        await StoreAsync("nato-news", "b", "Something else entirely", T0.AddDays(1));
+        await using (var page = (await events.BeginPageAsync("a", epoch, T0.AddDays(4), Lease))!)
+        {
+            var again = await page.ReviseAsync(Statement(b, T0.AddDays(1), vector: [0, 0, 1]), 2, new EventOptions());
+            Assert.True(again.PlaceAgain);
+            await page.CommitAsync(f);
+        }
+
+        Assert.Equal([a, f], (await connection.QueryAsync<long>("SELECT statement_id FROM event_members WHERE event_id = 1 ORDER BY statement_id")).ToList());
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM event_members WHERE statement_id = @B", new { B = b }));
+    }
+
     private static async Task<StatementsGrouped> GroupedAsync(OutboxStore outbox)
     {
         var claimed = await outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow, CancellationToken.None);
@@ -453,7 +528,7 @@ public abstract class EventStoreContract(Store store) : DatabaseContract(store)
 
     private async Task<long> StoreAsync(string source, string externalId, string title, DateTimeOffset published, IReadOnlyList<FigureValue> figures, params string[] topics)
     {
-        var discovered = new StatementDiscovered(source, externalId, $"https://example.org/{externalId}", title, $"Summary of {externalId}.", "", published, "en", $"hash-{externalId}", published);
+        var discovered = new StatementDiscovered(source, externalId, $"https://example.org/{externalId}", title, $"Summary of {externalId}.", "", published, "en", $"hash-{externalId}-{title}", published);
         await new StatementStore(Database).StoreAsync(new StatementTagged(discovered, [.. topics.Select(t => new TopicScore(t, 0.9, []))], "v1", published) { Figures = figures }, published);
         await using var connection = await Database.OpenAsync();
         return await connection.ExecuteScalarAsync<long>("SELECT id FROM statements WHERE external_id = @ExternalId", new { ExternalId = externalId });

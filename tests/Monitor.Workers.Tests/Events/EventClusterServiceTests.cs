@@ -172,6 +172,66 @@ public sealed class EventClusterServiceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_member_revised_to_another_story_leaves_its_event_and_revised_back_it_joins_its_story_again()
+    {
+        using var sqlite = await MigratedSqlite.CreateAsync();
+        var ids = await SeedAsync(sqlite.Database, Items.Value);
+        var runner = new EventClusterRunner(new EventStore(sqlite.Database), new EventFeatures(Rules.Value, Taggers.Embedder), new EventOptions(), "one",
+            TimeProvider.System, TimeSpan.FromMinutes(1));
+        await RunUntilIdleAsync(runner);
+
+        // The largest event, and its latest member: revised to a text on another story altogether.
+        var before = await PartitionAsync(sqlite.Database);
+        var story = before.OrderByDescending(e => e.Count).ThenBy(e => e[0]).First();
+        Assert.True(story.Count >= 3, $"the largest event has {story.Count} statements");
+        var member = story[^1];
+        var item = Items.Value.Single(i => i.Statement.Id == ids[member]);
+        await ReviseAsync(sqlite.Database, item, "Fisheries quotas for the Baltic Sea agreed", "The Council agreed the catch limits for cod, herring and sprat in the Baltic Sea for next year, after talks with the fishing industry.");
+        await RunUntilIdleAsync(runner);
+
+        await using var connection = await sqlite.Database.OpenAsync();
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM event_revised"));
+        var after = await PartitionAsync(sqlite.Database);
+        Assert.Equal(ids.Count, after.Sum(e => e.Count));
+        var now = after.Single(e => e.Contains(member));
+        Assert.DoesNotContain(now, story.Where(id => id != member).Contains);
+        // The rest of the story is where it was, or in parts split off it, each with its reason.
+        var rest = story.Where(id => id != member).ToList();
+        var parts = after.Where(e => e.Any(rest.Contains)).ToList();
+        Assert.All(parts, p => Assert.True(p.All(rest.Contains), "a part of the story took in a statement of another event"));
+        var splits = (await connection.QueryAsync<string>("SELECT reason FROM event_splits")).ToList();
+        Assert.Equal(parts.Count - 1, splits.Count);
+        Assert.All(splits, r => Assert.Contains($"statement {member} was revised", r, StringComparison.Ordinal));
+        output.WriteLine($"event of {story.Count}: statement {member} left it; the rest in {parts.Count} part(s): {string.Join(" | ", parts.Select(p => string.Join(",", p)))}");
+
+        // Its own text back: it joins its story again.
+        await ReviseAsync(sqlite.Database, item, item.Statement.Title, item.Statement.Text);
+        await RunUntilIdleAsync(runner);
+        var back = (await PartitionAsync(sqlite.Database)).Single(e => e.Contains(member));
+        Assert.Contains(back, rest.Contains);
+        Assert.Equal(ids.Count, (await PartitionAsync(sqlite.Database)).Sum(e => e.Count));
+    }
+
+    private static async Task RunUntilIdleAsync(EventClusterRunner runner)
+    {
+        var pages = 0;
+        while (await runner.RunPageAsync(20) != EventPageOutcome.Idle)
+        {
+            Assert.True(++pages < 100, "the runner never went idle");
+        }
+    }
+
+    // A new revision of a seeded statement, as Persistence stores one (the same feed item with new content).
+    private static async Task ReviseAsync(Database database, EventItem item, string title, string text)
+    {
+        var s = item.Statement;
+        var published = new DateTimeOffset(item.Date.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
+        var discovered = new StatementDiscovered(s.Institution == "NATO" ? "nato-news" : "ep-press", s.Id, $"https://example.org/{s.Id}", title, text, "", published, "en",
+            $"hash-{s.Id}-{title}", Now);
+        await new StatementStore(database).StoreAsync(new StatementTagged(discovered, [.. s.Topics.Select(t => new TopicScore(t, 1, []))], "test", Now), Now);
+    }
+
+    [Fact]
     public async Task While_a_backfill_walks_live_statements_are_clustered_and_after_it_the_backlog_follows_its_refinement()
     {
         using var sqlite = await MigratedSqlite.CreateAsync();

@@ -36,7 +36,7 @@ public sealed record EventClusterTimes(int Statements, TimeSpan Embed, TimeSpan 
 /// today's): a page is clustered in day order (then id order). A statement of a day before the latest clustered day is
 /// placed with <see cref="EventClusterer.AddLate"/> against the stored events whose days come within the reference
 /// window (30 days) of its day, before or after: it joins, starts or merges events as it would in date order, scored
-/// by its distance in days to each event's span. Statements already placed are not moved (events are never split), so
+/// by its distance in days to each event's span. Statements already placed are not moved (only a revision of their own text moves them: <see cref="EventPage.ReviseAsync"/>), so
 /// history is clustered as it arrives: the result can differ from a run in date order, where a statement's event was
 /// decided before its later neighbours existed.</para>
 /// </remarks>
@@ -149,10 +149,36 @@ public sealed class EventClusterRunner(EventStore store, EventFeatures features,
             _latest = await page.LatestDayAsync(cancellationToken);
             foreach (var (source, statement, error) in items)
             {
+                long? emptied = null;
                 if (statement is null)
                 {
-                    await page.SkipAsync(source.StatementId, error!, cancellationToken);
+                    if (source.Revision is { } dropped)
+                    {
+                        // A member whose new text gives no features keeps its place and its old features.
+                        await page.DropRevisionAsync(source.StatementId, dropped, cancellationToken);
+                    }
+                    else
+                    {
+                        await page.SkipAsync(source.StatementId, error!, cancellationToken);
+                    }
+
                     continue;
+                }
+
+                if (source.Revision is { } revision)
+                {
+                    // A member whose text changed: its event is linked again, and split if the change cut it. The events
+                    // in memory are stale after that, whatever happened.
+                    _live = null;
+                    _late = null;
+                    var revised = await page.ReviseAsync(statement, revision, options, cancellationToken);
+                    if (!revised.PlaceAgain)
+                    {
+                        await page.SetKeySentenceAsync(statement.Id, KeySentence(source, revised.Centroid!), cancellationToken);
+                        continue;
+                    }
+
+                    emptied = revised.Emptied;
                 }
 
                 if (source.WasSkipped)
@@ -164,11 +190,27 @@ public sealed class EventClusterRunner(EventStore store, EventFeatures features,
                 _assign.Start();
                 var (clusterer, assignment) = await PlaceAsync(page, statement, cancellationToken);
                 var kept = clusterer.Find(assignment.EventId)!;
+                if (emptied is { } own)
+                {
+                    // A revised statement that was alone in its event: it keeps that event if it starts one again,
+                    // which it then retires into the event it joined otherwise. The memory is stale either way.
+                    _live = null;
+                    _late = null;
+                    if (assignment is { Created: true, Merged.Count: 0 })
+                    {
+                        assignment = assignment with { EventId = own, Created = false };
+                    }
+                }
+
                 var reasons = MergeReasons(kept, assignment.Merged);
-                var key = KeySentence(source, kept);
+                var key = KeySentence(source, kept.Centroid);
                 _assign.Stop();
                 _store.Start();
                 await page.WriteAsync(statement, assignment, reasons, key, cancellationToken);
+                if (emptied is { } retired && assignment.EventId != retired)
+                {
+                    await page.RetireAsync(retired, assignment.EventId, statement.Id, cancellationToken);
+                }
             }
 
             await page.CommitAsync(batch.Checkpoint, cancellationToken);
@@ -219,11 +261,11 @@ public sealed class EventClusterRunner(EventStore store, EventFeatures features,
     }
 
     // The sentence the event page shows for the statement; its features were built, so this only misses on a model error.
-    private string KeySentence(EventSource source, StoryEvent kept)
+    private string KeySentence(EventSource source, float[] centroid)
     {
         try
         {
-            return features.KeySentence(source.Title, source.Text, kept.Centroid);
+            return features.KeySentence(source.Title, source.Text, centroid);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {

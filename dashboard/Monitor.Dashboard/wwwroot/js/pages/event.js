@@ -27,6 +27,8 @@ const ui = {
   entities: document.getElementById('event-entities'),
   mergesSection: document.getElementById('merges-section'),
   merges: document.getElementById('event-merges'),
+  splitsSection: document.getElementById('splits-section'),
+  splits: document.getElementById('event-splits'),
 };
 
 const institutionName = (code) => INSTITUTION_NAMES[asText(code)] ?? asText(code);
@@ -202,6 +204,25 @@ function renderMerges(merges) {
   }
 }
 
+// Parts split off this event, and the event it was split from, each with the revised statement that cut it.
+function renderSplits(eventId, splits) {
+  clear(ui.splits);
+  const list = (Array.isArray(splits) ? splits : []).filter((x) => x && Number.isSafeInteger(Number(x.partId)) && Number.isSafeInteger(Number(x.fromId)));
+  ui.splitsSection.hidden = list.length === 0;
+  for (const x of list) {
+    const item = h('li', 'event-split');
+    const off = Number(x.fromId) === Number(eventId);
+    const other = off ? x.partId : x.fromId;
+    item.append(
+      off ? 'Split off into ' : 'Split from ',
+      pageLink('event.html', { id: other }, `event ${asText(other)}`),
+      ' when ',
+      pageLink('statement.html', { id: x.statementId }, `statement ${asText(x.statementId)}`),
+      ` was revised: ${asText(x.reason)}`);
+    ui.splits.append(item);
+  }
+}
+
 function notFound(message) {
   ui.title.textContent = 'No such event';
   document.title = 'No such event · Monitor';
@@ -246,6 +267,7 @@ async function main() {
   renderTopics(detail.topics);
   renderEntities(detail.entities);
   renderMerges(detail.merges);
+  renderSplits(event.id, detail.splits);
   ui.content.hidden = false;
 }
 

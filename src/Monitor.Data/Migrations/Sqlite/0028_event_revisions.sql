@@ -1,0 +1,25 @@
+-- Events follow their members' revisions (issue 17, docs/events.md#revisions-and-splits). A statement whose title, summary
+-- or body changes after it was clustered is queued here by the trigger below, in the storing transaction; the clusterer
+-- places it again with its new text, which can split its event.
+CREATE TABLE event_revised (
+    statement_id bigint PRIMARY KEY,
+    revision     integer NOT NULL
+);
+
+-- Split history: part_id is a new event made of a part of from_id, cut off when statement_id was revised.
+CREATE TABLE event_splits (
+    part_id      bigint PRIMARY KEY,
+    from_id      bigint NOT NULL,
+    statement_id bigint NOT NULL,
+    reason       text NOT NULL,
+    split_at     bigint NOT NULL
+);
+
+CREATE INDEX ix_event_splits_from ON event_splits (from_id);
+
+CREATE TRIGGER statements_revised_event AFTER UPDATE OF title, summary, body ON statements
+    WHEN (old.title IS NOT new.title OR old.summary IS NOT new.summary OR old.body IS NOT new.body)
+     AND EXISTS (SELECT 1 FROM event_members WHERE statement_id = new.id)
+BEGIN
+    INSERT OR REPLACE INTO event_revised (statement_id, revision) VALUES (new.id, new.current_revision);
+END;
