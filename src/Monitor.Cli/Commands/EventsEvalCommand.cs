@@ -28,6 +28,7 @@ internal static class EventsEvalCommand
         var titleWeightOption = new Option<double>("--title-weight") { Description = "Weight of the title against the lead sentences in a statement's vector.", DefaultValueFactory = _ => EventFeatures.TitleWeight };
         var noTopicsOption = new Option<bool>("--no-topics") { Description = "Leave the topics out (to measure what they add)." };
         var noEntitiesOption = new Option<bool>("--no-entities") { Description = "Leave the named entities out (to measure what they add)." };
+        var rarityOption = new Option<double?>("--entity-rarity") { Description = "Weigh entities by rarity (counted over every statement's text in the set, no labels) with this entity weight; with --sweep, sweep the weight." };
         var command = new Command("events-eval", "Pairwise and B-cubed precision/recall/F1 of the event clusterer on the labelled events set (tuning and held-out parts).")
         {
             splitOption,
@@ -36,6 +37,7 @@ internal static class EventsEvalCommand
             modeOption,
             noTopicsOption,
             noEntitiesOption,
+            rarityOption,
             leadOption,
             titleWeightOption,
         };
@@ -71,13 +73,14 @@ internal static class EventsEvalCommand
             var cases = Build(wanted, tagger, !parse.GetValue(noTopicsOption), !parse.GetValue(noEntitiesOption), parse.GetValue(leadOption), parse.GetValue(titleWeightOption));
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Signals of {cases.Count} statements in {watch.Elapsed.TotalSeconds:0.0} s (tagger {tagger.Mode}, {Taggers.Embedder.ModelId})"));
 
+            var rarity = parse.GetValue(rarityOption) is { } rarityWeight ? (Weight: rarityWeight, Table: Rarity(items)) : ((double Weight, IReadOnlyDictionary<string, double> Table)?)null;
             if (parse.GetValue(sweepOption))
             {
-                Console.Out.Write(Sweep(cases));
+                Console.Out.Write(rarity is { } r ? SweepRarity(cases, r.Table) : Sweep(cases));
                 return 0;
             }
 
-            var options = new EventOptions();
+            var options = rarity is { } chosen ? new EventOptions { EntityWeight = chosen.Weight, EntityRarity = chosen.Table } : new EventOptions();
             Console.Out.WriteLine($"Settings: {options}");
             foreach (var part in parts)
             {
@@ -172,6 +175,36 @@ internal static class EventsEvalCommand
             foreach (var h in e.History)
             {
                 w.WriteLine($"  - {h}");
+            }
+        }
+
+        return w.ToString();
+    }
+
+    // The rarity of each entity over every statement of the set (its text only: no label, no split is read).
+    internal static IReadOnlyDictionary<string, double> Rarity(IReadOnlyList<EventItem> items)
+    {
+        var naming = items.SelectMany(i => EventFeatures.Entities(i.Statement.Title, i.Statement.Text).Distinct())
+            .GroupBy(e => e, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return EntityRarity.From(naming, items.Count);
+    }
+
+    // The rarity-weighted entity signal on the tuning part: its weight, at the default settings and with the join threshold
+    // moved around them; the NATO-EP pairs beside the B-cubed figures.
+    internal static string SweepRarity(IReadOnlyList<EventCase> cases, IReadOnlyDictionary<string, double> rarity)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var w = new StringWriter(c);
+        w.WriteLine("| join | entity weight (rarity) | B3 P | B3 R | B3 F1 | B3 F1 (2+) | pair P | pair R | NATO-EP pairs |");
+        w.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var join in new[] { 0.70, 0.75, 0.80 })
+        {
+            foreach (var entity in new[] { 0.0, 0.05, 0.1, 0.15, 0.2, 0.3 })
+            {
+                var options = new EventOptions { JoinThreshold = join, MergeThreshold = join, EntityWeight = entity, EntityRarity = rarity };
+                var r = EventEvaluator.Run("tune", cases, options);
+                var cross = Format(r).Split('\n').First(l => l.StartsWith("NATO-EP", StringComparison.Ordinal)).Trim();
+                w.WriteLine(string.Create(c, $"| {join:0.00} | {entity:0.00} | {r.All.BCubedPrecision:0.000} | {r.All.BCubedRecall:0.000} | {r.All.BCubedF1:0.000} | {r.Grouped.BCubedF1:0.000} | {r.All.PairPrecision:0.000} | {r.All.PairRecall:0.000} | {cross} |"));
             }
         }
 

@@ -265,7 +265,9 @@ public sealed class EventClusterer
         }
 
         var topicOverlap = Jaccard(Shared(s.Topics, e.Topics), s.Topics.Count, e.Topics.Count);
-        var entityOverlap = s.Entities is null ? 0 : Jaccard(Shared(s.Entities, e.Entities), s.Entities.Count, e.Entities.Count);
+        var entityOverlap = s.Entities is null ? 0
+            : _options.EntityRarity is { } rarity ? WeightedJaccard(s.Entities, e.Entities, rarity)
+            : Jaccard(Shared(s.Entities, e.Entities), s.Entities.Count, e.Entities.Count);
         return new Candidate(e, bestScore + _options.TopicWeight * topicOverlap + _options.EntityWeight * entityOverlap, null, best, bestSimilarity);
     }
 
@@ -321,6 +323,25 @@ public sealed class EventClusterer
         }
 
         return total;
+    }
+
+    // Jaccard of the two entity sets with each entity weighted by its rarity (1 when not listed).
+    private static double WeightedJaccard(IReadOnlyCollection<string> statement, Dictionary<string, int> eventEntities, IReadOnlyDictionary<string, double> rarity)
+    {
+        double shared = 0, union = 0;
+        foreach (var entity in statement)
+        {
+            var w = rarity.GetValueOrDefault(entity, 1);
+            union += w;
+            shared += eventEntities.ContainsKey(entity) ? w : 0;
+        }
+
+        foreach (var entity in eventEntities.Keys)
+        {
+            union += statement.Contains(entity) ? 0 : rarity.GetValueOrDefault(entity, 1);
+        }
+
+        return union <= 0 ? 0 : shared / union;
     }
 
     private static double Jaccard(int shared, int a, int b)

@@ -29,6 +29,13 @@ public sealed record EventOptions
     /// </summary>
     public double EntityWeight { get; init; }
 
+    /// <summary>
+    /// How much each entity counts in the entity overlap, 0 to 1 (an entity not listed counts 1): with it, the overlap is
+    /// the rarity-weighted Jaccard, so an entity named in almost every statement ("NATO") counts for little and a rare one
+    /// ("Moldova") for much. Null: every entity counts 1. Made from the store's entity counts by <see cref="EntityRarity.From"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? EntityRarity { get; init; }
+
     /// <summary>Taken from the score per day between the statement and the event's closest member.</summary>
     public double DayPenalty { get; init; } = 0.02;
 

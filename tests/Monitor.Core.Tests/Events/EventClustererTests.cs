@@ -97,6 +97,26 @@ public class EventClustererTests
     }
 
     [Fact]
+    public void With_rarity_a_shared_entity_every_statement_names_adds_nothing_and_a_rare_one_adds_its_weight()
+    {
+        var rarity = EntityRarity.From(new Dictionary<string, int> { ["nato"] = 100, ["moldova"] = 1 }, 100);
+        Assert.Equal((0.0, 1.0), (rarity["nato"], rarity["moldova"]));
+        var options = new EventOptions { JoinThreshold = 0.8, MergeThreshold = 0.85, TopicWeight = 0, EntityWeight = 0.2, DayPenalty = 0, EntityRarity = rarity };
+        var common = new EventClusterer(3, options);
+        var rare = new EventClusterer(3, options);
+        var a = V(1, 0, 0);
+        var b = V(1, 0.76f, 0); // cosine 0.796: only an entity bonus lifts it over 0.8
+
+        common.Add(S(1, 0, a, entities: ["nato", "sweden"]));
+        rare.Add(S(1, 0, a, entities: ["nato", "moldova"]));
+        var apart = common.Add(S(2, 1, b, entities: ["nato", "finland"]));
+        var joined = rare.Add(S(2, 1, b, entities: ["nato", "moldova"]));
+
+        Assert.True(apart.Created);
+        Assert.False(joined.Created);
+    }
+
+    [Fact]
     public void A_statement_close_to_two_events_merges_them_into_the_older()
     {
         var c = new EventClusterer(3, new EventOptions { JoinThreshold = 0.6, MergeThreshold = 0.65, TopicWeight = 0, DayPenalty = 0 });
