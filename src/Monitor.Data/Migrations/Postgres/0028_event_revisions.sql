@@ -29,3 +29,8 @@ END $$;
 CREATE TRIGGER statements_revised_event AFTER UPDATE OF title, summary, body ON statements
     FOR EACH ROW WHEN (OLD.title IS DISTINCT FROM NEW.title OR OLD.summary IS DISTINCT FROM NEW.summary OR OLD.body IS DISTINCT FROM NEW.body)
     EXECUTE FUNCTION monitor_statement_revised_event();
+
+-- The clustering's live-first read (EventStore.NextAsync, EventReading.LiveFirst) looks for live statements after the
+-- backlog; without this index it walked every backfilled statement in between (110-170 ms a page at a backlog of 200,000
+-- on PostgreSQL, measured; 0.3 ms with it).
+CREATE INDEX ix_statements_live ON statements (id) WHERE backfill_revision IS NULL;
