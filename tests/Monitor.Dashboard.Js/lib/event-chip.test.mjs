@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nextEvent } from '../../../dashboard/Monitor.Dashboard/wwwroot/js/lib/event-chip.js';
+import { nextEvent, caughtUpEvent } from '../../../dashboard/Monitor.Dashboard/wwwroot/js/lib/event-chip.js';
 import { normalizeEvent } from '../../../dashboard/Monitor.Dashboard/wwwroot/js/lib/statements.js';
 
 const event = (eventId, members, extra = {}) => ({ eventId, newEvent: false, title: `event ${eventId}`, institutions: ['NATO'], members, ...extra });
@@ -36,4 +36,15 @@ test('a statement the push does not touch, or not yet in an event, changes nothi
 
 test('a repeat of an older push never shrinks an event', () => {
   assert.equal(nextEvent(10, event(5, 3), push({ placed: [[10, event(5, 2)]], events: [event(5, 2)] })).members, 3);
+});
+
+test('a catch-up brings the event of a statement shown without one, or a grown or other event, and nothing else', () => {
+  const two = { eventId: 7, title: 'Summit', institutions: ['NATO'], members: 2, newEvent: false };
+  const three = { ...two, members: 3 };
+  assert.deepEqual(caughtUpEvent(null, two), two);
+  assert.deepEqual(caughtUpEvent(two, three), three);
+  assert.deepEqual(caughtUpEvent(two, { ...two, eventId: 9 }), { ...two, eventId: 9 });
+  assert.equal(caughtUpEvent(three, two), null);
+  assert.equal(caughtUpEvent(two, two), null);
+  assert.equal(caughtUpEvent(two, null), null);
 });

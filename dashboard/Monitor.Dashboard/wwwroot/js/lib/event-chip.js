@@ -31,6 +31,17 @@ export function renderEventChip(event) {
 }
 
 /**
+ * The event to draw for a statement the page already shows, seen again in a catch-up: its StatementsGrouped push may
+ * have been lost while the server's bus was away. The caught-up event when the statement is in another event or its event
+ * grew, else null (nothing to change).
+ */
+export function caughtUpEvent(current, caught) {
+  if (!caught) return null;
+  if (current && current.eventId === caught.eventId && current.members >= caught.members) return null;
+  return caught;
+}
+
+/**
  * Where a StatementsGrouped push moves a statement's event: its own placement when the push names it, else its event
  * as the push re-counts it (or the event it was merged into), else null (nothing to change). A repeat of an older push
  * never shrinks an event: events only grow.

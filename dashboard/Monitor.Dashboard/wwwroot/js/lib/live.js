@@ -35,6 +35,7 @@ export { createStatementList } from './live/statement-list.js';
  * options.onHealth(raw SourceHealthChanged), options.onAlert(raw AlertTriggered: the signed-in user's own alerts only).
  * options.onGrouped(raw EventChips): statements pushed earlier were put in events ({ statements: [{ statementId,
  *   eventId, newEvent }], events: [{ eventId, title, institutions, members, merged }] }); the live view's chips.
+ * options.onHeld(statement): a statement the page holds already, seen again in a catch-up (its event may be newer).
  * options.onCaughtUp(): after each completed catch-up.
  */
 export function createLive(options) {
@@ -47,7 +48,11 @@ export function createLive(options) {
       console.warn('Monitor: ignored a statement without a numeric statementId and revision', raw);
       return;
     }
-    if (!gate.admit(statement)) return;
+    if (!gate.admit(statement)) {
+      // Held already: a catch-up may still bring its event, whose push was lost while the server's bus was away.
+      if (via === 'catch-up') options.onHeld?.(statement);
+      return;
+    }
     try {
       options.onStatement?.(statement, { via });
     } catch (error) {

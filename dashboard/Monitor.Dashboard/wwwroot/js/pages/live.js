@@ -7,7 +7,7 @@ import { get, getJson } from '../lib/api.js';
 import { renderHeader } from '../lib/layout.js';
 import { loadTopics, topicTitle } from '../lib/topics.js';
 import { renderStatement, normalizeEvent } from '../lib/statements.js';
-import { renderEventChip, nextEvent } from '../lib/event-chip.js';
+import { renderEventChip, nextEvent, caughtUpEvent } from '../lib/event-chip.js';
 import { parseDate, timeElement, startClock } from '../lib/time.js';
 import { createLive, createStatementList } from '../lib/live.js';
 
@@ -51,6 +51,7 @@ const live = createLive({
   onHealth: receiveHealth,
   onAlert: receiveAlert,
   onGrouped: receiveGrouped,
+  onHeld: receiveHeld,
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -182,6 +183,19 @@ function receiveGrouped(raw) {
     const next = nextEvent(statement.statementId, statement.event, push);
     if (!next) continue;
     statement.event = next;
+    element.querySelector('.event-line')?.replaceWith(renderEventChip(next));
+  }
+}
+
+/** A shown (or waiting) statement seen again in a catch-up: its chip catches up when its event push was lost. */
+function receiveHeld(statement) {
+  const waiting = state.waiting.get(statement.statementId);
+  if (waiting) waiting.event = caughtUpEvent(waiting.event, statement.event) ?? waiting.event;
+  for (const { statement: shown, element } of list.shown()) {
+    if (shown.statementId !== statement.statementId) continue;
+    const next = caughtUpEvent(shown.event, statement.event);
+    if (!next) continue;
+    shown.event = next;
     element.querySelector('.event-line')?.replaceWith(renderEventChip(next));
   }
 }
