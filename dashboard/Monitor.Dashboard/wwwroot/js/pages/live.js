@@ -133,7 +133,7 @@ function updateSummary() {
 
 function receiveStatement(statement) {
   if (!matches(statement)) return;
-  // A new revision stays in the event its statement is in (clustering places a statement once).
+  // A new revision keeps its statement's event until the clustering places it again (a StatementsGrouped push follows).
   if (!statement.event) {
     for (const shown of list.shown()) {
       if (shown.statement.statementId === statement.statementId) statement.event = shown.statement.event;
