@@ -25,9 +25,10 @@ public sealed class SavedSearchTests(DashboardFixture fixture)
         await using var context = await fixture.NewSignedInContextAsync();
         var watch = await PageWatch.OpenAsync(context);
         var page = watch.Page;
-        await HistoryPage.SearchAsync(page, word);
+        // The search as its link opens it (typing it in is HistorySearchTests' part).
+        await page.GotoAsync($"history.html?q={word}");
         await HistoryPage.ResultAsync(page, stored.StatementId);
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"q={word}"));
+        await Assertions.Expect(page.Locator("#results > li.statement")).ToHaveCountAsync(1);
 
         // Save the search shown.
         var form = page.Locator("form#save-search-form");
@@ -101,6 +102,17 @@ public sealed class SavedSearchTests(DashboardFixture fixture)
         await Assertions.Expect(item.Locator("a.saved-alert")).ToHaveCountAsync(0);
         // Its link restores the page's inclusive "To".
         await Assertions.Expect(item.Locator("a.saved-open")).ToHaveAttributeAsync("href", "history.html?q=sanctions&from=2026-01-01&to=2026-01-31");
+        // Renamed on its card (axe-checked with the rename form open).
+        await item.Locator("button.saved-rename").ClickAsync();
+        var rename = item.Locator("form.saved-rename-form");
+        await Assertions.Expect(rename).ToBeVisibleAsync();
+        await AxeCheck.AssertNoViolationsAsync(page, "history.html renaming a saved search that cannot become an alert");
+        var renamed = $"{name} renamed";
+        await rename.Locator("input").FillAsync(renamed);
+        await rename.Locator("button[type=submit]").ClickAsync();
+        item = page.Locator("#saved-list > li.saved-search").Filter(new() { HasText = renamed });
+        await Assertions.Expect(item.Locator("a.saved-open")).ToHaveTextAsync(renamed);
+        await Assertions.Expect(page.Locator("#saved-status")).ToHaveTextAsync($"Renamed to “{renamed}”.");
         var id = await item.GetAttributeAsync("data-saved-search-id");
         await page.GotoAsync($"subscriptions.html?saved={id}");
         await Assertions.Expect(page.Locator("#from-saved")).ToContainTextAsync("This saved search cannot become an alert: An alert subscription cannot carry 'from', 'to'");
