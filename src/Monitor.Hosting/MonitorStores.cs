@@ -46,6 +46,7 @@ public static class MonitorStores
         services.TryAddSingleton<ApiTokenStore>();
         services.TryAddSingleton<SessionStore>();
         services.TryAddSingleton<DataProtectionKeyStore>();
+        services.TryAddSingleton<Monitor.Data.SavedSearches.SavedSearchStore>();
 
         // Alerts.
         services.TryAddSingleton<SubscriptionStore>();

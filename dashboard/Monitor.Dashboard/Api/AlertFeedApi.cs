@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.ServiceModel.Syndication;
 using System.Text;
-using System.Xml;
 using Monitor.Core.Alerts;
 using Monitor.Data.Alerts;
 
@@ -14,7 +13,7 @@ namespace Monitor.Dashboard.Api;
 /// </summary>
 public static class AlertFeedApi
 {
-    public const string AtomContentType = "application/atom+xml; charset=utf-8";
+    public const string AtomContentType = AtomWriter.ContentType;
     private const int MaxTokenLength = 128;
 
     public static WebApplication MapAlertFeedApi(this WebApplication app)
@@ -58,14 +57,7 @@ public static class AlertFeedApi
         };
         feed.Links.Add(new SyndicationLink(new Uri($"{site}/", UriKind.Absolute), "alternate", "Monitor", "text/html", 0));
 
-        var output = new StringBuilder();
-        using (var writer = XmlWriter.Create(output, new XmlWriterSettings { Indent = true, Encoding = Encoding.UTF8 }))
-        {
-            new Atom10FeedFormatter(feed).WriteTo(writer);
-        }
-
-        // StringBuilder output declares utf-16; the body is sent as UTF-8.
-        return output.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal);
+        return AtomWriter.Write(feed);
     }
 
     private static SyndicationItem Entry(AlertRecord alert, string site)

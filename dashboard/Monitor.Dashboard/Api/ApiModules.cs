@@ -22,6 +22,8 @@ public static class ApiModules
         app.MapDeliveriesApi();          // /api/deliveries/{id}/replay
         app.MapInboxApi();               // /api/alerts: the inbox
         app.MapAlertFeedApi();           // /feeds/alerts/{token}: Atom
+        app.MapSavedSearchesApi();       // /api/saved-searches: named history queries
+        app.MapStatementFeedsApi();      // /feeds/saved/{token}, /feeds/topics/{id}, /feeds/sources/{id}: Atom
         app.MapErrorQueuesAdminApi();    // /api/admin/error-queues
         app.MapBackfillAdminApi();       // /api/admin/backfills
         app.MapApiDocs();                // /openapi/v1.json, /api/docs

@@ -70,6 +70,14 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
         ["GET /api/admin/users/{id}/subscriptions"] = Rule.Admin,
         ["DELETE /api/admin/users/{id}/subscriptions/{subscriptionId}"] = Rule.Admin,
         ["GET /feeds/alerts/{token}"] = Rule.Token,
+        ["GET /api/saved-searches/{id}"] = Rule.OwnerSignedIn,
+        ["PUT /api/saved-searches/{id}"] = Rule.OwnerSignedIn,
+        ["DELETE /api/saved-searches/{id}"] = Rule.OwnerSignedIn,
+        ["POST /api/saved-searches/{id}/feed-token"] = Rule.OwnerSignedIn,
+        ["GET /api/saved-searches/{id}/alert-draft"] = Rule.OwnerSignedIn,
+        ["GET /feeds/saved/{token}"] = Rule.Token,
+        ["GET /feeds/topics/{id}"] = Rule.Read,
+        ["GET /feeds/sources/{id}"] = Rule.Read,
         ["GET /api/admin/error-queues/{queue}/messages"] = Rule.AdminBroker,
         ["POST /api/admin/error-queues/{queue}/replay"] = Rule.AdminBroker,
     };
@@ -190,6 +198,20 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
                 return "collective-defence";
             case "GET /feeds/alerts/{token}":
                 return new Uri(subscription.GetProperty("feedUrl").GetString()!).Segments[^1];
+            case "GET /feeds/topics/{id}":
+                return "collective-defence";
+            case "GET /feeds/sources/{id}":
+                return "test-feed";
+            case { } when endpoint.Contains("/saved", StringComparison.Ordinal):
+                using (var saved = await owner.Http.PostAsJsonAsync("/api/saved-searches", new { name = $"mine {Guid.NewGuid():N}", query = "q=nato&topics=sanctions" }))
+                {
+                    Assert.Equal(HttpStatusCode.Created, saved.StatusCode);
+                    var view = await saved.Content.ReadFromJsonAsync<JsonElement>();
+                    return endpoint.StartsWith("GET /feeds/", StringComparison.Ordinal)
+                        ? new Uri(view.GetProperty("feedUrl").GetString()!).Segments[^1]
+                        : Text(view.GetProperty("id").GetInt64());
+                }
+
             case { } when endpoint.Contains("/api/admin/error-queues/", StringComparison.Ordinal):
                 return "store-statement";
             case "GET /api/admin/users/{id}/subscriptions":

@@ -5,6 +5,7 @@
 //   request.js     (pure) the request a card is sent back as, the browser's checks, a card's summary lines
 //   secrets.js     the feed URL and webhook secret, shown once after creation or rotation
 //   deliveries.js  per subscription its deliveries (GET …/deliveries) with Replay for dead ones
+//   from-saved.js  subscriptions.html?saved=N: the form pre-filled from saved search N (GET api/saved-searches/N/alert-draft)
 //
 // Names, queries and URLs the user typed are data like any feed text: they reach the DOM only through js/lib/dom.js.
 import { h, asText, setStatus } from '../lib/dom.js';
@@ -19,6 +20,7 @@ import { createSubscriptionForm } from './subscriptions/form.js';
 import { createSecretsPanel } from './subscriptions/secrets.js';
 import { renderDeliveries } from './subscriptions/deliveries.js';
 import { summaryRows, toRequest } from './subscriptions/request.js';
+import { prefillFromSavedSearch } from './subscriptions/from-saved.js';
 
 const ui = {
   layout: document.getElementById('subscriptions-layout'),
@@ -230,6 +232,7 @@ async function main() {
   const [topics] = await Promise.all([loadTopics(), loadSources()]);
   form.setTopics(topics.filter((t) => t && typeof t.id === 'string').map((t) => [t.id, topicTitle(t.id)]));
   await loadSubscriptions();
+  await prefillFromSavedSearch(form);
 }
 
 main();

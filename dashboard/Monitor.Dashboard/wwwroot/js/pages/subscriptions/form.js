@@ -287,6 +287,11 @@ export function createSubscriptionForm({ onSaved }) {
     init,
     startEditing,
     stopEditing,
+    /** A new subscription's form filled from a draft (a SubscriptionRequest, e.g. of a saved search), not yet saved. */
+    prefill(draft) {
+      stopEditing();
+      writeForm(draft);
+    },
     get editing() { return editing; },
     /** [id, title] entries. */
     setTopics(entries) {
