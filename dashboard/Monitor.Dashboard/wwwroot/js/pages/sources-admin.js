@@ -151,7 +151,7 @@ function editRow(source, columns) {
   interval.max = '86400';
   interval.required = true;
   interval.value = String(source.pollIntervalSeconds ?? 300);
-  const save = h('button', 'button', 'Save');
+  const save = h('button', 'button button-primary', 'Save');
   save.type = 'submit';
   const cancel = actionButton('Cancel', 'cancel', () => tr.remove());
   form.append(labelled('Name', name), labelled('Feed URL', url), labelled('Adapter', adapter), labelled('Poll every (seconds)', interval), save, cancel);
