@@ -50,6 +50,8 @@ public static class DashboardSetup
         }
         else
         {
+            // Adding a source by URL fetches it as Ingestion would: the same guard, caps and Ingestion settings.
+            builder.AddFeedFetching();
             // The hub validates topic ids and /api/topics lists them, whether or not Tagging runs here.
             builder.Services.AddSingleton(TopicFile.LoadDefault());
             // GET /api/tagging: the version and mode the Tagging workers (configured alike) record.

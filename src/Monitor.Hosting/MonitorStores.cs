@@ -27,6 +27,7 @@ public static class MonitorStores
         // Sources and statements.
         services.TryAddSingleton<SourceStore>();
         services.TryAddSingleton<SourceAdminStore>();
+        services.TryAddSingleton<SourcePollLog>();
         services.TryAddSingleton<BackfillStore>();
         services.TryAddSingleton<StatementStore>();
         services.TryAddSingleton<DiscoveredItemStore>();

@@ -37,11 +37,36 @@ public static class IngestionWorker
     /// </summary>
     public static IServiceCollection AddIngestionPolling(this IServiceCollection services)
     {
-        services.AddSingleton(sp => new NetworkGuard(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.AllowedNetworks));
-        services.AddSingleton<EndpointRateLimiter>();
+        services.AddFeedFetching();
         services.AddSingleton<HostPoliteness>();
         services.AddSingleton<ArticleSlots>();
         services.AddSingleton<IFullText, AdapterFullText>();
+        services.AddScoped<ArticleFetcher>();
+        services.AddScoped<FeedPoller>();
+        services.AddSingleton<SourceSeeder>();
+        return services;
+    }
+
+    /// <summary>
+    /// The guarded fetcher alone, with the <c>Ingestion</c> settings (allowed networks, caps, timeouts): what a
+    /// dashboard that hosts no worker needs to look at a URL an administrator adds as a source.
+    /// </summary>
+    public static IHostApplicationBuilder AddFeedFetching(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<IngestionOptions>()
+            .BindConfiguration(IngestionOptions.SectionName)
+            .Validate(options => options.AllowedNetworks.All(NetworkGuard.IsNetwork),
+                "Ingestion:AllowedNetworks must hold networks in CIDR notation (e.g. 127.0.0.1/32 or 10.0.0.0/8)")
+            .ValidateOnStart();
+        builder.Services.AddFeedFetching();
+        return builder;
+    }
+
+    private static IServiceCollection AddFeedFetching(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new NetworkGuard(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.AllowedNetworks));
+        services.AddSingleton<EndpointRateLimiter>();
         services.AddHttpClient<FeedFetcher>((sp, http) =>
         {
             http.Timeout = Timeout.InfiniteTimeSpan;
@@ -58,9 +83,6 @@ public static class IngestionWorker
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             };
         });
-        services.AddScoped<ArticleFetcher>();
-        services.AddScoped<FeedPoller>();
-        services.AddSingleton<SourceSeeder>();
         return services;
     }
 }

@@ -29,13 +29,19 @@ public static class SourcesApi
     public static SourceView View(SourceRow s)
     {
         ArgumentNullException.ThrowIfNull(s);
-        return new(s.Id, s.Name, s.Url, s.Adapter, s.Enabled, s.Health.ToString(), s.LastError, s.LastSuccessAt, s.LastPolledAt, s.NextPollAt, s.ConsecutiveFailures);
+        return new(s.Id, s.Name, s.Url, s.Adapter, s.Enabled, s.Health.ToString(), s.LastError, s.LastSuccessAt, s.LastPolledAt, s.NextPollAt, s.ConsecutiveFailures)
+        {
+            PollIntervalSeconds = s.PollIntervalSeconds,
+        };
     }
 
     public sealed record SourceView(
         string Id, string Name, string Url, string Adapter, bool Enabled, string Health, string? LastError,
         DateTimeOffset? LastSuccessAt, DateTimeOffset? LastPolledAt, DateTimeOffset NextPollAt, int ConsecutiveFailures)
     {
+        /// <summary>How often the source is polled when all is well (seconds).</summary>
+        public int PollIntervalSeconds { get; init; }
+
         /// <summary>Nothing new for longer than the source's usual rhythm (see docs/polling.md).</summary>
         public bool Quiet { get; init; }
 

@@ -93,6 +93,32 @@ public sealed class SourceAdminStore(Database database)
     public async Task<bool> RemoveAsync(string id, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM sources WHERE id = @Id", new { Id = id }, cancellationToken: cancellationToken)) == 1;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM source_polls WHERE source_id = @Id", new { Id = id }, transaction, cancellationToken: cancellationToken));
+        var removed = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM sources WHERE id = @Id", new { Id = id }, transaction, cancellationToken: cancellationToken)) == 1;
+        await transaction.CommitAsync(cancellationToken);
+        return removed;
+    }
+
+    /// <summary>
+    /// Changes a source's name, URL, adapter and interval. A changed URL or adapter forgets the validators of the old
+    /// feed (ETag, Last-Modified) and makes the source due at once, so the next poll reads the new feed whole.
+    /// </summary>
+    /// <returns>False when there is no such source.</returns>
+    public async Task<bool> UpdateAsync(SourceDefinition source, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        const string Sql = """
+            UPDATE sources SET
+                etag = CASE WHEN url <> @Url OR adapter <> @Adapter THEN NULL ELSE etag END,
+                last_modified = CASE WHEN url <> @Url OR adapter <> @Adapter THEN NULL ELSE last_modified END,
+                next_poll_at = CASE WHEN url <> @Url OR adapter <> @Adapter THEN @Now ELSE next_poll_at END,
+                name = @Name, url = @Url, adapter = @Adapter, poll_interval_seconds = @PollIntervalSeconds
+            WHERE id = @Id
+            """;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(Sql,
+            new { source.Id, source.Name, source.Url, source.Adapter, source.PollIntervalSeconds, Now = Database.ToDb(now) },
+            cancellationToken: cancellationToken)) == 1;
     }
 }

@@ -125,6 +125,22 @@ public sealed class NetworkGuard
         return SixToFour.Contains(address) ? new IPAddress(bytes.AsSpan(2, 4)) : null;
     }
 
+    /// <summary>
+    /// Resolves <paramref name="host"/> (a literal address is not looked up) and checks every address, opening no
+    /// connection: why Monitor would refuse it, or null when every address is allowed. What an import checks before it
+    /// saves a URL; the fetch itself is checked again at connect time (<see cref="ConnectAsync"/>).
+    /// </summary>
+    public async Task<string?> CheckHostAsync(string host, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(host);
+        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        return addresses.Length == 0
+            ? $"{host} resolves to no address"
+            : addresses.Select(Refusal).FirstOrDefault(refusal => refusal is not null);
+    }
+
     /// <summary>The <see cref="SocketsHttpHandler.ConnectCallback"/>: resolve, check every address, then connect.</summary>
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {

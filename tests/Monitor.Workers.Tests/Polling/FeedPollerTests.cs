@@ -36,6 +36,7 @@ public sealed partial class FeedPollerTests : IAsyncLifetime
         }, _time, services => services
             .AddSingleton(_sqlite.Database)
             .AddSingleton<SourceStore>()
+            .AddSingleton<SourcePollLog>()
             .AddSingleton<DiscoveredItemStore>()
             .AddSingleton<IFullText>(_fullText)
             .AddMassTransitTestHarness()));
@@ -128,6 +129,28 @@ public sealed partial class FeedPollerTests : IAsyncLifetime
         Assert.True(await _bus.Harness.Published.Any<SourceHealthChanged>(m => m.Context.Message.Quiet));
         // First success (health was Unknown), fell quiet, spoke again: three changes, nothing on the polls between.
         Assert.Equal([false, true, false], _bus.Harness.Published.Select<SourceHealthChanged>().Select(m => m.Context.Message.Quiet));
+    }
+
+    [Fact]
+    public async Task Every_poll_goes_into_the_sources_history_with_its_outcome_items_and_error()
+    {
+        _server.SendsETag = true;
+        _server.Add(new TestFeedItem("h-1", "Allies meet", "One.", Start.AddHours(-2)));
+        _server.Add(new TestFeedItem("h-2", "Allies agree", "Two.", Start.AddHours(-1)));
+
+        await PollAsync();
+        await PollAsync();
+        _server.Add(new TestFeedItem("h-3", "Allies act", "Three.", Start));
+        await PollAsync();
+        _server.Behaviour = FeedBehaviour.ServerError;
+        await PollAsync();
+
+        var history = await _bus.Get<SourcePollLog>().ListAsync("test-feed", 10);
+        Assert.Equal([PollOutcomes.Failure, PollOutcomes.Success, PollOutcomes.NotModified, PollOutcomes.Success], history.Select(p => p.Outcome));
+        Assert.Equal([(0, 0), (3, 1), (0, 0), (2, 2)], history.Select(p => (p.Items, p.NewItems)));
+        Assert.Contains("HTTP 500", history[0].Error, StringComparison.Ordinal);
+        Assert.All(history.Skip(1), p => Assert.Null(p.Error));
+        Assert.All(history, p => Assert.Equal(Start, p.PolledAt));
     }
 
     private async Task PollAsync()

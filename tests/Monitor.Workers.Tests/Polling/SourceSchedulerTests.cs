@@ -45,6 +45,7 @@ public sealed class SourceSchedulerTests(ITestOutputHelper output) : IAsyncLifet
         }, more: services => services
             .AddSingleton(_sqlite.Database)
             .AddSingleton<SourceStore>()
+            .AddSingleton<SourcePollLog>()
             .AddSingleton<SourceAdminStore>()
             .AddSingleton<DiscoveredItemStore>()
             .AddSingleton<SourceScheduler>()

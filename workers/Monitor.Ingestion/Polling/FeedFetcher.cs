@@ -12,7 +12,11 @@ namespace Monitor.Ingestion.Polling;
 
 /// <summary>What one HTTP request for a feed brought back.</summary>
 /// <param name="MaxAge">The response's Cache-Control max-age, when it gave one.</param>
-public sealed record FetchResult(bool NotModified, byte[] Content, string? ETag, string? LastModified, TimeSpan? MaxAge = null);
+public sealed record FetchResult(bool NotModified, byte[] Content, string? ETag, string? LastModified, TimeSpan? MaxAge = null)
+{
+    /// <summary>The URL that answered, after redirects.</summary>
+    public Uri? FinalUrl { get; init; }
+}
 
 /// <summary>A poll that failed: the message says why, in words an operator can act on.</summary>
 /// <param name="RetryAt">Not before: a Retry-After the server sent (429, 503) or the rate limit's next free permit.</param>
@@ -58,6 +62,16 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Any URL an administrator gives to add a source (a feed or an HTML page linking to one): the feed's guards, cap
+    /// and timeout (as adapter <paramref name="adapter"/>), no conditional GET, no judgement of the content.
+    /// </summary>
+    public Task<FetchResult> FetchForDiscoveryAsync(Uri url, string adapter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return SendAsync(url, adapter, null, null, Settings.MaxFeedBytes, cancellationToken);
     }
 
     /// <summary>An article page, for the full text of a feed item (no conditional GET, same guards, its own size cap).</summary>
@@ -170,7 +184,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<IngestionOptions> opti
         }
 
         return new FetchResult(false, content, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"),
-            response.Headers.CacheControl?.MaxAge);
+            response.Headers.CacheControl?.MaxAge) { FinalUrl = response.RequestMessage?.RequestUri ?? url };
     }
 
     /// <summary>Streams the body in, failing as soon as it passes the cap; a body announced as too big is not read.</summary>

@@ -19,6 +19,7 @@ public sealed partial class FeedPoller(
     FeedFetcher fetcher,
     ArticleFetcher articles,
     SourceStore sources,
+    SourcePollLog polls,
     DiscoveredItemStore discovered,
     IPublishEndpoint publisher,
     IOptions<IngestionOptions> options,
@@ -36,10 +37,12 @@ public sealed partial class FeedPoller(
         // The root of each statement's trace: what this poll publishes carries it on through the pipeline.
         using var activity = MonitorMetrics.Source.StartActivity($"poll {source.Id}");
         activity?.SetTag("monitor.source", source.Id);
+        var started = time.GetTimestamp();
+        var startedAt = time.GetUtcNow();
         try
         {
             var fetched = await fetcher.FetchAsync(source, cancellationToken);
-            var (published, typicalGap) = fetched.NotModified ? (0, null) : await PublishNewItemsAsync(source, fetched.Content, cancellationToken);
+            var (items, published, typicalGap) = fetched.NotModified ? (0, 0, null) : await PublishNewItemsAsync(source, fetched.Content, cancellationToken);
             var now = time.GetUtcNow();
             var settings = options.Value;
             var lastNewItemAt = published > 0 ? now : source.LastNewItemAt;
@@ -59,6 +62,8 @@ public sealed partial class FeedPoller(
             }
 
             MonitorMetrics.Polled(source.Id, fetched.NotModified ? "not_modified" : "success");
+            await LogPollAsync(source.Id, new SourcePoll(startedAt, fetched.NotModified ? PollOutcomes.NotModified : PollOutcomes.Success, items, published, null,
+                (long)time.GetElapsedTime(started).TotalMilliseconds), cancellationToken);
             MonitorMetrics.SourceObserved(source.Id, SourceHealth.Healthy, 0, quiet);
             if (published > 0)
             {
@@ -72,11 +77,25 @@ public sealed partial class FeedPoller(
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             MonitorMetrics.Polled(source.Id, "failure");
-            await RecordFailureAsync(source, ex, cancellationToken);
+            var error = await RecordFailureAsync(source, ex, cancellationToken);
+            await LogPollAsync(source.Id, new SourcePoll(startedAt, PollOutcomes.Failure, 0, 0, error, (long)time.GetElapsedTime(started).TotalMilliseconds), cancellationToken);
         }
     }
 
-    private async Task<(int Published, TimeSpan? TypicalGap)> PublishNewItemsAsync(SourceRow source, byte[] content, CancellationToken cancellationToken)
+    /// <summary>The poll history (<see cref="SourcePollLog"/>) is for people: failing to write it never fails the poll.</summary>
+    private async Task LogPollAsync(string sourceId, SourcePoll poll, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await polls.RecordAsync(sourceId, poll, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogPollHistoryFailed(ex, sourceId);
+        }
+    }
+
+    private async Task<(int Items, int Published, TimeSpan? TypicalGap)> PublishNewItemsAsync(SourceRow source, byte[] content, CancellationToken cancellationToken)
     {
         IReadOnlyList<FeedItem> items;
         using (var stream = new MemoryStream(content, writable: false))
@@ -96,7 +115,7 @@ public sealed partial class FeedPoller(
         var fresh = hashed.Where(h => !known.TryGetValue(h.Item.ExternalId, out var hash) || hash != h.Hash).ToList();
         if (fresh.Count == 0)
         {
-            return (0, typicalGap);
+            return (items.Count, 0, typicalGap);
         }
 
         var completed = await Task.WhenAll(fresh.Select(h => articles.CompleteAsync(source.Id, source.Adapter, h.Item, cancellationToken)));
@@ -115,10 +134,10 @@ public sealed partial class FeedPoller(
         // Remembered only after the broker took them: a crash in between republishes, and Persistence ignores repeats.
         await discovered.MarkDiscoveredAsync(source.Id, fresh.Select(h => (h.Item.ExternalId, h.Hash)), now, cancellationToken);
         MonitorMetrics.StatementsDiscovered(source.Id, fresh.Count);
-        return (fresh.Count, typicalGap);
+        return (items.Count, fresh.Count, typicalGap);
     }
 
-    private async Task RecordFailureAsync(SourceRow source, Exception ex, CancellationToken cancellationToken)
+    private async Task<string> RecordFailureAsync(SourceRow source, Exception ex, CancellationToken cancellationToken)
     {
         var failures = source.ConsecutiveFailures + 1;
         var health = failures >= FailingAfter ? SourceHealth.Failing : SourceHealth.Degraded;
@@ -137,6 +156,7 @@ public sealed partial class FeedPoller(
 
         MonitorMetrics.SourceObserved(source.Id, health, failures, source.Quiet);
         LogPollFailed(source.Id, failures, health, error, nextPollAt);
+        return error;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Polled {SourceId}: published {Published} new or changed statements")]
@@ -150,6 +170,9 @@ public sealed partial class FeedPoller(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Poll of {SourceId} failed ({Failures} in a row, now {Health}): {Error}. Next try at {NextPollAt:u}")]
     private partial void LogPollFailed(string sourceId, int failures, SourceHealth health, string error, DateTimeOffset nextPollAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the poll history of {SourceId} (a source removed during its poll, or the database)")]
+    private partial void LogPollHistoryFailed(Exception exception, string sourceId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not record the failed poll of {SourceId}")]
     private partial void LogRecordFailed(Exception exception, string sourceId);

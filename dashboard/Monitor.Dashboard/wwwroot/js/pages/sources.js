@@ -229,6 +229,7 @@ async function main() {
   startClock();
   await load();
   setInterval(load, REFRESH_EVERY_MS);
+  document.addEventListener('monitor:sources-changed', scheduleRefetch); // added, edited or removed on this page
   live.start();
 }
 
