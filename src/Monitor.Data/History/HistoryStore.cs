@@ -129,15 +129,18 @@ public sealed partial class HistoryStore(Database database)
 
         parameters.Add("Candidates", RelevanceCandidates);
         parameters.Add("Limit", limit + 1);
-        // Each candidate is ranked in the scan that found it (its tsvector was just read), once (MATERIALIZED), and the
-        // floor is read from the same candidates.
+        // MATERIALIZED: the candidates are found first and only they are ranked, each once, whatever plan finds them
+        // (ranking in the candidates' own SELECT ranks every match before a sort when the plan sorts); the floor is
+        // read from the same candidates.
         var sql = CurrentTags.WithEvents($"""
-            WITH ranked AS MATERIALIZED (
-                SELECT {id} AS id, {date} AS at, {_sql.Rank} AS rank
+            WITH candidates AS MATERIALIZED (
+                SELECT {id} AS id, {date} AS at
                 FROM {_sql.From(filter, topicRows)}
                 WHERE {where}
                 ORDER BY {date} DESC, {id} DESC
-                {bound})
+                {bound}),
+            ranked AS MATERIALIZED (
+                SELECT c.id, c.at, {_sql.Rank} AS rank FROM candidates c JOIN statements s ON s.id = c.id)
             SELECT s.id AS StatementId, s.current_revision AS Revision, s.source_id AS SourceId, s.external_id AS ExternalId,
                    s.url AS Url, s.title AS Title, s.summary AS Summary, s.published_at AS PublishedAt,
                    s.document_type AS DocumentType, s.language AS Language, s.first_seen_at AS DiscoveredAt,
