@@ -130,8 +130,7 @@ public sealed partial class HistoryStore(Database database)
         parameters.Add("Candidates", RelevanceCandidates);
         parameters.Add("Limit", limit + 1);
         // MATERIALIZED: the candidates are found first and only they are ranked, each once, whatever plan finds them
-        // (ranking in the candidates' own SELECT ranks every match before a sort when the plan sorts); the floor is
-        // read from the same candidates.
+        // (a walk of a date index, or a sort of a rare word's few matches); the floor is read from the same candidates.
         var sql = CurrentTags.WithEvents($"""
             WITH candidates AS MATERIALIZED (
                 SELECT {id} AS id, {date} AS at
@@ -158,10 +157,14 @@ public sealed partial class HistoryStore(Database database)
         List<HistoryRow> rows;
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            // A serial plan: for a walk of a few thousand rows, starting parallel workers costs more than it saves on
-            // a busy machine (EXPLAIN ANALYZE at 1,000,000, common word + topic, 1,000 candidates: 72-79 ms parallel,
-            // 33-41 ms serial, load average 18; docs/history.md).
-            await connection.ExecuteAsync(new CommandDefinition("SET LOCAL max_parallel_workers_per_gather = 0", transaction: transaction, cancellationToken: cancellationToken));
+            // A plan for these values: Npgsql prepares a statement used 5 times (Database: MaxAutoPrepare), and the
+            // generic plan PostgreSQL then picks, not knowing the topic or the bound, took 3 s instead of 60 ms for
+            // common word + topic at 1,000,000. And a serial one: for a walk of a few thousand rows, starting
+            // parallel workers costs more than it saves on a busy machine (EXPLAIN ANALYZE, common word + topic,
+            // 1,000 candidates: 72-79 ms parallel, 33-41 ms serial, load average 18; docs/history.md).
+            await connection.ExecuteAsync(new CommandDefinition(
+                "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL max_parallel_workers_per_gather = 0",
+                transaction: transaction, cancellationToken: cancellationToken));
             rows = (await connection.QueryAsync<HistoryRow>(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken))).ToList();
             await transaction.CommitAsync(cancellationToken);
         }
