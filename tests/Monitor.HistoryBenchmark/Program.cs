@@ -58,7 +58,11 @@ await using (var connection = await database.OpenAsync())
     Console.WriteLine($"{provider}: {await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM statements")} statements; {runs} runs per case after 5 warm-up runs");
 }
 
-var history = new HistoryStore(database);
+// MONITOR_BENCH_RELEVANCE_CANDIDATES=N times the relevance cases with another bound than the store's default.
+var history = int.TryParse(Environment.GetEnvironmentVariable("MONITOR_BENCH_RELEVANCE_CANDIDATES"), NumberStyles.None, CultureInfo.InvariantCulture, out var bound)
+    ? new HistoryStore(database) { RelevanceCandidates = bound }
+    : new HistoryStore(database);
+Console.WriteLine($"relevance ranks the newest {history.RelevanceCandidates} matches on PostgreSQL");
 var aggregates = new HistoryAggregates(database);
 var topicFile = Monitor.Core.Tagging.TopicFile.LoadDefault();
 var topics = topicFile.Topics.Select(t => t.Id).ToArray();
@@ -80,6 +84,13 @@ await using (var connection = await database.OpenAsync())
 }
 
 var rareEntity = "moldova";
+var rankAll = new HistoryStore(database) { RelevanceCandidates = 0 };
+var sources = SyntheticStatements.Sources;
+
+// The second page's cursor (drawn once, not timed): its floor makes the next page rank the first page's candidates.
+var relevanceCursor = HistoryCursor.Decode(
+    (await history.SearchAsync(new HistoryFilter { Text = TextQuery.Parse("sanctions"), Topics = ["sanctions"] }, HistorySort.Relevance, 50, null)).NextCursor!,
+    HistorySort.Relevance);
 (string Name, Func<Task> Run)[] cases =
 [
     ("(a) latest page (50)", () => history.SearchAsync(new HistoryFilter(), HistorySort.Date, 50, null)),
@@ -94,8 +105,24 @@ var rareEntity = "moldova";
         history.SearchAsync(new HistoryFilter { Text = TextQuery.Parse(SyntheticStatements.RareWord) }, HistorySort.Date, 50, null)),
     ("(e) 365-day daily chart of one topic", () =>
         aggregates.CountTopicsAsync(new HistoryFilter { Topics = [topics[random.Next(topics.Length)]], From = end.AddDays(-365), To = end }, ChartInterval.Day)),
+    // Relevance (issue 18): before, every match ranked (RelevanceCandidates = 0, the code before the bound); after, the
+    // newest HistoryStore.DefaultRelevanceCandidates matches ranked (the store's default; on SQLite both rank every match).
+    ($"(n) before: common word '{SyntheticStatements.CommonWord}', by relevance, every match ranked", () =>
+        rankAll.SearchAsync(new HistoryFilter { Text = TextQuery.Parse(SyntheticStatements.CommonWord) }, HistorySort.Relevance, 50, null)),
+    ($"(r) common word '{SyntheticStatements.CommonWord}', by relevance", () =>
+        history.SearchAsync(new HistoryFilter { Text = TextQuery.Parse(SyntheticStatements.CommonWord) }, HistorySort.Relevance, 50, null)),
+    ("(N) before: common word + topic, by relevance, every match ranked", () =>
+        rankAll.SearchAsync(new HistoryFilter { Text = TextQuery.Parse("sanctions"), Topics = ["sanctions"] }, HistorySort.Relevance, 50, null)),
     ("(c') common word + topic, by relevance", () =>
         history.SearchAsync(new HistoryFilter { Text = TextQuery.Parse("sanctions"), Topics = ["sanctions"] }, HistorySort.Relevance, 50, null)),
+    ("(p) common word + topic, by relevance, the next page (cursor)", () =>
+        history.SearchAsync(new HistoryFilter { Text = TextQuery.Parse("sanctions"), Topics = ["sanctions"] }, HistorySort.Relevance, 50, relevanceCursor)),
+    ($"(l) common word '{SyntheticStatements.CommonWord}' + source + 365 days, by relevance", () =>
+    {
+        var to = end.AddDays(-random.Next(0, 1000));
+        return history.SearchAsync(new HistoryFilter { Text = TextQuery.Parse(SyntheticStatements.CommonWord), Sources = [sources[random.Next(sources.Length)]], From = to.AddDays(-365), To = to },
+            HistorySort.Relevance, 50, null);
+    }),
     // The living briefing since the baseline (GET /api/briefing's queries; the synthetic statements state no figures,
     // so the figure queries find nothing to read).
     ("(f) living briefing since the baseline", () =>

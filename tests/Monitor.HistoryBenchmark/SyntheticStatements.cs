@@ -21,7 +21,7 @@ public sealed class SyntheticStatements(int seed, DateTimeOffset end, int years)
     /// <summary>A word in about half the statements: the common full-text case.</summary>
     public const string CommonWord = "ukraine";
 
-    private static readonly string[] Sources = ["nato-news", "nato-speeches", "ep-press-releases", "ep-plenary", "ep-top-stories", "ep-plenary-documents"];
+    internal static readonly string[] Sources = ["nato-news", "nato-speeches", "ep-press-releases", "ep-plenary", "ep-top-stories", "ep-plenary-documents"];
 
     private static readonly string[] Openers =
     [

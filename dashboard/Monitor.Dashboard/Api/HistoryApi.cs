@@ -19,6 +19,7 @@ public static class HistoryApi
     public const int MaxLimit = 500;
     public const string NextCursorHeader = "X-Next-Cursor";
     public const string TotalHeader = "X-Total-Count";
+    public const string RankedAmongHeader = "X-Ranked-Among";
 
     private static readonly ReadOnlyMemory<byte> NewLine = "\n"u8.ToArray();
 
@@ -27,7 +28,7 @@ public static class HistoryApi
         var api = app.MapGroup("/api/statements").WithTags("History").RequireAuthorization(MonitorPolicies.Read);
         api.MapGet("", ListStatements).WithName("ListStatements")
             .WithSummary("Statements matching the filters, newest first or best match first, one keyset page at a time")
-            .WithDescription($"The body is the page. '{NextCursorHeader}' carries the cursor of the next page (absent on the last); with count=true, '{TotalHeader}' the total, exact up to {HistoryStore.TotalCap} and '{HistoryStore.TotalCap}+' beyond.")
+            .WithDescription($"The body is the page. '{NextCursorHeader}' carries the cursor of the next page (absent on the last); with count=true, '{TotalHeader}' the total, exact up to {HistoryStore.TotalCap} and '{HistoryStore.TotalCap}+' beyond; with sort=relevance on PostgreSQL and more matches than it ranks, '{RankedAmongHeader}' says how many of the newest matches were ranked.")
             .Produces<IReadOnlyList<StatementStored>>().ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/{id:long}", GetStatement).WithName("GetStatement")
             .WithSummary("One statement in full: text, tags with evidence, revisions with their changes, related statements of other sources")
@@ -101,6 +102,11 @@ public static class HistoryApi
         if (page.NextCursor is not null)
         {
             response.Headers[NextCursorHeader] = page.NextCursor;
+        }
+
+        if (page.RankedAmong is int rankedAmong)
+        {
+            response.Headers[RankedAmongHeader] = rankedAmong.ToString(CultureInfo.InvariantCulture);
         }
 
         if (string.Equals(count, "true", StringComparison.OrdinalIgnoreCase))

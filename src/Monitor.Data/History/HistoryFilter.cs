@@ -55,7 +55,14 @@ public sealed record HistoryFilter
 }
 
 /// <summary>One page of statements and where the next one starts (null on the last page).</summary>
-public sealed record HistoryPage<T>(IReadOnlyList<T> Items, string? NextCursor);
+public sealed record HistoryPage<T>(IReadOnlyList<T> Items, string? NextCursor)
+{
+    /// <summary>
+    /// A relevance page on PostgreSQL whose matches exceed <see cref="HistoryStore.RelevanceCandidates"/>: only the
+    /// newest this many were ranked. Null when every match was ranked.
+    /// </summary>
+    public int? RankedAmong { get; init; }
+}
 
 /// <summary>A count that is exact, or a lower bound when counting further would be costly.</summary>
 public sealed record HistoryTotal(long Count, bool IsLowerBound);

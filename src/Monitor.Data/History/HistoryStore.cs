@@ -34,6 +34,11 @@ public sealed partial class HistoryStore(Database database)
             throw new ArgumentException("Sorting by relevance needs a text query.", nameof(sort));
         }
 
+        if (sort == HistorySort.Relevance && database.Provider == DatabaseProvider.Postgres && RelevanceCandidates > 0)
+        {
+            return await SearchByRelevanceAsync(filter, limit, after, cancellationToken);
+        }
+
         // One topic by date: walk that topic's current rows newest first (ix_statement_topics_current), not every statement.
         var topicRows = sort == HistorySort.Date && filter.Topics.Distinct(StringComparer.Ordinal).Count() == 1;
         var (where, parameters) = _sql.Where(filter, topicRows);
@@ -79,6 +84,109 @@ public sealed partial class HistoryStore(Database database)
         return new HistoryPage<StatementStored>(await WithTopicsAsync(connection, rows, cancellationToken), next);
     }
 
+    /// <summary>PostgreSQL ranks the newest this many matches of a relevance query (<see cref="RelevanceCandidates"/>).</summary>
+    public const int DefaultRelevanceCandidates = 1000;
+
+    /// <summary>
+    /// How many matches a relevance sort ranks on PostgreSQL: the newest this many (0: every match, as before; the
+    /// benchmark's baseline). SQLite ranks every match with bm25 whatever this says.
+    /// </summary>
+    public int RelevanceCandidates { get; init; } = DefaultRelevanceCandidates;
+
+    /// <summary>
+    /// Relevance on PostgreSQL in two steps. The candidates are the newest <see cref="RelevanceCandidates"/> matches,
+    /// read with the date-sorted query's plan choices (one topic walks its topic rows, a rare word sorts its few
+    /// matches from the GIN index), so their cost does not grow with the number of matches; only they are ranked
+    /// with ts_rank, then paged by (rank, id). When the candidates fill the bound, the cursor keeps the oldest
+    /// candidate's (date, id) as a floor and later pages rank every match from that floor up: the same set as the
+    /// first page (plus statements that arrived meanwhile), so no page repeats or skips a statement.
+    /// </summary>
+    private async Task<HistoryPage<StatementStored>> SearchByRelevanceAsync(
+        HistoryFilter filter, int limit, HistoryCursor? after, CancellationToken cancellationToken)
+    {
+        var rare = await IsRareAsync(filter.Text!, cancellationToken);
+        var topicRows = !rare && filter.Topics.Distinct(StringComparer.Ordinal).Count() == 1;
+        var (where, parameters) = _sql.Where(filter, topicRows);
+        var date = topicRows ? "t.current_sort_at" : rare ? "(s.sort_at + 0)" : "s.sort_at";
+        var id = topicRows ? "t.statement_id" : "s.id";
+        var bound = "LIMIT @Candidates";
+        if (after is { FloorAt: long floorAt, FloorId: long floorId })
+        {
+            // The plain comparison gives the planner the range's size; the row value is exact on ties.
+            where += $"\n  AND {date} >= @FloorAt AND ({date}, {id}) >= (@FloorAt, @FloorId)";
+            parameters.Add("FloorAt", floorAt);
+            parameters.Add("FloorId", floorId);
+            bound = "";
+        }
+
+        var page = "";
+        if (after is not null)
+        {
+            page = "WHERE (r.rank, r.id) < (@AfterKey, @AfterId)";
+            parameters.Add("AfterKey", after.Key);
+            parameters.Add("AfterId", after.Id);
+        }
+
+        parameters.Add("Candidates", RelevanceCandidates);
+        parameters.Add("Limit", limit + 1);
+        // MATERIALIZED: the candidates are found first and only they are ranked, each once, whatever plan finds them
+        // (a walk of a date index, or a sort of a rare word's few matches); the floor is read from the same candidates.
+        var sql = CurrentTags.WithEvents($"""
+            WITH candidates AS MATERIALIZED (
+                SELECT {id} AS id, {date} AS at
+                FROM {_sql.From(filter, topicRows)}
+                WHERE {where}
+                ORDER BY {date} DESC, {id} DESC
+                {bound}),
+            ranked AS MATERIALIZED (
+                SELECT c.id, c.at, {_sql.Rank} AS rank FROM candidates c JOIN statements s ON s.id = c.id)
+            SELECT s.id AS StatementId, s.current_revision AS Revision, s.source_id AS SourceId, s.external_id AS ExternalId,
+                   s.url AS Url, s.title AS Title, s.summary AS Summary, s.published_at AS PublishedAt,
+                   s.document_type AS DocumentType, s.language AS Language, s.first_seen_at AS DiscoveredAt,
+                   s.updated_at AS StoredAt, r.rank AS SortKey, f.Candidates, f.FloorAt, f.FloorId
+            FROM ranked r
+            JOIN statements s ON s.id = r.id
+            CROSS JOIN (SELECT (SELECT COUNT(*) FROM ranked) AS Candidates, c.at AS FloorAt, c.id AS FloorId
+                        FROM ranked c ORDER BY c.at, c.id LIMIT 1) f
+            {page}
+            ORDER BY r.rank DESC, r.id DESC
+            LIMIT @Limit
+            """, "q.SortKey DESC, q.StatementId DESC");
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        List<HistoryRow> rows;
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            // A plan for these values: Npgsql prepares a statement used 5 times (Database: MaxAutoPrepare), and the
+            // generic plan PostgreSQL then picks, not knowing the topic or the bound, took 3 s instead of 60 ms for
+            // common word + topic at 1,000,000. And a serial one: for a walk of a few thousand rows, starting
+            // parallel workers costs more than it saves on a busy machine (EXPLAIN ANALYZE, common word + topic,
+            // 1,000 candidates: 72-79 ms parallel, 33-41 ms serial, load average 18; docs/history.md).
+            await connection.ExecuteAsync(new CommandDefinition(
+                "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL max_parallel_workers_per_gather = 0",
+                transaction: transaction, cancellationToken: cancellationToken));
+            rows = (await connection.QueryAsync<HistoryRow>(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken))).ToList();
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        var bounded = after?.FloorAt is not null || (rows.Count > 0 && rows[0].Candidates >= RelevanceCandidates);
+        string? next = null;
+        if (rows.Count > limit)
+        {
+            rows.RemoveAt(limit);
+            var last = rows[^1];
+            // The first page sets the floor when it ranked a full bound; later pages keep the one they were given.
+            var (nextFloorAt, nextFloorId) = after?.FloorAt is not null ? (after.FloorAt, after.FloorId)
+                : last.Candidates >= RelevanceCandidates ? (last.FloorAt, last.FloorId) : (null, null);
+            next = new HistoryCursor(HistorySort.Relevance, last.SortKey, last.StatementId, nextFloorAt, nextFloorId).Encode();
+        }
+
+        return new HistoryPage<StatementStored>(await WithTopicsAsync(connection, rows, cancellationToken), next)
+        {
+            RankedAmong = bounded ? RelevanceCandidates : null,
+        };
+    }
+
     /// <summary>Entity facets are counted over the newest statements that match, at most this many.</summary>
     public const int EntityFacetSample = 2000;
 
@@ -120,11 +228,16 @@ public sealed partial class HistoryStore(Database database)
     }
 
     /// <summary>
-    /// Whether fewer than <see cref="RareMatches"/> statements contain the text, counted with a LIMIT: cheap either way,
+    /// Whether fewer than <see cref="RareBelow"/> statements contain the text, counted with a LIMIT: cheap either way,
     /// as PostgreSQL reads a rare word's few rows from the GIN index and stops a common word's scan early.
     /// </summary>
     private async Task<bool> IsRareAsync(TextQuery text, CancellationToken cancellationToken)
     {
+        if (RareBelow <= 0)
+        {
+            return false;
+        }
+
         // How rare a query is changes slowly: remember the answer a while, so a repeated or paged query skips the probe.
         var key = text.ToTsQuery();
         if (_rarity.TryGetValue(key, out var known) && Environment.TickCount64 - known.At < RarityLifetimeMs)
@@ -136,18 +249,24 @@ public sealed partial class HistoryStore(Database database)
             SELECT COUNT(*) FROM (SELECT 1 AS one FROM statements s WHERE s.search @@ to_tsquery('simple', monitor_unaccent(@Fts)) LIMIT @Cap) probe
             """;
         await using var connection = await database.OpenAsync(cancellationToken);
-        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { Fts = key, Cap = RareMatches }, cancellationToken: cancellationToken));
+        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { Fts = key, Cap = RareBelow }, cancellationToken: cancellationToken));
         if (_rarity.Count > 10_000)
         {
             _rarity.Clear();
         }
 
-        _rarity[key] = (count < RareMatches, Environment.TickCount64);
-        return count < RareMatches;
+        _rarity[key] = (count < RareBelow, Environment.TickCount64);
+        return count < RareBelow;
     }
 
     /// <summary>Fewer matches than this and a date-sorted text query sorts the matches rather than walking the date index.</summary>
     public const int RareMatches = 2000;
+
+    /// <summary>
+    /// PostgreSQL: a text with fewer matches than this counts as rare (<see cref="RareMatches"/>; 0: never, which
+    /// lets tests take the date-walking plans on a small corpus).
+    /// </summary>
+    public int RareBelow { get; init; } = RareMatches;
 
     /// <summary>How many statements match: exact up to <see cref="TotalCap"/>, else a lower bound.</summary>
     public async Task<HistoryTotal> CountAsync(HistoryFilter filter, CancellationToken cancellationToken = default)
@@ -190,5 +309,12 @@ public sealed partial class HistoryStore(Database database)
     private sealed class HistoryRow : StatementRow
     {
         public double SortKey { get; init; }
+
+        // Relevance on PostgreSQL: how many candidates were ranked, and the oldest one's (date, id).
+        public long? Candidates { get; init; }
+
+        public long? FloorAt { get; init; }
+
+        public long? FloorId { get; init; }
     }
 }

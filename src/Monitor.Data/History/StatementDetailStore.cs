@@ -92,7 +92,8 @@ public sealed class StatementDetailStore(Database database)
         FROM statement_revisions WHERE statement_id = @Id ORDER BY revision
         """;
 
-    private readonly HistoryStore _history = new(database);
+    // Related statements rank every match within their ±3 days (a window bounds the cost), not only the newest ones.
+    private readonly HistoryStore _history = new(database) { RelevanceCandidates = 0 };
 
     public async Task<StatementDetail?> GetAsync(long id, CancellationToken cancellationToken = default)
     {

@@ -231,7 +231,9 @@ async function searchStatements(params) {
     if (controller !== state.controller) return;
     const total = formatTotal(headers.get('X-Total-Count'));
     append(body, headers);
-    ui.count.textContent = total ?? `${state.shown.toLocaleString('en')} shown`;
+    const rankedAmong = Number(headers.get('X-Ranked-Among'));
+    ui.count.textContent = (total ?? `${state.shown.toLocaleString('en')} shown`)
+      + (rankedAmong > 0 ? `; best matches among the newest ${rankedAmong.toLocaleString('en')}` : '');
     setStatus(ui.status, state.shown === 0 ? 'No statement matches. Try fewer words or filters.' : '');
   } catch (error) {
     if (error?.name === 'AbortError') return;
