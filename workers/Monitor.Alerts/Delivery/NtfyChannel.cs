@@ -58,7 +58,7 @@ public sealed class NtfyChannel(IHttpClientFactory httpClients, IOptions<AlertsO
 
         var status = (int)response.StatusCode;
         var said = await ChatChannels.ReadSnippetAsync(response, 300, cancellationToken);
-        var detail = said.Length > 0 ? $": {said}" : ".";
+        var detail = said.Length > 0 ? $": {said.TrimEnd('.')}." : ".";
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
             var wait = ChatChannels.RetryAfter(response, time.GetUtcNow());

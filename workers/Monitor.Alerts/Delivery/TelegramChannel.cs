@@ -37,7 +37,8 @@ public sealed class TelegramChannel(IHttpClientFactory httpClients, IOptions<Ale
 
         var apiRoot = options.Value.TelegramApiUrl;
         var api = new Uri(apiRoot.EndsWith('/') ? apiRoot : apiRoot + "/", UriKind.Absolute);
-        var url = new Uri(api, $"bot{subscription.TelegramBotToken}/sendMessage");
+        // Appended as text: a relative "bot123:ABC/…" would read as a URI scheme. The token is URL-safe as validated (digits, a colon, letters, digits, _ and -).
+        var url = new Uri(api.AbsoluteUri + "bot" + subscription.TelegramBotToken + "/sendMessage", UriKind.Absolute);
         var parseMode = subscription.TelegramParseMode == "MarkdownV2" ? "MarkdownV2" : "HTML";
         object chatId = long.TryParse(subscription.TelegramChatId, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var numeric)
             ? numeric
@@ -68,7 +69,7 @@ public sealed class TelegramChannel(IHttpClientFactory httpClients, IOptions<Ale
                 return;
             }
 
-            var description = answer?.Description is { Length: > 0 } d ? $": {d}" : ".";
+            var description = answer?.Description is { Length: > 0 } d ? $": {d.TrimEnd('.')}." : ".";
             if (response.StatusCode == HttpStatusCode.TooManyRequests || answer?.ErrorCode == 429)
             {
                 var wait = answer?.RetryAfter is { } seconds && seconds >= 0 ? TimeSpan.FromSeconds(seconds) : ChatChannels.RetryAfter(response, time.GetUtcNow());
@@ -86,10 +87,13 @@ public sealed class TelegramChannel(IHttpClientFactory httpClients, IOptions<Ale
                 HttpStatusCode.Unauthorized or HttpStatusCode.NotFound => " The bot token was not accepted: set the token BotFather gave again in the subscription.",
                 HttpStatusCode.Forbidden => " The bot may not write to this chat: add it to the group or channel (as an admin for a channel), or unblock it.",
                 _ when answer?.MigrateToChatId is { } moved => $" The group became a supergroup: its chat id is now {moved.ToString(CultureInfo.InvariantCulture)}.",
-                HttpStatusCode.BadRequest => " Check the chat id (the bot must have been added to the chat, or the user must have started it).",
+                HttpStatusCode.BadRequest when answer?.Description?.Contains("chat not found", StringComparison.OrdinalIgnoreCase) == true =>
+                    " Check the chat id: the bot must have been added to the group or channel, or the user must have started a chat with it.",
+                HttpStatusCode.BadRequest when answer?.Description?.Contains("parse entities", StringComparison.OrdinalIgnoreCase) == true =>
+                    " Telegram could not parse the formatted text; try the other parse mode and report it.",
                 _ => "",
             };
-            throw new DeliveryException($"Telegram refused the message: {ChatChannels.Status(response)}{description}{why}", status, permanent: true);
+            throw new DeliveryException($"Telegram refused the message ({status}){description}{why}", status, permanent: true);
         }
     }
 
