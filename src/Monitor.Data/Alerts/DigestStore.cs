@@ -49,7 +49,7 @@ public sealed class DigestStore(Database database)
     /// <summary>
     /// Takes the subscription's alerts whose digest is due and queues one delivery of all of them per channel, due
     /// at once: the webhook when the subscription has one; email when it asks for email, its owner has an address and
-    /// <paramref name="emailEnabled"/> (SMTP is configured). A disabled subscription, or a suspended one (its owner
+    /// <paramref name="emailEnabled"/> (SMTP is configured); ntfy and Telegram when it has a topic URL or a chat id. A disabled subscription, or a suspended one (its owner
     /// disabled or a viewer), gets its alerts taken (they stay in the inbox and the feed) and nothing sent.
     /// </summary>
     public async Task<DigestBatch> CloseAsync(long subscriptionId, DateTimeOffset now, bool emailEnabled, CancellationToken cancellationToken = default)
