@@ -5,7 +5,7 @@ namespace Monitor.Core.Alerts;
 /// topics, sources, document types, score, query and drift; "spike" watches the volume of <see cref="Topics"/>;
 /// "briefing" gets the living briefing of each past week (of <see cref="Topics"/>' sections when it names any);
 /// "event" alerts once per event when NATO and the EP have both spoken on it (of <see cref="Topics"/> when it names any).
-/// Email and webhook sends wait out <see cref="QuietStart"/>–<see cref="QuietEnd"/> (local, in <see cref="TimeZone"/>),
+/// Email, webhook, ntfy and Telegram sends wait out <see cref="QuietStart"/>–<see cref="QuietEnd"/> (local, in <see cref="TimeZone"/>),
 /// and go as digests when <see cref="Delivery"/> is hourly or daily.
 /// </summary>
 public sealed record Subscription

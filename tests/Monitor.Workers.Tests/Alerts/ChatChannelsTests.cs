@@ -67,6 +67,8 @@ public sealed class ChatChannelsTests : IAsyncLifetime
         Assert.Equal(("4", Url, "Bearer " + NtfyToken), (publish.Priority, publish.Click, publish.Authorization));
         Assert.Equal($"Monitor alert for \"sanctions\" [sanctions, russia]\n{Url}", publish.Body);
         Assert.Equal(1, delivered.Attempts);
+        Assert.NotEmpty(_logs);
+        Assert.DoesNotContain(_logs, line => line.Contains(NtfyToken, StringComparison.Ordinal));
     }
 
     [Fact]
