@@ -11,6 +11,7 @@ using Monitor.Core.Alerts;
 using Monitor.Data;
 using Monitor.Data.Alerts;
 using Monitor.Testing;
+using OpenTelemetry.Trace;
 
 namespace Monitor.Workers.Tests.Alerts;
 
@@ -352,5 +353,52 @@ public sealed class ChatChannelsTests : IAsyncLifetime
             public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
                 lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
         }
+    }
+}
+
+/// <summary>
+/// With HttpClient tracing on (as <c>Telemetry:Otlp:Endpoint</c> switches it on), the ntfy POST is a span and the
+/// Telegram POST, whose URL carries the bot token, is none.
+/// </summary>
+public sealed class TelegramTracingTests
+{
+    private const string BotToken = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw_trace";
+
+    [Fact]
+    public async Task The_telegram_request_is_not_traced_while_ntfys_is()
+    {
+        await using var ntfy = await NtfyStandIn.StartAsync();
+        await using var telegram = await TelegramStandIn.StartAsync(BotToken, "42");
+        var spans = new ConcurrentQueue<System.Diagnostics.Activity>();
+        // HttpClient's own activity source, which the HttpClient instrumentation listens to on .NET 9 and later.
+        using var tracing = OpenTelemetry.Sdk.CreateTracerProviderBuilder()
+            .AddSource("System.Net.Http")
+            .AddProcessor(new Collect(spans))
+            .Build();
+        var options = Options.Create(new AlertsOptions
+        {
+            AllowedNetworks = ["127.0.0.1/32"], TelegramApiUrl = telegram.ApiUrl.ToString(), SendTimeout = TimeSpan.FromSeconds(5),
+        });
+        var services = new ServiceCollection().AddSingleton(options).AddSingleton(TimeProvider.System).AddLogging();
+        ChatChannels.AddNtfyAndTelegram(services);
+        await using var provider = services.BuildServiceProvider();
+        var channels = provider.GetServices<IDeliveryChannel>().ToDictionary(c => c.Channel);
+        var subscription = new Subscription { Name = "s", NtfyUrl = ntfy.TopicUrl.ToString(), TelegramChatId = "42", TelegramBotToken = BotToken };
+        var message = new DeliveryMessage(1, subscription, new AlertRecipient(1, "ana", "Ana", null),
+            [new AlertRecord { Id = 1, Title = "t", Url = "https://example.org/1" }], Digest: false);
+
+        await channels[DeliveryStore.Ntfy].SendAsync(message, CancellationToken.None);
+        await channels[DeliveryStore.Telegram].SendAsync(message, CancellationToken.None);
+        tracing.ForceFlush();
+
+        Assert.Equal(200, Assert.Single(telegram.Received).AnsweredStatus);
+        Assert.Contains(spans, s => (s.GetTagItem("url.full")?.ToString() ?? "").Contains("/monitor-alerts", StringComparison.Ordinal));
+        Assert.DoesNotContain(spans, s => s.TagObjects.Any(t => t.Value?.ToString()?.Contains("AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", StringComparison.Ordinal) == true)
+            || s.DisplayName.Contains("AAHdq", StringComparison.Ordinal));
+    }
+
+    private sealed class Collect(ConcurrentQueue<System.Diagnostics.Activity> spans) : OpenTelemetry.BaseProcessor<System.Diagnostics.Activity>
+    {
+        public override void OnEnd(System.Diagnostics.Activity data) => spans.Enqueue(data);
     }
 }
