@@ -52,14 +52,20 @@ public sealed partial class DashboardFixture : IAsyncLifetime
         // Chromium first: without it nothing below is worth starting.
         (_playwright, Browser) = await Chromium.LaunchAsync();
         Topology = await DistributedTopology.CreateAsync(pollSeconds: 5);
-        Dashboard = Topology.Create(Monitor.Testing.Topology.Dashboard);
+        // The dashboard accepts ntfy topics and webhooks on the documentation network 203.0.113.0/24, which no test
+        // calls (the Alerts worker does not allow it, so its guard would refuse any send there before connecting).
+        Dashboard = Topology.Create(Monitor.Testing.Topology.Dashboard, new Dictionary<string, string> { ["Alerts__AllowedNetworks__0"] = "203.0.113.0/24" });
         var processes = new[]
         {
             Dashboard, Topology.Create("workers/Monitor.Ingestion"), Topology.Create("workers/Monitor.Tagging"),
             Topology.Create("workers/Monitor.Persistence"),
             // The Alerts worker may post to a webhook receiver on this machine; the dashboard still refuses such
             // addresses when a subscription is saved.
-            Topology.Create("workers/Monitor.Alerts", new Dictionary<string, string> { ["Alerts__AllowedNetworks__0"] = "127.0.0.1/32" }),
+            // Telegram's API is a closed port on this machine: no test's subscription reaches api.telegram.org.
+            Topology.Create("workers/Monitor.Alerts", new Dictionary<string, string>
+            {
+                ["Alerts__AllowedNetworks__0"] = "127.0.0.1/32", ["Alerts__TelegramApiUrl"] = "http://127.0.0.1:9/",
+            }),
         };
         await Task.WhenAll(processes.Select(p => p.StartAsync(TimeSpan.FromSeconds(120))));
         // Read now (the output keeps only its last 2000 lines), waiting a little in case the start-up service that

@@ -298,6 +298,32 @@ public abstract class AlertDeliveryContract(Store store) : DatabaseContract(stor
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => alerts.RaiseAsync(weekly with { Kind = "weekly" }, "briefing:2026-12-07", Plan()));
     }
 
+    [Fact]
+    public async Task Ntfy_and_telegram_settings_round_trip_and_their_deliveries_are_queued_and_claimed()
+    {
+        var subscriptions = new SubscriptionStore(Database);
+        var id = await subscriptions.AddAsync(AlertsTestData.Subscription(_userId, "chat") with
+        {
+            NtfyUrl = "https://ntfy.example.org/alerts", NtfyToken = "tk_secret", NtfyPriority = 5, NtfyTags = ["warning", "flag-eu"],
+            TelegramChatId = "-1001234567890", TelegramBotToken = "123:bot-secret", TelegramParseMode = "MarkdownV2",
+        });
+        var stored = (await subscriptions.GetAsync(id, _userId))!;
+        Assert.Equal(("https://ntfy.example.org/alerts", "tk_secret", 5), (stored.NtfyUrl, stored.NtfyToken, stored.NtfyPriority));
+        Assert.Equal(["warning", "flag-eu"], stored.NtfyTags);
+        Assert.Equal(("-1001234567890", "123:bot-secret", "MarkdownV2"), (stored.TelegramChatId, stored.TelegramBotToken, stored.TelegramParseMode));
+
+        Assert.True(await subscriptions.UpdateAsync(stored with { NtfyUrl = null, NtfyToken = null, NtfyTags = [], TelegramParseMode = "HTML" }));
+        var updated = (await subscriptions.GetAsync(id, _userId))!;
+        Assert.Equal((null, null, "HTML", "123:bot-secret"), (updated.NtfyUrl, updated.NtfyToken, updated.TelegramParseMode, updated.TelegramBotToken));
+        var plain = (await subscriptions.GetAsync(_subscriptionId, _userId))!;
+        Assert.Equal((null, 3, 0, null, "HTML"), (plain.NtfyUrl, plain.NtfyPriority, plain.NtfyTags.Count, plain.TelegramChatId, plain.TelegramParseMode));
+
+        var raised = await new AlertStore(Database).RaiseAsync(Alert(), "statement:chat", Plan(DeliveryStore.Ntfy, DeliveryStore.Telegram));
+        Assert.Equal(2, raised!.DeliveryIds.Count);
+        var claimed = await new DeliveryStore(Database).ClaimDueAsync(10, TimeSpan.FromMinutes(1), T0);
+        Assert.Equal([DeliveryStore.Ntfy, DeliveryStore.Telegram], claimed.Select(c => c.Channel));
+    }
+
     private static IEqualityComparer<(List<long>, string, int)> Comparer() =>
         EqualityComparer<(List<long>, string, int)>.Create((a, b) => a.Item1.SequenceEqual(b.Item1) && a.Item2 == b.Item2 && a.Item3 == b.Item3);
 

@@ -32,11 +32,15 @@ public sealed class SqliteBriefingKindMigrationTests
 
         var userId = await AlertsTestData.CreateUserAsync(database, "ana", "ana@example.org");
         var subscriptions = new SubscriptionStore(database);
-        var kept = await subscriptions.AddAsync(AlertsTestData.Subscription(userId, "kept") with { Topics = ["sanctions"], IncludeHistory = true, WebhookUrl = "https://hooks.example.org/a" });
+        var keptSubscription = AlertsTestData.Subscription(userId, "kept") with
+        {
+            Topics = ["sanctions"], IncludeHistory = true, WebhookUrl = "https://hooks.example.org/a", CreatedAt = now, UpdatedAt = now,
+        };
+        var kept = await LegacySubscriptions.AddAsync(database, keptSubscription);
         var alert = await new AlertStore(database).RaiseAsync(
             new AlertRecord { SubscriptionId = kept, UserId = userId, StatementId = 7, Revision = 1, Title = "t", Url = "https://example.org/7", TriggeredAt = now },
             AlertStore.StatementKey(7), new AlertPlan { SubscriptionName = "kept", Deliveries = [new PlannedDelivery(DeliveryStore.Webhook, now)] });
-        var before = (await subscriptions.ListEnabledAsync()).Single();
+        var before = keptSubscription with { Id = kept };
 
         var applied = await new Migrator(database).MigrateAsync();
 

@@ -23,7 +23,13 @@ public sealed class AlertsOptions : AlertChannelOptions
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Time allowed for one webhook request or SMTP send.</summary>
+    /// <summary>
+    /// The Telegram Bot API's base URL; a bot's sendMessage is POSTed to <c>{TelegramApiUrl}bot&lt;token&gt;/sendMessage</c>.
+    /// Change it only for a local Bot API server (or a test's stand-in); its address passes the same network guard.
+    /// </summary>
+    public string TelegramApiUrl { get; set; } = "https://api.telegram.org/";
+
+    /// <summary>Time allowed for one webhook, ntfy or Telegram request, or SMTP send.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>A spike needs at least this many statements in its window, whatever the usual rate.</summary>

@@ -27,6 +27,8 @@ public static class AlertsWorker
             .Validate(options => options.DashboardUrl is null
                     || (Uri.TryCreate(options.DashboardUrl, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)),
                 "Alerts:DashboardUrl must be an absolute http(s) URL, e.g. https://monitor.example.org/")
+            .Validate(options => Uri.TryCreate(options.TelegramApiUrl, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps),
+                "Alerts:TelegramApiUrl must be an absolute http(s) URL (default https://api.telegram.org/)")
             .Validate(options => options.BriefingPollInterval > TimeSpan.Zero && Enum.IsDefined(options.BriefingDay),
                 "Alerts:BriefingPollInterval must be positive and Alerts:BriefingDay a weekday (Monday … Sunday)")
             .ValidateOnStart();
@@ -35,6 +37,7 @@ public static class AlertsWorker
         builder.Services.TryAddSingleton<AlertPlanner>();
         builder.Services.TryAddSingleton<AlertRaiser>();
         WebhookChannel.AddWebhookChannel(builder.Services);
+        ChatChannels.AddNtfyAndTelegram(builder.Services);
         builder.Services.AddEmailAndDigests();
         builder.Services.AddHostedService<DeliveryDispatcher>();
 

@@ -91,7 +91,7 @@ public static partial class SubscriptionsApi
             return NotFound(id);
         }
 
-        var (draft, problem) = await ReadAndValidateAsync(http, userId, services, cancellationToken);
+        var (draft, problem) = await ReadAndValidateAsync(http, userId, services, cancellationToken, existing);
         if (problem is not null)
         {
             return Invalid(problem);
@@ -181,7 +181,7 @@ public static partial class SubscriptionsApi
     }
 
     private static async Task<(Subscription? Draft, RequestProblem? Problem)> ReadAndValidateAsync(
-        HttpContext http, long userId, [AsParameters] Services services, CancellationToken cancellationToken)
+        HttpContext http, long userId, [AsParameters] Services services, CancellationToken cancellationToken, Subscription? existing = null)
     {
         SubscriptionRequest? request;
         try
@@ -200,7 +200,7 @@ public static partial class SubscriptionsApi
         var owner = await services.Users.FindByIdAsync(userId, cancellationToken);
         var checks = new SubscriptionChecks(services.Topics, sources, options.Smtp.Enabled, owner?.Email, new WebhookTargetCheck(
             new NetworkGuard(options.AllowedNetworks, $"{AlertChannelOptions.SectionName}:AllowedNetworks"),
-            (host, ct) => Dns.GetHostAddressesAsync(host, ct)));
+            (host, ct) => Dns.GetHostAddressesAsync(host, ct))) { Existing = existing };
         return await SubscriptionValidation.ValidateAsync(request, checks, cancellationToken);
     }
 

@@ -5,7 +5,7 @@ namespace Monitor.Core.Alerts;
 /// topics, sources, document types, score, query and drift; "spike" watches the volume of <see cref="Topics"/>;
 /// "briefing" gets the living briefing of each past week (of <see cref="Topics"/>' sections when it names any);
 /// "event" alerts once per event when NATO and the EP have both spoken on it (of <see cref="Topics"/> when it names any).
-/// Email and webhook sends wait out <see cref="QuietStart"/>–<see cref="QuietEnd"/> (local, in <see cref="TimeZone"/>),
+/// Email, webhook, ntfy and Telegram sends wait out <see cref="QuietStart"/>–<see cref="QuietEnd"/> (local, in <see cref="TimeZone"/>),
 /// and go as digests when <see cref="Delivery"/> is hourly or daily.
 /// </summary>
 public sealed record Subscription
@@ -76,6 +76,27 @@ public sealed record Subscription
 
     /// <summary>The HMAC-SHA256 key webhook requests are signed with (kept: it is needed to sign).</summary>
     public string? WebhookSecret { get; init; }
+
+    /// <summary>An ntfy topic URL (e.g. <c>https://ntfy.sh/my-topic</c>) alerts are published to, or null.</summary>
+    public string? NtfyUrl { get; init; }
+
+    /// <summary>The ntfy access token sent as <c>Authorization: Bearer</c> (kept: it is needed to send; never shown).</summary>
+    public string? NtfyToken { get; init; }
+
+    /// <summary>ntfy priority, 1 (min) to 5 (max); 3 is ntfy's default.</summary>
+    public int NtfyPriority { get; init; } = 3;
+
+    /// <summary>ntfy tags (emoji short codes such as <c>warning</c> show as emoji), sent in the <c>Tags</c> header.</summary>
+    public IReadOnlyList<string> NtfyTags { get; init; } = [];
+
+    /// <summary>The Telegram chat a bot sends to: a numeric id (groups are negative) or <c>@channelusername</c>; or null.</summary>
+    public string? TelegramChatId { get; init; }
+
+    /// <summary>The Telegram bot's token (kept: it is needed to send; never logged or shown).</summary>
+    public string? TelegramBotToken { get; init; }
+
+    /// <summary>"HTML" (default) or "MarkdownV2": how Telegram parses the message Monitor formats.</summary>
+    public string TelegramParseMode { get; init; } = "HTML";
 
     /// <summary>SHA-256 (hex) of the secret token in the subscription's Atom feed URL.</summary>
     public string FeedTokenHash { get; init; } = "";

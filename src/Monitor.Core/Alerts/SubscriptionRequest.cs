@@ -63,8 +63,29 @@ public sealed record SubscriptionRequest
 /// <summary>Local "HH:mm" times; email and webhook sends wait until the end. The window may cross midnight.</summary>
 public sealed record QuietHoursRequest(string? Start, string? End);
 
-/// <summary>In-app defaults to true, email to false, webhook to none.</summary>
-public sealed record ChannelsRequest(bool? InApp, bool? Email, WebhookRequest? Webhook);
+/// <summary>In-app defaults to true, email to false, webhook, ntfy and Telegram to none.</summary>
+public sealed record ChannelsRequest(bool? InApp, bool? Email, WebhookRequest? Webhook)
+{
+    /// <summary>Publish to an ntfy topic, or null for none.</summary>
+    public NtfyRequest? Ntfy { get; init; }
+
+    /// <summary>Send with a Telegram bot to a chat, or null for none.</summary>
+    public TelegramRequest? Telegram { get; init; }
+}
 
 /// <summary>An absolute http(s) URL; format "json" (default) or "chat".</summary>
 public sealed record WebhookRequest(string? Url, string? Format);
+
+/// <summary>
+/// An ntfy topic: <see cref="Url"/> the topic's absolute http(s) URL (<c>https://ntfy.sh/my-topic</c>);
+/// <see cref="Token"/> an access token sent as <c>Authorization: Bearer</c> (null keeps the stored one, "" removes it);
+/// <see cref="Priority"/> 1 to 5 (default 3); <see cref="Tags"/> up to 10 tags (emoji short codes show as emoji).
+/// </summary>
+public sealed record NtfyRequest(string? Url, string? Token = null, int? Priority = null, IReadOnlyList<string>? Tags = null);
+
+/// <summary>
+/// A Telegram bot and chat: <see cref="ChatId"/> a numeric chat id (groups are negative) or <c>@channelusername</c>;
+/// <see cref="BotToken"/> the token BotFather gave (required the first time, null keeps the stored one);
+/// <see cref="ParseMode"/> "HTML" (default) or "MarkdownV2".
+/// </summary>
+public sealed record TelegramRequest(string? ChatId, string? BotToken = null, string? ParseMode = null);

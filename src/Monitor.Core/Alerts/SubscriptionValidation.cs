@@ -10,7 +10,11 @@ namespace Monitor.Core.Alerts;
 /// be sent (SMTP configured, an address on the owner's account), and where a webhook may point.
 /// </summary>
 public sealed record SubscriptionChecks(
-    TopicFile TopicFile, IReadOnlyCollection<string> SourceIds, bool SmtpEnabled, string? OwnerEmail, IWebhookTargetCheck Webhooks);
+    TopicFile TopicFile, IReadOnlyCollection<string> SourceIds, bool SmtpEnabled, string? OwnerEmail, IWebhookTargetCheck Webhooks)
+{
+    /// <summary>The subscription an update replaces (null for a new one): a request without a secret keeps its secrets.</summary>
+    public Subscription? Existing { get; init; }
+}
 
 /// <summary>
 /// Whether a webhook's host may be called: it resolves, and only to addresses the operator allows. Asked of the
@@ -20,6 +24,9 @@ public interface IWebhookTargetCheck
 {
     /// <returns>Why <paramref name="url"/> (absolute http or https, no user info) may not be called, or null.</returns>
     Task<RequestProblem?> RefuseAsync(Uri url, CancellationToken cancellationToken);
+
+    /// <summary>As <see cref="RefuseAsync(Uri, CancellationToken)"/>, for the request field <paramref name="field"/> (e.g. 'channels.ntfy.url').</summary>
+    Task<RequestProblem?> RefuseAsync(Uri url, string field, CancellationToken cancellationToken) => RefuseAsync(url, cancellationToken);
 }
 
 /// <summary>A 400's title and detail.</summary>
@@ -34,6 +41,8 @@ public static partial class SubscriptionValidation
     public const int MaxSpikeWindowHours = 168;
     public const double MaxSpikeFactor = 1000;
     public const int MaxUrlLength = 2000;
+    public const int MaxNtfyTags = 10;
+    public const int MaxSecretLength = 200;
 
     /// <summary>The subscription the request describes (owner, id, token and secret left for the caller), or the first problem.</summary>
     public static async Task<(Subscription? Subscription, RequestProblem? Problem)> ValidateAsync(
@@ -218,6 +227,83 @@ public static partial class SubscriptionValidation
             webhookUrl = url;
         }
 
+        string? ntfyUrl = null, ntfyToken = null;
+        var ntfyPriority = 3;
+        List<string> ntfyTags = [];
+        if (channels.Ntfy is { } ntfy)
+        {
+            var (url, problem) = await CheckUrlAsync(ntfy.Url, "channels.ntfy.url", "Invalid ntfy", checks, cancellationToken);
+            if (problem is not null)
+            {
+                return (null, problem);
+            }
+
+            var topic = new Uri(url!).AbsolutePath.Trim('/');
+            if (!NtfyTopicPattern().IsMatch(topic) || !string.IsNullOrEmpty(new Uri(url!).Query) || !string.IsNullOrEmpty(new Uri(url!).Fragment))
+            {
+                return Fail("Invalid ntfy", $"'channels.ntfy.url' must be a topic URL such as https://ntfy.sh/my-alerts: the server, then one topic of 1 to 64 letters, digits, '_' or '-' (optionally under a path), no query; got '{ntfy.Url}'.");
+            }
+
+            ntfyPriority = ntfy.Priority ?? 3;
+            if (ntfyPriority is < 1 or > 5)
+            {
+                return Fail("Invalid ntfy", $"'channels.ntfy.priority' must be from 1 (min) to 5 (max, urgent); got {ntfyPriority}.");
+            }
+
+            ntfyTags = Distinct(ntfy.Tags);
+            if (ntfyTags.Count > MaxNtfyTags)
+            {
+                return Fail("Invalid ntfy", $"'channels.ntfy.tags' may list at most {MaxNtfyTags} tags; got {ntfyTags.Count}.");
+            }
+
+            if (ntfyTags.FirstOrDefault(t => !NtfyTagPattern().IsMatch(t)) is { } badTag)
+            {
+                return Fail("Invalid ntfy", $"'channels.ntfy.tags' must be 1 to 40 letters, digits, '_', '-', '+' or '.' each (e.g. 'warning', 'rotating_light'); got '{badTag}'.");
+            }
+
+            // null keeps the stored token (the API never shows it, so an edit cannot send it back); "" removes it.
+            // A stored token is kept only for the same server: a topic moved to another server must be given its token again.
+            var sameServer = checks.Existing?.NtfyUrl is { } before && Uri.TryCreate(before, UriKind.Absolute, out var beforeUrl)
+                && string.Equals(beforeUrl.GetLeftPart(UriPartial.Authority), new Uri(url!).GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase);
+            ntfyToken = ntfy.Token is null ? (sameServer ? checks.Existing!.NtfyToken : null) : ntfy.Token.Trim() is { Length: > 0 } token ? token : null;
+            if (ntfyToken is not null && (ntfyToken.Length > MaxSecretLength || !TokenPattern().IsMatch(ntfyToken)))
+            {
+                return Fail("Invalid ntfy", $"'channels.ntfy.token' must be an ntfy access token (e.g. tk_…): at most {MaxSecretLength} visible ASCII characters without spaces.");
+            }
+
+            ntfyUrl = url;
+        }
+
+        string? telegramChatId = null, telegramBotToken = null;
+        var telegramParseMode = "HTML";
+        if (channels.Telegram is { } telegram)
+        {
+            telegramChatId = telegram.ChatId?.Trim();
+            if (string.IsNullOrEmpty(telegramChatId) || !TelegramChatPattern().IsMatch(telegramChatId))
+            {
+                return Fail("Invalid telegram", $"'channels.telegram.chatId' must be a numeric chat id (a group's is negative, e.g. -1001234567890) or a public channel's @username; got '{telegram.ChatId}'.");
+            }
+
+            telegramParseMode = telegram.ParseMode ?? "HTML";
+            if (telegramParseMode is not ("HTML" or "MarkdownV2"))
+            {
+                return Fail("Invalid telegram", $"'channels.telegram.parseMode' must be 'HTML' or 'MarkdownV2'; got '{telegram.ParseMode}'.");
+            }
+
+            // null keeps the stored token (the API never shows it, so an edit cannot send it back).
+            telegramBotToken = string.IsNullOrWhiteSpace(telegram.BotToken) ? checks.Existing?.TelegramBotToken : telegram.BotToken.Trim();
+            if (telegramBotToken is null)
+            {
+                return Fail("Invalid telegram", "'channels.telegram.botToken' is required: the token BotFather gave when the bot was created (e.g. 123456789:AAH…).");
+            }
+
+            if (!TelegramTokenPattern().IsMatch(telegramBotToken))
+            {
+                // The token is a secret: the message does not repeat it.
+                return Fail("Invalid telegram", "'channels.telegram.botToken' is not a bot token: BotFather's tokens are the bot's number, ':' and 30 or more letters, digits, '_' or '-'.");
+            }
+        }
+
         var spike = kind == SubscriptionKinds.Spike;
         return (new Subscription
         {
@@ -226,6 +312,8 @@ public static partial class SubscriptionValidation
             SpikeWindowHours = spike ? request.SpikeWindowHours : null, SpikeFactor = spike ? request.SpikeFactor : null,
             QuietStart = quietStart, QuietEnd = quietEnd, TimeZone = timeZone, Delivery = delivery, DigestHour = digestHour,
             InApp = channels.InApp ?? true, Email = email, WebhookUrl = webhookUrl, WebhookFormat = webhookFormat,
+            NtfyUrl = ntfyUrl, NtfyToken = ntfyToken, NtfyPriority = ntfyPriority, NtfyTags = ntfyTags,
+            TelegramChatId = telegramChatId, TelegramBotToken = telegramBotToken, TelegramParseMode = telegramParseMode,
         }, null);
     }
 
@@ -233,20 +321,28 @@ public static partial class SubscriptionValidation
     /// An absolute http(s) URL without user info, whose host <see cref="SubscriptionChecks.Webhooks"/> allows. The
     /// Alerts worker checks the addresses again at every connect (DNS can change); this check tells the user at once.
     /// </summary>
-    private static async Task<(string? Url, RequestProblem? Problem)> CheckWebhookAsync(string? text, SubscriptionChecks checks, CancellationToken cancellationToken)
+    private static Task<(string? Url, RequestProblem? Problem)> CheckWebhookAsync(string? text, SubscriptionChecks checks, CancellationToken cancellationToken) =>
+        CheckUrlAsync(text, "channels.webhook.url", "Invalid webhook", checks, cancellationToken);
+
+    /// <summary>A webhook's or an ntfy topic's URL: the same rules and the same network check.</summary>
+    private static async Task<(string? Url, RequestProblem? Problem)> CheckUrlAsync(
+        string? text, string field, string title, SubscriptionChecks checks, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(text) || text.Length > MaxUrlLength || !Uri.TryCreate(text.Trim(), UriKind.Absolute, out var url)
             || url.Scheme is not ("http" or "https") || string.IsNullOrEmpty(url.Host))
         {
-            return (null, new("Invalid webhook", $"'channels.webhook.url' must be an absolute http or https URL of at most {MaxUrlLength} characters; got '{text}'."));
+            return (null, new(title, $"'{field}' must be an absolute http or https URL of at most {MaxUrlLength} characters; got '{text}'."));
         }
 
         if (!string.IsNullOrEmpty(url.UserInfo))
         {
-            return (null, new("Invalid webhook", "'channels.webhook.url' must not carry a user name or password; put a token in its path or query instead."));
+            return (null, new(title, $"'{field}' must not carry a user name or password; {(field == "channels.webhook.url" ? "put a token in its path or query instead" : "send an access token in 'channels.ntfy.token' instead")}."));
         }
 
-        return await checks.Webhooks.RefuseAsync(url, cancellationToken) is { } refusal ? (null, refusal) : (url.ToString(), null);
+        var refusal = field == "channels.webhook.url"
+            ? await checks.Webhooks.RefuseAsync(url, cancellationToken)
+            : await checks.Webhooks.RefuseAsync(url, field, cancellationToken);
+        return refusal is not null ? (null, refusal) : (url.ToString(), null);
     }
 
     /// <summary>The first statement or spike field a briefing subscription would silently ignore, or null.</summary>
@@ -299,6 +395,22 @@ public static partial class SubscriptionValidation
     private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static (Subscription?, RequestProblem?) Fail(string title, string detail) => (null, new RequestProblem(title, detail));
+
+    // ntfy's topic names: letters, digits, '_' and '-', up to 64; a server under a path (https://host/ntfy/topic) has segments before it.
+    [GeneratedRegex("^([A-Za-z0-9_.~-]+/)*[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex NtfyTopicPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9_+.-]{1,40}$")]
+    private static partial Regex NtfyTagPattern();
+
+    [GeneratedRegex("^[\\x21-\\x7E]+$")]
+    private static partial Regex TokenPattern();
+
+    [GeneratedRegex("^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$")]
+    private static partial Regex TelegramChatPattern();
+
+    [GeneratedRegex("^[0-9]{1,20}:[A-Za-z0-9_-]{30,80}$")]
+    private static partial Regex TelegramTokenPattern();
 
     [GeneratedRegex("^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     private static partial Regex ClockPattern();

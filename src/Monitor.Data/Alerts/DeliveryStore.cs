@@ -22,7 +22,7 @@ public sealed record DeliveryRecord
 
     public long SubscriptionId { get; init; }
 
-    /// <summary>"webhook" or "email".</summary>
+    /// <summary>"webhook", "email", "ntfy" or "telegram".</summary>
     public string Channel { get; init; } = "";
 
     /// <summary><see cref="DeliveryStates"/>.</summary>
@@ -81,6 +81,8 @@ public sealed class DeliveryStore(Database database)
 {
     public const string Webhook = "webhook";
     public const string Email = "email";
+    public const string Ntfy = "ntfy";
+    public const string Telegram = "telegram";
 
     private const string Columns = """
         id AS Id, subscription_id AS SubscriptionId, channel AS Channel, state AS State, attempts AS Attempts,

@@ -31,7 +31,7 @@ public sealed class DigestStore(Database database)
         """;
 
     private const string ChannelsSql = """
-        SELECT s.enabled AS Enabled, s.email AS Email, s.webhook_url AS WebhookUrl, u.email AS UserEmail, u.disabled AS UserDisabled,
+        SELECT s.enabled AS Enabled, s.email AS Email, s.webhook_url AS WebhookUrl, s.ntfy_url AS NtfyUrl, s.telegram_chat_id AS TelegramChatId, u.email AS UserEmail, u.disabled AS UserDisabled,
             u.role AS UserRole
         FROM subscriptions s JOIN users u ON u.id = s.user_id
         WHERE s.id = @SubscriptionId
@@ -49,7 +49,7 @@ public sealed class DigestStore(Database database)
     /// <summary>
     /// Takes the subscription's alerts whose digest is due and queues one delivery of all of them per channel, due
     /// at once: the webhook when the subscription has one; email when it asks for email, its owner has an address and
-    /// <paramref name="emailEnabled"/> (SMTP is configured). A disabled subscription, or a suspended one (its owner
+    /// <paramref name="emailEnabled"/> (SMTP is configured); ntfy and Telegram when it has a topic URL or a chat id. A disabled subscription, or a suspended one (its owner
     /// disabled or a viewer), gets its alerts taken (they stay in the inbox and the feed) and nothing sent.
     /// </summary>
     public async Task<DigestBatch> CloseAsync(long subscriptionId, DateTimeOffset now, bool emailEnabled, CancellationToken cancellationToken = default)
@@ -76,6 +76,14 @@ public sealed class DigestStore(Database database)
                 {
                     deliveries.Add((await DeliveryStore.EnqueueAsync(connection, transaction, subscriptionId, DeliveryStore.Email, taken, now, now, cancellationToken), DeliveryStore.Email));
                 }
+
+                foreach (var (channel, address) in new[] { (DeliveryStore.Ntfy, target.NtfyUrl), (DeliveryStore.Telegram, target.TelegramChatId) })
+                {
+                    if (!string.IsNullOrWhiteSpace(address))
+                    {
+                        deliveries.Add((await DeliveryStore.EnqueueAsync(connection, transaction, subscriptionId, channel, taken, now, now, cancellationToken), channel));
+                    }
+                }
             }
         }
 
@@ -88,6 +96,8 @@ public sealed class DigestStore(Database database)
         public bool Enabled { get; init; }
         public bool Email { get; init; }
         public string? WebhookUrl { get; init; }
+        public string? NtfyUrl { get; init; }
+        public string? TelegramChatId { get; init; }
         public string? UserEmail { get; init; }
         public bool UserDisabled { get; init; }
         public string UserRole { get; init; } = "";

@@ -23,6 +23,8 @@ public sealed class SubscriptionStore(Database database)
         quiet_start AS QuietStart, quiet_end AS QuietEnd, time_zone AS TimeZone, delivery AS Delivery,
         digest_hour AS DigestHour, in_app AS InApp, email AS Email, webhook_url AS WebhookUrl,
         webhook_format AS WebhookFormat, webhook_secret AS WebhookSecret, feed_token_hash AS FeedTokenHash,
+        ntfy_url AS NtfyUrl, ntfy_token AS NtfyToken, ntfy_priority AS NtfyPriority, ntfy_tags AS NtfyTags,
+        telegram_chat_id AS TelegramChatId, telegram_bot_token AS TelegramBotToken, telegram_parse_mode AS TelegramParseMode,
         created_at AS CreatedAt, updated_at AS UpdatedAt,
         NOT EXISTS (SELECT 1 FROM users WHERE users.id = subscriptions.user_id AND {MaySubscribeSql}) AS Suspended
         """;
@@ -30,20 +32,25 @@ public sealed class SubscriptionStore(Database database)
     private const string InsertSql = """
         INSERT INTO subscriptions (user_id, name, kind, enabled, topics, topic_match, sources, document_types, min_score,
             query, drift_only, include_history, spike_window_hours, spike_factor, quiet_start, quiet_end, time_zone, delivery, digest_hour,
-            in_app, email, webhook_url, webhook_format, webhook_secret, feed_token_hash, created_at, updated_at)
+            in_app, email, webhook_url, webhook_format, webhook_secret, feed_token_hash, created_at, updated_at,
+            ntfy_url, ntfy_token, ntfy_priority, ntfy_tags, telegram_chat_id, telegram_bot_token, telegram_parse_mode)
         VALUES (@UserId, @Name, @Kind, @Enabled, @Topics, @TopicMatch, @Sources, @DocumentTypes, @MinScore,
             @Query, @DriftOnly, @IncludeHistory, @SpikeWindowHours, @SpikeFactor, @QuietStart, @QuietEnd, @TimeZone, @Delivery, @DigestHour,
-            @InApp, @Email, @WebhookUrl, @WebhookFormat, @WebhookSecret, @FeedTokenHash, @CreatedAt, @UpdatedAt)
+            @InApp, @Email, @WebhookUrl, @WebhookFormat, @WebhookSecret, @FeedTokenHash, @CreatedAt, @UpdatedAt,
+            @NtfyUrl, @NtfyToken, @NtfyPriority, @NtfyTags, @TelegramChatId, @TelegramBotToken, @TelegramParseMode)
         RETURNING id
         """;
 
-    // The owner, the feed token and the webhook secret are not changed by an update (they have their own calls).
+    // The owner, the feed token and the webhook secret are not changed by an update (they have their own calls); the
+    // ntfy token and the bot token are, as the caller resolved them (a request without one keeps the stored one).
     private const string UpdateSql = """
         UPDATE subscriptions SET name = @Name, kind = @Kind, enabled = @Enabled, topics = @Topics, topic_match = @TopicMatch,
             sources = @Sources, document_types = @DocumentTypes, min_score = @MinScore, query = @Query, drift_only = @DriftOnly, include_history = @IncludeHistory,
             spike_window_hours = @SpikeWindowHours, spike_factor = @SpikeFactor, quiet_start = @QuietStart,
             quiet_end = @QuietEnd, time_zone = @TimeZone, delivery = @Delivery, digest_hour = @DigestHour, in_app = @InApp,
-            email = @Email, webhook_url = @WebhookUrl, webhook_format = @WebhookFormat, updated_at = @UpdatedAt
+            email = @Email, webhook_url = @WebhookUrl, webhook_format = @WebhookFormat, ntfy_url = @NtfyUrl, ntfy_token = @NtfyToken,
+            ntfy_priority = @NtfyPriority, ntfy_tags = @NtfyTags, telegram_chat_id = @TelegramChatId, telegram_bot_token = @TelegramBotToken,
+            telegram_parse_mode = @TelegramParseMode, updated_at = @UpdatedAt
         WHERE id = @Id AND user_id = @UserId
         """;
 
@@ -139,6 +146,7 @@ public sealed class SubscriptionStore(Database database)
         Sources = JsonSerializer.Serialize(s.Sources), DocumentTypes = JsonSerializer.Serialize(s.DocumentTypes),
         s.MinScore, s.Query, s.DriftOnly, s.IncludeHistory, s.SpikeWindowHours, s.SpikeFactor, s.QuietStart, s.QuietEnd, s.TimeZone,
         s.Delivery, s.DigestHour, s.InApp, s.Email, s.WebhookUrl, s.WebhookFormat, s.WebhookSecret, s.FeedTokenHash,
+        s.NtfyUrl, s.NtfyToken, s.NtfyPriority, NtfyTags = JsonSerializer.Serialize(s.NtfyTags), s.TelegramChatId, s.TelegramBotToken, s.TelegramParseMode,
         CreatedAt = Database.ToDb(s.CreatedAt), UpdatedAt = Database.ToDb(s.UpdatedAt),
     };
 
@@ -170,6 +178,13 @@ public sealed class SubscriptionStore(Database database)
         public string WebhookFormat { get; init; } = "json";
         public string? WebhookSecret { get; init; }
         public string FeedTokenHash { get; init; } = "";
+        public string? NtfyUrl { get; init; }
+        public string? NtfyToken { get; init; }
+        public int NtfyPriority { get; init; } = 3;
+        public string NtfyTags { get; init; } = "[]";
+        public string? TelegramChatId { get; init; }
+        public string? TelegramBotToken { get; init; }
+        public string TelegramParseMode { get; init; } = "HTML";
         public long CreatedAt { get; init; }
         public long UpdatedAt { get; init; }
         public bool Suspended { get; init; }
@@ -183,6 +198,8 @@ public sealed class SubscriptionStore(Database database)
             MinScore = MinScore, Query = Query, DriftOnly = DriftOnly, IncludeHistory = IncludeHistory, SpikeWindowHours = SpikeWindowHours, SpikeFactor = SpikeFactor,
             QuietStart = QuietStart, QuietEnd = QuietEnd, TimeZone = TimeZone, Delivery = Delivery, DigestHour = DigestHour,
             InApp = InApp, Email = Email, WebhookUrl = WebhookUrl, WebhookFormat = WebhookFormat, WebhookSecret = WebhookSecret,
+            NtfyUrl = NtfyUrl, NtfyToken = NtfyToken, NtfyPriority = NtfyPriority, NtfyTags = JsonSerializer.Deserialize<List<string>>(NtfyTags) ?? [],
+            TelegramChatId = TelegramChatId, TelegramBotToken = TelegramBotToken, TelegramParseMode = TelegramParseMode,
             FeedTokenHash = FeedTokenHash, CreatedAt = Database.FromDb(CreatedAt), UpdatedAt = Database.FromDb(UpdatedAt),
             Suspended = Suspended,
         };

@@ -116,21 +116,115 @@ public sealed class SubscriptionValidationTests
         }
     }
 
+    [Fact]
+    public async Task An_ntfy_topic_takes_its_url_priority_tags_and_token_and_its_address_is_checked_by_the_caller()
+    {
+        var check = new RefusingCheck(null);
+        var (subscription, problem) = await ValidateAsync(Ntfy(new NtfyRequest("https://ntfy.example.org/monitor-alerts", "tk_abc123", 5, ["warning", "warning", "flag-eu"])), check);
+
+        Assert.Null(problem);
+        Assert.Equal(("https://ntfy.example.org/monitor-alerts", "tk_abc123", 5), (subscription!.NtfyUrl, subscription.NtfyToken, subscription.NtfyPriority));
+        Assert.Equal(["warning", "flag-eu"], subscription.NtfyTags);
+        Assert.Equal([new Uri("https://ntfy.example.org/monitor-alerts")], check.Asked);
+        Assert.Equal(["channels.ntfy.url"], check.Fields);
+
+        var refused = await ValidateAsync(Ntfy(new NtfyRequest("https://10.0.0.5/alerts")), new RefusingCheck(new RequestProblem("ntfy address refused", "private")));
+        Assert.Equal("ntfy address refused", refused.Problem!.Title);
+    }
+
+    [Theory]
+    [InlineData("ntfy.sh/alerts", "must be an absolute http or https URL")]
+    [InlineData("https://ntfy.sh/", "must be a topic URL")]
+    [InlineData("https://ntfy.sh/alerts?x=1", "must be a topic URL")]
+    [InlineData("https://ntfy.sh/al%20erts", "must be a topic URL")]
+    [InlineData("https://user:pw@ntfy.sh/alerts", "must not carry a user name or password")]
+    public async Task A_bad_ntfy_url_is_a_problem_naming_the_field(string url, string expected)
+    {
+        var problem = (await ValidateAsync(Ntfy(new NtfyRequest(url)))).Problem;
+
+        Assert.Equal("Invalid ntfy", problem!.Title);
+        Assert.Contains("'channels.ntfy.url'", problem.Detail, StringComparison.Ordinal);
+        Assert.Contains(expected, problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_ntfy_priority_tags_and_token_are_problems()
+    {
+        Assert.Contains("'channels.ntfy.priority' must be from 1", (await ValidateAsync(Ntfy(new NtfyRequest("https://ntfy.sh/a", Priority: 6)))).Problem!.Detail, StringComparison.Ordinal);
+        Assert.Contains("got 'two words'", (await ValidateAsync(Ntfy(new NtfyRequest("https://ntfy.sh/a", Tags: ["two words"])))).Problem!.Detail, StringComparison.Ordinal);
+        Assert.Contains("at most 10 tags", (await ValidateAsync(Ntfy(new NtfyRequest("https://ntfy.sh/a", Tags: Enumerable.Range(0, 11).Select(i => $"t{i}").ToList())))).Problem!.Detail, StringComparison.Ordinal);
+        var token = (await ValidateAsync(Ntfy(new NtfyRequest("https://ntfy.sh/a", Token: "tk bad")))).Problem!;
+        Assert.Contains("'channels.ntfy.token'", token.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("tk bad", token.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_edit_without_secrets_keeps_the_stored_ones_but_not_for_another_ntfy_server()
+    {
+        var existing = new Subscription { NtfyUrl = "https://ntfy.example.org/a", NtfyToken = "tk_stored", TelegramChatId = "42", TelegramBotToken = "123:" + new string('A', 35) };
+        var edit = new SubscriptionRequest
+        {
+            Name = "x",
+            Channels = new ChannelsRequest(null, null, null) { Ntfy = new NtfyRequest("https://ntfy.example.org/b"), Telegram = new TelegramRequest("-100200") },
+        };
+
+        var kept = (await ValidateAsync(edit, existing: existing)).Subscription!;
+        Assert.Equal(("tk_stored", existing.TelegramBotToken, "-100200"), (kept.NtfyToken, kept.TelegramBotToken, kept.TelegramChatId));
+
+        var moved = (await ValidateAsync(edit with { Channels = edit.Channels with { Ntfy = new NtfyRequest("https://other.example.org/b") } }, existing: existing)).Subscription!;
+        Assert.Null(moved.NtfyToken);
+
+        var removed = (await ValidateAsync(edit with { Channels = edit.Channels with { Ntfy = new NtfyRequest("https://ntfy.example.org/b", Token: "") } }, existing: existing)).Subscription!;
+        Assert.Null(removed.NtfyToken);
+    }
+
+    [Fact]
+    public async Task A_telegram_chat_needs_a_chat_id_a_bot_token_and_a_known_parse_mode()
+    {
+        const string Token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+        var (subscription, problem) = await ValidateAsync(Telegram(new TelegramRequest("@monitor_alerts", Token, "MarkdownV2")));
+        Assert.Null(problem);
+        Assert.Equal(("@monitor_alerts", Token, "MarkdownV2"), (subscription!.TelegramChatId, subscription.TelegramBotToken, subscription.TelegramParseMode));
+        Assert.Equal("HTML", (await ValidateAsync(Telegram(new TelegramRequest("-1001234567890", Token)))).Subscription!.TelegramParseMode);
+
+        Assert.Contains("'channels.telegram.chatId'", (await ValidateAsync(Telegram(new TelegramRequest("my chat", Token)))).Problem!.Detail, StringComparison.Ordinal);
+        Assert.Contains("'channels.telegram.botToken' is required", (await ValidateAsync(Telegram(new TelegramRequest("42")))).Problem!.Detail, StringComparison.Ordinal);
+        Assert.Contains("'channels.telegram.parseMode' must be 'HTML' or 'MarkdownV2'", (await ValidateAsync(Telegram(new TelegramRequest("42", Token, "Markdown")))).Problem!.Detail, StringComparison.Ordinal);
+        var badToken = (await ValidateAsync(Telegram(new TelegramRequest("42", "not-a-token-secret")))).Problem!;
+        Assert.Equal("Invalid telegram", badToken.Title);
+        Assert.DoesNotContain("not-a-token-secret", badToken.Detail, StringComparison.Ordinal);
+    }
+
+    private static SubscriptionRequest Ntfy(NtfyRequest ntfy) =>
+        new() { Name = "x", Channels = new ChannelsRequest(null, null, null) { Ntfy = ntfy } };
+
+    private static SubscriptionRequest Telegram(TelegramRequest telegram) =>
+        new() { Name = "x", Channels = new ChannelsRequest(null, null, null) { Telegram = telegram } };
+
     private static SubscriptionRequest Webhook(string url) =>
         new() { Name = "x", Channels = new ChannelsRequest(null, null, new WebhookRequest(url, "chat")) };
 
-    private static Task<(Subscription? Subscription, RequestProblem? Problem)> ValidateAsync(SubscriptionRequest? request, IWebhookTargetCheck? webhooks = null) =>
-        SubscriptionValidation.ValidateAsync(request, new SubscriptionChecks(Topics, ["nato-news"], SmtpEnabled: false, OwnerEmail: null, webhooks ?? new RefusingCheck(null)), CancellationToken.None);
+    private static Task<(Subscription? Subscription, RequestProblem? Problem)> ValidateAsync(SubscriptionRequest? request, IWebhookTargetCheck? webhooks = null, Subscription? existing = null) =>
+        SubscriptionValidation.ValidateAsync(request, new SubscriptionChecks(Topics, ["nato-news"], SmtpEnabled: false, OwnerEmail: null, webhooks ?? new RefusingCheck(null)) { Existing = existing },
+            CancellationToken.None);
 
     /// <summary>Answers every URL with <paramref name="answer"/> and records what it was asked.</summary>
     private sealed class RefusingCheck(RequestProblem? answer) : IWebhookTargetCheck
     {
         public List<Uri> Asked { get; } = [];
 
+        public List<string> Fields { get; } = [];
+
         public Task<RequestProblem?> RefuseAsync(Uri url, CancellationToken cancellationToken)
         {
             Asked.Add(url);
             return Task.FromResult(answer);
+        }
+
+        public Task<RequestProblem?> RefuseAsync(Uri url, string field, CancellationToken cancellationToken)
+        {
+            Fields.Add(field);
+            return RefuseAsync(url, cancellationToken);
         }
     }
 }

@@ -64,6 +64,15 @@ public sealed class SubscriptionsApiTests(AlertsDashboard dashboard)
         { "webhook 6to4 metadata", """{"name":"x","channels":{"webhook":{"url":"http://[2002:a9fe:a9fe::]/latest"}}}""", "Webhook address refused", "(IPv4 169.254.169.254) is a link-local address" },
         { "webhook IPv4-compatible private", """{"name":"x","channels":{"webhook":{"url":"http://[::10.0.0.1]/hook"}}}""", "Webhook address refused", "(IPv4 10.0.0.1) is a private address" },
         { "webhook benchmarking", """{"name":"x","channels":{"webhook":{"url":"http://198.18.0.1/hook"}}}""", "Webhook address refused", "198.18.0.1 is a benchmarking address" },
+        { "ntfy relative", """{"name":"x","channels":{"ntfy":{"url":"alerts"}}}""", "Invalid ntfy", "'channels.ntfy.url' must be an absolute http or https URL" },
+        { "ntfy no topic", """{"name":"x","channels":{"ntfy":{"url":"https://203.0.113.10/"}}}""", "Invalid ntfy", "'channels.ntfy.url' must be a topic URL" },
+        { "ntfy priority", """{"name":"x","channels":{"ntfy":{"url":"https://203.0.113.10/alerts","priority":9}}}""", "Invalid ntfy", "'channels.ntfy.priority' must be from 1 (min) to 5" },
+        { "ntfy loopback", """{"name":"x","channels":{"ntfy":{"url":"http://127.0.0.1:9/alerts"}}}""", "ntfy address refused", "127.0.0.1 is a loopback address; allow it with Alerts:AllowedNetworks" },
+        { "ntfy metadata", """{"name":"x","channels":{"ntfy":{"url":"http://169.254.169.254/alerts"}}}""", "ntfy address refused", "169.254.169.254 is a link-local address" },
+        { "telegram chat", """{"name":"x","channels":{"telegram":{"chatId":"my friends","botToken":"123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"}}}""", "Invalid telegram", "'channels.telegram.chatId' must be a numeric chat id" },
+        { "telegram no token", """{"name":"x","channels":{"telegram":{"chatId":"42"}}}""", "Invalid telegram", "'channels.telegram.botToken' is required" },
+        { "telegram bad token", """{"name":"x","channels":{"telegram":{"chatId":"42","botToken":"hunter2"}}}""", "Invalid telegram", "'channels.telegram.botToken' is not a bot token" },
+        { "telegram parse mode", """{"name":"x","channels":{"telegram":{"chatId":"42","botToken":"123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw","parseMode":"Markdown"}}}""", "Invalid telegram", "'channels.telegram.parseMode' must be 'HTML' or 'MarkdownV2'" },
         { "webhook Teredo", """{"name":"x","channels":{"webhook":{"url":"http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook"}}}""", "Webhook address refused", "is a Teredo address" },
     };
 
@@ -221,6 +230,53 @@ public sealed class SubscriptionsApiTests(AlertsDashboard dashboard)
         Assert.Equal(dead, replayed.GetProperty("id").GetInt64());
         Assert.Equal(0, replayed.GetProperty("attempts").GetInt32());
         Assert.True(replayed.GetProperty("nextAttemptAt").GetDateTimeOffset() <= DateTimeOffset.UtcNow.AddSeconds(1));
+    }
+
+    [Fact]
+    public async Task Ntfy_and_telegram_are_shown_without_their_tokens_and_an_edit_without_them_keeps_them()
+    {
+        const string BotToken = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+        var analyst = await dashboard.UserAsync("analyst");
+        var created = await AlertsDashboard.CreateSubscriptionAsync(analyst.Http, new
+        {
+            name = "phones",
+            channels = new
+            {
+                inApp = false,
+                ntfy = new { url = "https://203.0.113.10/monitor-alerts", token = "tk_secretsecret", priority = 4, tags = new[] { "warning" } },
+                telegram = new { chatId = "-1001234567890", botToken = BotToken, parseMode = "MarkdownV2" },
+            },
+        });
+        var id = created.GetProperty("id").GetInt64();
+        var text = created.GetRawText();
+        Assert.DoesNotContain("tk_secretsecret", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", text, StringComparison.Ordinal);
+        var ntfy = created.GetProperty("channels").GetProperty("ntfy");
+        Assert.Equal(("https://203.0.113.10/monitor-alerts", 4, "warning", true),
+            (ntfy.GetProperty("url").GetString(), ntfy.GetProperty("priority").GetInt32(), ntfy.GetProperty("tags")[0].GetString(), ntfy.GetProperty("hasToken").GetBoolean()));
+        var telegram = created.GetProperty("channels").GetProperty("telegram");
+        Assert.Equal(("-1001234567890", "MarkdownV2", true),
+            (telegram.GetProperty("chatId").GetString(), telegram.GetProperty("parseMode").GetString(), telegram.GetProperty("hasBotToken").GetBoolean()));
+
+        // The page sends the view back (enable / disable): without tokens, which stay stored.
+        var view = await analyst.Http.GetFromJsonAsync<JsonElement>($"/api/subscriptions/{id}");
+        Assert.DoesNotContain(BotToken, view.GetRawText(), StringComparison.Ordinal);
+        using var replaced = await analyst.Http.PutAsJsonAsync($"/api/subscriptions/{id}", new
+        {
+            name = "phones, renamed",
+            channels = new { inApp = false, ntfy = new { url = "https://203.0.113.10/monitor-alerts", priority = 2 }, telegram = new { chatId = "-1001234567890" } },
+        });
+        Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
+        var after = await replaced.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(after.GetProperty("channels").GetProperty("ntfy").GetProperty("hasToken").GetBoolean());
+        Assert.True(after.GetProperty("channels").GetProperty("telegram").GetProperty("hasBotToken").GetBoolean());
+        Assert.Equal("HTML", after.GetProperty("channels").GetProperty("telegram").GetProperty("parseMode").GetString());
+        var stored = await new Monitor.Data.Alerts.SubscriptionStore(dashboard.Database).GetAsync(id);
+        Assert.Equal(("tk_secretsecret", BotToken, 2), (stored!.NtfyToken, stored.TelegramBotToken, stored.NtfyPriority));
+
+        // A subscription without a bot token yet must be given one.
+        using var none = await analyst.Http.PostAsJsonAsync("/api/subscriptions", new { name = "x", channels = new { telegram = new { chatId = "42" } } });
+        await AssertProblemAsync(none, "Invalid telegram", "'channels.telegram.botToken' is required", "no token");
     }
 
     [Fact]

@@ -23,13 +23,27 @@ public sealed partial class DeliveryDispatcher(
 
     private readonly Dictionary<string, IDeliveryChannel> _channels = channels.ToDictionary(c => c.Channel, StringComparer.Ordinal);
 
-    /// <summary>The wait before the next attempt after <paramref name="attempts"/> failed ones; <paramref name="random"/> in [0, 1).</summary>
-    public static TimeSpan RetryDelay(AlertsOptions options, int attempts, double random)
+    /// <summary>The longest wait a receiver's Retry-After is honoured for (a longer one waits this, or MaxRetryDelay if longer).</summary>
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The wait before the next attempt after <paramref name="attempts"/> failed ones; <paramref name="random"/> in [0, 1).
+    /// When the receiver asked for a wait (<paramref name="retryAfter"/>), at least that (up to <see cref="MaxRetryAfter"/>
+    /// or MaxRetryDelay, whichever is longer).
+    /// </summary>
+    public static TimeSpan RetryDelay(AlertsOptions options, int attempts, double random, TimeSpan? retryAfter = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var exponent = Math.Clamp(attempts - 1, 0, 30);
         var delay = Math.Min(options.FirstRetryDelay.TotalMilliseconds * Math.Pow(2, exponent), options.MaxRetryDelay.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(delay * (0.8 + 0.4 * random));
+        var backoff = TimeSpan.FromMilliseconds(delay * (0.8 + 0.4 * random));
+        if (retryAfter is not { } asked || asked <= backoff)
+        {
+            return backoff;
+        }
+
+        var cap = options.MaxRetryDelay > MaxRetryAfter ? options.MaxRetryDelay : MaxRetryAfter;
+        return asked < cap ? asked : cap > backoff ? cap : backoff;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -123,7 +137,7 @@ public sealed partial class DeliveryDispatcher(
             return;
         }
 
-        var delay = RetryDelay(options.Value, attempts, Random.Shared.NextDouble());
+        var delay = RetryDelay(options.Value, attempts, Random.Shared.NextDouble(), failure.RetryAfter);
         await store.RecordFailureAsync(delivery, failure.StatusCode, failure.Message, time.GetUtcNow() + delay, cancellationToken);
         LogFailed(delivery.Id, delivery.Channel, delivery.SubscriptionId, attempts, failure.Message, delay);
         MonitorMetrics.AlertDelivery(delivery.Channel, "retry");

@@ -188,6 +188,16 @@ public sealed partial class AlertPlanner(
             channels.Add(DeliveryStore.Email);
         }
 
+        if (!string.IsNullOrWhiteSpace(subscription.NtfyUrl))
+        {
+            channels.Add(DeliveryStore.Ntfy);
+        }
+
+        if (!string.IsNullOrWhiteSpace(subscription.TelegramChatId))
+        {
+            channels.Add(DeliveryStore.Telegram);
+        }
+
         var digest = subscription.Delivery is SubscriptionDelivery.Hourly or SubscriptionDelivery.Daily;
         var sendAt = DeliverySchedule.SendAt(subscription, now);
         return new PendingAlert(alert, dedupeKey, new AlertPlan

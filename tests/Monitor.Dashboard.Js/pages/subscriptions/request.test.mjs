@@ -95,3 +95,36 @@ test('an event card says it alerts once when both institutions have spoken, on i
   assert.equal(validateRequest({ ...valid(), kind: 'event' }), null);
   assert.equal(toRequest({ name: 'n', kind: 'event', topics: ['a'], includeHistory: true }).kind, 'event');
 });
+
+test('ntfy and Telegram are channels: the browser asks for a topic URL, a chat id and, the first time, a bot token', () => {
+  const only = (channels) => ({ ...valid(), channels: { inApp: false, email: false, webhook: null, ...channels } });
+  const ntfy = (url) => only({ ntfy: { url, priority: 3, tags: [], token: null } });
+  const telegram = (chatId, botToken) => only({ telegram: { chatId, botToken, parseMode: 'HTML' } });
+  const token = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
+
+  assert.equal(validateRequest(ntfy('https://ntfy.sh/eprs-alerts')), null);
+  assert.equal(validateRequest(ntfy('https://example.org/ntfy/eprs_alerts-1')), null);
+  assert.equal(validateRequest(ntfy('')).field, 'ntfyUrl');
+  assert.equal(validateRequest(ntfy('https://ntfy.sh/')).field, 'ntfyUrl');
+  assert.equal(validateRequest(ntfy('https://ntfy.sh/a?x=1')).field, 'ntfyUrl');
+  assert.equal(validateRequest(telegram('-1001234567890', token)), null);
+  assert.equal(validateRequest(telegram('@eprs_alerts', token)), null);
+  assert.equal(validateRequest(telegram('', token)).field, 'telegramChatId');
+  assert.equal(validateRequest(telegram('my group', token)).field, 'telegramChatId');
+  assert.deepEqual(validateRequest(telegram('42', null)), { field: 'telegramBotToken', message: 'Paste the bot token BotFather gave (123456789:AAH…).' });
+  assert.equal(validateRequest(telegram('42', null), { telegramBotTokenStored: true }), null);
+  assert.equal(validateRequest(telegram('42', 'hunter2')).field, 'telegramBotToken');
+});
+
+test('a card names the ntfy topic and the Telegram chat, never a token', () => {
+  const rows = summaryRows({
+    name: 'n', kind: 'statements', topics: [], delivery: 'immediate',
+    channels: {
+      inApp: false, email: false, webhook: null,
+      ntfy: { url: 'https://ntfy.sh/eprs', priority: 4, tags: ['warning'], hasToken: true },
+      telegram: { chatId: '-100200', parseMode: 'HTML', hasBotToken: true },
+    },
+  });
+  assert.deepEqual(rows.find(([label]) => label === 'Channels'),
+    ['Channels', 'ntfy to https://ntfy.sh/eprs (priority 4, with a token), Telegram to chat -100200, Atom feed']);
+});

@@ -1,4 +1,4 @@
-// Per subscription, its deliveries (webhook and email sends): GET api/subscriptions/{id}/deliveries with a state filter,
+// Per subscription, its deliveries (webhook, email, ntfy and Telegram sends): GET api/subscriptions/{id}/deliveries with a state filter,
 // loaded when the <details> opens, and Replay for dead ones. Knows nothing of the rest of the page.
 import { h, asText, setStatus, clear } from '../../lib/dom.js';
 import { getJson, send } from '../../lib/api.js';
@@ -37,7 +37,7 @@ export function renderDeliveries(subscriptionId) {
       if (!Array.isArray(deliveries)) throw new Error('the answer is not a list');
       clear(list);
       for (const delivery of deliveries) list.append(renderDelivery(delivery, load));
-      setStatus(status, deliveries.length === 0 ? 'No deliveries (in-app alerts are in the inbox; email and webhook sends show here).' : '');
+      setStatus(status, deliveries.length === 0 ? 'No deliveries (in-app alerts are in the inbox; email, webhook, ntfy and Telegram sends show here).' : '');
     } catch (error) {
       setStatus(status, `Could not load deliveries: ${error.message}`, true);
     }

@@ -89,7 +89,24 @@ export function createSubscriptionForm({ onSaved }) {
     webhookFields: document.getElementById('webhook-fields'),
     webhookUrl: document.getElementById('sub-webhook-url'),
     webhookFormat: document.getElementById('sub-webhook-format'),
+    ntfy: document.getElementById('sub-ntfy'),
+    ntfyFields: document.getElementById('ntfy-fields'),
+    ntfyUrl: document.getElementById('sub-ntfy-url'),
+    ntfyPriority: document.getElementById('sub-ntfy-priority'),
+    ntfyTags: document.getElementById('sub-ntfy-tags'),
+    ntfyToken: document.getElementById('sub-ntfy-token'),
+    ntfyTokenRemoveField: document.getElementById('ntfy-token-remove-field'),
+    ntfyTokenRemove: document.getElementById('sub-ntfy-token-remove'),
+    ntfyTokenHint: document.getElementById('ntfy-token-hint'),
+    telegram: document.getElementById('sub-telegram'),
+    telegramFields: document.getElementById('telegram-fields'),
+    telegramChatId: document.getElementById('sub-telegram-chat'),
+    telegramBotToken: document.getElementById('sub-telegram-token'),
+    telegramTokenHint: document.getElementById('telegram-token-hint'),
+    telegramParseMode: document.getElementById('sub-telegram-mode'),
   };
+  // What the subscription being edited has stored (the API shows only whether): an empty token field keeps it.
+  let stored = { ntfyToken: false, telegramBotToken: false };
   let editing = null; // id of the subscription in the form, or null for a new one
   let defaultTimeZone = 'UTC';
 
@@ -145,6 +162,10 @@ export function createSubscriptionForm({ onSaved }) {
     ui.digestHourField.hidden = ui.delivery.value !== 'daily';
     ui.quietFields.hidden = !ui.quiet.checked;
     ui.webhookFields.hidden = !ui.webhook.checked;
+    ui.ntfyFields.hidden = !ui.ntfy.checked;
+    ui.telegramFields.hidden = !ui.telegram.checked;
+    ui.ntfyTokenRemoveField.hidden = !stored.ntfyToken;
+    ui.ntfyToken.disabled = stored.ntfyToken && ui.ntfyTokenRemove.checked;
     const sources = checked(ui.sources).length;
     ui.sourcesPicked.textContent = sources === 0 ? '(every source)' : `(${sources} chosen)`;
     const types = checked(ui.types).length;
@@ -183,6 +204,18 @@ export function createSubscriptionForm({ onSaved }) {
         inApp: ui.inApp.checked,
         email: ui.email.checked,
         webhook: ui.webhook.checked ? { url: ui.webhookUrl.value.trim(), format: ui.webhookFormat.value === 'chat' ? 'chat' : 'json' } : null,
+        ntfy: ui.ntfy.checked ? {
+          url: ui.ntfyUrl.value.trim(),
+          priority: Math.round(number(ui.ntfyPriority, 3)),
+          tags: ui.ntfyTags.value.split(',').map((t) => t.trim()).filter((t) => t !== ''),
+          // null keeps the stored token, '' removes it.
+          token: stored.ntfyToken && ui.ntfyTokenRemove.checked ? '' : ui.ntfyToken.value.trim() || null,
+        } : null,
+        telegram: ui.telegram.checked ? {
+          chatId: ui.telegramChatId.value.trim(),
+          botToken: ui.telegramBotToken.value.trim() || null,
+          parseMode: ui.telegramParseMode.value === 'MarkdownV2' ? 'MarkdownV2' : 'HTML',
+        } : null,
       },
     };
   }
@@ -215,6 +248,25 @@ export function createSubscriptionForm({ onSaved }) {
     ui.webhook.checked = Boolean(v.channels?.webhook);
     ui.webhookUrl.value = asText(v.channels?.webhook?.url);
     ui.webhookFormat.value = v.channels?.webhook?.format === 'chat' ? 'chat' : 'json';
+    const ntfy = v.channels?.ntfy;
+    const telegram = v.channels?.telegram;
+    stored = { ntfyToken: ntfy?.hasToken === true, telegramBotToken: telegram?.hasBotToken === true };
+    ui.ntfy.checked = Boolean(ntfy);
+    ui.ntfyUrl.value = asText(ntfy?.url);
+    ui.ntfyPriority.value = String([1, 2, 3, 4, 5].includes(ntfy?.priority) ? ntfy.priority : 3);
+    ui.ntfyTags.value = Array.isArray(ntfy?.tags) ? ntfy.tags.map(asText).join(', ') : '';
+    ui.ntfyToken.value = '';
+    ui.ntfyTokenRemove.checked = false;
+    ui.ntfyTokenHint.textContent = stored.ntfyToken
+      ? 'A token is stored: leave this empty to keep it, or type a new one.'
+      : 'Optional: for a protected topic (tk_…). It is stored and never shown again.';
+    ui.telegram.checked = Boolean(telegram);
+    ui.telegramChatId.value = asText(telegram?.chatId);
+    ui.telegramBotToken.value = '';
+    ui.telegramParseMode.value = telegram?.parseMode === 'MarkdownV2' ? 'MarkdownV2' : 'HTML';
+    ui.telegramTokenHint.textContent = stored.telegramBotToken
+      ? 'A bot token is stored: leave this empty to keep it, or paste a new one.'
+      : 'From BotFather, e.g. 123456789:AAH…. It is stored and never shown again.';
     syncForm();
   }
 
@@ -247,7 +299,7 @@ export function createSubscriptionForm({ onSaved }) {
   async function submit(event) {
     event.preventDefault();
     const request = readForm();
-    const problem = validateRequest(request);
+    const problem = validateRequest(request, { telegramBotTokenStored: stored.telegramBotToken });
     if (problem) {
       setStatus(ui.error, problem.message, true);
       fieldOf(problem)?.focus();
