@@ -146,7 +146,9 @@ public sealed class StatementMarkStore(Database database)
     public async Task<IReadOnlyList<LabelCount>> LabelsAsync(long userId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<LabelCount>(new CommandDefinition(LabelsSql, new { UserId = userId }, cancellationToken: cancellationToken))).ToList();
+        // A row class, not the record: with no rows, Microsoft.Data.Sqlite reports COUNT(*) as a blob and Dapper finds no matching constructor.
+        var rows = await connection.QueryAsync<LabelRow>(new CommandDefinition(LabelsSql, new { UserId = userId }, cancellationToken: cancellationToken));
+        return rows.Select(r => new LabelCount(r.Label, r.Statements)).ToList();
     }
 
     /// <summary>A statement's date as the history orders by it (published, else first seen), or null when there is no such statement.</summary>
@@ -230,6 +232,13 @@ public sealed class StatementMarkStore(Database database)
         }
 
         return result;
+    }
+
+    private sealed class LabelRow
+    {
+        public string Label { get; init; } = "";
+
+        public long Statements { get; init; }
     }
 
     private sealed class MarkRow

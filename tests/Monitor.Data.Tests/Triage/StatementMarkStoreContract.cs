@@ -105,6 +105,7 @@ public abstract class StatementMarkStoreContract(Store store) : DatabaseContract
     public async Task One_users_marks_never_change_another_users()
     {
         var marks = new StatementMarkStore(Database);
+        Assert.Empty(await marks.LabelsAsync(_alice));
         await marks.SetReadAsync(_alice, _ids[0], true, T0);
         await marks.SetStarredAsync(_alice, _ids[0], true, T0);
         await marks.SetLabelsAsync(_alice, _ids[0], ["alice-only"], T0);
