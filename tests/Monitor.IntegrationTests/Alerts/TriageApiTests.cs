@@ -96,6 +96,20 @@ public sealed class TriageApiTests(AlertsDashboard dashboard)
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
     }
 
+    [Fact]
+    public async Task The_api_document_lists_the_triage_filters_of_the_history_and_no_caller_parameter()
+    {
+        using var document = JsonDocument.Parse(await dashboard.Anonymous.GetStringAsync("/openapi/v1.json"));
+
+        var parameters = document.RootElement.GetProperty("paths").GetProperty("/api/statements").GetProperty("get").GetProperty("parameters")
+            .EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
+        Assert.Contains("unread", parameters);
+        Assert.Contains("starred", parameters);
+        Assert.Contains("label", parameters);
+        Assert.DoesNotContain(parameters, p => string.Equals(p, "User", StringComparison.OrdinalIgnoreCase));
+        Assert.True(document.RootElement.GetProperty("paths").TryGetProperty("/api/marks/read-up-to", out _));
+    }
+
     [Theory]
     [InlineData("GET", "/api/marks?ids=1,x", null, "Invalid ids", "got 'x'")]
     [InlineData("GET", "/api/marks", null, "Invalid ids", "'ids' is required")]
