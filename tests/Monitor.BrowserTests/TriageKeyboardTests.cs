@@ -114,6 +114,34 @@ public sealed class TriageKeyboardTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task Mark_all_read_on_history_reads_every_statement_of_the_search()
+    {
+        var word = Texts.UniqueWord("markall");
+        for (var i = 0; i < 2; i++)
+        {
+            await fixture.PublishAndStoreAsync(Monitor.Testing.PipelineBus.Statement(Texts.SourceId,
+                $"Allies debate the {word} report, part {i}", $"Allies debated the {word} report on deterrence, part {i}."));
+        }
+
+        await using var context = await fixture.NewSignedInContextAsync(DashboardFixture.Phone);
+        var watch = await PageWatch.OpenAsync(context);
+        var page = watch.Page;
+        await page.GotoAsync($"history.html?q={word}");
+        var cards = page.Locator("#results > li.statement");
+        await Assertions.Expect(cards.Locator(".triage-read[aria-pressed='false']")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+
+        await page.Locator("#mark-all-read").ClickAsync();
+
+        await Assertions.Expect(page.Locator("#results-status")).ToHaveTextAsync("2 statements marked read.");
+        await Assertions.Expect(cards.Locator(".triage-read[aria-pressed='true']")).ToHaveCountAsync(2);
+        // Signed in on a phone, the triage filters and buttons still fit: nothing scrolls sideways.
+        Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0, "history.html scrolls sideways on a phone");
+        await page.GotoAsync($"history.html?q={word}&unread=true");
+        await Assertions.Expect(page.Locator("#results-status")).ToContainTextAsync("No statement matches", new() { Timeout = 30_000 });
+        watch.AssertNoProblems("mark all read");
+    }
+
+    [Fact]
     public async Task The_live_view_shows_the_buttons_signed_in_and_j_and_m_work_there()
     {
         await using var context = await fixture.NewSignedInContextAsync();
