@@ -55,6 +55,7 @@ public static class MonitorStores
         services.TryAddSingleton<DeliveryStore>();
         services.TryAddSingleton<DigestStore>();
         services.TryAddSingleton<InboxStore>();
+        services.TryAddSingleton<Monitor.Data.Triage.StatementMarkStore>();
         services.TryAddSingleton<TopicVolume>();
         return services;
     }

@@ -13,7 +13,8 @@ using Npgsql;
 // monitor-history generate <postgres|sqlite> <connection string> <count>   fill a new store with synthetic statements
 // monitor-history generate-events postgres <connection string>   add entities and events to a store generate filled
 // monitor-history bench    <postgres|sqlite> <connection string> [runs] [cases]   p50/p95 of the history queries on that store
-if (args.Length < 3 || args[0] is not ("generate" or "generate-events" or "bench") || args[1] is not ("postgres" or "sqlite"))
+// monitor-history triage   <postgres|sqlite> <connection string> [runs]   the per-user triage's cost against its baseline (TriageBench)
+if (args.Length < 3 || args[0] is not ("generate" or "generate-events" or "bench" or "triage") || args[1] is not ("postgres" or "sqlite"))
 {
     Console.Error.WriteLine("usage: generate|generate-events|bench postgres|sqlite <connection string> <count|runs>");
     return 2;
@@ -44,6 +45,11 @@ if (args[0] == "generate")
     await StatementLoader.LoadAsync(database, connectionString, statements, end.ToUnixTimeMilliseconds());
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generated {count} statements on {provider} in {clock.Elapsed.TotalSeconds:0.0} s"));
     return 0;
+}
+
+if (args[0] == "triage")
+{
+    return await TriageBench.RunAsync(database, int.Parse(args.Length > 3 ? args[3] : "200", CultureInfo.InvariantCulture));
 }
 
 if (args[0] == "generate-events")

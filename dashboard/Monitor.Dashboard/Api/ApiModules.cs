@@ -21,6 +21,7 @@ public static class ApiModules
         app.MapSubscriptionsApi();       // /api/subscriptions (and each one's deliveries)
         app.MapDeliveriesApi();          // /api/deliveries/{id}/replay
         app.MapInboxApi();               // /api/alerts: the inbox
+        app.MapTriageApi();              // /api/marks: read, starred, labels, notes per user
         app.MapAlertFeedApi();           // /feeds/alerts/{token}: Atom
         app.MapSavedSearchesApi();       // /api/saved-searches: named history queries
         app.MapStatementFeedsApi();      // /feeds/saved/{token}, /feeds/topics/{id}, /feeds/sources/{id}: Atom

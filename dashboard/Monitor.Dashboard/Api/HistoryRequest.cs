@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Monitor.Contracts;
 using Monitor.Core.Entities;
@@ -56,6 +57,21 @@ public sealed class HistoryRequest
     [Description("Comma-separated entity ids (countries, organisations, people: docs/entities.md), e.g. 'finland,jens-stoltenberg': statements naming every one.")]
     [FromQuery(Name = "entity")]
     public string? Entity { get; init; }
+
+    [Description("Signed-in users: 'true': only statements they have not read.")]
+    [FromQuery(Name = "unread")]
+    public string? Unread { get; init; }
+
+    [Description("Signed-in users: 'true': only statements they starred.")]
+    [FromQuery(Name = "starred")]
+    public string? Starred { get; init; }
+
+    [Description("Signed-in users: only statements they gave this label.")]
+    [FromQuery(Name = "label")]
+    public string? Label { get; init; }
+
+    /// <summary>The caller (the triage filters are theirs); bound from the request.</summary>
+    public ClaimsPrincipal? User { get; init; }
 
     /// <summary>The filter, or the first problem with the request (for a 400).</summary>
     public (HistoryFilter? Filter, string? Error) ToFilter(TopicFile topicFile)
@@ -140,7 +156,8 @@ public sealed class HistoryRequest
                 return (null, $"'drift' must be 'true' or 'false'; got '{Drift}'.");
         }
 
-        return (filter, null);
+        var (triage, triageError) = TriageRequest.ToTriage(Unread, Starred, Label, User);
+        return triageError is not null ? (null, triageError) : (filter with { Triage = triage }, null);
     }
 
     private static List<string> List(string? value) =>

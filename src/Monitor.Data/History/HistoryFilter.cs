@@ -52,6 +52,9 @@ public sealed record HistoryFilter
 
     /// <summary>Entity ids (docs/entities.md): the statement names every one of them.</summary>
     public IReadOnlyList<string> Entities { get; init; } = [];
+
+    /// <summary>The signed-in user's triage filters (unread, starred, label: docs/history.md), or null.</summary>
+    public Triage.TriageFilter? Triage { get; init; }
 }
 
 /// <summary>One page of statements and where the next one starts (null on the last page).</summary>

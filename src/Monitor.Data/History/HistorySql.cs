@@ -27,7 +27,7 @@ internal sealed class HistorySql(Database database)
     /// <summary>Whether a filter looks at more than the topic rows hold (topic, score, date).</summary>
     public static bool NeedsStatements(HistoryFilter filter) =>
         filter.Text is not null || filter.Sources.Count > 0 || filter.DocumentTypes.Count > 0 || filter.DriftOnly || filter.Language is not null
-        || filter.Entities.Count > 0;
+        || filter.Entities.Count > 0 || filter.Triage is not null;
 
     /// <summary>Relevance, higher is better: ts_rank on PostgreSQL, minus bm25 on SQLite (title 10, summary 5, body 1).</summary>
     public string Rank => Postgres
@@ -136,6 +136,7 @@ internal sealed class HistorySql(Database database)
             parameters.Add("EntityCount", entities.Length);
         }
 
+        filter.Triage?.AddClauses(topicRows ? "t.statement_id" : "s.id", clauses, parameters);
         return (clauses.Count == 0 ? "1 = 1" : string.Join("\n  AND ", clauses), parameters);
     }
 }

@@ -35,6 +35,9 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
         /// <summary>No sign-in: the secret token in the URL is the credential.</summary>
         Token,
 
+        /// <summary>Any signed-in user, on a statement (anyone's to read): the caller's own marks on it; a missing statement is 404.</summary>
+        SignedInMarks,
+
         /// <summary>Admins only, on the broker's queues: the embedded default has none, so an admin gets 409 for any.</summary>
         AdminBroker,
     }
@@ -52,6 +55,13 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
         ["GET /api/alerts/{id}"] = Rule.OwnerSignedIn,
         ["POST /api/alerts/{id}/read"] = Rule.OwnerSignedIn,
         ["DELETE /api/account/tokens/{id}"] = Rule.OwnerSignedIn,
+        ["GET /api/marks/{id}"] = Rule.SignedInMarks,
+        ["PUT /api/marks/{id}/read"] = Rule.SignedInMarks,
+        ["DELETE /api/marks/{id}/read"] = Rule.SignedInMarks,
+        ["PUT /api/marks/{id}/star"] = Rule.SignedInMarks,
+        ["DELETE /api/marks/{id}/star"] = Rule.SignedInMarks,
+        ["PUT /api/marks/{id}/labels"] = Rule.SignedInMarks,
+        ["PUT /api/marks/{id}/note"] = Rule.SignedInMarks,
         ["GET /api/statements/{id}"] = Rule.Read,
         ["GET /api/events/{id}"] = Rule.Read,
         ["GET /api/topics/{id}"] = Rule.Read,
@@ -147,6 +157,14 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
                 Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(other.Http, method, template, missing));
                 break;
 
+            case Rule.SignedInMarks:
+                // Statements are everyone's to read, and each user marks them for themselves (TriageApiTests: never another's marks).
+                Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(dashboard.Anonymous, method, template, ownId));
+                Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(other.Http, method, template, missing));
+                Assert.True((int)await StatusAsync(viewer.Http, method, template, ownId) is >= 200 and < 300, $"{endpoint}: a viewer was refused");
+                Assert.True((int)await StatusAsync(owner.Http, method, template, ownId) is >= 200 and < 300, $"{endpoint}: an analyst was refused");
+                break;
+
             case Rule.Admin:
                 Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(dashboard.Anonymous, method, template, ownId));
                 Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(viewer.Http, method, template, ownId));
@@ -191,6 +209,7 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
                 }
 
             case "GET /api/statements/{id}":
+            case { } when endpoint.Contains("/api/marks/", StringComparison.Ordinal):
                 return Text(await StatementIdAsync());
             case "GET /api/events/{id}":
                 return Text(await EventIdAsync(await StatementIdAsync()));
@@ -303,7 +322,15 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
             .Replace("{token}", Uri.EscapeDataString(id), StringComparison.Ordinal)
             .Replace("{queue}", Uri.EscapeDataString(id), StringComparison.Ordinal);
         using var request = new HttpRequestMessage(method, url);
-        if (method == HttpMethod.Put)
+        if (method == HttpMethod.Put && template.EndsWith("/labels", StringComparison.Ordinal))
+        {
+            request.Content = JsonContent.Create(new { labels = new[] { "suite" } });
+        }
+        else if (method == HttpMethod.Put && template.EndsWith("/note", StringComparison.Ordinal))
+        {
+            request.Content = JsonContent.Create(new { note = "suite" });
+        }
+        else if (method == HttpMethod.Put)
         {
             request.Content = JsonContent.Create(new { name = "replaced" });
         }

@@ -3,21 +3,23 @@
 // "List: Statements | Events" (view=events) lists the events of GET api/events instead, with the filters events take;
 // the entity facets (GET api/statements/entities) add an entity filter (entity=…) when chosen.
 import { h, asText, setStatus, clear, pageLink } from '../lib/dom.js';
-import { get, getJson, apiUrl } from '../lib/api.js';
+import { get, getJson, apiUrl, send } from '../lib/api.js';
 import { loadTopics, topicTitle } from '../lib/topics.js';
 import { normalizeStatement, renderStatement, DOCUMENT_TYPE_LABELS } from '../lib/statements.js';
 import { startClock, dayElement } from '../lib/time.js';
 import { renderHeader } from '../lib/layout.js';
 import { queryTerms, findRanges, appendMarked } from '../lib/textmatch.js';
+import { currentAccount } from '../lib/account.js';
+import { createTriage, createHelpDialog, installListKeys } from '../lib/triage.js';
 
 const PAGE_SIZE = 50;
 // Multi-valued fields: checkbox groups in the form, comma-separated in the URL and the API.
 const LIST_FIELDS = ['topics', 'sources', 'types'];
-const SINGLE_FIELDS = ['q', 'topicMatch', 'minScore', 'from', 'to', 'drift', 'language', 'sort', 'entity', 'institution', 'view'];
+const SINGLE_FIELDS = ['q', 'topicMatch', 'minScore', 'from', 'to', 'drift', 'language', 'sort', 'entity', 'institution', 'view', 'unread', 'starred', 'label'];
 const DEFAULTS = { topicMatch: 'any', sort: 'date', view: 'statements' };
 // What GET api/events takes of the form (q: words its title contains); the rest does not apply to events.
 const EVENT_FIELDS = ['q', 'topics', 'from', 'to', 'entity', 'institution'];
-const NOT_FOR_EVENTS = { sources: 'sources', types: 'document types', minScore: 'minimum score', drift: 'figure drift', language: 'language', sort: 'order', topicMatch: 'all topics' };
+const NOT_FOR_EVENTS = { unread: 'unread', starred: 'starred', label: 'label', sources: 'sources', types: 'document types', minScore: 'minimum score', drift: 'figure drift', language: 'language', sort: 'order', topicMatch: 'all topics' };
 // Statement filters only: the facets and the statements list do not take these.
 const EVENTS_ONLY = ['institution', 'view'];
 const INSTITUTION_NAMES = { NATO: 'NATO', EP: 'European Parliament' };
@@ -61,6 +63,8 @@ const state = {
   view: 'statements',
   params: {},
   entityNames: new Map(),
+  // Triage (read, star, labels: lib/triage.js); a page of no marks until the account is known.
+  triage: createTriage({ enabled: false }),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -277,7 +281,7 @@ function append(body, headers) {
   for (const raw of body) {
     const statement = normalizeStatement(raw);
     if (!statement) continue;
-    fragment.append(renderStatement(statement, { highlight, sourceName: (id) => state.sourceNames.get(id) }));
+    fragment.append(state.triage.decorate(renderStatement(statement, { highlight, sourceName: (id) => state.sourceNames.get(id) }), statement.statementId));
     state.shown += 1;
   }
   ui.results.append(fragment);
@@ -469,6 +473,66 @@ function showError(error) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Triage: marks on the cards, the "Your marks" filters and "Mark all read" for signed-in users; shortcuts for all
+
+async function setUpTriage() {
+  let account = { authenticated: false };
+  try {
+    account = await currentAccount();
+  } catch (error) {
+    console.warn('Monitor: could not read the account', error);
+  }
+  const signedIn = account.authenticated === true;
+  state.triage = createTriage({ enabled: signedIn });
+  installListKeys(ui.results, state.triage, createHelpDialog({ signedIn }));
+  document.getElementById('triage-filters').hidden = !signedIn;
+  const markAll = document.getElementById('mark-all-read');
+  markAll.hidden = !signedIn;
+  markAll.addEventListener('click', markAllRead);
+  if (signedIn) loadLabels();
+}
+
+async function loadLabels() {
+  try {
+    const labels = await getJson('api/marks/labels');
+    const options = clear(document.getElementById('labels-known'));
+    for (const l of Array.isArray(labels) ? labels : []) {
+      const option = document.createElement('option');
+      option.value = asText(l.label);
+      options.append(option);
+    }
+  } catch (error) {
+    console.warn('Monitor: could not read the labels', error);
+  }
+}
+
+/** Marks read every statement matching the search up to the newest one shown (POST api/marks/read-up-to, repeated while more). */
+async function markAllRead() {
+  const first = ui.results.querySelector(':scope > li.statement');
+  if (!first) return;
+  const button = document.getElementById('mark-all-read');
+  button.disabled = true;
+  try {
+    const { sort, cursor, ...filters } = state.apiParams;
+    void sort;
+    void cursor;
+    let total = 0;
+    for (let round = 0; round < 100; round += 1) {
+      const query = new URLSearchParams({ ...filters, statement: first.dataset.statementId }).toString();
+      const result = await send('POST', `api/marks/read-up-to?${query}`);
+      total += Number(result?.marked) || 0;
+      if (result?.more !== true) break;
+    }
+    await state.triage.refresh();
+    setStatus(ui.status, `${total.toLocaleString('en')} statement${total === 1 ? '' : 's'} marked read.`);
+  } catch (error) {
+    setStatus(ui.status, `Could not mark them read: ${error.message}`, true);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Start-up
 
 async function main() {
@@ -477,6 +541,7 @@ async function main() {
   startClock();
   fillChoices('types', Object.entries(DOCUMENT_TYPE_LABELS));
 
+  await setUpTriage();
   ui.form.addEventListener('submit', (event) => {
     event.preventDefault();
     const params = readForm();

@@ -3,13 +3,15 @@
 //
 // Feed text reaches the DOM only through js/lib/dom.js (textContent, setAttribute, safe links).
 import { h, asText, link, setStatus, clear } from '../lib/dom.js';
-import { get, getJson } from '../lib/api.js';
+import { get, getJson, send } from '../lib/api.js';
 import { renderHeader } from '../lib/layout.js';
 import { loadTopics, topicTitle } from '../lib/topics.js';
 import { renderStatement, normalizeEvent } from '../lib/statements.js';
 import { renderEventChip, nextEvent, caughtUpEvent } from '../lib/event-chip.js';
 import { parseDate, timeElement, startClock } from '../lib/time.js';
 import { createLive, createStatementList } from '../lib/live.js';
+import { currentAccount } from '../lib/account.js';
+import { createTriage, createHelpDialog, installListKeys } from '../lib/triage.js';
 
 const SNAPSHOT_LIMIT = 50;
 // The list keeps the newest statements only, so a page left open for days stays light.
@@ -114,12 +116,14 @@ function sourceName(sourceId) {
 }
 
 const list = createStatementList(ui.statements, { max: MAX_STATEMENTS, render: renderLiveStatement });
+// Triage (read, star, labels: lib/triage.js); no marks until the account is known.
+let triage = createTriage({ enabled: false });
 
 /** A statement card with its event chip (hidden until the statement is in an event) above its Details link. */
 function renderLiveStatement(statement) {
   const item = renderStatement(statement, { sourceName });
   item.insertBefore(renderEventChip(statement.event), item.querySelector('.statement-details'));
-  return item;
+  return triage.decorate(item, statement.statementId);
 }
 
 function updateSummary() {
@@ -374,8 +378,42 @@ async function main() {
   // Topic titles first, so chips render with titles; sources fill the source filter and the side panel.
   const [topics] = await Promise.all([loadTopics(), loadSources()]);
   fillSelect(ui.topic, topics.filter((t) => t && typeof t.id === 'string').map((t) => [t.id, topicTitle(t.id)]), state.filter.topic);
+  await setUpTriage();
   await loadSnapshot();
   live.start();
+}
+
+async function setUpTriage() {
+  let account = { authenticated: false };
+  try {
+    account = await currentAccount();
+  } catch (error) {
+    console.warn('Monitor: could not read the account', error);
+  }
+  const signedIn = account.authenticated === true;
+  triage = createTriage({ enabled: signedIn });
+  installListKeys(ui.statements, triage, createHelpDialog({ signedIn }));
+  const markAll = document.getElementById('mark-all-read');
+  markAll.hidden = !signedIn;
+  markAll.addEventListener('click', async () => {
+    // Everything of the current filters dated up to now is read.
+    const at = new Date().toISOString();
+    markAll.disabled = true;
+    try {
+      for (let round = 0; round < 100; round += 1) {
+        const query = new URLSearchParams({ at });
+        if (state.filter.topic) query.set('topics', state.filter.topic);
+        if (state.filter.source) query.set('sources', state.filter.source);
+        const result = await send('POST', `api/marks/read-up-to?${query}`);
+        if (result?.more !== true) break;
+      }
+      await triage.refresh();
+    } catch (error) {
+      setStatus(ui.status, `Could not mark them read: ${error.message}`, true);
+    } finally {
+      markAll.disabled = false;
+    }
+  });
 }
 
 main();

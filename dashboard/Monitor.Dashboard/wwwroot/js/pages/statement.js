@@ -13,6 +13,7 @@ import { parseDate, timeElement, absoluteFormat, startClock } from '../lib/time.
 import { renderHeader } from '../lib/layout.js';
 import { words, findRanges } from '../lib/textmatch.js';
 import { languageName, orderForReader, isReaderLanguage, primaryLanguage } from '../lib/translations.js';
+import { setUpStatementTriage } from '../lib/triage.js';
 
 const COLOURS = 8; // evidence-c0 … evidence-c7 in statement.css
 
@@ -500,6 +501,7 @@ async function main() {
   document.title = `${asText(detail.title).trim() || 'Statement'} · Monitor`;
   const untaggedReason = asText(detail.untaggedReason).trim();
   renderHeaderBlock(detail, sourceName);
+  setUpStatementTriage(Number(raw)); // the signed-in user's marks; nothing for anonymous readers
   renderText(detail, topics);
   // Text in another language than the page's is marked so (screen readers switch voice).
   const language = primaryLanguage(detail.language);
