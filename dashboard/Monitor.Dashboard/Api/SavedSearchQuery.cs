@@ -16,10 +16,13 @@ public sealed class SavedSearchQuery
 
     /// <summary>The parameters a saved search keeps, in their canonical order.</summary>
     public static readonly IReadOnlyList<string> Parameters =
-        ["q", "topics", "topicMatch", "minScore", "sources", "types", "from", "to", "drift", "language", "entity", "sort"];
+        ["q", "topics", "topicMatch", "minScore", "sources", "types", "from", "to", "drift", "language", "entity", "unread", "starred", "label", "sort"];
 
-    /// <summary>What an alert subscription cannot carry: it matches each statement as it is stored, with no dates, language or entities.</summary>
-    public static readonly IReadOnlyList<string> NotForAlerts = ["from", "to", "language", "entity"];
+    /// <summary>
+    /// What an alert subscription cannot carry: it matches each statement as it is stored, with no dates, language or
+    /// entities, and before anyone has read, starred or labelled it.
+    /// </summary>
+    public static readonly IReadOnlyList<string> NotForAlerts = ["from", "to", "language", "entity", "unread", "starred", "label"];
 
     private readonly Dictionary<string, string> _values;
 
@@ -51,7 +54,8 @@ public sealed class SavedSearchQuery
     }
 
     /// <summary>The query, or the first problem with it (for a 400).</summary>
-    public static (SavedSearchQuery? Query, string? Error) Parse(string? text, TopicFile topics)
+    /// <param name="owner">The saved search's owner: 'unread', 'starred' and 'label' are their marks, in the page and in the feed alike.</param>
+    public static (SavedSearchQuery? Query, string? Error) Parse(string? text, TopicFile topics, long owner)
     {
         ArgumentNullException.ThrowIfNull(topics);
         text = text?.Trim() ?? "";
@@ -86,6 +90,9 @@ public sealed class SavedSearchQuery
             MinScore = values.GetValueOrDefault("minScore"), Sources = values.GetValueOrDefault("sources"), Types = values.GetValueOrDefault("types"),
             From = values.GetValueOrDefault("from"), To = values.GetValueOrDefault("to"), Drift = values.GetValueOrDefault("drift"),
             Language = values.GetValueOrDefault("language"), Entity = values.GetValueOrDefault("entity"),
+            Unread = values.GetValueOrDefault("unread"), Starred = values.GetValueOrDefault("starred"), Label = values.GetValueOrDefault("label"),
+            User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+                [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, owner.ToString(CultureInfo.InvariantCulture))], "saved-search")),
         };
         var (filter, error) = request.ToFilter(topics);
         if (filter is null)
@@ -116,9 +123,12 @@ public sealed class SavedSearchQuery
             values.Remove("topicMatch");
         }
 
-        if (values.GetValueOrDefault("drift")?.ToLowerInvariant() is "false")
+        foreach (var flag in new[] { "drift", "unread", "starred" })
         {
-            values.Remove("drift");
+            if (values.GetValueOrDefault(flag)?.ToLowerInvariant() is "false")
+            {
+                values.Remove(flag);
+            }
         }
 
         return (new SavedSearchQuery(values, filter, sort), null);

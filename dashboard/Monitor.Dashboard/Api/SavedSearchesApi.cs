@@ -73,7 +73,7 @@ public static partial class SavedSearchesApi
             return Invalid("Invalid query", "'query' is required: the query string of GET /api/statements, e.g. \"q=sanctions&topics=sanctions\" (\"\" saves every statement).");
         }
 
-        var (query, error) = SavedSearchQuery.Parse(body.Query, topics);
+        var (query, error) = SavedSearchQuery.Parse(body.Query, topics, http.User.UserId());
         if (query is null)
         {
             return Invalid("Invalid query", error!);
@@ -114,7 +114,7 @@ public static partial class SavedSearchesApi
         string? canonical = null;
         if (body!.Query is not null)
         {
-            var (query, error) = SavedSearchQuery.Parse(body.Query, topics);
+            var (query, error) = SavedSearchQuery.Parse(body.Query, topics, http.User.UserId());
             if (query is null)
             {
                 return Invalid("Invalid query", error!);
@@ -153,7 +153,7 @@ public static partial class SavedSearchesApi
             return NotFound(id);
         }
 
-        var (query, error) = SavedSearchQuery.Parse(saved.Query, topics);
+        var (query, error) = SavedSearchQuery.Parse(saved.Query, topics, saved.UserId);
         if (query is null)
         {
             return Invalid("Invalid saved search", $"'{saved.Name}' no longer is a valid query: {error}");
@@ -166,7 +166,7 @@ public static partial class SavedSearchesApi
     private static SavedSearchView View(SavedSearch saved, TopicFile topics)
     {
         // A stored query was valid when saved; one that no longer is (a topic removed since) still lists, as stored.
-        var (query, _) = SavedSearchQuery.Parse(saved.Query, topics);
+        var (query, _) = SavedSearchQuery.Parse(saved.Query, topics, saved.UserId);
         var historyUrl = query?.HistoryPageUrl() ?? (saved.Query.Length == 0 ? "/history.html" : $"/history.html?{saved.Query}");
         return new SavedSearchView(saved.Id, saved.Name, saved.Query, historyUrl, saved.CreatedAt, saved.UpdatedAt);
     }

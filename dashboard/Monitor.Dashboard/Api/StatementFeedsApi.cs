@@ -52,7 +52,7 @@ public static class StatementFeedsApi
             return NotFound("Unknown feed", "There is no saved-search feed at this address; its token may have been rotated.");
         }
 
-        var (query, _) = SavedSearchQuery.Parse(saved.Query, topics);
+        var (query, _) = SavedSearchQuery.Parse(saved.Query, topics, saved.UserId);
         if (query is null)
         {
             // Stored when valid; a topic since removed from the topic file makes it invalid.

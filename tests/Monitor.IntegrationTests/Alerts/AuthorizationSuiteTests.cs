@@ -66,6 +66,8 @@ public sealed class AuthorizationSuiteTests(AlertsDashboard dashboard)
         ["GET /api/events/{id}"] = Rule.Read,
         ["GET /api/topics/{id}"] = Rule.Read,
         ["GET /api/admin/sources/{id}"] = Rule.Admin,
+        ["GET /api/admin/sources/{id}/polls"] = Rule.Admin,
+        ["PUT /api/admin/sources/{id}"] = Rule.Admin,
         ["POST /api/admin/sources/{id}/pause"] = Rule.Admin,
         ["POST /api/admin/sources/{id}/resume"] = Rule.Admin,
         ["DELETE /api/admin/sources/{id}"] = Rule.Admin,

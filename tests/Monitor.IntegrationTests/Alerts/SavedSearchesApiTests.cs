@@ -246,6 +246,38 @@ public sealed class SavedSearchesApiTests(AlertsDashboard dashboard)
         Assert.Contains("cannot carry 'from', 'to', 'language', 'entity' of this saved search", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_saved_search_of_the_owners_unread_statements_feeds_what_its_owner_has_not_read_and_cannot_become_an_alert()
+    {
+        var owner = await dashboard.UserAsync("analyst");
+        var other = await dashboard.UserAsync("analyst");
+        var word = $"zq{Guid.NewGuid():N}"[..12];
+        var source = await AddSourceAsync();
+        var t0 = new DateTimeOffset(2021, 4, 1, 9, 0, 0, TimeSpan.Zero);
+        var read = await StoreAsync(source, $"First on {word}", t0, "asia-pacific-partners");
+        var unread = await StoreAsync(source, $"Second on {word}", t0.AddHours(1), "asia-pacific-partners");
+        using (var marked = await owner.Http.PutAsync($"/api/marks/{read.StatementId}/read", null))
+        {
+            Assert.True(marked.IsSuccessStatusCode, $"{(int)marked.StatusCode}");
+        }
+
+        // Another user's marks do not count: they read the second one.
+        using (var marked = await other.Http.PutAsync($"/api/marks/{unread.StatementId}/read", null))
+        {
+            Assert.True(marked.IsSuccessStatusCode, $"{(int)marked.StatusCode}");
+        }
+
+        var created = await CreateAsync(owner.Http, "My unread", $"q={word}&unread=true&starred=false");
+        Assert.Equal($"q={word}&unread=true", created.GetProperty("query").GetString());
+        using var response = await dashboard.Anonymous.GetAsync(new Uri(created.GetProperty("feedUrl").GetString()!));
+        var entry = Assert.Single((await LoadAsync(response)).Feed.Items);
+        Assert.Equal($"urn:monitor:statement:{unread.StatementId}", entry.Id);
+
+        using var refusal = await owner.Http.GetAsync($"/api/saved-searches/{created.GetProperty("id").GetInt64()}/alert-draft");
+        Assert.Equal(HttpStatusCode.BadRequest, refusal.StatusCode);
+        Assert.Contains("'unread'", (await refusal.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     /// <summary>RFC 4287's required elements, read without an Atom library: the feed's id, title, updated and author, each entry's id, title and updated.</summary>
     private static void AssertRequiredAtomElements(XDocument xml, int entries)
     {

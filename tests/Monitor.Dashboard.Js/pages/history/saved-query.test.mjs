@@ -23,3 +23,9 @@ test('a saved query is described in words', () => {
     'words “drones” · 2 topics (all) · from 2026-01-01 · best match first');
   assert.equal(describeQuery('topics=sanctions', { topicTitle: () => 'Sanctions' }), 'topic Sanctions');
 });
+
+test('the triage filters are kept, described, and named as what an alert cannot carry', () => {
+  assert.equal(apiQueryOf('?topics=sanctions&unread=true&label=brief&view=statements'), 'topics=sanctions&unread=true&label=brief');
+  assert.deepEqual(notForAlerts('topics=sanctions&unread=true&starred=true&label=brief'), ['unread', 'starred', 'label']);
+  assert.equal(describeQuery('unread=true&starred=true&label=brief'), 'unread · starred · label brief');
+});

@@ -2,10 +2,10 @@
 // GET api/statements that a saved search keeps. No DOM here, so tests/Monitor.Dashboard.Js runs it under Node.
 
 /** The statement filters (and order) a saved search keeps, in the API's names; the page's view and institution are not among them. */
-export const SAVED_PARAMS = ['q', 'topics', 'topicMatch', 'minScore', 'sources', 'types', 'from', 'to', 'drift', 'language', 'entity', 'sort'];
+export const SAVED_PARAMS = ['q', 'topics', 'topicMatch', 'minScore', 'sources', 'types', 'from', 'to', 'drift', 'language', 'entity', 'unread', 'starred', 'label', 'sort'];
 
 /** What an alert subscription cannot carry (the server refuses to make an alert of a search with them). */
-export const NOT_FOR_ALERTS = { from: 'from', to: 'to', language: 'language', entity: 'entities' };
+export const NOT_FOR_ALERTS = { from: 'from', to: 'to', language: 'language', entity: 'entities', unread: 'unread', starred: 'starred', label: 'label' };
 
 /**
  * The page's search ("?q=…&to=2026-01-31&view=events") as the API's query string: the page's "To" is inclusive and the
@@ -55,6 +55,9 @@ export function describeQuery(query, { topicTitle = (t) => t } = {}) {
   if (params.get('language')) parts.push(`language ${params.get('language')}`);
   if (params.get('entity')) parts.push(`naming ${params.get('entity').split(',').join(', ')}`);
   if (params.get('drift') === 'true') parts.push('figure drift');
+  if (params.get('unread') === 'true') parts.push('unread');
+  if (params.get('starred') === 'true') parts.push('starred');
+  if (params.get('label')) parts.push(`label ${params.get('label')}`);
   if (params.get('sort') === 'relevance') parts.push('best match first');
   return parts.length === 0 ? 'every statement' : parts.join(' · ');
 }
