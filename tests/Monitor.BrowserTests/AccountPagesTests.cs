@@ -346,9 +346,7 @@ public sealed class AccountPagesTests(DashboardFixture fixture)
     private static async Task SignInAsync(IPage page, string userName, string password, string returnTo)
     {
         await page.GotoAsync($"signin.html?returnUrl=%2F{Uri.EscapeDataString(returnTo)}");
-        await page.Locator("#signin-form [name=userName]").FillAsync(userName);
-        await page.Locator("#signin-form [name=password]").FillAsync(password);
-        await page.Locator("#signin-form button[type=submit]").ClickAsync();
+        await SignInForm.SubmitAsync(page, userName, password);
     }
 
     private static async Task<DeliveryRecord> WaitForDeliveryAsync(DeliveryStore deliveries, long subscriptionId, string state)

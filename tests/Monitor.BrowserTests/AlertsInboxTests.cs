@@ -31,9 +31,7 @@ public sealed class AlertsInboxTests(DashboardFixture fixture, ITestOutputHelper
         // Signed out, the inbox sends to the sign-in page, which brings back to the inbox after signing in.
         await page.GotoAsync("alerts.html");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/signin\.html\?returnUrl=%2Falerts\.html$"));
-        await page.Locator("#signin-form [name=userName]").FillAsync(DashboardFixture.AdminUserName);
-        await page.Locator("#signin-form [name=password]").FillAsync(fixture.AdminPassword);
-        await page.Locator("#signin-form button[type=submit]").ClickAsync();
+        await SignInForm.SubmitAsync(page, DashboardFixture.AdminUserName, fixture.AdminPassword);
         await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/alerts\.html$"));
         await Assertions.Expect(page.Locator("#account-bar .account-name")).ToHaveTextAsync(DashboardFixture.AdminUserName);
 
@@ -206,9 +204,7 @@ public sealed class AlertsInboxTests(DashboardFixture fixture, ITestOutputHelper
         await using var context = await fixture.NewContextAsync();
         var page = (await PageWatch.OpenAsync(context)).Page;
         await page.GotoAsync("signin.html?returnUrl=%2Falerts.html");
-        await page.Locator("#signin-form [name=userName]").FillAsync(DashboardFixture.AdminUserName);
-        await page.Locator("#signin-form [name=password]").FillAsync("not the password at all");
-        await page.Locator("#signin-form button[type=submit]").ClickAsync();
+        await SignInForm.SubmitAsync(page, DashboardFixture.AdminUserName, "not the password at all");
 
         var error = page.Locator("#signin-error");
         await Assertions.Expect(error).ToBeVisibleAsync();
@@ -241,9 +237,7 @@ public sealed class AlertsInboxTests(DashboardFixture fixture, ITestOutputHelper
         await using var context = await fixture.NewContextAsync();
         var page = (await PageWatch.OpenAsync(context)).Page;
         await page.GotoAsync("signin.html?returnUrl=%2Fhistory.html");
-        await page.Locator("#signin-form [name=userName]").FillAsync(DashboardFixture.AdminUserName);
-        await page.Locator("#signin-form [name=password]").FillAsync(fixture.AdminPassword);
-        await page.Locator("#signin-form button[type=submit]").ClickAsync();
+        await SignInForm.SubmitAsync(page, DashboardFixture.AdminUserName, fixture.AdminPassword);
         await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/history\.html$"));
         var header = page.Locator("header#site-header");
         await Assertions.Expect(header.Locator(".account-name")).ToHaveTextAsync(DashboardFixture.AdminUserName);

@@ -159,9 +159,7 @@ public sealed partial class EventAlertTests(ITestOutputHelper output) : IAsyncLi
 
         Assert.True(password is not null, $"the dashboard's log named no first administrator:\n{_dashboard.Process.Output}");
         await page.GotoAsync("signin.html?returnUrl=%2Fsubscriptions.html");
-        await page.Locator("#signin-form [name=userName]").FillAsync(DashboardFixture.AdminUserName);
-        await page.Locator("#signin-form [name=password]").FillAsync(password);
-        await page.Locator("#signin-form button[type=submit]").ClickAsync();
+        await SignInForm.SubmitAsync(page, DashboardFixture.AdminUserName, password);
         await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/subscriptions\.html$"));
     }
 

@@ -28,11 +28,15 @@ public static class ChatChannels
         return services;
     }
 
-    private static IHttpClientBuilder AddGuardedClient(IServiceCollection services, string name) =>
+    /// <summary>
+    /// A named client for a channel: connects only through <see cref="NetworkGuard"/> (<c>Alerts:AllowedNetworks</c>),
+    /// no redirects, no cookies, connect within <c>Alerts:SendTimeout</c> (the send's own timeout is applied per request).
+    /// </summary>
+    internal static IHttpClientBuilder AddGuardedClient(IServiceCollection services, string name, string userAgent = "Monitor-Alerts/1.0") =>
         services.AddHttpClient(name, http =>
             {
                 http.Timeout = Timeout.InfiniteTimeSpan;
-                http.DefaultRequestHeaders.UserAgent.ParseAdd("Monitor-Alerts/1.0");
+                http.DefaultRequestHeaders.UserAgent.ParseAdd(userAgent);
             })
             .ConfigurePrimaryHttpMessageHandler(sp =>
             {

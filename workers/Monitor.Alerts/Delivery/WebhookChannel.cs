@@ -102,24 +102,7 @@ public sealed class WebhookChannel(IHttpClientFactory httpClients, IOptions<Aler
     /// <summary>The guarded client: connects through <see cref="NetworkGuard"/>, no redirects, no cookies.</summary>
     public static IServiceCollection AddWebhookChannel(IServiceCollection services)
     {
-        services.AddHttpClient(HttpClientName, http =>
-            {
-                // SendTimeout is applied per request, connect included.
-                http.Timeout = Timeout.InfiniteTimeSpan;
-                http.DefaultRequestHeaders.UserAgent.ParseAdd("Monitor-Webhooks/1.0");
-            })
-            .ConfigurePrimaryHttpMessageHandler(sp =>
-            {
-                var alerts = sp.GetRequiredService<IOptions<AlertsOptions>>().Value;
-                return new SocketsHttpHandler
-                {
-                    AllowAutoRedirect = false,
-                    UseCookies = false,
-                    ConnectTimeout = alerts.SendTimeout,
-                    ConnectCallback = new NetworkGuard(alerts.AllowedNetworks, "Alerts:AllowedNetworks").ConnectAsync,
-                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                };
-            });
+        ChatChannels.AddGuardedClient(services, HttpClientName, "Monitor-Webhooks/1.0");
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeliveryChannel, WebhookChannel>());
         return services;
     }
