@@ -1,6 +1,6 @@
 // Who is signed in: GET api/account/me, read once per page and cached; sign-in and sign-out read it again (the CSRF
 // token changes with the user). Roles rank viewer < analyst < admin.
-import { getJson, send, setCsrfToken, currentPageUrl } from './api.js';
+import { getJson, send, setCsrfToken, currentPageUrl, setSigningOut } from './api.js';
 
 const ME_PATH = 'api/account/me';
 export const ROLES = ['viewer', 'analyst', 'admin'];
@@ -47,8 +47,14 @@ export async function signIn(userName, password) {
 
 /** POST api/account/sign-out; resolves to the (anonymous) account afterwards. */
 export async function signOut() {
-  await send('POST', 'api/account/sign-out');
-  return currentAccount({ refresh: true });
+  setSigningOut(true);
+  try {
+    await send('POST', 'api/account/sign-out');
+    return await currentAccount({ refresh: true });
+  } catch (error) {
+    setSigningOut(false);
+    throw error;
+  }
 }
 
 /** The sign-in page's URL, bringing the user back to returnUrl (default: this page) afterwards. */

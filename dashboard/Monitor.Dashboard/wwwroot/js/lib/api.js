@@ -40,6 +40,15 @@ export function currentPageUrl() {
 
 let redirecting = false;
 
+/**
+ * While signing out, requests still in flight (a page's marks, the unread count) answer 401: that is the sign-out, not a
+ * lost session, so they do not send the browser to the sign-in page; the sign-out decides where it goes. Off again
+ * when the sign-out failed.
+ */
+export function setSigningOut(on) {
+  redirecting = on === true;
+}
+
 /** A 401 outside the sign-in page: the session is gone or was never there; the sign-in page brings the user back. */
 function handleUnauthorized() {
   if (document.body?.dataset.page === 'signin' || redirecting) return;
